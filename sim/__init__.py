@@ -1,0 +1,33 @@
+"""centre-sim: discrete-event simulation of Vietnamese commune public administrative service
+centres (Trung tâm Phục vụ hành chính công).
+
+    import sim
+    scenario = sim.load_scenario("scenarios/dao_xa_2025.toml")
+    results = sim.run(scenario, replications=20, seed=1)
+    results.summary            # KPI -> mean, 95% CI, n
+    results.replications       # one row per replication (pandas)
+    results.save("results/my-run")   # data files and plots, in a new folder
+
+`run` is imported on first use so that `import sim` stays light (no pandas or matplotlib).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
+if TYPE_CHECKING:
+    from sim.api import run
+
+__version__ = "0.1.0"
+
+__all__ = ["Scenario", "ScenarioError", "__version__", "load_scenario", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "run":
+        from sim.api import run
+
+        return run
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

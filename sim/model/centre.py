@@ -1,0 +1,349 @@
+"""The centre: wires arrivals, the lookup PC, the support team, the ticket machines and the staff.
+
+A visitor's route: arrive → (lookup PC) → (support team) → ticket machine (balk here on seeing a
+long queue) → counter queue of their field → a staff member calls them. The closing clock ends each
+session: it wakes idle staff, and at the end of the day sends home whoever still waits (to return
+the next working day) under the chosen closing rule.
+
+Hand-off to the back office: every dossier handed in goes through `Centre.dossiers.submit(visitor,
+time, channel)`; part 2 plugs the back office in there.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Generator
+from typing import Protocol
+
+import simpy
+
+from sim.model.demand import EARLY_ARRIVAL_MIN, DemandGenerator, day_rate
+from sim.model.equipment import Pool, TicketMachines, Windows
+from sim.model.monitors import WaitMonitor
+from sim.model.queues import CounterQueues
+from sim.model.staff import Duty, Staff
+from sim.model.streams import Streams
+from sim.model.visitor import (
+    BALKED,
+    LOOKUP,
+    ONLINE_HELP,
+    OUTCOME_NAMES,
+    PURPOSE_NAMES,
+    RENEGED,
+    SENT_HOME,
+    SERVED_LOOKUP,
+    SERVED_SUPPORT,
+    SUBMIT,
+    Visitor,
+)
+from sim.scenario.calendar import WEEKDAY_NAMES, WorkDay
+from sim.scenario.schema import Scenario
+
+
+class DossierSink(Protocol):
+    """Where dossiers go once handed in (the back office, from part 2)."""
+
+    def submit(self, visitor: Visitor, time: float, channel: str) -> None: ...
+
+
+class DossierCounter:
+    """Part-1 sink: counts dossiers by channel."""
+
+    def __init__(self) -> None:
+        self.by_channel: dict[str, int] = {}
+
+    def submit(self, visitor: Visitor, time: float, channel: str) -> None:
+        self.by_channel[channel] = self.by_channel.get(channel, 0) + 1
+
+
+def issuing_windows(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple[float, float]]:
+    """When the machines hand out numbers: each session up to the cut-off (or the whole day when a
+    counter stays open over lunch)."""
+    cutoff = scenario.policies.ticket_cutoff_min
+    out: list[tuple[float, float]] = []
+    for day in days:
+        sessions = day.sessions
+        if scenario.policies.lunch_cover:
+            sessions = ((day.opens, day.closes),)
+        for s, e in sessions:
+            out.append((s, max(s, e - cutoff)))
+    return out
+
+
+def staff_duties(
+    scenario: Scenario, days: tuple[WorkDay, ...], index: int, streams: Streams,
+) -> list[Duty]:
+    """The sessions one staff member spends at the counter."""
+    spec = scenario.staff[index]
+    pol = scenario.policies
+    n_sessions = max(len(d.sessions) for d in days)
+    # One block of draws per staff member: adding a colleague changes nobody else's presence.
+    u = streams[f"presence.{spec.id}"].random((len(days), n_sessions))
+    meetings = {(m.weekday, m.session) for m in spec.meetings}
+    covers_lunch = spec.id in pol.lunch_cover
+    duties: list[Duty] = []
+    for day in days:
+        if any(leave.start <= day.date <= leave.end for leave in spec.leave):
+            continue
+        wd = WEEKDAY_NAMES[day.weekday]
+        last = len(day.sessions) - 1
+        for k, (s, e) in enumerate(day.sessions):
+            if (wd, day.session_names[k]) in meetings or u[day.index, k] >= spec.counter_share:
+                continue
+            end = day.sessions[k + 1][0] if covers_lunch and k < last else e
+            rule = pol.closing_rule if k == last else pol.lunch_rule
+            hard_end = end + pol.overtime_limit_min if rule == "serve_all" else end
+            duties.append(Duty(s, end, hard_end))
+    return duties
+
+
+def support_shifts(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple[float, float]]:
+    """The support team's hours on the days it works (its hours, or the sessions if none given)."""
+    team = scenario.support_team
+    out: list[tuple[float, float]] = []
+    for day in days:
+        if WEEKDAY_NAMES[day.weekday] not in team.weekdays and day.weekday < 5:
+            continue
+        if day.weekday == 5 and "sat" not in team.weekdays:
+            continue
+        if team.hours:
+            out.extend((day.midnight + h.start_min, day.midnight + h.end_min) for h in team.hours)
+        else:
+            out.extend(day.sessions)
+    return out
+
+
+class Centre:
+    """One replication's world."""
+
+    def __init__(
+        self, scenario: Scenario, streams: Streams, days: tuple[WorkDay, ...],
+        event_log: bool = False, dossiers: DossierSink | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.streams = streams
+        self.days = days
+        self.env = simpy.Environment(initial_time=max(0.0, days[0].opens - EARLY_ARRIVAL_MIN - 1))
+        pol = scenario.policies
+        demand = scenario.demand
+        self.cross_serving = pol.cross_serving
+        self.threshold = scenario.targets.wait_threshold_min
+        self.dossiers: DossierSink = dossiers if dossiers is not None else DossierCounter()
+        self.waits = WaitMonitor(len(scenario.fields))
+        self.queues = CounterQueues(
+            len(scenario.fields), pol.priority_rule == "strict", pol.priority_interleave,
+            demand.patience_min is not None, self._renege,
+        )
+        self.balk_length = demand.balking.queue_length if demand.balking else 0
+        self.balk_p = demand.balking.probability if demand.balking else 0.0
+        self.online_share = scenario.support_team.online_share
+        self.help_factor = scenario.support_team.counter_time_factor
+        self.idle: list[Staff] = []
+        self.manual_queue: deque[Visitor] = deque()
+        self.returning: list[Visitor] = []
+        self.events: list[tuple] | None = [] if event_log else None
+        self.log_visit: Callable[[Visitor], None] | None = self._log if event_log else None
+        self.arrived = self.served_counter = self.served_support = self.served_lookup = 0
+        self.reneged = self.balked = self.sent_home = 0
+        self.day_last_cutoff = -1.0
+
+        field_index = {f.id: i for i, f in enumerate(scenario.fields)}
+        manual_id = scenario.equipment.ticket_machines.manual_staff or scenario.staff[0].id
+        self.staff = [
+            Staff(
+                self, i, m.id, tuple(field_index[f] for f in m.fields),
+                tuple(field_index[f] for f in m.cross_trained if f not in m.fields),
+                staff_duties(scenario, days, i, streams), m.id == manual_id,
+            )
+            for i, m in enumerate(scenario.staff)
+        ]
+        self.manual_staff = next(s for s in self.staff if s.manual)
+        manual_rng = streams["ticket_machine.manual"]
+        manual_dist = scenario.equipment.ticket_machines.manual_issue_min
+        self.manual_issue_time = lambda: float(manual_dist.sample(manual_rng, 1)[0])
+        self.issuing = Windows(issuing_windows(scenario, days))
+        self.machines = TicketMachines(self, self.issuing)
+        pcs = scenario.equipment.lookup_pcs
+        self.open_hours = Windows([s for d in days for s in d.sessions])
+        self.pcs = Pool(self.env, pcs.count, self.open_hours, pcs.max_queue, _pc_time, self._pc_done)
+        team = scenario.support_team
+        self.support = Pool(
+            self.env, team.members, Windows(support_shifts(scenario, days)), team.max_queue,
+            _help_time, self._support_done,
+        )
+        self.demand = DemandGenerator(scenario, streams)
+        for st in self.staff:
+            self.env.process(st.run())
+        self.env.process(self._days())
+
+    # --- routing ------------------------------------------------------------------------------
+    def arrive(self, v: Visitor) -> None:
+        self.arrived += 1
+        if v.uses_pc and self.pcs.offer(v):
+            return
+        self._to_help(v)
+
+    def _pc_done(self, v: Visitor) -> None:
+        if v.purpose == LOOKUP:
+            self._finish(v, SERVED_LOOKUP)
+            self.served_lookup += 1
+            return
+        self._to_help(v)
+
+    def _to_help(self, v: Visitor) -> None:
+        if v.needs_help and self.support.offer(v):
+            return
+        self.to_ticket(v)
+
+    def _support_done(self, v: Visitor) -> None:
+        if v.u_online < self.online_share:
+            self._finish(v, SERVED_SUPPORT)
+            self.served_support += 1
+            if v.purpose in (SUBMIT, ONLINE_HELP):
+                self.dossiers.submit(v, self.env.now, "online_support")
+            return
+        v.service *= self.help_factor
+        self.to_ticket(v)
+
+    def to_ticket(self, v: Visitor) -> None:
+        if self.balk_length and v.u_balk < self.balk_p and (
+            self.queues.length(v.field, self.env.now) >= self.balk_length
+        ):
+            self._finish(v, BALKED)
+            self.balked += 1
+            return
+        self.machines.arrive(v)
+
+    def fallback(self, v: Visitor) -> None:
+        """No machine works: hand numbers out by hand, or send the visitor straight on."""
+        policy = self.machines.fallback
+        if policy == "manual" and self.manual_staff.on_duty:
+            self.manual_queue.append(v)
+            st = self.manual_staff
+            if st in self.idle:
+                self._wake(st)
+            return
+        self.to_counter(v)
+
+    def to_counter(self, v: Visitor) -> None:
+        now = self.env.now
+        v.ticket = now
+        self.queues.push(v, now)
+        if self.idle:
+            f = v.field
+            for st in self.idle:
+                if f in st.field_set:
+                    self._wake(st)
+                    return
+            if self.cross_serving:
+                for st in self.idle:
+                    if f in st.cross_set:
+                        self._wake(st)
+                        return
+
+    def _wake(self, st: Staff) -> None:
+        self.idle.remove(st)
+        assert st.wake is not None
+        st.wake.succeed()
+
+    def tickets_pending(self) -> bool:
+        """Someone is still in line for a number (they arrived before the cut-off)."""
+        return bool(self.machines.line) or bool(self.manual_queue)
+
+    def send_home(self, v: Visitor) -> None:
+        self._finish(v, SENT_HOME)
+        self.sent_home += 1
+        self.returning.append(v)
+
+    def _renege(self, v: Visitor) -> None:
+        v.outcome = RENEGED
+        v.end = v.deadline
+        self.reneged += 1
+        self.waits.add_queue_time(v.ticket, v.deadline)
+        if self.log_visit is not None:
+            self.log_visit(v)
+
+    def _finish(self, v: Visitor, outcome: int) -> None:
+        v.outcome = outcome
+        v.end = self.env.now
+        if self.log_visit is not None:
+            self.log_visit(v)
+
+    def _log(self, v: Visitor) -> None:
+        assert self.events is not None
+        s = self.scenario
+        self.events.append((
+            v.id, self.days[v.day].date.isoformat(), PURPOSE_NAMES[v.purpose],
+            s.fields[v.field].id, v.priority, v.arrival, v.ticket, v.call, v.call, v.end,
+            OUTCOME_NAMES[v.outcome], s.staff[v.staff].id if v.staff >= 0 else "",
+        ))
+
+    # --- the day's clock ----------------------------------------------------------------------
+    def _days(self) -> Generator[simpy.Event, object, None]:
+        env = self.env
+        pol = self.scenario.policies
+        limit = pol.overtime_limit_min
+        for day in self.days:
+            start = day.opens - EARLY_ARRIVAL_MIN
+            if env.now < start:
+                yield env.timeout(start - env.now)
+            i = self.issuing.index_at(day.closes)
+            self.day_last_cutoff = self.issuing.ends[i] if i >= 0 else day.closes
+            rate = day_rate(self.scenario, day)
+            visitors = self.demand.day_visitors(day, rate, self.returning)
+            self.returning = []
+            env.process(self._arrivals(visitors))
+            last = len(day.sessions) - 1
+            for k, (_, end) in enumerate(day.sessions):
+                rule = pol.closing_rule if k == last else pol.lunch_rule
+                if env.now < end:
+                    yield env.timeout(end - env.now)
+                self._wake_all()
+                if rule == "serve_all":
+                    yield env.timeout(limit)
+                    self._wake_all()
+                if k == last:
+                    self._close_day()
+            self.waits.fold(self.threshold)
+
+    def _arrivals(self, visitors: list[Visitor]) -> Generator[simpy.Event, object, None]:
+        env = self.env
+        timeout = env.timeout
+        arrive = self.arrive
+        for v in visitors:
+            dt = v.arrival - env.now
+            if dt > 0:
+                yield timeout(dt)
+            arrive(v)
+
+    def _wake_all(self) -> None:
+        while self.idle:
+            self._wake(self.idle[0])
+
+    def _close_day(self) -> None:
+        """Everyone still waiting for a number or a counter goes home, to return next working day."""
+        now = self.env.now
+        waiting = self.queues.drain()
+        for v in waiting:
+            if v.deadline < now:  # had already left
+                self._renege(v)
+                continue
+            self.waits.add_queue_time(v.ticket, now)
+            self.send_home(v)
+        while self.machines.line:
+            self.send_home(self.machines.line.popleft())
+        while self.manual_queue:
+            self.send_home(self.manual_queue.popleft())
+
+    def run(self) -> None:
+        last = self.days[-1]
+        self.env.run(until=last.closes + self.scenario.policies.overtime_limit_min + 1440.0)
+
+
+def _pc_time(v: Visitor) -> float:
+    return v.pc_min
+
+
+def _help_time(v: Visitor) -> float:
+    return v.help_min
+

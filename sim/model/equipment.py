@@ -1,0 +1,270 @@
+"""Ticket machines (with breakdowns, paper-outs and a fallback) and self-service pools.
+
+Each machine is a SimPy process pulling from one shared line; a failure process per machine takes
+it out of order after a number of *issuing* minutes and repairs it after a repair time. When no
+machine works, the fallback policy decides: a staff member hands out numbers by hand ("manual"),
+visitors go straight to the counter queues ("direct"), or they wait for the repair ("wait").
+
+`Pool` is the same pull pattern for lookup PCs and support-team members: servers on shifts who
+take visitors from a short line and hand them on when done.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.model.visitor import Visitor
+
+if TYPE_CHECKING:
+    from sim.model.centre import Centre
+
+
+class Windows:
+    """Sorted, non-overlapping time windows (issuing hours, shifts) with fast look-ups."""
+
+    def __init__(self, windows: list[tuple[float, float]]) -> None:
+        self.starts = [s for s, _ in windows]
+        self.ends = [e for _, e in windows]
+
+    @property
+    def total(self) -> float:
+        return float(sum(e - s for s, e in zip(self.starts, self.ends, strict=True)))
+
+    def index_at(self, t: float) -> int:
+        """Index of the last window starting at or before t (-1 if none)."""
+        return bisect.bisect_right(self.starts, t) - 1
+
+    def contains(self, t: float) -> bool:
+        i = self.index_at(t)
+        return i >= 0 and t < self.ends[i]
+
+    def next_start(self, t: float) -> float | None:
+        i = bisect.bisect_right(self.starts, t)
+        return self.starts[i] if i < len(self.starts) else None
+
+    def overlap(self, a: float, b: float) -> float:
+        """Minutes of [a, b) inside the windows."""
+        total = 0.0
+        i = max(self.index_at(a), 0)
+        while i < len(self.starts) and self.starts[i] < b:
+            total += max(0.0, min(b, self.ends[i]) - max(a, self.starts[i]))
+            i += 1
+        return total
+
+    def advance(self, t: float, minutes: float) -> float | None:
+        """The clock time at which `minutes` of window time have passed after t (None: never)."""
+        i = max(self.index_at(t), 0)
+        left = minutes
+        while i < len(self.starts):
+            s = max(self.starts[i], t)
+            e = self.ends[i]
+            if e > s:
+                if left <= e - s:
+                    return s + left
+                left -= e - s
+            i += 1
+        return None
+
+
+class Machine:
+    """One ticket machine's state."""
+
+    __slots__ = ("busy", "down_min", "failed", "index", "paper_out", "repaired", "tickets", "wake")
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.failed = False
+        self.paper_out = False
+        self.tickets = 0
+        self.busy = 0.0
+        self.down_min = 0.0
+        self.wake: simpy.Event | None = None
+        self.repaired: simpy.Event | None = None
+
+    @property
+    def working(self) -> bool:
+        return not (self.failed or self.paper_out)
+
+
+class TicketMachines:
+    """The machines, their shared line, and the fallback when none works."""
+
+    def __init__(self, centre: Centre, windows: Windows) -> None:
+        spec = centre.scenario.equipment.ticket_machines
+        self.centre = centre
+        self.env = centre.env
+        self.spec = spec
+        self.windows = windows
+        self.line: deque[Visitor] = deque()
+        self.machines = [Machine(i) for i in range(spec.count)]
+        self.idle: list[Machine] = []
+        self.fallback = spec.fallback
+        rng_names = centre.streams
+        self.repair_rng = rng_names["ticket_machine.repairs"]
+        self.failure_rng = rng_names["ticket_machine.failures"]
+        self.refill_rng = rng_names["ticket_machine.paper"]
+        for m in self.machines:
+            self.env.process(self._issue(m))
+            if spec.failures is not None:
+                self.env.process(self._failures(m))
+
+    def any_working(self) -> bool:
+        return any(m.working for m in self.machines)
+
+    def arrive(self, v: Visitor) -> None:
+        """A visitor steps up to the machines."""
+        c = self.centre
+        now = self.env.now
+        if not self.machines:
+            c.to_counter(v)
+            return
+        i = self.windows.index_at(now)
+        last_today = c.day_last_cutoff
+        if now > last_today and (i < 0 or now >= self.windows.ends[i]):
+            c.send_home(v)
+            return
+        if not self.any_working() and self.fallback != "wait":
+            c.fallback(v)
+            return
+        self.line.append(v)
+        if self.idle:
+            m = self.idle.pop(0)
+            m.wake.succeed()
+
+    def _go_fallback(self) -> None:
+        """All machines are down: move the line to the fallback path."""
+        if self.fallback == "wait":
+            return
+        while self.line:
+            self.centre.fallback(self.line.popleft())
+
+    def _issue(self, m: Machine) -> Generator[simpy.Event, object, None]:
+        env = self.env
+        c = self.centre
+        w = self.windows
+        paper = self.spec.paper
+        while True:
+            if not m.working:
+                m.repaired = env.event()
+                yield m.repaired
+                continue
+            if not self.line:
+                m.wake = env.event()
+                self.idle.append(m)
+                yield m.wake
+                continue
+            now = env.now
+            v = self.line[0]
+            i = w.index_at(now)
+            in_window = i >= 0 and now < w.ends[i]
+            if not in_window and not (i >= 0 and v.arrival <= w.ends[i] and v.arrival >= w.starts[i]):
+                nxt = w.next_start(now)
+                if nxt is None:
+                    return
+                yield env.timeout(nxt - now)
+                continue
+            self.line.popleft()
+            t = v.issue_min
+            m.busy += t
+            yield env.timeout(t)
+            c.to_counter(v)
+            if paper is not None:
+                m.tickets += 1
+                if m.tickets >= paper.tickets_per_roll:
+                    m.paper_out = True
+                    if not self.any_working():
+                        self._go_fallback()
+                    start = env.now
+                    yield env.timeout(float(paper.refill_min.sample(self.refill_rng, 1)[0]))
+                    m.down_min += w.overlap(start, env.now)
+                    m.tickets = 0
+                    m.paper_out = False
+
+    def _failures(self, m: Machine) -> Generator[simpy.Event, object, None]:
+        env = self.env
+        spec = self.spec.failures
+        assert spec is not None
+        while True:
+            gap = float(spec.time_between_min.sample(self.failure_rng, 1)[0])
+            at = self.windows.advance(env.now, gap)
+            if at is None:
+                return
+            yield env.timeout(at - env.now)
+            m.failed = True
+            if not self.any_working():
+                self._go_fallback()
+            start = env.now
+            yield env.timeout(float(spec.repair_min.sample(self.repair_rng, 1)[0]))
+            m.down_min += self.windows.overlap(start, env.now)
+            m.failed = False
+            if m.repaired is not None and not m.repaired.triggered:
+                m.repaired.succeed()
+
+    def utilisation(self) -> float:
+        total = self.windows.total * len(self.machines)
+        return float(sum(m.busy for m in self.machines) / total) if total > 0 else float("nan")
+
+    def down_minutes(self) -> float:
+        return float(sum(m.down_min for m in self.machines))
+
+
+class Pool:
+    """Servers on shifts (lookup PCs, support-team members) with one short line."""
+
+    def __init__(
+        self, env: simpy.Environment, servers: int, shifts: Windows, max_queue: int,
+        duration: Callable[[Visitor], float], done: Callable[[Visitor], None],
+    ) -> None:
+        self.env = env
+        self.shifts = shifts
+        self.max_queue = max_queue
+        self.duration = duration
+        self.done = done
+        self.line: deque[tuple[float, Visitor]] = deque()
+        self.idle: list[list[simpy.Event | None]] = []
+        self.busy = 0.0
+        self.servers = servers
+        self.wait_sum = 0.0
+        self.wait_n = 0
+        for _ in range(servers):
+            env.process(self._serve())
+
+    def offer(self, v: Visitor) -> bool:
+        """Take the visitor if a server is on shift and the line is short enough."""
+        if self.servers == 0 or not self.shifts.contains(self.env.now):
+            return False
+        if len(self.line) >= self.max_queue and not self.idle:
+            return False
+        self.line.append((self.env.now, v))
+        if self.idle:
+            slot = self.idle.pop(0)
+            ev = slot[0]
+            assert ev is not None
+            ev.succeed()
+        return True
+
+    def _serve(self) -> Generator[simpy.Event, object, None]:
+        env = self.env
+        slot: list[simpy.Event | None] = [None]
+        while True:
+            if not self.line:
+                slot[0] = env.event()
+                self.idle.append(slot)
+                yield slot[0]
+                continue
+            joined, v = self.line.popleft()
+            self.wait_sum += env.now - joined
+            self.wait_n += 1
+            t = self.duration(v)
+            self.busy += t
+            yield env.timeout(t)
+            self.done(v)
+
+    def utilisation(self) -> float:
+        total = self.shifts.total * self.servers
+        return float(self.busy / total) if total > 0 else float("nan")

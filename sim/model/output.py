@@ -1,0 +1,41 @@
+"""What one replication returns: KPIs plus the few small arrays the plots need.
+
+Everything here is bounded in size whatever the window length (streaming monitors), except the
+optional event log, which is off by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+WAIT_BIN_MIN = 0.1
+"""Width of the waiting-time histogram bins (minutes): percentiles are exact to this resolution."""
+WAIT_BINS = 6000
+"""Number of regular bins (0–600 min); one more bin at the end collects longer waits."""
+
+EVENT_LOG_COLUMNS: tuple[str, ...] = (
+    "visitor", "day", "purpose", "field", "priority", "arrival", "ticket", "call",
+    "service_start", "service_end", "outcome", "staff",
+)
+"""One row per visit; times in minutes on the simulation clock (NaN when the step did not happen)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicationOutput:
+    """Per-replication results of `sim.model.simulate`."""
+
+    replication: int
+    kpis: dict[str, float]
+    working_days: int
+    wait_histogram: np.ndarray
+    """Counts of counter waits in WAIT_BIN_MIN bins; the last bin counts waits ≥ WAIT_BINS×WAIT_BIN_MIN."""
+    hourly_wait_sum: np.ndarray
+    """Sum of counter waits (min) by hour of day of arrival, shape (24,)."""
+    hourly_wait_count: np.ndarray
+    """Number of counter waits by hour of day of arrival, shape (24,)."""
+    hourly_queue_area: np.ndarray
+    """Visitor-minutes spent waiting for a counter in each clock hour, summed over days, shape (24,)."""
+    event_log: list[tuple] | None = field(default=None)
+    """Rows in EVENT_LOG_COLUMNS order when the event log was switched on."""

@@ -1,0 +1,128 @@
+"""A member of staff at the counter: one SimPy process that pulls visitors from field queues.
+
+Duties are the sessions this person is at the counter (leave, meetings and the leaders' share of
+counter time already applied). Within a duty the process serves until the queue is empty; when
+idle it sleeps on its own `wake` event, which an arriving ticket, a manual-ticket request or the
+closing clock triggers. After the session ends it keeps serving people who hold a number under the
+"serve_all" rule, up to the overtime limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.model.visitor import SERVED_COUNTER, SUBMIT, Visitor
+
+if TYPE_CHECKING:
+    from sim.model.centre import Centre
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """One stretch at the counter on the simulation clock."""
+
+    start: float
+    end: float
+    hard_end: float
+    """Latest time to call a number: `end` plus the overtime limit under "serve_all"."""
+
+
+class Staff:
+    """One counter worker."""
+
+    def __init__(
+        self, centre: Centre, index: int, sid: str, fields: tuple[int, ...],
+        cross: tuple[int, ...], duties: list[Duty], manual: bool,
+    ) -> None:
+        self.centre = centre
+        self.index = index
+        self.id = sid
+        self.fields = fields
+        self.field_set = frozenset(fields)
+        self.cross = cross
+        self.cross_set = frozenset(cross)
+        self.duties = duties
+        self.manual = manual
+        self.on_duty = False
+        self.wake: simpy.Event | None = None
+        self.busy = 0.0
+        self.present = sum(d.end - d.start for d in duties)
+        self.overtime = 0.0
+        self.served = 0
+
+    def next_visitor(self, now: float) -> Visitor | None:
+        """Own fields first (oldest ticket), then cross-trained fields if the policy allows."""
+        c = self.centre
+        queues = c.queues
+        fields = self.fields
+        f = fields[0] if len(fields) == 1 else queues.oldest_field(fields)
+        if f >= 0:
+            v = queues.pop(f, now)
+            if v is not None:
+                return v
+            if len(fields) > 1:  # the oldest head had reneged: look again
+                for g in fields:
+                    v = queues.pop(g, now)
+                    if v is not None:
+                        return v
+        if c.cross_serving and self.cross:
+            g = queues.oldest_field(self.cross)
+            while g >= 0:
+                v = queues.pop(g, now)
+                if v is not None:
+                    return v
+                g = queues.oldest_field(self.cross)
+        return None
+
+    def run(self) -> Generator[simpy.Event, object, None]:
+        c = self.centre
+        env = c.env
+        timeout = env.timeout
+        waits = c.waits
+        log = c.log_visit
+        manual_queue = c.manual_queue
+        for duty in self.duties:
+            if env.now < duty.start:
+                yield timeout(duty.start - env.now)
+            self.on_duty = True
+            end, hard_end = duty.end, duty.hard_end
+            while True:
+                now = env.now
+                if now >= hard_end:
+                    break
+                if self.manual and manual_queue:
+                    v = manual_queue.popleft()
+                    t = c.manual_issue_time()
+                    self.busy += t
+                    yield timeout(t)
+                    c.to_counter(v)
+                    continue
+                v = self.next_visitor(now)
+                if v is None:
+                    if now >= end and not c.tickets_pending():
+                        break
+                    self.wake = env.event()
+                    c.idle.append(self)
+                    yield self.wake
+                    continue
+                v.call = now
+                v.staff = self.index
+                waits.add_wait(now - v.arrival, v.arrival, v.field)
+                waits.add_queue_time(v.ticket, now)
+                s = v.service
+                self.busy += s
+                yield timeout(s)
+                v.end = env.now
+                v.outcome = SERVED_COUNTER
+                self.served += 1
+                c.served_counter += 1
+                if v.purpose == SUBMIT:
+                    c.dossiers.submit(v, v.end, "counter")
+                if log is not None:
+                    log(v)
+            self.on_duty = False
+            self.overtime += max(0.0, env.now - end)

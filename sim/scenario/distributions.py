@@ -1,0 +1,169 @@
+"""Probability distributions written as small TOML tables.
+
+`{dist = "lognormal", mean = 6.0, cv = 0.5}` reads as a planner thinks (a mean and a spread), not as
+numpy's parameters. Each spec is frozen configuration; it draws from a generator the caller owns,
+so the model decides which named random stream feeds which quantity.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from sim.scenario.base import Strict
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+
+
+class Exponential(Strict):
+    """Memoryless times; the textbook M in M/M/c."""
+
+    dist: Literal["exponential"]
+    mean: PositiveFloat
+
+    @property
+    def expected(self) -> float:
+        return self.mean
+
+    @property
+    def scv(self) -> float:
+        return 1.0
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.exponential(self.mean, size)
+
+
+class LogNormal(Strict):
+    """Right-skewed service times, parameterised by mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
+    mean: PositiveFloat
+    cv: PositiveFloat
+
+    @property
+    def expected(self) -> float:
+        return self.mean
+
+    @property
+    def scv(self) -> float:
+        return self.cv**2
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        sigma2 = math.log1p(self.cv**2)
+        mu = math.log(self.mean) - sigma2 / 2
+        return rng.lognormal(mu, math.sqrt(sigma2), size)
+
+
+class Gamma(Strict):
+    """Gamma times by mean and coefficient of variation (cv = 1 is exponential)."""
+
+    dist: Literal["gamma"]
+    mean: PositiveFloat
+    cv: PositiveFloat
+
+    @property
+    def expected(self) -> float:
+        return self.mean
+
+    @property
+    def scv(self) -> float:
+        return self.cv**2
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        shape = 1.0 / self.cv**2
+        return rng.gamma(shape, self.mean / shape, size)
+
+
+class Deterministic(Strict):
+    """A fixed value: for exact tests and for the D in M/D/1."""
+
+    dist: Literal["deterministic"]
+    value: NonNegativeFloat
+
+    @property
+    def expected(self) -> float:
+        return self.value
+
+    @property
+    def scv(self) -> float:
+        return 0.0
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        # Draw nothing: a deterministic quantity must not shift a shared stream.
+        return np.full(size, self.value, dtype=float)
+
+
+class Uniform(Strict):
+    """Equally likely values between low and high."""
+
+    dist: Literal["uniform"]
+    low: NonNegativeFloat
+    high: NonNegativeFloat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high}) must not be below low ({self.low})")
+        return self
+
+    @property
+    def expected(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def scv(self) -> float:
+        m = self.expected
+        return 0.0 if m == 0 else ((self.high - self.low) ** 2 / 12) / m**2
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, size)
+
+
+class Empirical(Strict):
+    """Observed values with optional weights, e.g. documents per certification visit."""
+
+    dist: Literal["empirical"]
+    values: Annotated[list[NonNegativeFloat], Field(min_length=1)]
+    weights: list[NonNegativeFloat] | None = None
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Empirical:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                )
+            if sum(self.weights) <= 0:
+                raise ValueError("weights must not all be zero")
+        return self
+
+    def _probabilities(self) -> np.ndarray:
+        if self.weights is None:
+            return np.full(len(self.values), 1.0 / len(self.values))
+        w = np.asarray(self.weights, dtype=float)
+        return w / w.sum()
+
+    @property
+    def expected(self) -> float:
+        return float(np.dot(self._probabilities(), self.values))
+
+    @property
+    def scv(self) -> float:
+        p = self._probabilities()
+        v = np.asarray(self.values, dtype=float)
+        m = float(p @ v)
+        return 0.0 if m == 0 else float(p @ (v - m) ** 2) / m**2
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.choice(np.asarray(self.values, dtype=float), size=size, p=self._probabilities())
+
+
+Distribution = Annotated[
+    Exponential | LogNormal | Gamma | Deterministic | Uniform | Empirical,
+    Field(discriminator="dist"),
+]
+"""Any distribution spec; the `dist` key picks the family."""

@@ -1,0 +1,45 @@
+"""The vocabulary of results: every KPI key the model reports, with its meaning.
+
+Keys are stable: the same names appear in `summary.json` (under "kpis"), as columns of
+`replications.csv`, and in target rules. Breakdowns add a dotted suffix (`wait_mean_min.land`,
+`staff_utilisation.s1`).
+"""
+
+from __future__ import annotations
+
+KPIS: dict[str, str] = {
+    "visitors_arrived": "Visits to the centre (a visitor sent home who returns counts again)",
+    "visitors_served": "Visits that ended in service (counter, support team or lookup PC)",
+    "visitors_reneged": "Visitors who left the queue after running out of patience",
+    "visitors_balked": "Visitors who left on arrival on seeing a long queue",
+    "visitors_sent_home": "Visitors sent home at closing, to return the next working day",
+    "visitors_in_system_end": "Visitors still at the centre when the window ends",
+    "visitors_served_counter": "Visits served at a counter",
+    "visitors_served_support": "Visits completed by the support team (filed online)",
+    "visitors_served_lookup": "Visits completed at the lookup PC",
+    "dossiers_submitted_counter": "Dossiers handed in at a counter",
+    "dossiers_submitted_online_support": "Dossiers filed online with the support team's help",
+    "wait_mean_min": "Mean wait from arrival to the counter call (minutes)",
+    "wait_p50_min": "Median wait for the counter (minutes)",
+    "wait_p90_min": "90th percentile of the wait for the counter (minutes)",
+    "wait_p95_min": "95th percentile of the wait for the counter (minutes)",
+    "wait_max_min": "Longest wait for the counter (minutes)",
+    "wait_within_target": "Share of counter visitors who waited no longer than the wait threshold",
+    "queue_mean": "Time-average number waiting for a counter during opening hours",
+    "queue_max": "Most visitors waiting for a counter at once",
+    "overtime_min_per_day": "Minutes staff served after closing, per working day (sum over staff)",
+    "staff_utilisation_mean": "Busy share of counter-present time, averaged over staff",
+    "ticket_machine_utilisation": "Busy share of the ticket machines' issuing hours",
+    "ticket_machine_down_min": "Minutes the ticket machines were out of order in issuing hours",
+    "lookup_pc_utilisation": "Busy share of the lookup PCs' opening hours",
+    "support_team_utilisation": "Busy share of the support team's hours",
+    "support_wait_mean_min": "Mean wait for a support team member (minutes)",
+}
+"""Headline KPIs and what they mean; breakdowns use `key.<staff or field id>`."""
+
+BREAKDOWNS: tuple[str, ...] = ("staff_utilisation", "wait_mean_min", "wait_p90_min")
+
+
+def is_known_kpi(key: str) -> bool:
+    """True for a headline KPI or a dotted breakdown of one."""
+    return key in KPIS or key.split(".", 1)[0] in KPIS

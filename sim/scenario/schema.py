@@ -1,0 +1,281 @@
+"""The scenario: one centre, one experiment window, every input the model reads.
+
+Each section below is one TOML table. Durations are minutes unless a key says otherwise (keys end in
+`_min`). The models are frozen and refuse unknown keys; references between sections (a staff member
+serving a field that does not exist, ...) are checked in `sim.scenario.checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.base import Strict
+from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, parse_hhmm
+from sim.scenario.distributions import Deterministic, Distribution
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
+Share = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat"]
+Purpose = Literal["submit", "collect", "enquiry", "online_help", "lookup"]
+
+PURPOSES: tuple[str, ...] = ("submit", "collect", "enquiry", "online_help", "lookup")
+"""Why a visitor comes: file a dossier, collect a result, ask, get help filing online, look up."""
+
+
+class ScenarioInfo(Strict):
+    """Names the scenario in reports and result folders."""
+
+    name: Slug
+    title: str = ""
+    description: str = ""
+    centre: str = ""
+
+
+class FieldSpec(Strict):
+    """A group of procedures (lĩnh vực) with its own ticket queue."""
+
+    id: Slug
+    name: str = ""
+    name_vi: str = ""
+
+
+class ProcedureSpec(Strict):
+    """A procedure (thủ tục) and what it costs at the counter."""
+
+    id: Slug
+    field: str
+    name: str = ""
+    share: Positive
+    service_min: Distribution
+    documents: Distribution | None = None
+    extra_document_min: NonNegative = 0.0
+
+
+class PurposeSpec(Strict):
+    """Share of visits with this purpose; `service_min` is the counter time where one applies."""
+
+    share: Share
+    service_min: Distribution | None = None
+
+
+class RateBlock(Strict):
+    """A piece of the hour-of-day arrival profile: relative weight per minute over [start, end)."""
+
+    start: ClockTime
+    end: ClockTime
+    weight: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RateBlock:
+        if parse_hhmm(self.end) <= parse_hhmm(self.start):
+            raise ValueError(f"block ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+def _check_profile(blocks: list[RateBlock]) -> list[RateBlock]:
+    for a, b in itertools.pairwise(blocks):
+        if parse_hhmm(b.start) < parse_hhmm(a.end):
+            raise ValueError(f"block {b.start}-{b.end} overlaps {a.start}-{a.end}; list in time order")
+    if not any(b.weight > 0 for b in blocks):
+        raise ValueError("at least one block must have a positive weight")
+    return blocks
+
+
+class BalkingSpec(Strict):
+    """Visitors who see `queue_length` or more people waiting in their field leave with `probability`."""
+
+    queue_length: Annotated[int, Field(ge=1)]
+    probability: Share = 1.0
+
+
+class DemandSpec(Strict):
+    """Who comes, when, and why."""
+
+    visits_per_day: Positive
+    purposes: dict[Purpose, PurposeSpec]
+    hourly_profile: Annotated[list[RateBlock], Field(min_length=1)]
+    season_profiles: dict[str, Annotated[list[RateBlock], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
+    weekday_factors: dict[Weekday, NonNegative] = Field(default_factory=dict)
+    priority_share: Share = 0.0
+    patience_min: Distribution | None = None
+    balking: BalkingSpec | None = None
+    uses_lookup_pc_share: Share = 0.0
+    needs_help_share: Share = 0.0
+    return_delay_min: Distribution = Field(
+        default_factory=lambda: Deterministic(dist="deterministic", value=0.0)
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DemandSpec:
+        _check_profile(self.hourly_profile)
+        for blocks in self.season_profiles.values():
+            _check_profile(blocks)
+        if sum(p.share for p in self.purposes.values()) <= 0:
+            raise ValueError("purposes: at least one purpose must have a positive share")
+        for name in ("collect", "enquiry", "online_help"):
+            spec = self.purposes.get(name)
+            if spec is not None and spec.share > 0 and spec.service_min is None:
+                raise ValueError(f"purposes.{name}: a counter purpose needs service_min")
+        return self
+
+    def weekday_factor(self, weekday: int) -> float:
+        if weekday >= 6:
+            return 0.0
+        return self.weekday_factors.get(WEEKDAY_NAMES[weekday], 1.0)  # type: ignore[arg-type]
+
+
+class LeaveSpec(Strict):
+    """A staff member's absence, both days included."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LeaveSpec:
+        if self.end < self.start:
+            raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class MeetingSpec(Strict):
+    """A weekly meeting that keeps a staff member away from the counter for one session."""
+
+    weekday: Weekday
+    session: str
+
+
+class StaffSpec(Strict):
+    """One member of staff and when they are at their counter."""
+
+    id: Slug
+    role: Literal["director", "deputy_director", "specialist", "civil_servant", "other"]
+    name: str = ""
+    fields: Annotated[list[str], Field(min_length=1)]
+    cross_trained: list[str] = Field(default_factory=list)
+    counter: Annotated[int, Field(ge=1)]
+    counter_share: Share = 1.0
+    back_office_share: Share = 0.0
+    leave: list[LeaveSpec] = Field(default_factory=list)
+    meetings: list[MeetingSpec] = Field(default_factory=list)
+
+
+class FailureSpec(Strict):
+    """Breakdowns: operating minutes between failures, and minutes to repair."""
+
+    time_between_min: Distribution
+    repair_min: Distribution
+
+
+class PaperSpec(Strict):
+    """Paper rolls run out after a number of tickets and take time to replace."""
+
+    tickets_per_roll: Annotated[int, Field(ge=1)]
+    refill_min: Distribution
+
+
+class TicketMachineSpec(Strict):
+    """Automatic queue-number machines and what happens when none works."""
+
+    count: Annotated[int, Field(ge=0)] = 1
+    issue_min: Distribution = Field(
+        default_factory=lambda: Deterministic(dist="deterministic", value=0.25)
+    )
+    failures: FailureSpec | None = None
+    paper: PaperSpec | None = None
+    fallback: Literal["manual", "direct", "wait"] = "manual"
+    manual_issue_min: Distribution = Field(
+        default_factory=lambda: Deterministic(dist="deterministic", value=0.5)
+    )
+    manual_staff: str | None = None
+
+
+class LookupPCSpec(Strict):
+    """Self-service PCs for looking up procedures and dossier status."""
+
+    count: Annotated[int, Field(ge=0)] = 1
+    session_min: Distribution = Field(
+        default_factory=lambda: Deterministic(dist="deterministic", value=8.0)
+    )
+    max_queue: Annotated[int, Field(ge=0)] = 2
+
+
+class EquipmentSpec(Strict):
+    ticket_machines: TicketMachineSpec = Field(default_factory=TicketMachineSpec)
+    lookup_pcs: LookupPCSpec = Field(default_factory=LookupPCSpec)
+
+
+class SupportTeamSpec(Strict):
+    """Tổ hỗ trợ: helpers who guide visitors to file online."""
+
+    members: Annotated[int, Field(ge=0)] = 0
+    hours: Sessions = Field(default_factory=list)
+    weekdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    help_min: Distribution = Field(
+        default_factory=lambda: Deterministic(dist="deterministic", value=20.0)
+    )
+    online_share: Share = 0.0
+    counter_time_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
+    max_queue: Annotated[int, Field(ge=0)] = 5
+
+
+class PoliciesSpec(Strict):
+    """Rules of the house: cut-off, closing, lunch, priority, cross-serving."""
+
+    ticket_cutoff_min: NonNegative = 0.0
+    closing_rule: Literal["serve_all", "send_home"] = "serve_all"
+    overtime_limit_min: NonNegative = 60.0
+    lunch_rule: Literal["serve_all", "hold"] = "serve_all"
+    lunch_cover: list[str] = Field(default_factory=list)
+    priority_rule: Literal["strict", "interleaved"] = "strict"
+    priority_interleave: Annotated[int, Field(ge=2)] = 3
+    cross_serving: bool = False
+
+
+class TargetRule(Strict):
+    """A KPI compared with a value, e.g. wait_p90_min <= 15."""
+
+    kpi: str
+    op: Literal["<=", ">=", "<", ">"]
+    value: float
+    label: str = ""
+
+
+class TargetsSpec(Strict):
+    wait_threshold_min: Positive = 15.0
+    rules: list[TargetRule] = Field(default_factory=list)
+
+
+class RunSpec(Strict):
+    """Defaults for `python -m sim run`; the command line overrides them."""
+
+    replications: Annotated[int, Field(ge=1, le=100_000)] = 20
+    seed: Annotated[int, Field(ge=0)] = 20250701
+    event_log: bool = False
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    scenario: ScenarioInfo
+    calendar: CalendarSpec
+    demand: DemandSpec
+    fields: Annotated[list[FieldSpec], Field(min_length=1)]
+    procedures: Annotated[list[ProcedureSpec], Field(min_length=1)]
+    staff: Annotated[list[StaffSpec], Field(min_length=1)]
+    equipment: EquipmentSpec = Field(default_factory=EquipmentSpec)
+    support_team: SupportTeamSpec = Field(default_factory=SupportTeamSpec)
+    policies: PoliciesSpec = Field(default_factory=PoliciesSpec)
+    targets: TargetsSpec = Field(default_factory=TargetsSpec)
+    run: RunSpec = Field(default_factory=RunSpec)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
