@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "Results do not depend on it.")
     run.add_argument("--out", metavar="DIR", help="results folder to create; must not exist "
                      "(default: results/<scenario name>-<date>-<time>/)")
-    run.add_argument("--quiet", action="store_true",
+    run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress bar and no table; print only the results folder")
     run.add_argument("--event-log", action="store_true",
                      help="also write event_log.csv, one row per visit (large)")
@@ -137,19 +137,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _save(results: Results, out: Path | None) -> Path:
     """Save into `out`, or the first free default folder (retrying if another run takes it)."""
-    try:
-        if out is not None:
-            return results.save(out)
-        for _ in range(100):
-            try:
-                return results.save(default_folder(results.scenario.name))
-            except FileExistsError:
-                continue
-        raise UsageError("could not find a free results folder name under results/")
-    except FileExistsError as exc:
-        raise UsageError(f"--out: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"{exc.filename or out}: cannot write results: {exc.strerror}") from None
+    for _ in range(100):
+        target = out if out is not None else default_folder(results.scenario.name)
+        try:
+            return results.save(target)
+        except FileExistsError as exc:
+            if out is not None:
+                raise UsageError(f"--out: {exc}") from None
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot write results: {exc.strerror or exc}") from None
+    raise UsageError(f"could not find a free results folder name under {RESULTS_ROOT}/")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,8 +40,7 @@ def calendar(start: dt.date, end: dt.date, **kwargs: object) -> CalendarSpec:
 def days_of(spec: CalendarSpec) -> dict[dt.date, tuple[tuple[float, float], ...]]:
     """Open dates mapped to their sessions in minutes after that day's own midnight."""
     return {
-        w.date: tuple((a - w.midnight, b - w.midnight) for a, b in w.sessions)
-        for w in working_days(spec)
+        w.date: tuple((a - w.midnight, b - w.midnight) for a, b in w.sessions) for w in working_days(spec)
     }
 
 
@@ -267,9 +266,7 @@ def test_midnight_offsets_and_index() -> None:
     assert monday.sessions == ((8640 + 420.0, 8640 + 690.0), (8640 + 810.0, 8640 + 1020.0))
 
 
-@pytest.mark.parametrize(
-    ("text", "minutes"), [("00:00", 0), ("07:30", 450), ("13:05", 785), ("24:00", 1440)]
-)
+@pytest.mark.parametrize(("text", "minutes"), [("00:00", 0), ("07:30", 450), ("13:05", 785), ("24:00", 1440)])
 def test_parse_hhmm(text: str, minutes: int) -> None:
     assert parse_hhmm(text) == minutes
 

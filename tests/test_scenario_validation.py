@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import inspect
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,11 +16,14 @@ from typing import Any
 
 import pytest
 
+from sim.scenario import calendar, distributions, schema
+from sim.scenario.base import Strict
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, parse_scenario, read_toml
 from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).parents[1]
+FORMAT_DOC = ROOT / "docs" / "scenario_format.md"
 DAO_XA = ROOT / "scenarios" / "dao_xa_2025.toml"
 BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
 FIELD_IDS = ("certification", "civil_status", "land", "social", "business", "other")
@@ -185,7 +190,7 @@ CASES: list[tuple[str, Mutation, str, tuple[str, ...]]] = [
         "window is a single Sunday",
         window(dt.date(2025, 7, 6), dt.date(2025, 7, 6)),
         "calendar",
-        ("no working day", "extra_workdays", "saturday_sessions"),
+        ("no working day", "extra_workdays", "saturday_sessions", "sunday_sessions"),
     ),
     (
         "window is Tết",
@@ -254,10 +259,10 @@ CASES: list[tuple[str, Mutation, str, tuple[str, ...]]] = [
         ("'evening' is not a session name", "afternoon, morning"),
     ),
     (
-        "meeting on Sunday",
-        put("staff", 1, "meetings", 0, "weekday", value="sun"),
+        "meeting on a misspelt weekday",
+        put("staff", 1, "meetings", 0, "weekday", value="monday"),
         "staff[1].meetings[0].weekday",
-        ("'mon'", "'sat'", "'sun'"),
+        ("'mon'", "'sat'", "'sun'", "'monday'"),
     ),
     (
         "empirical weights length mismatch",
@@ -290,6 +295,12 @@ CASES: list[tuple[str, Mutation, str, tuple[str, ...]]] = [
             value=[{"start": "07:00", "end": "08:00", "weight": 1.0}]),
         "demand.season_profiles.autumn",
         ("'autumn' is not a season name", "summer, winter"),
+    ),
+    (
+        "meeting in a Sunday session is allowed only if it exists",
+        put("staff", 0, "meetings", 0, value={"weekday": "sun", "session": "sunday_morning"}),
+        "staff[0].meetings[0].session",
+        ("'sunday_morning' is not a session name", "afternoon, morning"),
     ),
     (
         "priority interleave of one",
@@ -380,6 +391,14 @@ def test_unmodified_copy_is_valid() -> None:
     assert scenario.name == "dao_xa_2025"
 
 
+def test_meeting_in_a_sunday_session() -> None:
+    data = dao_xa()
+    data["calendar"]["sunday_sessions"] = [{"name": "sunday_morning", "start": "08:00", "end": "11:00"}]
+    data["staff"][0]["meetings"] = [{"weekday": "sun", "session": "sunday_morning"}]
+    scenario = parse_scenario(data, "sunday.toml")
+    assert scenario.staff[0].meetings[0].session == "sunday_morning"
+
+
 def test_window_outside_table_loads_without_the_table() -> None:
     data = dao_xa()
     window(dt.date(2030, 7, 1), dt.date(2030, 7, 31))(data)
@@ -453,11 +472,52 @@ def test_bundled_scenario_loads(path: Path) -> None:
     assert scenario.staff
 
 
+# --- the format reference ----------------------------------------------------------------------------
+
+
+def test_format_doc_example_is_a_valid_scenario(tmp_path: Path) -> None:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    example = text.split("## A small complete example", 1)[1]
+    (block,) = re.findall(r"```toml\n(.*?)```", example, flags=re.S)
+    path = tmp_path / "small_centre.toml"
+    path.write_text(block, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.name == "small_centre"
+    assert [f.id for f in scenario.fields] == ["certification", "civil_status"]
+
+
+def test_format_doc_names_every_key() -> None:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    models = [
+        obj
+        for module in (schema, calendar, distributions)
+        for _, obj in inspect.getmembers(module, inspect.isclass)
+        if issubclass(obj, Strict) and obj is not Strict
+    ]
+    assert len(models) >= 25
+    missing = sorted(
+        f"{model.__name__}.{key}"
+        for model in models
+        for key in model.model_fields
+        if f"`{key}`" not in text  # a key in a table row or in running text
+        and not re.search(rf"`\[{{1,2}}(?:[a-z_]+\.)?{key}\]{{1,2}}`", text)  # a section heading
+    )
+    assert missing == []
+
+
+def test_format_doc_lists_every_distribution_and_kpi() -> None:
+    from sim.scenario.kpis import KPIS
+
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    for name in DIST_NAMES:
+        assert f'`"{name}"`' in text
+    for kpi in KPIS:
+        assert f"`{kpi}`" in text
+
+
 # --- the command line ----------------------------------------------------------------------------
 
-needs_cli = pytest.mark.skipif(
-    not (ROOT / "sim" / "cli.py").exists(), reason="sim/cli.py is not written yet"
-)
+needs_cli = pytest.mark.skipif(not (ROOT / "sim" / "cli.py").exists(), reason="sim/cli.py is not written yet")
 
 
 def run_validate(path: Path) -> subprocess.CompletedProcess[str]:

@@ -125,6 +125,10 @@ class Results:
         default_factory=lambda: dt.datetime.now().astimezone().isoformat(timespec="seconds")
     )
 
+    def __repr__(self) -> str:  # the outputs hold large arrays: keep notebooks readable
+        return (f"Results(scenario={self.scenario.name!r}, replications={self.n_replications}, "
+                f"seed={self.seed}, workers={self.workers}, wall_time_s={self.wall_time_s:.2f})")
+
     @property
     def n_replications(self) -> int:
         return len(self.outputs)
@@ -194,7 +198,10 @@ class Results:
     def write_files(self, folder: Path) -> None:
         """The data files of a results folder (no plots) into an existing folder."""
         resolved = _drop_none(self.scenario.model_dump(mode="python"))
-        (folder / "scenario.toml").write_text(tomli_w.dumps(resolved), encoding="utf-8")
+        header = (f"# Scenario {self.scenario.name!r} as run by centre-sim {package_version()}, "
+                  "every default filled in.\n# `python -m sim run scenario.toml` reruns it with "
+                  "the same replications and seed.\n\n")
+        (folder / "scenario.toml").write_text(header + tomli_w.dumps(resolved), encoding="utf-8")
         _write_json(folder / "meta.json", self.meta())
         _write_json(folder / "summary.json", self.summary_document())
         self.replications.to_csv(folder / "replications.csv", index=False, na_rep="",

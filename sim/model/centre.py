@@ -11,13 +11,14 @@ time, channel)`; part 2 plugs the back office in there.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Generator
 from typing import Protocol
 
 import simpy
 
-from sim.model.demand import EARLY_ARRIVAL_MIN, DemandGenerator, day_rate
+from sim.model.demand import EARLY_ARRIVAL_MIN, DayRate, DemandGenerator, day_rate
 from sim.model.equipment import Pool, TicketMachines, Windows
 from sim.model.monitors import WaitMonitor
 from sim.model.queues import CounterQueues
@@ -31,6 +32,7 @@ from sim.model.visitor import (
     PURPOSE_NAMES,
     RENEGED,
     SENT_HOME,
+    SERVED_COUNTER,
     SERVED_LOOKUP,
     SERVED_SUPPORT,
     SUBMIT,
@@ -44,6 +46,12 @@ class DossierSink(Protocol):
     """Where dossiers go once handed in (the back office, from part 2)."""
 
     def submit(self, visitor: Visitor, time: float, channel: str) -> None: ...
+
+
+class DemandSource(Protocol):
+    """Makes each day's visitors; `DemandGenerator` in runs, a fixed list in exact tests."""
+
+    def day_visitors(self, day: WorkDay, rate: DayRate, returning: list[Visitor]) -> list[Visitor]: ...
 
 
 class DossierCounter:
@@ -102,9 +110,7 @@ def support_shifts(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple[
     team = scenario.support_team
     out: list[tuple[float, float]] = []
     for day in days:
-        if WEEKDAY_NAMES[day.weekday] not in team.weekdays and day.weekday < 5:
-            continue
-        if day.weekday == 5 and "sat" not in team.weekdays:
+        if WEEKDAY_NAMES[day.weekday] not in team.weekdays:
             continue
         if team.hours:
             out.extend((day.midnight + h.start_min, day.midnight + h.end_min) for h in team.hours)
@@ -119,23 +125,24 @@ class Centre:
     def __init__(
         self, scenario: Scenario, streams: Streams, days: tuple[WorkDay, ...],
         event_log: bool = False, dossiers: DossierSink | None = None,
+        demand: DemandSource | None = None,
     ) -> None:
         self.scenario = scenario
         self.streams = streams
         self.days = days
         self.env = simpy.Environment(initial_time=max(0.0, days[0].opens - EARLY_ARRIVAL_MIN - 1))
         pol = scenario.policies
-        demand = scenario.demand
+        spec = scenario.demand
         self.cross_serving = pol.cross_serving
         self.threshold = scenario.targets.wait_threshold_min
         self.dossiers: DossierSink = dossiers if dossiers is not None else DossierCounter()
         self.waits = WaitMonitor(len(scenario.fields))
         self.queues = CounterQueues(
             len(scenario.fields), pol.priority_rule == "strict", pol.priority_interleave,
-            demand.patience_min is not None, self._renege,
+            spec.patience_min is not None, self._renege,
         )
-        self.balk_length = demand.balking.queue_length if demand.balking else 0
-        self.balk_p = demand.balking.probability if demand.balking else 0.0
+        self.balk_length = spec.balking.queue_length if spec.balking else 0
+        self.balk_p = spec.balking.probability if spec.balking else 0.0
         self.online_share = scenario.support_team.online_share
         self.help_factor = scenario.support_team.counter_time_factor
         self.idle: list[Staff] = []
@@ -171,7 +178,7 @@ class Centre:
             self.env, team.members, Windows(support_shifts(scenario, days)), team.max_queue,
             _help_time, self._support_done,
         )
-        self.demand = DemandGenerator(scenario, streams)
+        self.demand: DemandSource = demand if demand is not None else DemandGenerator(scenario, streams)
         for st in self.staff:
             self.env.process(st.run())
         self.env.process(self._days())
@@ -226,25 +233,37 @@ class Centre:
         self.to_counter(v)
 
     def to_counter(self, v: Visitor) -> None:
+        """The visitor holds a number: straight to a free counter, or into the field's queue."""
         now = self.env.now
         v.ticket = now
-        self.queues.push(v, now)
         if self.idle:
             f = v.field
-            for st in self.idle:
-                if f in st.field_set:
-                    self._wake(st)
+            st = self._idle_for(f)
+            if st is not None:
+                if not self.queues.fields[f]:
+                    self.idle.remove(st)
+                    assert st.wake is not None
+                    st.wake.trigger_after(st.call(v, now), v)
                     return
-            if self.cross_serving:
-                for st in self.idle:
-                    if f in st.cross_set:
-                        self._wake(st)
-                        return
+                self.queues.push(v, now)
+                self._wake(st)
+                return
+        self.queues.push(v, now)
+
+    def _idle_for(self, f: int) -> Staff | None:
+        for st in self.idle:
+            if f in st.field_set:
+                return st
+        if self.cross_serving:
+            for st in self.idle:
+                if f in st.cross_set:
+                    return st
+        return None
 
     def _wake(self, st: Staff) -> None:
         self.idle.remove(st)
         assert st.wake is not None
-        st.wake.succeed()
+        st.wake.succeed(None)
 
     def tickets_pending(self) -> bool:
         """Someone is still in line for a number (they arrived before the cut-off)."""
@@ -272,9 +291,11 @@ class Centre:
     def _log(self, v: Visitor) -> None:
         assert self.events is not None
         s = self.scenario
+        served = v.outcome == SERVED_COUNTER
         self.events.append((
             v.id, self.days[v.day].date.isoformat(), PURPOSE_NAMES[v.purpose],
-            s.fields[v.field].id, v.priority, v.arrival, v.ticket, v.call, v.call, v.end,
+            s.fields[v.field].id, v.priority, v.returning, v.arrival, v.ticket, v.call,
+            v.call if served else math.nan, v.end if served else math.nan, v.end,
             OUTCOME_NAMES[v.outcome], s.staff[v.staff].id if v.staff >= 0 else "",
         ))
 
@@ -302,7 +323,7 @@ class Centre:
                 if rule == "serve_all":
                     yield env.timeout(limit)
                     self._wake_all()
-                if k == last:
+                if k == last and rule != "hold":
                     self._close_day()
             self.waits.fold(self.threshold)
 
@@ -310,11 +331,17 @@ class Centre:
         env = self.env
         timeout = env.timeout
         arrive = self.arrive
+        # Fast path for the common visitor (no PC, no help): straight to the machines or counter.
+        direct = self.to_counter if not self.machines.machines and not self.balk_length else None
         for v in visitors:
             dt = v.arrival - env.now
             if dt > 0:
                 yield timeout(dt)
-            arrive(v)
+            if direct is not None and not (v.uses_pc or v.needs_help):
+                self.arrived += 1
+                direct(v)
+            else:
+                arrive(v)
 
     def _wake_all(self) -> None:
         while self.idle:

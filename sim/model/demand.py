@@ -225,20 +225,14 @@ class DemandGenerator:
             if docs is not None:
                 base = base + np.maximum(docs.take(k) - 1.0, 0.0) * self.proc_extra[p]
             service[mask] = base
-        out: list[Visitor] = []
         vid = self.next_id
         idx = day.index
-        for i, t in enumerate(times.tolist()):
-            v = Visitor(vid + i, idx, t, int(purpose[i]), int(proc[i]), int(field[i]),
-                        bool(priority[i]), float(service[i]), float(deadline[i]))
-            v.uses_pc = bool(uses_pc[i])
-            v.needs_help = bool(needs_help[i])
-            v.pc_min = float(pc_min[i])
-            v.help_min = float(help_min[i])
-            v.issue_min = float(issue_min[i])
-            v.u_balk = float(u_balk[i])
-            v.u_online = float(u_online[i])
-            out.append(v)
+        out = list(map(
+            Visitor, range(vid, vid + n), [idx] * n, times.tolist(), purpose.tolist(), proc.tolist(),
+            field.tolist(), priority.tolist(), service.tolist(), deadline.tolist(), uses_pc.tolist(),
+            needs_help.tolist(), pc_min.tolist(), help_min.tolist(), issue_min.tolist(),
+            u_balk.tolist(), u_online.tolist(),
+        ))
         self.next_id = vid + n
         if returning:
             back = sample_times(self.return_rng, rate, len(returning))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.model.handover import Handover
 from sim.model.visitor import Visitor
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class Machine:
         self.tickets = 0
         self.busy = 0.0
         self.down_min = 0.0
-        self.wake: simpy.Event | None = None
+        self.wake: Handover | None = None
         self.repaired: simpy.Event | None = None
 
     @property
@@ -131,10 +132,22 @@ class TicketMachines:
         if not self.any_working() and self.fallback != "wait":
             c.fallback(v)
             return
+        m = self._idle_working() if not self.line and i >= 0 and now < self.windows.ends[i] else None
+        if m is not None:
+            self.idle.remove(m)
+            m.busy += v.issue_min
+            m.wake.trigger_after(v.issue_min, v)  # issued when the wake-up fires
+            return
         self.line.append(v)
         if self.idle:
             m = self.idle.pop(0)
-            m.wake.succeed()
+            m.wake.succeed(None)
+
+    def _idle_working(self) -> Machine | None:
+        for m in self.idle:
+            if m.working:
+                return m
+        return None
 
     def _go_fallback(self) -> None:
         """All machines are down: move the line to the fallback path."""
@@ -147,16 +160,18 @@ class TicketMachines:
         env = self.env
         c = self.centre
         w = self.windows
-        paper = self.spec.paper
         while True:
             if not m.working:
                 m.repaired = env.event()
                 yield m.repaired
                 continue
             if not self.line:
-                m.wake = env.event()
+                m.wake = Handover(env)
                 self.idle.append(m)
-                yield m.wake
+                v = yield m.wake
+                if v is not None:  # handed over: the ticket is out
+                    c.to_counter(v)
+                    yield from self._paper(m)
                 continue
             now = env.now
             v = self.line[0]
@@ -173,17 +188,24 @@ class TicketMachines:
             m.busy += t
             yield env.timeout(t)
             c.to_counter(v)
-            if paper is not None:
-                m.tickets += 1
-                if m.tickets >= paper.tickets_per_roll:
-                    m.paper_out = True
-                    if not self.any_working():
-                        self._go_fallback()
-                    start = env.now
-                    yield env.timeout(float(paper.refill_min.sample(self.refill_rng, 1)[0]))
-                    m.down_min += w.overlap(start, env.now)
-                    m.tickets = 0
-                    m.paper_out = False
+            yield from self._paper(m)
+
+    def _paper(self, m: Machine) -> Generator[simpy.Event, object, None]:
+        """Count the ticket; an empty roll takes the machine out until it is refilled."""
+        paper = self.spec.paper
+        if paper is None:
+            return
+        m.tickets += 1
+        if m.tickets >= paper.tickets_per_roll:
+            env = self.env
+            m.paper_out = True
+            if not self.any_working():
+                self._go_fallback()
+            start = env.now
+            yield env.timeout(float(paper.refill_min.sample(self.refill_rng, 1)[0]))
+            m.down_min += self.windows.overlap(start, env.now)
+            m.tickets = 0
+            m.paper_out = False
 
     def _failures(self, m: Machine) -> Generator[simpy.Event, object, None]:
         env = self.env

@@ -42,6 +42,8 @@ class CounterQueues:
         self.on_renege = on_renege
         self.max_length = 0
         self.total = 0
+        self.earliest_deadline = float("inf")
+        """No one queued has a deadline before this (a bound that lets most purges be skipped)."""
 
     def purge(self, f: int, now: float) -> None:
         """Book everyone in field f whose patience ran out before `now`."""
@@ -63,8 +65,16 @@ class CounterQueues:
 
     def push(self, v: Visitor, now: float) -> None:
         if self.reneging:
-            for f in range(len(self.fields)):
-                self.purge(f, now)
+            if self.total == 0:
+                self.earliest_deadline = v.deadline
+            elif now > self.earliest_deadline:
+                for f in range(len(self.fields)):
+                    self.purge(f, now)
+                self.earliest_deadline = min(
+                    (x.deadline for fq in self.fields for dq in (fq.normal, fq.priority) for x in dq),
+                    default=float("inf"),
+                )
+            self.earliest_deadline = min(self.earliest_deadline, v.deadline)
         fq = self.fields[v.field]
         (fq.priority if v.priority else fq.normal).append(v)
         self.total += 1
@@ -74,6 +84,12 @@ class CounterQueues:
     def pop(self, f: int, now: float) -> Visitor | None:
         """The next ticket to call in field f, or None."""
         fq = self.fields[f]
+        if not fq.priority and not self.reneging:  # the common case, kept short
+            if fq.normal:
+                self.total -= 1
+                fq.since_priority += 1
+                return fq.normal.popleft()
+            return None
         while fq.normal or fq.priority:
             take_priority = bool(fq.priority) and (
                 self.strict or not fq.normal or fq.since_priority >= self.interleave - 1

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.model.handover import Handover
 from sim.model.visitor import SERVED_COUNTER, SUBMIT, Visitor
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class Staff:
         self.duties = duties
         self.manual = manual
         self.on_duty = False
-        self.wake: simpy.Event | None = None
+        self.wake: Handover | None = None
         self.busy = 0.0
         self.present = sum(d.end - d.start for d in duties)
         self.overtime = 0.0
@@ -78,13 +79,40 @@ class Staff:
                 g = queues.oldest_field(self.cross)
         return None
 
+    def call(self, v: Visitor, now: float) -> float:
+        """Call a visitor to the counter; returns the service time."""
+        v.call = now
+        v.staff = self.index
+        w = self.centre.waits
+        w.d_wait.append(now - v.arrival)
+        w.d_arrival.append(v.arrival)
+        w.d_field.append(v.field)
+        if v.ticket < now:
+            w.d_q_in.append(v.ticket)
+            w.d_q_out.append(now)
+        s = v.service
+        self.busy += s
+        return s
+
+    def done(self, v: Visitor, now: float) -> None:
+        c = self.centre
+        v.end = now
+        v.outcome = SERVED_COUNTER
+        self.served += 1
+        c.served_counter += 1
+        if v.purpose == SUBMIT:
+            c.dossiers.submit(v, now, "counter")
+        if c.log_visit is not None:
+            c.log_visit(v)
+
     def run(self) -> Generator[simpy.Event, object, None]:
         c = self.centre
-        env = c.env
+        env = self.env = c.env
         timeout = env.timeout
-        waits = c.waits
-        log = c.log_visit
         manual_queue = c.manual_queue
+        queues = c.queues
+        renege = queues.reneging
+        single = queues.fields[self.fields[0]] if len(self.fields) == 1 else None
         for duty in self.duties:
             if env.now < duty.start:
                 yield timeout(duty.start - env.now)
@@ -101,28 +129,22 @@ class Staff:
                     yield timeout(t)
                     c.to_counter(v)
                     continue
-                v = self.next_visitor(now)
+                if single is not None and single.normal and not single.priority and not renege:
+                    queues.total -= 1  # fast path: one field, no priority ticket waiting
+                    single.since_priority += 1
+                    v = single.normal.popleft()
+                else:
+                    v = self.next_visitor(now)
                 if v is None:
                     if now >= end and not c.tickets_pending():
                         break
-                    self.wake = env.event()
+                    self.wake = Handover(env)
                     c.idle.append(self)
-                    yield self.wake
+                    v = yield self.wake
+                    if v is not None:  # handed over at a free counter; service has just ended
+                        self.done(v, env.now)
                     continue
-                v.call = now
-                v.staff = self.index
-                waits.add_wait(now - v.arrival, v.arrival, v.field)
-                waits.add_queue_time(v.ticket, now)
-                s = v.service
-                self.busy += s
-                yield timeout(s)
-                v.end = env.now
-                v.outcome = SERVED_COUNTER
-                self.served += 1
-                c.served_counter += 1
-                if v.purpose == SUBMIT:
-                    c.dossiers.submit(v, v.end, "counter")
-                if log is not None:
-                    log(v)
+                yield timeout(self.call(v, now))
+                self.done(v, env.now)
             self.on_duty = False
             self.overtime += max(0.0, env.now - end)

@@ -100,8 +100,8 @@ def wait_distribution_figure(results: Results) -> Figure:
         ax.axvline(p90, color="black", linestyle=":", label=f"p90 {p90:.1f} min (mean)")
     beyond = 1 - float(cum[n_fine - 1])
     if beyond > 0:
-        ax.text(0.99, 0.5, f"{100 * beyond:.2f}% wait over {upper:g} min", ha="right",
-                transform=ax.transAxes, fontsize=8)
+        ax.set_xlabel(f"wait from arrival to the counter call (minutes); {100 * beyond:.2f}% "
+                      f"waited over {upper:g} min (not shown)")
     lines = ax.get_legend_handles_labels()
     cdf_lines = cdf_ax.get_legend_handles_labels()
     ax.legend(lines[0] + cdf_lines[0], lines[1] + cdf_lines[1], loc="center right", fontsize=8)

@@ -41,7 +41,5 @@ class Strict(BaseModel):
                 key = str(unknown[0])
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise SubKeyError(
-                    key, f"unknown key {key!r}{hint}; allowed keys here: {', '.join(allowed)}"
-                )
+                raise SubKeyError(key, f"unknown key {key!r}{hint}; allowed keys here: {', '.join(allowed)}")
         return data

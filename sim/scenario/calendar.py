@@ -140,6 +140,7 @@ class CalendarSpec(Strict):
         default_factory=_default_seasons
     )
     saturday_sessions: Sessions = Field(default_factory=list)
+    sunday_sessions: Sessions = Field(default_factory=list)
     use_holiday_table: bool = True
     extra_holidays: list[dt.date] = Field(default_factory=list)
     extra_workdays: list[dt.date] = Field(default_factory=list)
@@ -222,7 +223,7 @@ def sessions_for(spec: CalendarSpec, day: dt.date, table: HolidayTable | None) -
         return weekday_sessions
     if day.weekday() == 5:
         return list(spec.saturday_sessions)
-    return []
+    return list(spec.sunday_sessions)
 
 
 def working_days(spec: CalendarSpec) -> tuple[WorkDay, ...]:

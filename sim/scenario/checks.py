@@ -30,9 +30,7 @@ def _unique(key: str, ids: list[str], what: str) -> None:
     seen: set[str] = set()
     for i, x in enumerate(ids):
         if x in seen:
-            raise CrossReferenceError(
-                f"{key}[{i}].id", f"{what} id {x!r} is used twice; ids must be unique"
-            )
+            raise CrossReferenceError(f"{key}[{i}].id", f"{what} id {x!r} is used twice; ids must be unique")
         seen.add(x)
 
 
@@ -48,14 +46,13 @@ def check_references(s: Scenario) -> None:
     session_names = sorted(
         {x.name for season in s.calendar.seasons for x in season.sessions}
         | {x.name for x in s.calendar.saturday_sessions}
+        | {x.name for x in s.calendar.sunday_sessions}
     )
     for i, m in enumerate(s.staff):
         for j, f in enumerate(m.fields):
             _must_be_in(f"staff[{i}].fields[{j}]", f, field_ids, "field defined in [[fields]]")
         for j, f in enumerate(m.cross_trained):
-            _must_be_in(
-                f"staff[{i}].cross_trained[{j}]", f, field_ids, "field defined in [[fields]]"
-            )
+            _must_be_in(f"staff[{i}].cross_trained[{j}]", f, field_ids, "field defined in [[fields]]")
         for j, meeting in enumerate(m.meetings):
             _must_be_in(
                 f"staff[{i}].meetings[{j}].session",
@@ -72,9 +69,7 @@ def check_references(s: Scenario) -> None:
             )
     tm = s.equipment.ticket_machines
     if tm.manual_staff is not None:
-        _must_be_in(
-            "equipment.ticket_machines.manual_staff", tm.manual_staff, staff_ids, "staff id"
-        )
+        _must_be_in("equipment.ticket_machines.manual_staff", tm.manual_staff, staff_ids, "staff id")
     for j, sid in enumerate(s.policies.lunch_cover):
         _must_be_in(f"policies.lunch_cover[{j}]", sid, staff_ids, "staff id")
     season_names = [x.name for x in s.calendar.seasons]
@@ -115,5 +110,5 @@ def _check_window(s: Scenario) -> None:
             "calendar",
             f"the window {cal.start} to {cal.end} has no working day (every day is a weekend or "
             "holiday); choose start and end so the window includes a working day, or open days "
-            "with extra_workdays or saturday_sessions",
+            "with extra_workdays, saturday_sessions or sunday_sessions",
         )

@@ -27,9 +27,7 @@ def key_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(part, str) and (
-            part.startswith("function-") or part == "[key]" or part in DIST_TAGS
-        ):
+        elif isinstance(part, str) and (part.startswith("function-") or part == "[key]" or part in DIST_TAGS):
             continue
         else:
             out += ("." if out else "") + str(part)

@@ -21,7 +21,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0, le=1)]
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Purpose = Literal["submit", "collect", "enquiry", "online_help", "lookup"]
 
 PURPOSES: tuple[str, ...] = ("submit", "collect", "enquiry", "online_help", "lookup")
@@ -127,8 +127,6 @@ class DemandSpec(Strict):
         return self
 
     def weekday_factor(self, weekday: int) -> float:
-        if weekday >= 6:
-            return 0.0
         return self.weekday_factors.get(WEEKDAY_NAMES[weekday], 1.0)  # type: ignore[arg-type]
 
 
@@ -230,7 +228,7 @@ class PoliciesSpec(Strict):
     """Rules of the house: cut-off, closing, lunch, priority, cross-serving."""
 
     ticket_cutoff_min: NonNegative = 0.0
-    closing_rule: Literal["serve_all", "send_home"] = "serve_all"
+    closing_rule: Literal["serve_all", "send_home", "hold"] = "serve_all"
     overtime_limit_min: NonNegative = 60.0
     lunch_rule: Literal["serve_all", "hold"] = "serve_all"
     lunch_cover: list[str] = Field(default_factory=list)

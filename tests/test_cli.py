@@ -1,0 +1,171 @@
+"""The command line, run as a user runs it: `python -m sim ...` in a subprocess."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from sim.cli import default_folder
+from sim.scenario.loader import read_toml
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "scenarios" / "dao_xa_2025.toml"
+
+
+def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def assert_bad_input(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+@pytest.fixture(scope="module")
+def model() -> None:
+    model_pkg = pytest.importorskip("sim.model")
+    if not hasattr(model_pkg, "simulate"):
+        pytest.skip("sim.model.simulate is not written yet")
+
+
+@pytest.fixture
+def short_scenario(tmp_path: Path) -> Path:
+    """The bundled scenario cut to 1–4 July 2025, for fast runs."""
+    data = read_toml(BUNDLED)
+    data["calendar"]["end"] = dt.date(2025, 7, 4)
+    path = tmp_path / "short.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.usefixtures("model")
+def test_run_writes_a_results_folder(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    proc = cli("run", BUNDLED, "--replications", "2", "--quiet", "--workers", "1", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(out)
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert {"scenario.toml", "meta.json", "summary.json", "replications.csv",
+            "plots/wait_distribution.png", "plots/wait_by_hour.png", "plots/queue_by_hour.png",
+            "plots/utilisation.png"} <= names
+    assert "event_log.csv" not in names
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["replications"] == 2 and summary["scenario"] == "dao_xa_2025"
+    assert summary["seed"] == 20250701  # the scenario's [run] seed
+    meta = json.loads((out / "meta.json").read_text("utf-8"))
+    assert "--replications" in meta["command_line"]
+
+
+@pytest.mark.usefixtures("model")
+def test_run_prints_the_table_and_the_folder(short_scenario: Path, tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    proc = cli("run", short_scenario, "--replications", "2", "--seed", "5", "--workers", "1",
+               "--out", out, "--event-log")
+    assert proc.returncode == 0, proc.stderr
+    assert "wait_p90_min" in proc.stdout and "95% CI" in proc.stdout
+    assert "Targets" in proc.stdout
+    assert str(out) in proc.stdout.splitlines()[-1]
+    assert (out / "event_log.csv").is_file()
+    table = proc.stdout.splitlines()[:-1]  # the last line names the (long) temporary folder
+    assert max(len(line) for line in table) <= 80
+
+
+@pytest.mark.usefixtures("model")
+def test_default_folder_is_under_results(short_scenario: Path, tmp_path: Path) -> None:
+    proc = cli("run", short_scenario, "--replications", "1", "--workers", "1", "-q",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / proc.stdout.strip()
+    assert folder.parent == tmp_path / "results"
+    assert folder.name.startswith("dao_xa_2025-")
+    assert (folder / "summary.json").is_file()
+
+
+def test_default_folder_never_reuses_a_name(tmp_path: Path) -> None:
+    now = dt.datetime(2025, 7, 1, 8, 30, 0)
+    first = default_folder("x", now, tmp_path)
+    assert first == tmp_path / "x-20250701-083000"
+    first.mkdir()
+    second = default_folder("x", now, tmp_path)
+    assert second.name == "x-20250701-083000-2"
+    second.mkdir()
+    assert default_folder("x", now, tmp_path).name == "x-20250701-083000-3"
+
+
+def test_validate_ok() -> None:
+    proc = cli("validate", BUNDLED)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"ok: {BUNDLED}"
+
+
+def test_validate_stops_at_the_first_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario\n", encoding="utf-8")
+    proc = cli("validate", BUNDLED, bad, BUNDLED)
+    assert_bad_input(proc, str(bad), "invalid TOML")
+    assert proc.stdout.strip().splitlines() == [f"ok: {BUNDLED}"]
+
+
+def test_unknown_key_names_the_key_path(tmp_path: Path) -> None:
+    data = read_toml(BUNDLED)
+    data["staff"][2]["colour"] = "red"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tomli_w.dumps(data), encoding="utf-8")
+    for command in ("run", "validate"):
+        proc = cli(command, bad, "--out", tmp_path / "res") if command == "run" \
+            else cli(command, bad)
+        assert_bad_input(proc, str(bad), "staff[2]", "colour")
+    assert not (tmp_path / "res").exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        (["--replications", "0"], "--replications: must be a positive integer, got 0"),
+        (["--replications", "two"], "--replications: must be a positive integer, got two"),
+        (["--workers", "-1"], "--workers: must be a positive integer, got -1"),
+        (["--workers", "1.5"], "--workers"),
+        (["--seed", "-3"], "--seed: must be a non-negative integer"),
+        (["--bogus"], "--bogus"),
+    ],
+)
+def test_bad_flags_exit_2_without_traceback(flags: list[str], needle: str, tmp_path: Path) -> None:
+    proc = cli("run", BUNDLED, *flags, "--out", tmp_path / "res")
+    assert_bad_input(proc, needle)
+    assert not (tmp_path / "res").exists()
+
+
+def test_missing_scenario_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.toml"
+    assert_bad_input(cli("run", missing, "--out", tmp_path / "res"), str(missing), "not found")
+    assert_bad_input(cli("validate", missing), str(missing))
+
+
+def test_existing_out_folder_is_refused_and_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious", encoding="utf-8")
+    proc = cli("run", BUNDLED, "--replications", "1", "--out", out)
+    assert_bad_input(proc, "--out", str(out), "already exists")
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_no_command_exits_2() -> None:
+    proc = cli()
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,189 @@
+"""Deterministic runs with fixed arrival times and service times: every wait is known exactly."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import build, hhmm, run_fixed, small_data
+
+from sim.model.visitor import LOOKUP
+
+
+def rows(centre):
+    """Event-log rows as dicts, in the order visits ended."""
+    from sim.model.output import EVENT_LOG_COLUMNS
+
+    return [dict(zip(EVENT_LOG_COLUMNS, r, strict=True)) for r in centre.events]
+
+
+def waits_by_arrival(centre) -> list[float]:
+    served = [r for r in rows(centre) if r["outcome"] == "served_counter"]
+    return [r["call"] - r["arrival"] for r in sorted(served, key=lambda r: r["arrival"])]
+
+
+def arrivals(*times: str, service: float = 10.0, **extra):
+    return [{"at": hhmm(t), "service": service, **extra} for t in times]
+
+
+def test_single_clerk_fifo_waits_are_exact():
+    c = run_fixed(build(small_data(staff=1)), {0: arrivals("07:00", "07:01", "07:02")})
+    assert waits_by_arrival(c) == [0.0, 9.0, 18.0]
+    assert c.waits.total == 27.0
+    assert c.waits.max == 18.0
+    # Queue-time area equals the sum of waits when there is no ticket machine (Little's law, exact).
+    assert c.waits.queue_area == pytest.approx(27.0, abs=1e-9)
+
+
+def test_two_clerks_share_the_queue():
+    c = run_fixed(build(small_data(staff=2)), {0: arrivals("07:00", "07:01", "07:02")})
+    assert waits_by_arrival(c) == [0.0, 0.0, 8.0]
+    assert sorted(r["staff"] for r in rows(c)) == ["s0", "s0", "s1"]
+
+
+def test_strict_priority_jumps_the_queue():
+    day = arrivals("07:00", "07:01") + [{"at": hhmm("07:02"), "service": 10.0, "priority": True}]
+    c = run_fixed(build(small_data()), {0: day})
+    calls = {r["priority"]: r["call"] - hhmm("07:00") for r in rows(c) if r["arrival"] > hhmm("07:00")}
+    assert calls == {True: 10.0, False: 20.0}
+
+
+def test_interleaved_priority_calls_one_in_n():
+    data = small_data()
+    data["policies"] = {"priority_rule": "interleaved", "priority_interleave": 3}
+    day = arrivals("07:00", "07:01", "07:02", "07:03")
+    day.append({"at": hhmm("07:04"), "service": 10.0, "priority": True})
+    c = run_fixed(build(data), {0: day})
+    order = [(r["priority"], r["arrival"]) for r in sorted(rows(c), key=lambda r: r["call"])]
+    # 07:00 is handed straight to the free counter; then two normal tickets, then the priority one.
+    assert order == [(False, hhmm("07:00")), (False, hhmm("07:01")), (False, hhmm("07:02")),
+                     (True, hhmm("07:04")), (False, hhmm("07:03"))]
+
+
+def test_ticket_machine_issues_one_at_a_time():
+    data = small_data(staff=2)
+    data["equipment"]["ticket_machines"] = {"count": 1,
+                                            "issue_min": {"dist": "deterministic", "value": 0.25}}
+    c = run_fixed(build(data), {0: arrivals("07:00", "07:00", issue=0.25)})
+    got = sorted(rows(c), key=lambda r: r["ticket"])
+    assert [r["ticket"] - hhmm("07:00") for r in got] == [0.25, 0.5]
+    assert waits_by_arrival(c) == [0.25, 0.5]
+    assert c.machines.machines[0].busy == 0.5
+
+
+def test_early_arrivals_wait_for_the_machine_to_open():
+    data = small_data()
+    data["equipment"]["ticket_machines"] = {"count": 1,
+                                            "issue_min": {"dist": "deterministic", "value": 0.5}}
+    c = run_fixed(build(data), {0: arrivals("06:50", issue=0.5)})
+    (r,) = rows(c)
+    assert r["ticket"] == hhmm("07:00") + 0.5
+    assert r["call"] - r["arrival"] == 10.5
+
+
+@pytest.mark.parametrize(("limit", "sent_home", "overtime"), [(60.0, 0, 50.0), (20.0, 1, 20.0)])
+def test_serve_all_closing_with_overtime_limit(limit, sent_home, overtime):
+    data = small_data()
+    data["policies"] = {"closing_rule": "serve_all", "overtime_limit_min": limit}
+    c = run_fixed(build(data), {0: arrivals("16:50", "16:51", service=30.0)})
+    assert c.sent_home == sent_home
+    assert c.staff[0].overtime == pytest.approx(overtime)
+    if sent_home:  # came back the next working day at 07:00 and was served at once
+        back = [r for r in rows(c) if r["date"] == "2025-07-08"]
+        assert [r["outcome"] for r in back] == ["served_counter"]
+        assert back[0]["call"] - back[0]["arrival"] == 0.0
+        assert c.arrived == 3
+
+
+def test_send_home_rule_clears_the_queue_at_closing():
+    data = small_data()
+    data["policies"] = {"closing_rule": "send_home"}
+    c = run_fixed(build(data), {0: arrivals("16:50", "16:51", service=30.0)})
+    home = [r for r in rows(c) if r["outcome"] == "sent_home"]
+    assert len(home) == 1
+    assert home[0]["left"] == hhmm("17:00")
+    assert c.staff[0].overtime == pytest.approx(20.0)  # the visitor at the counter is finished
+
+
+@pytest.mark.parametrize(("rule", "second_wait"), [("hold", 139.0), ("serve_all", 29.0)])
+def test_lunch_rule(rule, second_wait):
+    data = small_data()
+    data["policies"] = {"lunch_rule": rule}
+    c = run_fixed(build(data), {0: arrivals("11:10", "11:11", service=30.0)})
+    assert waits_by_arrival(c) == [0.0, second_wait]
+
+
+def test_reneging_is_booked_at_the_deadline():
+    day = arrivals("07:00", service=30.0)
+    day += [{"at": hhmm("07:01"), "service": 30.0, "patience": 10.0}]
+    day += arrivals("07:02", service=30.0)
+    data = small_data()
+    data["demand"]["patience_min"] = {"dist": "deterministic", "value": 1e6}  # switches reneging on
+    c = run_fixed(build(data), {0: day})
+    gone = [r for r in rows(c) if r["outcome"] == "reneged"]
+    assert len(gone) == 1 and gone[0]["left"] == hhmm("07:11")
+    assert waits_by_arrival(c) == [0.0, 28.0]
+    assert c.waits.queue_area == pytest.approx(10.0 + 28.0)
+
+
+def test_balking_on_a_long_queue():
+    data = small_data()
+    data["demand"]["balking"] = {"queue_length": 1, "probability": 1.0}
+    c = run_fixed(build(data), {0: arrivals("07:00", "07:01", "07:02", service=30.0)})
+    assert [r["outcome"] for r in sorted(rows(c), key=lambda r: r["arrival"])] == [
+        "served_counter", "served_counter", "balked"]
+
+
+def machine_with_failure(fallback: str) -> dict:
+    data = small_data(staff=2)
+    data["equipment"]["ticket_machines"] = {
+        "count": 1, "issue_min": {"dist": "deterministic", "value": 0.25}, "fallback": fallback,
+        "manual_issue_min": {"dist": "deterministic", "value": 0.5}, "manual_staff": "s0",
+        "failures": {"time_between_min": {"dist": "deterministic", "value": 10.0},
+                     "repair_min": {"dist": "deterministic", "value": 30.0}},
+    }
+    return data
+
+
+@pytest.mark.parametrize(("fallback", "wait"), [("direct", 0.0), ("manual", 0.5), ("wait", 25.25)])
+def test_ticket_machine_breakdown_fallbacks(fallback, wait):
+    # The machine fails after 10 issuing minutes (07:10) and is repaired 30 minutes later.
+    c = run_fixed(build(machine_with_failure(fallback)), {0: arrivals("07:15", issue=0.25)})
+    assert waits_by_arrival(c) == [pytest.approx(wait)]
+    assert c.machines.machines[0].down_min >= 30.0
+
+
+def test_manual_tickets_cost_the_clerk_counter_time():
+    c = run_fixed(build(machine_with_failure("manual")), {0: arrivals("07:15", issue=0.25)})
+    assert c.staff[0].busy == pytest.approx(0.5)  # s0 handed out the number by hand
+    assert c.staff[1].busy == pytest.approx(10.0)  # s1 served the visitor
+
+
+def test_paper_out_takes_the_machine_out_until_refilled():
+    data = small_data(staff=2)
+    data["equipment"]["ticket_machines"] = {
+        "count": 1, "issue_min": {"dist": "deterministic", "value": 0.25}, "fallback": "wait",
+        "paper": {"tickets_per_roll": 1, "refill_min": {"dist": "deterministic", "value": 5.0}},
+    }
+    c = run_fixed(build(data), {0: arrivals("07:00", "07:01", issue=0.25)})
+    assert waits_by_arrival(c) == [0.25, pytest.approx(4.5)]  # 07:05.25 refill, +0.25 issue
+
+
+def test_lookup_pc_visit_ends_at_the_pc():
+    data = small_data()
+    data["equipment"]["lookup_pcs"] = {"count": 1}
+
+    def tweak(centre):
+        original = centre.demand.day_visitors
+
+        def with_pc(day, rate, returning):
+            out = original(day, rate, returning)
+            for v in out:
+                v.uses_pc, v.pc_min = True, 8.0
+            return out
+
+        centre.demand.day_visitors = with_pc
+
+    c = run_fixed(build(data), {0: arrivals("07:00", purpose=LOOKUP)}, tweak=tweak)
+    (r,) = rows(c)
+    assert r["outcome"] == "served_lookup"
+    assert r["left"] - r["arrival"] == 8.0
+    assert c.pcs.busy == 8.0
