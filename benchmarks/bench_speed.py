@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import platform
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -110,11 +109,15 @@ def main() -> None:
     hours = args.customers / ARRIVALS_PER_HOUR
     best_model = best_ref = float("inf")
     served = 0.0
+    waits_model: list[float] = []
+    waits_ref: list[float] = []
     for r in range(args.repeats):
         t_model, served, w_model = model_mmc(hours, seed=r)
         best_model = min(best_model, t_model / served)
         t_ref, w_ref = minimal_simpy_mmc(int(served), seed=r)
         best_ref = min(best_ref, t_ref / served)
+        waits_model.append(w_model)
+        waits_ref.append(w_ref)
     model_cps, ref_cps = 1.0 / best_model, 1.0 / best_ref
     year = dao_xa_year(args.years, seed=1)
     result = {
@@ -125,6 +128,8 @@ def main() -> None:
         "model_customers_per_s": round(model_cps),
         "minimal_simpy_customers_per_s": round(ref_cps),
         "ratio_model_to_minimal": round(model_cps / ref_cps, 2),
+        "mean_wait_min_model_vs_minimal": [round(sum(waits_model) / len(waits_model), 3),
+                                           round(sum(waits_ref) / len(waits_ref), 3)],
         "dao_xa_seconds_per_simulated_year": round(year, 4),
     }
     if not args.skip_memory:

@@ -40,7 +40,7 @@ def test_two_clerks_share_the_queue():
 
 
 def test_strict_priority_jumps_the_queue():
-    day = arrivals("07:00", "07:01") + [{"at": hhmm("07:02"), "service": 10.0, "priority": True}]
+    day = [*arrivals("07:00", "07:01"), {"at": hhmm("07:02"), "service": 10.0, "priority": True}]
     c = run_fixed(build(small_data()), {0: day})
     calls = {r["priority"]: r["call"] - hhmm("07:00") for r in rows(c) if r["arrival"] > hhmm("07:00")}
     assert calls == {True: 10.0, False: 20.0}

@@ -170,14 +170,14 @@ CASES: list[tuple[str, Mutation, str, tuple[str, ...]]] = [
     (
         "session ends before it starts",
         put("calendar", "seasons", 0, "sessions", 0, "end", value="06:30"),
-        "calendar.seasons[0].sessions[0]",
+        "calendar.seasons[0].sessions[0].end",
         ("ends (06:30) before it starts (07:00)",),
     ),
     (
         "saturday session ends before it starts",
         put("calendar", "saturday_sessions",
             value=[{"name": "morning", "start": "11:30", "end": "07:30"}]),
-        "calendar.saturday_sessions[0]",
+        "calendar.saturday_sessions[0].end",
         ("session 'morning' ends (07:30) before it starts (11:30)",),
     ),
     (
@@ -213,7 +213,7 @@ CASES: list[tuple[str, Mutation, str, tuple[str, ...]]] = [
     (
         "window ends before it starts",
         window(dt.date(2025, 8, 25), dt.date(2025, 7, 1)),
-        "calendar",
+        "calendar.end",
         ("end (2025-07-01) is before start (2025-08-25)",),
     ),
     (
@@ -267,14 +267,13 @@ CASES: list[tuple[str, Mutation, str, tuple[str, ...]]] = [
     (
         "empirical weights length mismatch",
         put("procedures", 0, "documents", "weights", value=[50, 50]),
-        # The check spans two keys (values and weights), so it is reported at their table.
-        "procedures[0].documents",
+        "procedures[0].documents.weights",
         ("weights has 2 entries but values has 6",),
     ),
     (
         "uniform high below low",
         put("equipment", "ticket_machines", "issue_min", "low", value=0.5),
-        "equipment.ticket_machines.issue_min",
+        "equipment.ticket_machines.issue_min.high",
         ("high (0.33) must not be below low (0.5)",),
     ),
     (

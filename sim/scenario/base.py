@@ -29,7 +29,7 @@ class SubKeyError(ValueError):
 class Strict(BaseModel):
     """Frozen pydantic model that names the allowed keys when it meets an unknown one."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True, strict=True)
 
     @model_validator(mode="before")
     @classmethod

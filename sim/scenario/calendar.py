@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.base import Strict
+from sim.scenario.base import Strict, SubKeyError
 
 MINUTES_PER_DAY = 1440
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -65,7 +65,9 @@ class SessionSpec(Strict):
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionSpec:
         if parse_hhmm(self.end) <= parse_hhmm(self.start):
-            raise ValueError(f"session {self.name!r} ends ({self.end}) before it starts ({self.start})")
+            raise SubKeyError(
+                "end", f"session {self.name!r} ends ({self.end}) before it starts ({self.start})"
+            )
         return self
 
     @property
@@ -148,7 +150,7 @@ class CalendarSpec(Strict):
     @model_validator(mode="after")
     def _window(self) -> CalendarSpec:
         if self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise SubKeyError("end", f"end ({self.end}) is before start ({self.start})")
         return self
 
 

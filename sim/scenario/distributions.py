@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Strict
+from sim.scenario.base import Strict, SubKeyError
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
@@ -107,7 +107,7 @@ class Uniform(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) must not be below low ({self.low})")
+            raise SubKeyError("high", f"high ({self.high}) must not be below low ({self.low})")
         return self
 
     @property
@@ -134,11 +134,12 @@ class Empirical(Strict):
     def _weights_match(self) -> Empirical:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
-                raise ValueError(
+                raise SubKeyError(
+                    "weights",
                     f"weights has {len(self.weights)} entries but values has {len(self.values)}"
                 )
             if sum(self.weights) <= 0:
-                raise ValueError("weights must not all be zero")
+                raise SubKeyError("weights", "weights must not all be zero")
         return self
 
     def _probabilities(self) -> np.ndarray:

@@ -12,3 +12,7 @@ class ScenarioError(Exception):
         self.message = message
         where = f"{source}: {key}" if key else source
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[str, str, str]]:
+        # Keeps the error intact when it crosses a process boundary (worker pools).
+        return (ScenarioError, (self.source, self.key, self.message))

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Strict
+from sim.scenario.base import Strict, SubKeyError
 from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, parse_hhmm
 from sim.scenario.distributions import Deterministic, Distribution
 
@@ -74,7 +74,7 @@ class RateBlock(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> RateBlock:
         if parse_hhmm(self.end) <= parse_hhmm(self.start):
-            raise ValueError(f"block ends ({self.end}) before it starts ({self.start})")
+            raise SubKeyError("end", f"block ends ({self.end}) before it starts ({self.start})")
         return self
 
 
@@ -119,11 +119,14 @@ class DemandSpec(Strict):
         for blocks in self.season_profiles.values():
             _check_profile(blocks)
         if sum(p.share for p in self.purposes.values()) <= 0:
-            raise ValueError("purposes: at least one purpose must have a positive share")
+            raise SubKeyError("purposes", "at least one purpose must have a positive share")
         for name in ("collect", "enquiry", "online_help"):
             spec = self.purposes.get(name)
             if spec is not None and spec.share > 0 and spec.service_min is None:
-                raise ValueError(f"purposes.{name}: a counter purpose needs service_min")
+                raise SubKeyError(
+                    f"purposes.{name}.service_min",
+                    f"purpose {name!r} is served at a counter and needs service_min",
+                )
         return self
 
     def weekday_factor(self, weekday: int) -> float:
@@ -139,7 +142,7 @@ class LeaveSpec(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> LeaveSpec:
         if self.end < self.start:
-            raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
+            raise SubKeyError("end", f"leave ends ({self.end}) before it starts ({self.start})")
         return self
 
 
