@@ -184,6 +184,10 @@ class DemandGenerator:
         self.priority_share = d.priority_share
         self.pc_share = d.uses_lookup_pc_share
         self.help_share = d.needs_help_share
+        self.lookup_share = float(shares[LOOKUP] / shares.sum())
+        self.reneging = d.patience_min is not None
+        self.balking = d.balking is not None
+        self.uses_machines = eq.ticket_machines.count > 0
         self.arrival_rng = streams["arrivals"]
         self.return_rng = streams["returns"]
         self.next_id = 0
@@ -200,16 +204,7 @@ class DemandGenerator:
         )
         field = self.procedure_field[proc]
         priority = self.u_priority.take(n) < self.priority_share
-        deadline = times + self.patience.take(n)
-        uses_pc = (self.u_pc.take(n) < self.pc_share) | (purpose == LOOKUP)
-        needs_help = ((self.u_help.take(n) < self.help_share) & (purpose == SUBMIT)) | (
-            purpose == ONLINE_HELP
-        )
-        pc_min = self.pc_time.take(n)
-        help_min = self.help_time.take(n)
-        issue_min = self.issue_time.take(n)
-        u_balk = self.u_balk.take(n)
-        u_online = self.u_online.take(n)
+        deadline = times + self.patience.take(n) if self.reneging else np.full(n, math.inf)
         service = np.empty(n)
         for code, sampler in self.purpose_service.items():
             mask = purpose == code
@@ -229,10 +224,32 @@ class DemandGenerator:
         idx = day.index
         out = list(map(
             Visitor, range(vid, vid + n), [idx] * n, times.tolist(), purpose.tolist(), proc.tolist(),
-            field.tolist(), priority.tolist(), service.tolist(), deadline.tolist(), uses_pc.tolist(),
-            needs_help.tolist(), pc_min.tolist(), help_min.tolist(), issue_min.tolist(),
-            u_balk.tolist(), u_online.tolist(),
+            field.tolist(), priority.tolist(), service.tolist(), deadline.tolist(),
         ))
+        # Attributes only some scenarios use; each has its own stream, so drawing them only when
+        # used leaves every other stream (and common random numbers) untouched.
+        if self.uses_machines:
+            for v, x in zip(out, self.issue_time.take(n).tolist(), strict=True):
+                v.issue_min = x
+        if self.balking:
+            for v, x in zip(out, self.u_balk.take(n).tolist(), strict=True):
+                v.u_balk = x
+        if self.pc_share > 0 or self.lookup_share > 0:
+            uses_pc = (self.u_pc.take(n) < self.pc_share) | (purpose == LOOKUP)
+            pc_min = self.pc_time.take(n)
+            for i in np.flatnonzero(uses_pc).tolist():
+                out[i].uses_pc = True
+                out[i].pc_min = float(pc_min[i])
+        needs_help = purpose == ONLINE_HELP
+        if self.help_share > 0:
+            needs_help |= (self.u_help.take(n) < self.help_share) & submit
+        if needs_help.any():
+            help_min = self.help_time.take(n)
+            u_online = self.u_online.take(n)
+            for i in np.flatnonzero(needs_help).tolist():
+                out[i].needs_help = True
+                out[i].help_min = float(help_min[i])
+                out[i].u_online = float(u_online[i])
         self.next_id = vid + n
         if returning:
             back = sample_times(self.return_rng, rate, len(returning))

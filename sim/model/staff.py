@@ -113,6 +113,11 @@ class Staff:
         queues = c.queues
         renege = queues.reneging
         single = queues.fields[self.fields[0]] if len(self.fields) == 1 else None
+        w = c.waits
+        d_wait, d_arrival, d_field = w.d_wait, w.d_arrival, w.d_field
+        d_q_in, d_q_out = w.d_q_in, w.d_q_out
+        done = self.done
+        index = self.index
         for duty in self.duties:
             if env.now < duty.start:
                 yield timeout(duty.start - env.now)
@@ -135,16 +140,27 @@ class Staff:
                     v = single.normal.popleft()
                 else:
                     v = self.next_visitor(now)
-                if v is None:
-                    if now >= end and not c.tickets_pending():
-                        break
-                    self.wake = Handover(env)
-                    c.idle.append(self)
-                    v = yield self.wake
-                    if v is not None:  # handed over at a free counter; service has just ended
-                        self.done(v, env.now)
-                    continue
-                yield timeout(self.call(v, now))
-                self.done(v, env.now)
+                    if v is None:
+                        if now >= end and not c.tickets_pending():
+                            break
+                        self.wake = Handover(env)
+                        c.idle.append(self)
+                        v = yield self.wake
+                        if v is not None:  # handed over at a free counter; service has just ended
+                            done(v, env.now)
+                        continue
+                # The call, inlined from `call` (this is the hot path).
+                v.call = now
+                v.staff = index
+                a = v.arrival
+                d_wait.append(now - a)
+                d_arrival.append(a)
+                d_field.append(v.field)
+                d_q_in.append(v.ticket)
+                d_q_out.append(now)
+                s = v.service
+                self.busy += s
+                yield timeout(s)
+                done(v, env.now)
             self.on_duty = False
             self.overtime += max(0.0, env.now - end)

@@ -31,9 +31,7 @@ class Visitor:
 
     def __init__(
         self, vid: int, day: int, arrival: float, purpose: int, procedure: int, field: int,
-        priority: bool, service: float, deadline: float, uses_pc: bool = False,
-        needs_help: bool = False, pc_min: float = 0.0, help_min: float = 0.0, issue_min: float = 0.0,
-        u_balk: float = 1.0, u_online: float = 1.0,
+        priority: bool, service: float, deadline: float,
     ) -> None:
         self.id = vid
         self.day = day
@@ -44,13 +42,14 @@ class Visitor:
         self.priority = priority
         self.service = service
         self.deadline = deadline
-        self.uses_pc = uses_pc
-        self.needs_help = needs_help
-        self.pc_min = pc_min
-        self.help_min = help_min
-        self.issue_min = issue_min
-        self.u_balk = u_balk
-        self.u_online = u_online
+        # Set afterwards, and only where a scenario uses them (most visitors need none).
+        self.uses_pc = False
+        self.needs_help = False
+        self.pc_min = 0.0
+        self.help_min = 0.0
+        self.issue_min = 0.0
+        self.u_balk = 1.0
+        self.u_online = 1.0
         self.returning = False
         self.ticket = NAN
         self.call = NAN
