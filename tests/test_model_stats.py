@@ -118,6 +118,7 @@ def test_losing_a_specialist_lengthens_the_mean_wait_under_crn():
     fewer = dao_xa_data(**ONE_WEEK)
     fewer["staff"] = [m for m in fewer["staff"] if m["id"] != "spec_civil"]
     fewer["staff"][2]["fields"] = ["certification", "civil_status"]  # spec_cert covers both
+    fewer["staff"][2]["back_office_share"] = 0.5
     a, b = build(base), build(fewer)
     diffs = [simulate(b, 3, r).kpis["wait_mean_min"] - simulate(a, 3, r).kpis["wait_mean_min"]
              for r in range(8)]
@@ -148,6 +149,9 @@ def test_nobody_is_created_or_lost(closing, lunch, limit, demand, staff, seed, f
                               "business", "other"})
     data["equipment"]["ticket_machines"]["manual_staff"] = data["staff"][0]["id"]
     data["equipment"]["ticket_machines"]["fallback"] = fallback
+    data["back_office"]["sign_off"]["signers"] = [m["id"] for m in data["staff"]]
+    for m in data["staff"]:
+        m["back_office_share"] = 0.3
     data["equipment"]["ticket_machines"]["failures"]["time_between_min"] = {
         "dist": "exponential", "mean": 120.0}
     data["policies"].update(closing_rule=closing, lunch_rule=lunch, overtime_limit_min=limit)

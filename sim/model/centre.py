@@ -18,7 +18,9 @@ from typing import Protocol
 
 import simpy
 
+from sim.model.backoffice import BackOffice
 from sim.model.demand import EARLY_ARRIVAL_MIN, DayRate, DemandGenerator, day_rate
+from sim.model.duedates import HORIZON_DAYS, WorkingCalendar
 from sim.model.equipment import Pool, TicketMachines, Windows
 from sim.model.monitors import WaitMonitor
 from sim.model.queues import CounterQueues
@@ -78,25 +80,43 @@ def issuing_windows(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple
     return out
 
 
+def staff_presence(scenario: Scenario, days: tuple[WorkDay, ...]) -> dict[str, list[set[str]]]:
+    """For each staff member and working day, the sessions they are at work (not on leave, not in
+    a meeting); the counter and the back office share this time."""
+    out: dict[str, list[set[str]]] = {}
+    for spec in scenario.staff:
+        meetings = {(m.weekday, m.session) for m in spec.meetings}
+        per_day: list[set[str]] = []
+        for day in days:
+            if any(leave.start <= day.date <= leave.end for leave in spec.leave):
+                per_day.append(set())
+                continue
+            wd = WEEKDAY_NAMES[day.weekday]
+            per_day.append({name for name in day.session_names if (wd, name) not in meetings})
+        out[spec.id] = per_day
+    return out
+
+
 def staff_duties(
     scenario: Scenario, days: tuple[WorkDay, ...], index: int, streams: Streams,
+    presence: list[set[str]] | None = None,
 ) -> list[Duty]:
-    """The sessions one staff member spends at the counter."""
+    """The sessions one staff member spends at the counter: at work, and drawn to the counter with
+    probability `counter_share` (one draw per session from the member's own stream)."""
     spec = scenario.staff[index]
     pol = scenario.policies
+    if presence is None:
+        presence = staff_presence(scenario, days)[spec.id]
     n_sessions = max(len(d.sessions) for d in days)
     # One block of draws per staff member: adding a colleague changes nobody else's presence.
     u = streams[f"presence.{spec.id}"].random((len(days), n_sessions))
-    meetings = {(m.weekday, m.session) for m in spec.meetings}
     covers_lunch = spec.id in pol.lunch_cover
     duties: list[Duty] = []
     for day in days:
-        if any(leave.start <= day.date <= leave.end for leave in spec.leave):
-            continue
-        wd = WEEKDAY_NAMES[day.weekday]
+        at_work = presence[day.index]
         last = len(day.sessions) - 1
         for k, (s, e) in enumerate(day.sessions):
-            if (wd, day.session_names[k]) in meetings or u[day.index, k] >= spec.counter_share:
+            if day.session_names[k] not in at_work or u[day.index, k] >= spec.counter_share:
                 continue
             end = day.sessions[k + 1][0] if covers_lunch and k < last else e
             rule = pol.closing_rule if k == last else pol.lunch_rule
@@ -135,7 +155,15 @@ class Centre:
         spec = scenario.demand
         self.cross_serving = pol.cross_serving
         self.threshold = scenario.targets.wait_threshold_min
-        self.dossiers: DossierSink = dossiers if dossiers is not None else DossierCounter()
+        presence = staff_presence(scenario, days)
+        if dossiers is not None:
+            self.dossiers: DossierSink = dossiers
+        elif scenario.back_office is not None:
+            longest = max(p.statutory_days for p in scenario.procedures)
+            calendar = WorkingCalendar(scenario.calendar, HORIZON_DAYS + 3 * longest)
+            self.dossiers = BackOffice(self.env, scenario, streams, calendar, presence)
+        else:
+            self.dossiers = DossierCounter()
         self.waits = WaitMonitor(len(scenario.fields))
         self.queues = CounterQueues(
             len(scenario.fields), pol.priority_rule == "strict", pol.priority_interleave,
@@ -160,7 +188,7 @@ class Centre:
             Staff(
                 self, i, m.id, tuple(field_index[f] for f in m.fields),
                 tuple(field_index[f] for f in m.cross_trained if f not in m.fields),
-                staff_duties(scenario, days, i, streams), m.id == manual_id,
+                staff_duties(scenario, days, i, streams, presence[m.id]), m.id == manual_id,
             )
             for i, m in enumerate(scenario.staff)
         ]

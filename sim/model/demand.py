@@ -127,6 +127,31 @@ class Buffered:
         return out
 
 
+class ScalarDraws:
+    """One value at a time from a distribution and a named stream, drawn in chunks of 256.
+
+    For quantities drawn one by one in event order (a dossier's work, a supply delay); cheaper
+    than slicing numpy arrays for single values.
+    """
+
+    __slots__ = ("_dist", "_list", "_pos", "_rng")
+    CHUNK = 256
+
+    def __init__(self, dist, rng: np.random.Generator) -> None:  # noqa: ANN001 - any Distribution
+        self._dist = dist
+        self._rng = rng
+        self._list: list[float] = []
+        self._pos = 0
+
+    def next(self) -> float:
+        if self._pos >= len(self._list):
+            self._list = self._dist.sample(self._rng, self.CHUNK).tolist()
+            self._pos = 0
+        x = self._list[self._pos]
+        self._pos += 1
+        return x
+
+
 class _Uniform:
     """The U(0,1) 'distribution', for Bernoulli and categorical draws through `Buffered`."""
 

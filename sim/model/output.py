@@ -37,5 +37,12 @@ class ReplicationOutput:
     """Number of counter waits by hour of day of arrival, shape (24,)."""
     hourly_queue_area: np.ndarray
     """Visitor-minutes spent waiting for a counter in each clock hour, summed over days, shape (24,)."""
+    daily: dict[str, np.ndarray] = field(default_factory=dict)
+    """Back office, one value per working day of the window: "received" and "completed" (dossiers
+    received in the window, counted on the day of reception / of completion) and "backlog" (all
+    dossiers in progress at the end of the day)."""
+    field_outcomes: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per field id: counts [early, on time (not early), late, in progress within due] of the
+    dossiers received in the window."""
     event_log: list[tuple] | None = field(default=None)
     """Rows in EVENT_LOG_COLUMNS order when the event log was switched on."""

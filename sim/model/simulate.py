@@ -9,7 +9,8 @@ import math
 
 import numpy as np
 
-from sim.model.centre import Centre, DossierCounter
+from sim.model.backoffice import EARLY, LATE, ON_TIME, OPEN_WITHIN, BackOffice
+from sim.model.centre import Centre
 from sim.model.monitors import percentile_from_histogram
 from sim.model.output import ReplicationOutput
 from sim.model.streams import Streams
@@ -27,24 +28,72 @@ def simulate(
     """Run replication `replication` of `scenario` with the run seed `seed`."""
     days = working_days(scenario.calendar)
     streams = Streams(seed, replication)
-    dossiers = DossierCounter()
-    centre = Centre(scenario, streams, days, event_log=event_log, dossiers=dossiers)
+    centre = Centre(scenario, streams, days, event_log=event_log)
     centre.run()
     centre.waits.fold(scenario.targets.wait_threshold_min)
+    kpis = collect_kpis(centre)
+    daily: dict[str, np.ndarray] = {}
+    field_outcomes: dict[str, np.ndarray] = {}
+    office = centre.dossiers
+    if isinstance(office, BackOffice):
+        office.finish()
+        kpis.update(back_office_kpis(office, scenario))
+        daily = {"received": np.asarray(office.daily_received, dtype=float),
+                 "completed": np.asarray(office.daily_completed, dtype=float),
+                 "backlog": np.asarray(office.daily_backlog, dtype=float)}
+        field_outcomes = {f.id: np.asarray(office.outcomes[i], dtype=float)
+                          for i, f in enumerate(scenario.fields)}
     return ReplicationOutput(
         replication=replication,
-        kpis=collect_kpis(centre, dossiers),
+        kpis=kpis,
         working_days=len(days),
         wait_histogram=centre.waits.hist.sum(axis=0),
         hourly_wait_sum=centre.waits.hour_sum.copy(),
         hourly_wait_count=centre.waits.hour_count.astype(float),
         hourly_queue_area=centre.waits.queue_area_hour.copy(),
+        daily=daily,
+        field_outcomes=field_outcomes,
         event_log=centre.events,
     )
 
 
-def collect_kpis(c: Centre, dossiers: DossierCounter) -> dict[str, float]:
+def back_office_kpis(office: BackOffice, scenario: Scenario) -> dict[str, float]:
+    """Dossier KPIs, counted as the national portal counts them (766 index)."""
+    received = float(sum(office.received))
+    o = np.asarray(office.outcomes, dtype=float)
+    on_time = float(o[:, EARLY].sum() + o[:, ON_TIME].sum() + o[:, OPEN_WITHIN].sum())
+    rate = _ratio(on_time, received)
+    complaints = scenario.back_office.complaint_share if scenario.back_office else 0.0
+    k: dict[str, float] = {
+        "dossiers_received": received,
+        "dossiers_online": float(office.by_channel["online"] + office.by_channel["online_support"]),
+        "dossiers_completed": float(office.completed),
+        "on_time_rate": rate,
+        "early_rate": _ratio(float(o[:, EARLY].sum()), received),
+        "late_dossiers": float(o[:, LATE].sum()),
+        "processing_days_mean": _ratio(office.processing_minutes / 1440.0, office.completed),
+        "backlog_end": float(len(office.open)),
+        "apology_slips": float(office.slips),
+        "back_office_utilisation": office.utilisation(),
+        "score_progress_766": 20.0 * rate if not math.isnan(rate) else math.nan,
+        "score_handling_satisfaction_766": (
+            6.0 * min(1.0, (rate - complaints) / 0.9) if not math.isnan(rate) else math.nan
+        ),
+    }
+    for i, f in enumerate(scenario.fields):
+        n = float(office.received[i])
+        if n == 0:
+            continue
+        k[f"dossiers_received.{f.id}"] = n
+        k[f"on_time_rate.{f.id}"] = (o[i, EARLY] + o[i, ON_TIME] + o[i, OPEN_WITHIN]) / n
+        k[f"early_rate.{f.id}"] = o[i, EARLY] / n
+        k[f"late_dossiers.{f.id}"] = float(o[i, LATE])
+    return k
+
+
+def collect_kpis(c: Centre) -> dict[str, float]:
     """The KPI dictionary of one replication (keys as in `sim.scenario.kpis`)."""
+    dossiers = c.dossiers
     s = c.scenario
     w = c.waits
     hist = w.hist.sum(axis=0)

@@ -4,23 +4,32 @@ Figures are built with matplotlib's object API on an Agg canvas (no pyplot), so 
 changes the global backend of a notebook and leaves no figures open. Each `*_figure` function
 returns a `Figure` for notebooks; `write_plots` saves them all as PNG into `plots/`.
 
-Pooled quantities (histograms, hourly sums) add raw sums over replications before dividing, so a
-longer replication weighs in proportion to its visitors and days.
+Pooled quantities (histograms, hourly sums, dossier outcomes) add raw sums over replications before
+dividing, so a longer replication weighs in proportion to its visitors and days. Time series
+(dossiers per week, backlog per day) show the mean over replications with a 95% Student-t interval
+(`sim.experiment.statistics.summarise`), one value per replication and point.
+
+The back-office figures read `ReplicationOutput.daily` and `.field_outcomes`; when the model reports
+no dossiers they draw a "no dossiers" panel, and `write_plots` leaves them out altogether.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
+from sim.experiment.statistics import summarise
 from sim.model.output import WAIT_BIN_MIN
+from sim.scenario.calendar import working_days
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
@@ -35,6 +44,23 @@ _DPI = 120
 _STAFF_COLOUR = "#4C72B0"
 _EQUIPMENT_COLOUR = "#DD8452"
 _TARGET_COLOUR = "#C44E52"
+_RECEIVED_COLOUR = "#4C72B0"
+_COMPLETED_COLOUR = "#55A868"
+
+OUTCOMES: tuple[str, ...] = ("early", "on time", "late", "in progress within due")
+"""The columns of `ReplicationOutput.field_outcomes[field]`, in order (portal categories: trước hạn,
+đúng hạn, trễ hạn; plus dossiers still in progress within their appointment date)."""
+ON_TIME_OUTCOMES: tuple[int, ...] = (0, 1, 3)
+"""Outcome columns the portal counts as on time: early, on time, in progress within due."""
+_OUTCOME_COLOURS: dict[str, str] = {
+    "early": "#1B7837",
+    "on time": "#7FBF7B",
+    "in progress within due": "#A6CEE3",
+    "late": "#C44E52",
+}
+_MAX_WEEK_LABELS = 18
+_OUTCOME_STACK: tuple[int, ...] = (0, 1, 3, 2)
+"""Stacking order left to right: the on-time part first, so the late segment starts at the on-time rate."""
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
@@ -192,21 +218,239 @@ def utilisation_figure(results: Results) -> Figure:
     return fig
 
 
+# ----- back office (dossiers) -------------------------------------------------------------------
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday that starts `day`'s ISO week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_sums(dates: Sequence[dt.date], values: np.ndarray) -> tuple[list[dt.date], np.ndarray]:
+    """Sum daily values by ISO week.
+
+    `values` holds one value per date along its last axis (shape `(n_days,)` or
+    `(replications, n_days)`); the result has one column per ISO week, weeks in date order, labelled
+    by the Monday that starts them (a week's first working day may be later, e.g. after a holiday).
+    Sums are exact: integer input stays integer. `weekly_sums(dates, np.ones(len(dates), int))`
+    counts the working days of each week.
+    """
+    values = np.asarray(values)
+    if values.ndim == 0 or values.shape[-1] != len(dates):
+        raise ValueError(f"values have {values.shape[-1] if values.ndim else 0} days along the last "
+                         f"axis, dates have {len(dates)}")
+    starts = sorted({week_start(d) for d in dates})
+    column = {start: i for i, start in enumerate(starts)}
+    index = np.array([column[week_start(d)] for d in dates], dtype=np.intp)
+    sums = np.zeros((*values.shape[:-1], len(starts)), dtype=values.dtype)
+    for i in range(len(starts)):
+        sums[..., i] = values[..., index == i].sum(axis=-1)
+    return starts, sums
+
+
+def window_dates(results: Results) -> list[dt.date]:
+    """The dates of the window's working days: the positions of `ReplicationOutput.daily` arrays."""
+    return [day.date for day in working_days(results.scenario.calendar)]
+
+
+def daily_matrix(results: Results, series: str, n_days: int | None = None) -> np.ndarray | None:
+    """One daily series ("received", "completed", "backlog") as a replications × days array.
+
+    None when no replication reports the series (a model without a back office, or no dossiers).
+    A replication without it, or with a different number of days than the window's working days,
+    is an error: the series would not line up.
+    """
+    arrays = [o.daily.get(series) for o in results.outputs]
+    if all(a is None for a in arrays):
+        return None
+    if n_days is None:
+        n_days = len(window_dates(results))
+    for o, a in zip(results.outputs, arrays, strict=True):
+        shape = None if a is None else np.shape(a)
+        if shape != (n_days,):
+            raise ValueError(f"replication {o.replication}: daily[{series!r}] has shape {shape}, "
+                             f"expected ({n_days},): one value per working day of the window")
+    if n_days == 0:
+        return None
+    return np.vstack([np.asarray(a) for a in arrays])
+
+
+def mean_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and 95% CI limits of each column (a replications × points array), NaN where undefined."""
+    stats = [summarise(matrix[:, j]) for j in range(matrix.shape[1])]
+    return (np.array([s["mean"] for s in stats]), np.array([s["ci_low"] for s in stats]),
+            np.array([s["ci_high"] for s in stats]))
+
+
+def _errors(mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(np.vstack([mean - low, high - mean]), nan=0.0)
+
+
+def _week_label(start: dt.date, days: int, usual: int) -> str:
+    label = f"{start:%d/%m}"
+    return label if days == usual else f"{label}\n({days} d)"
+
+
+def dossiers_weekly_figure(results: Results) -> Figure:
+    """Dossiers received and completed per ISO week: mean over replications with 95% CI bars."""
+    fig = _figure(9.0, 4.5)
+    title = "Dossiers received and completed per week"
+    dates = window_dates(results)
+    series = {name: daily_matrix(results, name, len(dates)) for name in ("received", "completed")}
+    if all(m is None for m in series.values()):
+        return _no_data(fig, title, "no dossiers")
+    starts, days = weekly_sums(dates, np.ones(len(dates), dtype=np.int64))
+    x = np.arange(len(starts))
+    width = 0.4
+    ax = fig.add_subplot()
+    colours = {"received": _RECEIVED_COLOUR, "completed": _COMPLETED_COLOUR}
+    for k, (name, matrix) in enumerate(series.items()):
+        if matrix is None:
+            continue
+        mean, low, high = mean_band(weekly_sums(dates, matrix)[1].astype(float))
+        ax.bar(x + (k - 0.5) * width, mean, width=width, yerr=_errors(mean, low, high),
+               color=colours[name], capsize=2, error_kw={"elinewidth": 1}, label=name)
+    calendar = results.scenario.calendar  # a normal week: Mon–Fri, plus any weekend sessions
+    usual = 5 + bool(calendar.saturday_sessions) + bool(calendar.sunday_sessions)
+    step = max(1, math.ceil(len(starts) / _MAX_WEEK_LABELS))  # a year has 53 weeks: label some
+    ax.set_xticks(x[::step], [_week_label(s, int(d), usual)
+                              for s, d in zip(starts[::step], days[::step], strict=True)], fontsize=8)
+    ax.set_xlabel(f"week starting (Monday, dd/mm); (n d): a week with n working days, not {usual}")
+    ax.set_ylabel("dossiers per week")
+    ax.set_title(f"{title}\n{results.scenario.name}, mean of {results.n_replications} "
+                 "replications, bars show the 95% confidence interval", fontsize=10)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def backlog_figure(results: Results) -> Figure:
+    """Dossiers in progress at the end of each working day: mean over replications and a 95% band."""
+    fig = _figure(9.0, 4.5)
+    title = "Back-office backlog at the end of each working day"
+    dates = window_dates(results)
+    matrix = daily_matrix(results, "backlog", len(dates))
+    if matrix is None:
+        return _no_data(fig, title, "no dossiers")
+    mean, low, high = mean_band(matrix.astype(float))
+    ax = fig.add_subplot()
+    ax.fill_between(dates, low, high, color=_STAFF_COLOUR, alpha=0.25, linewidth=0,
+                    label="95% confidence interval")
+    ax.plot(dates, mean, color=_STAFF_COLOUR, marker="o", markersize=2.5, linewidth=1.2,
+            label="mean over replications")
+    locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("working day")
+    ax.set_ylabel("dossiers in progress (any reception date)")
+    ax.set_title(f"{title}\n{results.scenario.name}, {results.n_replications} replications",
+                 fontsize=10)
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def pooled_field_outcomes(results: Results) -> dict[str, np.ndarray]:
+    """Outcome counts per field (columns as `OUTCOMES`) summed over replications.
+
+    Fields in scenario order, then any other field id the model reported, sorted. A field with no
+    dossiers in any replication is present with zero counts when the model reported it.
+    """
+    totals: dict[str, np.ndarray] = {}
+    for o in results.outputs:
+        for fid, counts in o.field_outcomes.items():
+            counts = np.asarray(counts)
+            if counts.shape != (len(OUTCOMES),):
+                raise ValueError(f"replication {o.replication}: field_outcomes[{fid!r}] has shape "
+                                 f"{counts.shape}, expected ({len(OUTCOMES)},): {', '.join(OUTCOMES)}")
+            totals[fid] = totals.get(fid, 0) + counts
+    order = [f.id for f in results.scenario.fields if f.id in totals]
+    order += sorted(set(totals) - set(order))
+    return {fid: totals[fid] for fid in order}
+
+
+def outcome_shares(counts: np.ndarray) -> np.ndarray:
+    """Counts [early, on time, late, in progress within due] as shares of received (NaN when none)."""
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum()
+    return counts / total if total > 0 else np.full(counts.shape, math.nan)
+
+
+def on_time_share(counts: np.ndarray) -> float:
+    """The portal's on-time rate: early + on time + in progress within due, over received."""
+    shares = outcome_shares(counts)
+    return float(shares[list(ON_TIME_OUTCOMES)].sum())
+
+
+def on_time_by_field_figure(results: Results) -> Figure:
+    """Per field, stacked shares of received dossiers by portal outcome, with the on-time rate."""
+    pooled = pooled_field_outcomes(results)
+    names = {f.id: f.name or f.id for f in results.scenario.fields}
+    rows: list[tuple[str, np.ndarray]] = []
+    if pooled:
+        rows.append(("all fields", np.sum(list(pooled.values()), axis=0)))
+        rows += [(names.get(fid, fid), counts) for fid, counts in pooled.items()]
+    fig = _figure(9.0, max(3.2, 1.6 + 0.42 * len(rows)))
+    title = "Dossier outcomes by field (portal categories)"
+    if not rows or rows[0][1].sum() == 0:
+        return _no_data(fig, title, "no dossiers")
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))[::-1]
+    shares = np.array([100 * outcome_shares(c) for _, c in rows])
+    left = np.zeros(len(rows))
+    for col in _OUTCOME_STACK:
+        name = OUTCOMES[col]
+        width = np.nan_to_num(shares[:, col])
+        ax.barh(y, width, left=left, color=_OUTCOME_COLOURS[name], label=name, height=0.7)
+        left += width
+    for yi, (_, counts) in zip(y, rows, strict=True):
+        text = f"{100 * on_time_share(counts):.1f}%" if counts.sum() > 0 else "no dossiers"
+        ax.text(101, yi, text, va="center", ha="left", fontsize=8)
+    for rule in results.scenario.targets.rules:
+        if rule.kpi == "on_time_rate":
+            ax.axvline(100 * rule.value, color="black", linestyle="--", linewidth=1,
+                       label=f"target {100 * rule.value:g}% on time")
+    ax.set_yticks(y, [label for label, _ in rows], fontsize=8)
+    ax.set_xlim(0, 112)
+    ax.set_xticks(np.arange(0, 101, 20))
+    ax.set_xlabel("share of dossiers received (%); the figure at the end is the on-time rate")
+    ax.set_title(f"{title}\n{_subtitle(results)}", fontsize=10)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=8)
+    return fig
+
+
 FIGURES: dict[str, Callable[[Results], Figure]] = {
     "wait_distribution": wait_distribution_figure,
     "wait_by_hour": wait_by_hour_figure,
     "queue_by_hour": queue_by_hour_figure,
     "utilisation": utilisation_figure,
 }
-"""File stem in `plots/` → the function that draws it."""
+"""File stem in `plots/` → the function that draws it (front office, always written)."""
+
+BACK_OFFICE_FIGURES: dict[str, Callable[[Results], Figure]] = {
+    "dossiers_weekly": dossiers_weekly_figure,
+    "backlog": backlog_figure,
+    "on_time_by_field": on_time_by_field_figure,
+}
+"""Back-office figures, written only when the model reported dossiers (`has_back_office`)."""
+
+
+def has_back_office(results: Results) -> bool:
+    """True when some replication carries daily dossier series or per-field outcomes."""
+    return any(o.daily or o.field_outcomes for o in results.outputs)
 
 
 def write_plots(results: Results, folder: Path) -> list[Path]:
-    """Save every standard figure as `folder/plots/<name>.png`; return the paths written."""
+    """Save every standard figure as `folder/plots/<name>.png`; return the paths written.
+
+    The back-office figures are left out when no replication reported dossiers.
+    """
     out = Path(folder) / "plots"
     out.mkdir(exist_ok=True)
+    figures = dict(FIGURES)
+    if has_back_office(results):
+        figures |= BACK_OFFICE_FIGURES
     written = []
-    for name, make in FIGURES.items():
+    for name, make in figures.items():
         path = out / f"{name}.png"
         make(results).savefig(path, dpi=_DPI, metadata={"Software": None})
         written.append(path)

@@ -228,8 +228,24 @@ def sessions_for(spec: CalendarSpec, day: dt.date, table: HolidayTable | None) -
     return list(spec.sunday_sessions)
 
 
+_WORKING_DAYS_CACHE: dict[str, tuple[WorkDay, ...]] = {}
+
+
 def working_days(spec: CalendarSpec) -> tuple[WorkDay, ...]:
-    """Every day in the window on which the centre opens, with absolute session times."""
+    """Every day in the window on which the centre opens, with absolute session times.
+
+    Cached by the calendar's content: every replication of a run asks for the same days.
+    """
+    key = spec.model_dump_json()
+    days = _WORKING_DAYS_CACHE.get(key)
+    if days is None:
+        if len(_WORKING_DAYS_CACHE) > 64:
+            _WORKING_DAYS_CACHE.clear()
+        days = _WORKING_DAYS_CACHE[key] = _compute_working_days(spec)
+    return days
+
+
+def _compute_working_days(spec: CalendarSpec) -> tuple[WorkDay, ...]:
     table = load_holiday_table() if spec.use_holiday_table else None
     days: list[WorkDay] = []
     day = spec.start

@@ -82,7 +82,36 @@ def check_references(s: Scenario) -> None:
                 f"{rule.kpi!r} is not a KPI; allowed: {', '.join(KPIS)}; or a breakdown by staff "
                 f"or field id such as {BREAKDOWNS[0]}.<id> (meanings in sim/scenario/kpis.py)",
             )
+    _check_back_office(s, field_ids, staff_ids)
     _check_window(s)
+
+
+def _check_back_office(s: Scenario, field_ids: list[str], staff_ids: list[str]) -> None:
+    bo = s.back_office
+    if bo is None:
+        return
+    for i, pool in enumerate(bo.pools):
+        for j, f in enumerate(pool.fields):
+            _must_be_in(f"back_office.pools[{i}].fields[{j}]", f, field_ids, "field defined in [[fields]]")
+    for j, sid in enumerate(bo.sign_off.signers):
+        _must_be_in(f"back_office.sign_off.signers[{j}]", sid, staff_ids, "staff id")
+    for f in bo.initial_backlog:
+        _must_be_in(f"back_office.initial_backlog.{f}", f, field_ids, "field defined in [[fields]]")
+    covered = {f for m in s.staff if m.back_office_share > 0 for f in m.fields}
+    covered |= {f for pool in bo.pools for f in pool.fields}
+    for i, p in enumerate(s.procedures):
+        if p.on_the_spot:
+            continue
+        if p.work_min is None:
+            raise CrossReferenceError(f"procedures[{i}].work_min", f"procedure {p.id!r} is processed in "
+                                      "the back office and needs work_min (or on_the_spot = true)")
+        if p.field not in covered:
+            raise CrossReferenceError(
+                f"procedures[{i}].field", f"nobody processes field {p.field!r} in the back office; give a "
+                "staff member serving it a back_office_share > 0, or add it to a [[back_office.pools]]")
+        if p.sign_off and not bo.sign_off.signers:
+            raise CrossReferenceError("back_office.sign_off.signers", f"procedure {p.id!r} needs a "
+                                      "leader's sign-off; list the staff ids who sign")
 
 
 def _check_window(s: Scenario) -> None:

@@ -34,10 +34,29 @@ KPIS: dict[str, str] = {
     "lookup_pc_utilisation": "Busy share of the lookup PCs' opening hours",
     "support_team_utilisation": "Busy share of the support team's hours",
     "support_wait_mean_min": "Mean wait for a support team member (minutes)",
+    "dossiers_received": "Dossiers received in the window (counter, online, online with support)",
+    "dossiers_online": "Dossiers received through the online channel (incl. those filed with support)",
+    "dossiers_completed": "Dossiers received in the window whose processing ended by the window's end",
+    "on_time_rate": "Portal on-time rate: finished by the appointment date, plus those still in "
+    "progress within it, over received (a second missing-papers request counts as late)",
+    "early_rate": "Share of received dossiers finished before their appointment date",
+    "late_dossiers": "Dossiers received in the window that are late (finished late, overdue, or "
+    "with a second missing-papers request)",
+    "processing_days_mean": "Mean calendar days from reception to the end of processing (completed dossiers)",
+    "backlog_end": "Dossiers still in progress at the end of the window (any reception date)",
+    "apology_slips": "Apology and new-appointment slips issued (dossiers still open after their "
+    "appointment date)",
+    "back_office_utilisation": "Back-office work done over back-office capacity (share of time)",
+    "score_progress_766": "766 index, progress group (0-20) = 20 x on_time_rate (portal data, unofficial)",
+    "score_handling_satisfaction_766": "766 index, satisfaction with handling (0-6) = "
+    "6 x min(1, (on-time share - complaint share) / 0.9) (portal data, unofficial)",
 }
 """Headline KPIs and what they mean; breakdowns use `key.<staff or field id>`."""
 
-BREAKDOWNS: tuple[str, ...] = ("staff_utilisation", "wait_mean_min", "wait_p90_min")
+BREAKDOWNS: tuple[str, ...] = (
+    "staff_utilisation", "wait_mean_min", "wait_p90_min", "dossiers_received", "on_time_rate",
+    "early_rate", "late_dossiers",
+)
 
 
 def is_known_kpi(key: str) -> bool:

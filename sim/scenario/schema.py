@@ -46,7 +46,7 @@ class FieldSpec(Strict):
 
 
 class ProcedureSpec(Strict):
-    """A procedure (thủ tục) and what it costs at the counter."""
+    """A procedure (thủ tục): what it costs at the counter and in the back office, and its deadline."""
 
     id: Slug
     field: str
@@ -55,6 +55,28 @@ class ProcedureSpec(Strict):
     service_min: Distribution
     documents: Distribution | None = None
     extra_document_min: NonNegative = 0.0
+    # Back office (used when the scenario has a [back_office] table).
+    statutory_days: Annotated[int, Field(ge=0, le=365)] = 0
+    """Working days allowed; 0 = same day, due the next working day if received after the cut-off."""
+    on_the_spot: bool = False
+    """Finished at the counter while the visitor waits (certified copies usually are)."""
+    work_min: Distribution | None = None
+    """Back-office work per dossier (minutes of a worker's full attention)."""
+    missing_papers: Share = 0.0
+    """Probability of a request for missing papers (the citizen's time to supply them is not counted)."""
+    second_request: Share = 0.0
+    """Probability of a second request, given a first; the portal then counts the dossier late."""
+    supply_days: Distribution = Field(
+        default_factory=lambda: Deterministic(dist="deterministic", value=2.0)
+    )
+    """Working days the citizen takes to bring missing papers (rounded up, at least 1)."""
+    sign_off: bool = False
+    """A leader signs the result at the set signing times."""
+    fee_share: Share = 0.0
+    online_payment_share: Share = 0.0
+    result_return: Literal["counter", "post", "online"] = "counter"
+    online_weight: NonNegative | None = None
+    """Relative weight among dossiers filed online (default: `share`)."""
 
 
 class PurposeSpec(Strict):
@@ -240,6 +262,55 @@ class PoliciesSpec(Strict):
     cross_serving: bool = False
 
 
+class PoolSpec(Strict):
+    """Back-office workers outside the counter staff (e.g. a commune department) for some fields."""
+
+    id: Slug
+    fields: Annotated[list[str], Field(min_length=1)]
+    workers: Annotated[int, Field(ge=1, le=100)] = 1
+    share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """Share of their working time spent on these dossiers."""
+
+
+class SignOffSpec(Strict):
+    """When leaders sign results, and who may sign."""
+
+    times: Annotated[list[ClockTime], Field(min_length=1)] = Field(
+        default_factory=lambda: ["10:00", "16:00"]
+    )
+    signers: list[str] = Field(default_factory=list)
+    """Staff ids; a signing time happens when at least one is at work (not on leave or in a meeting)."""
+    at_close: bool = True
+    """Also sign, at closing time, results due that day that are waiting for a signature."""
+
+
+class BackOfficeSpec(Strict):
+    """Dossier processing after reception: who works, in what order, and how the run starts."""
+
+    order: Literal["edd", "fifo"] = "edd"
+    overtime_limit_min: NonNegative = 60.0
+    """Per worker and day: work on dossiers due that day continues after closing up to this limit."""
+    same_day_cutoff: ClockTime = "15:00"
+    """Same-day procedures received after this time are due the next working day."""
+    pools: list[PoolSpec] = Field(default_factory=list)
+    sign_off: SignOffSpec = Field(default_factory=SignOffSpec)
+    start: Literal["empty", "backlog"] = "empty"
+    initial_backlog: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    """With start = "backlog": dossiers per field already in progress when the window opens."""
+    complaint_share: Share = 0.0
+    """Share of dossiers with a complaint or "dislike" (766 handling-satisfaction input)."""
+
+
+class OnlineSpec(Strict):
+    """Dossiers filed online by citizens themselves, round the clock (dịch vụ công trực tuyến)."""
+
+    dossiers_per_day: NonNegative = 0.0
+    """Mean dossiers per calendar day, weekends included."""
+    hourly_profile: Annotated[list[RateBlock], Field(min_length=1)] = Field(
+        default_factory=lambda: [RateBlock(start="06:00", end="23:00", weight=1.0)]
+    )
+
+
 class TargetRule(Strict):
     """A KPI compared with a value, e.g. wait_p90_min <= 15."""
 
@@ -274,6 +345,8 @@ class Scenario(Strict):
     equipment: EquipmentSpec = Field(default_factory=EquipmentSpec)
     support_team: SupportTeamSpec = Field(default_factory=SupportTeamSpec)
     policies: PoliciesSpec = Field(default_factory=PoliciesSpec)
+    back_office: BackOfficeSpec | None = None
+    online: OnlineSpec = Field(default_factory=OnlineSpec)
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
     run: RunSpec = Field(default_factory=RunSpec)
 

@@ -1,0 +1,496 @@
+"""The back office: dossiers after reception, their due dates, missing papers, sign-off, returns.
+
+Dossiers come from three channels — handed in at a counter, filed online with the support team's
+help, or filed online by citizens round the clock — and go into one work queue per field, ordered
+by due date (EDD) or by arrival (FIFO). Back-office workers are SimPy processes: staff members work
+on their fields in their `back_office_share` of the working day (a dossier needing w minutes of full
+attention takes w / share minutes of their day), and pools (a commune department) do the same for
+the fields they cover. Work left at closing on dossiers due that day goes on "until the work is
+done", up to an overtime limit. Procedures finished at the counter (certified copies) end there.
+
+A request for missing papers pauses the dossier while the citizen gathers them; that time is not
+counted, so the due date moves back by the same number of working days. A second request makes the
+dossier late, as the portal counts it. Results needing a leader's signature wait for the next
+signing time at which a signer is at work. On-time status follows the portal: finished on or before
+the appointment date, or still in progress within it at the end of the window.
+
+Statistics are streaming: a dossier is classified when it finishes and then forgotten, so memory
+holds only the open backlog.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.model.demand import Buffered, DayRate, ScalarDraws, thinning
+from sim.model.duedates import WorkingCalendar, daynum
+from sim.model.handover import Handover
+from sim.model.streams import Streams
+from sim.model.visitor import Visitor
+from sim.scenario.calendar import parse_hhmm
+from sim.scenario.distributions import Deterministic
+from sim.scenario.schema import BackOfficeSpec, Scenario
+
+EARLY, ON_TIME, LATE, OPEN_WITHIN = range(4)
+CHANNELS = ("counter", "online_support", "online")
+
+
+class Dossier:
+    """One dossier (hồ sơ) in progress."""
+
+    __slots__ = (
+        "channel", "completed", "due", "field", "id", "in_window", "late", "procedure", "received",
+        "remaining", "requests_left", "requests_made", "reception_day",
+    )
+
+    def __init__(self, did: int, procedure: int, field: int, channel: int, received: float) -> None:
+        self.id = did
+        self.procedure = procedure
+        self.field = field
+        self.channel = channel
+        self.received = received
+        self.in_window = True
+        self.due = 0
+        self.reception_day = 0
+        self.remaining = 0.0
+        self.requests_left = 0
+        self.requests_made = 0
+        self.late = False
+        self.completed = math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One worker's back-office time on working day `day`: the sessions they are at work."""
+
+    sessions: tuple[tuple[float, float], ...]
+    day: int
+    last_of_day: bool
+    """True when the worker is at work in the day's last session (overtime may follow)."""
+
+    @property
+    def start(self) -> float:
+        return self.sessions[0][0]
+
+    @property
+    def end(self) -> float:
+        return self.sessions[-1][1]
+
+    @property
+    def minutes(self) -> float:
+        return sum(b - a for a, b in self.sessions)
+
+    def advance(self, t: float, minutes: float) -> float | None:
+        """When `minutes` of session time after t have passed (lunch does not count); None if
+        the day ends first."""
+        for a, b in self.sessions:
+            if t < a:
+                t = a
+            if t < b:
+                if minutes <= b - t:
+                    return t + minutes
+                minutes -= b - t
+                t = b
+        return None
+
+    def left(self, t: float) -> float:
+        """Session minutes from t to the end of the day."""
+        return sum(b - max(a, t) for a, b in self.sessions if b > t)
+
+
+class Worker:
+    """A back-office worker (a staff member's desk time, or a pool member).
+
+    Work runs at `rate` (the share of the day spent on dossiers) through the day's sessions, so a
+    dossier finished within the day costs one event whatever the lunch break in between.
+    """
+
+    def __init__(self, office: BackOffice, name: str, fields: tuple[int, ...], rate: float,
+                 windows: list[Window]) -> None:
+        self.office = office
+        self.name = name
+        self.fields = fields
+        self.field_set = frozenset(fields)
+        self.rate = rate
+        self.windows = windows
+        self.capacity = sum(w.minutes for w in windows) * rate
+        self.work_done = 0.0
+        self.overtime = 0.0
+        self.wake: Handover | None = None
+        self.window: Window | None = None
+
+    def plan(self, d: Dossier, now: float) -> tuple[float, float]:
+        """(clock minutes, work minutes) of the next stretch on d within today's window."""
+        w = self.window
+        assert w is not None
+        rate = self.rate
+        t_end = w.advance(now, d.remaining / rate)
+        if t_end is None:
+            return w.end - now, w.left(now) * rate
+        return t_end - now, d.remaining
+
+    def _work(self, d: Dossier, minutes: float) -> None:
+        d.remaining -= minutes
+        self.work_done += minutes
+        if d.remaining <= 1e-9:
+            self.office.work_finished(d)
+        else:
+            self.office.push(d, wake=False)  # back in the queue with the work left
+
+    def run(self) -> Generator[simpy.Event, object, None]:
+        office = self.office
+        env = office.env
+        timeout = env.timeout
+        for w in self.windows:
+            if env.now < w.start:
+                yield timeout(w.start - env.now)
+            self.window = w
+            while env.now < w.end:
+                d = office.pick(self.fields, None)
+                if d is None:
+                    self.wake = Handover(env)
+                    office.idle.append(self)
+                    got = yield self.wake
+                    if got is not None:  # handed a dossier: `work` minutes of it are done now
+                        handed, work = got
+                        self._work(handed, work)
+                    continue
+                clock, work = self.plan(d, env.now)
+                yield timeout(clock)
+                self._work(d, work)
+            self.window = None
+            if w.last_of_day and office.overtime_limit > 0:
+                limit = w.end + office.overtime_limit
+                while env.now < limit:
+                    d = office.pick(self.fields, w.day)  # only work due today (or overdue)
+                    if d is None:
+                        break
+                    chunk = min(d.remaining, limit - env.now)
+                    start = env.now
+                    yield timeout(chunk)
+                    self.overtime += env.now - start
+                    self._work(d, chunk)
+
+
+class BackOffice:
+    """Implements the front office's dossier hand-off (`submit`) and runs the back office."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
+                 calendar: WorkingCalendar, presence: dict[str, list[set[str]]]) -> None:
+        spec = scenario.back_office
+        assert spec is not None
+        self.spec: BackOfficeSpec = spec
+        self.env = env
+        self.scenario = scenario
+        self.cal = calendar
+        self.n_window_days = calendar.window_days
+        self.cutoff = float(parse_hhmm(spec.same_day_cutoff))
+        self.overtime_limit = spec.overtime_limit_min
+        self.edd = spec.order == "edd"
+        procs = scenario.procedures
+        field_index = {f.id: i for i, f in enumerate(scenario.fields)}
+        self.n_fields = len(scenario.fields)
+        self.proc_field = [field_index[p.field] for p in procs]
+        self.proc_days = [p.statutory_days for p in procs]
+        self.proc_spot = [p.on_the_spot for p in procs]
+        self.proc_sign = [p.sign_off for p in procs]
+        self.proc_p1 = [p.missing_papers for p in procs]
+        self.proc_p2 = [p.second_request for p in procs]
+        zero = Deterministic(dist="deterministic", value=0.0)
+        self.work = [ScalarDraws(p.work_min or zero, streams[f"work.{p.id}"]) for p in procs]
+        self.supply = [ScalarDraws(p.supply_days, streams[f"supply_days.{p.id}"]) for p in procs]
+        self.u_missing = [ScalarDraws(_U, streams[f"missing_papers.{p.id}"]) for p in procs]
+        self.queues: list[list[tuple[float, float, int, Dossier]]] = [[] for _ in scenario.fields]
+        self.idle: list[Worker] = []
+        self.tray: list[Dossier] = []
+        self.open: set[Dossier] = set()
+        self.seq = 0
+        # Streaming statistics (dossiers received in the window).
+        # Plain lists: incrementing numpy scalars one at a time costs more than the dossier does.
+        nd = self.n_window_days
+        self.daily_received = [0] * nd
+        self.daily_completed = [0] * nd
+        self.daily_backlog = [0] * nd
+        self.outcomes = [[0, 0, 0, 0] for _ in range(self.n_fields)]
+        self.received = [0] * self.n_fields
+        self.by_channel = dict.fromkeys(CHANNELS, 0)
+        self.completed = 0
+        self.processing_minutes = 0.0
+        self.slips = 0
+        self.presence = presence
+        self.workers = self._workers(presence)
+        for w in self.workers:
+            env.process(w.run())
+        env.process(self._signing())
+        if scenario.online.dossiers_per_day > 0:
+            env.process(self._online(streams))
+        if spec.start == "backlog":
+            self._initial_backlog(streams)
+
+    # --- who works when ---------------------------------------------------------------------
+    def _workers(self, presence: dict[str, list[set[str]]]) -> list[Worker]:
+        s = self.scenario
+        field_index = {f.id: i for i, f in enumerate(s.fields)}
+        days = self.cal.days[: self.n_window_days]
+        workers: list[Worker] = []
+        for m in s.staff:
+            if m.back_office_share <= 0:
+                continue
+            windows = []
+            for day in days:
+                at_work = presence[m.id][day.index]
+                sessions = tuple(se for se, name in zip(day.sessions, day.session_names, strict=True)
+                                 if name in at_work)
+                if sessions:
+                    windows.append(Window(sessions, day.index, day.session_names[-1] in at_work))
+            fields = tuple(field_index[f] for f in m.fields)
+            workers.append(Worker(self, m.id, fields, m.back_office_share, windows))
+        for pool in self.spec.pools:
+            windows = [Window(d.sessions, d.index, True) for d in days]
+            fields = tuple(field_index[f] for f in pool.fields)
+            for i in range(pool.workers):
+                workers.append(Worker(self, f"{pool.id}.{i + 1}", fields, pool.share, windows))
+        return workers
+
+    # --- dossiers in ------------------------------------------------------------------------
+    def submit(self, visitor: Visitor, time: float, channel: str) -> None:
+        """The front office's hand-off: a dossier handed in at a counter or filed with help."""
+        self.receive(visitor.procedure, time, CHANNELS.index(channel))
+
+    def receive(self, procedure: int, time: float, channel: int) -> Dossier:
+        f = self.proc_field[procedure]
+        d = Dossier(self.seq, procedure, f, channel, time)
+        self.seq += 1
+        day, start = self.cal.reception(time)
+        d.reception_day = day
+        d.due = self.cal.due_from(day, start, self.proc_days[procedure], self.cutoff)
+        in_window = day < self.n_window_days
+        d.in_window = in_window
+        if in_window:
+            self.received[f] += 1
+            self.daily_received[day] += 1
+            self.by_channel[CHANNELS[channel]] += 1
+        if self.proc_spot[procedure] and channel == 0:
+            self.complete(d, time)  # finished at the counter while the visitor waited
+            return d
+        d.remaining = self.work[procedure].next()
+        draws = self.u_missing[procedure]
+        u1, u2 = draws.next(), draws.next()
+        d.requests_left = 2 if u1 < self.proc_p1[procedure] and u2 < self.proc_p2[procedure] else (
+            1 if u1 < self.proc_p1[procedure] else 0)
+        self.open.add(d)
+        self.push(d)
+        return d
+
+    def push(self, d: Dossier, wake: bool = True) -> None:
+        if wake and self.idle:
+            f = d.field
+            for w in self.idle:
+                if f in w.field_set:
+                    self.idle.remove(w)
+                    assert w.wake is not None
+                    now = self.env.now
+                    queues = self.queues
+                    if (w.window is not None and now < w.window.end and d.requests_left == 0
+                            and not any(queues[g] for g in w.fields)):
+                        # Nothing else waits for this worker: hand the dossier over and let the
+                        # wake-up fire when this stretch of work ends (one event, not two).
+                        clock, work = w.plan(d, now)
+                        w.wake.trigger_after(clock, (d, work))
+                        return
+                    w.wake.succeed(None)
+                    break
+        key = float(d.due) if self.edd else d.received
+        heapq.heappush(self.queues[d.field], (key, d.received, d.id, d))
+
+    def pick(self, fields: tuple[int, ...], due_by: int | None) -> Dossier | None:
+        """The next dossier to work on among `fields` (optionally only those due by a day).
+
+        A dossier's first look may reveal missing papers: it is then set aside and the next one
+        is taken.
+        """
+        while True:
+            best, best_q = None, None
+            for f in fields:
+                q = self.queues[f]
+                if q and (best is None or q[0] < best):
+                    best, best_q = q[0], q
+            if best_q is None:
+                return None
+            d = best[3]
+            if due_by is not None and d.due > due_by:
+                return None
+            heapq.heappop(best_q)
+            if d.requests_left > 0:
+                self._request_papers(d)
+                continue
+            return d
+
+    def _request_papers(self, d: Dossier) -> None:
+        d.requests_left -= 1
+        d.requests_made += 1
+        if d.requests_made >= 2:
+            d.late = True  # the portal counts a second request as late
+        k = max(1, math.ceil(self.supply[d.procedure].next()))
+        today = self.cal.index_of_time(self.env.now)
+        back_day = min(max(today, 0) + k, len(self.cal.days) - 1)
+        d.due += k  # the citizen's time is not counted
+        back = self.cal.opens[back_day]
+        ev = self.env.timeout(max(0.0, back - self.env.now))
+        ev.callbacks.append(lambda _e, d=d: self.push(d))
+
+    # --- dossiers out -----------------------------------------------------------------------
+    def work_finished(self, d: Dossier) -> None:
+        if self.proc_sign[d.procedure]:
+            self.tray.append(d)
+        else:
+            self.complete(d, self.env.now)
+
+    def complete(self, d: Dossier, time: float) -> None:
+        d.completed = time
+        self.open.discard(d)
+        if not d.in_window:
+            return
+        day = self.cal.index_of_time(time)
+        if 0 <= day < self.n_window_days:
+            self.daily_completed[day] += 1
+        self.completed += 1
+        self.processing_minutes += time - d.received
+        done_day, due_day = daynum(time), self.cal.daynum[min(d.due, len(self.cal.daynum) - 1)]
+        if d.late or done_day > due_day:
+            self.outcomes[d.field][LATE] += 1
+        elif done_day < due_day:
+            self.outcomes[d.field][EARLY] += 1
+        else:
+            self.outcomes[d.field][ON_TIME] += 1
+
+    def _signing(self) -> Generator[simpy.Event, object, None]:
+        """Leaders sign at set times on days a signer is at work; and at closing if asked to."""
+        env = self.env
+        spec = self.spec.sign_off
+        times = sorted(parse_hhmm(t) for t in spec.times)
+        signers = spec.signers
+        for day in self.cal.days[: self.n_window_days]:
+            present_sessions = set().union(*(self.presence[s][day.index] for s in signers)) \
+                if signers else set()
+            moments: list[tuple[float, bool]] = []
+            for t in times:
+                at = day.midnight + t
+                k = _session_at(day.sessions, at)
+                if k is not None and day.session_names[k] in present_sessions:
+                    moments.append((at, False))
+            if spec.at_close and day.session_names[-1] in present_sessions:
+                moments.append((day.closes + self.overtime_limit, True))
+            for at, closing in moments:
+                if env.now < at:
+                    yield env.timeout(at - env.now)
+                self._sign(day.index if closing else None)
+            end = day.closes + self.overtime_limit
+            if env.now < end:
+                yield env.timeout(end - env.now)
+            self._end_of_day(day.index)
+
+    def _sign(self, due_by: int | None) -> None:
+        now = self.env.now
+        keep = []
+        for d in self.tray:
+            if due_by is None or d.due <= due_by:
+                self.complete(d, now)
+            else:
+                keep.append(d)
+        self.tray = keep
+
+    def _end_of_day(self, index: int) -> None:
+        for d in self.open:
+            if d.due == index:
+                self.slips += 1  # apology and new-appointment slip
+        self.daily_backlog[index] = len(self.open)
+
+    # --- other sources ----------------------------------------------------------------------
+    def _online(self, streams: Streams) -> Generator[simpy.Event, object, None]:
+        """Citizens filing online, 24/7, Poisson by thinning on an hour-of-day profile."""
+        online = self.scenario.online
+        rng = streams["online.arrivals"]
+        weights = np.array([p.online_weight if p.online_weight is not None else p.share
+                            for p in self.scenario.procedures])
+        cum = np.cumsum(weights / weights.sum())
+        pick = Buffered(_U, streams["online.procedure"])
+        blocks = [(parse_hhmm(b.start), parse_hhmm(b.end), b.weight) for b in online.hourly_profile]
+        mass = sum((e - s) * w for s, e, w in blocks)
+        breaks: list[float] = []
+        rates: list[float] = []
+        for s, e, w in blocks:  # one day's pattern; a zero-rate piece fills any gap
+            if breaks and s > breaks[-1]:
+                rates.append(0.0)
+                breaks.append(s)
+            elif not breaks:
+                breaks.append(s)
+            rates.append(w * online.dossiers_per_day / mass)
+            breaks.append(e)
+        base, r = np.asarray(breaks, dtype=float), np.asarray(rates)
+        ndays = (self.scenario.calendar.end - self.scenario.calendar.start).days + 1
+        env = self.env
+        for k in range(ndays):
+            times = thinning(rng, DayRate(base + k * 1440.0, r, float(r.max())))
+            procs = np.minimum(np.searchsorted(cum, pick.take(len(times)), side="right"), len(cum) - 1)
+            for t, p in zip(times.tolist(), procs.tolist(), strict=True):
+                if t > env.now:
+                    yield env.timeout(t - env.now)
+                self.receive(p, t, 2)
+
+    def _initial_backlog(self, streams: Streams) -> None:
+        """Dossiers already in progress when the window opens (received before it)."""
+        rng = streams["back_office.initial_backlog"]
+        procs = self.scenario.procedures
+        for fid, count in self.spec.initial_backlog.items():
+            idx = [i for i, p in enumerate(procs) if p.field == fid and not p.on_the_spot]
+            if not idx or count == 0:
+                continue
+            w = np.array([procs[i].share for i in idx])
+            for i in rng.choice(idx, size=count, p=w / w.sum()).tolist():
+                d = Dossier(self.seq, i, self.proc_field[i], 0, -1.0)
+                self.seq += 1
+                d.in_window = False
+                d.due = int(rng.integers(0, max(1, self.proc_days[i]) + 1))
+                d.remaining = self.work[i].next() * float(rng.random())
+                self.open.add(d)
+                self.push(d)
+
+    # --- results ----------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Classify dossiers still open at the end of the window (portal rule)."""
+        end_day = self.cal.window_end_daynum
+        for d in self.open:
+            if not d.in_window:
+                continue
+            due_day = self.cal.daynum[min(d.due, len(self.cal.daynum) - 1)]
+            if d.late or due_day < end_day:
+                self.outcomes[d.field][LATE] += 1
+            else:
+                self.outcomes[d.field][OPEN_WITHIN] += 1
+
+    def utilisation(self) -> float:
+        cap = sum(w.capacity for w in self.workers)
+        return sum(w.work_done for w in self.workers) / cap if cap > 0 else math.nan
+
+
+class _UniformDist:
+    @staticmethod
+    def sample(rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.random(size)
+
+
+_U = _UniformDist()
+
+
+def _session_at(sessions: tuple[tuple[float, float], ...], t: float) -> int | None:
+    for k, (a, b) in enumerate(sessions):
+        if a <= t <= b:
+            return k
+    return None
