@@ -29,7 +29,7 @@ import numpy as np
 import simpy
 
 from sim.model.demand import Buffered, DayRate, ScalarDraws, thinning
-from sim.model.duedates import WorkingCalendar, daynum
+from sim.model.duedates import WorkingCalendar
 from sim.model.handover import Handover
 from sim.model.streams import Streams
 from sim.model.visitor import Visitor
@@ -39,14 +39,26 @@ from sim.scenario.schema import BackOfficeSpec, Scenario
 
 EARLY, ON_TIME, LATE, OPEN_WITHIN = range(4)
 CHANNELS = ("counter", "online_support", "online")
+CHANNEL_CODES = {name: i for i, name in enumerate(CHANNELS)}
 
 
 class Dossier:
     """One dossier (hồ sơ) in progress."""
 
     __slots__ = (
-        "channel", "completed", "due", "field", "id", "in_window", "late", "procedure", "received",
-        "remaining", "requests_left", "requests_made", "reception_day",
+        "channel",
+        "completed",
+        "due",
+        "field",
+        "id",
+        "in_window",
+        "late",
+        "procedure",
+        "received",
+        "reception_day",
+        "remaining",
+        "requests_left",
+        "requests_made",
     )
 
     def __init__(self, did: int, procedure: int, field: int, channel: int, received: float) -> None:
@@ -209,6 +221,9 @@ class BackOffice:
         self.queues: list[list[tuple[float, float, int, Dossier]]] = [[] for _ in scenario.fields]
         self.idle: list[Worker] = []
         self.tray: list[Dossier] = []
+        self.inbox: list[Dossier] = []
+        self.today: tuple[int, float, float, float, int] = (-1, math.inf, -math.inf, 0.0, 0)
+        """(index, opens, closes, midnight, calendar day number) of the working day under way."""
         self.open: set[Dossier] = set()
         self.seq = 0
         # Streaming statistics (dossiers received in the window).
@@ -227,7 +242,7 @@ class BackOffice:
         self.workers = self._workers(presence)
         for w in self.workers:
             env.process(w.run())
-        env.process(self._signing())
+        env.process(self._daily())
         if scenario.online.dossiers_per_day > 0:
             env.process(self._online(streams))
         if spec.start == "backlog":
@@ -261,31 +276,56 @@ class BackOffice:
     # --- dossiers in ------------------------------------------------------------------------
     def submit(self, visitor: Visitor, time: float, channel: str) -> None:
         """The front office's hand-off: a dossier handed in at a counter or filed with help."""
-        self.receive(visitor.procedure, time, CHANNELS.index(channel))
+        procedure = visitor.procedure
+        today = self.today
+        if channel == "counter" and self.proc_spot[procedure] and today[1] <= time <= today[2]:
+            # The common case, kept short: finished on the spot during today's opening hours.
+            day = today[0]
+            due = day + self.proc_days[procedure]
+            if due == day and time - today[3] > self.cutoff:
+                due += 1  # the 15:00 rule
+            f = self.proc_field[procedure]
+            self.received[f] += 1
+            self.daily_received[day] += 1
+            self.by_channel["counter"] += 1
+            self.daily_completed[day] += 1
+            self.completed += 1
+            if today[4] < self.cal.daynum[due]:
+                self.outcomes[f][EARLY] += 1
+            else:
+                self.outcomes[f][ON_TIME] += 1
+            return
+        self.receive(procedure, time, CHANNEL_CODES[channel])
 
-    def receive(self, procedure: int, time: float, channel: int) -> Dossier:
+    def receive(self, procedure: int, time: float, channel: int) -> Dossier | None:
+        """A dossier arrives; returns it, or None when it was finished on the spot."""
         f = self.proc_field[procedure]
-        d = Dossier(self.seq, procedure, f, channel, time)
-        self.seq += 1
         day, start = self.cal.reception(time)
-        d.reception_day = day
-        d.due = self.cal.due_from(day, start, self.proc_days[procedure], self.cutoff)
+        due = self.cal.due_from(day, start, self.proc_days[procedure], self.cutoff)
         in_window = day < self.n_window_days
-        d.in_window = in_window
         if in_window:
             self.received[f] += 1
             self.daily_received[day] += 1
             self.by_channel[CHANNELS[channel]] += 1
-        if self.proc_spot[procedure] and channel == 0:
-            self.complete(d, time)  # finished at the counter while the visitor waited
-            return d
+        if channel == 0 and self.proc_spot[procedure]:
+            # Finished at the counter while the visitor waited: no dossier object needed.
+            if in_window:
+                self._record(f, time, time, due, False)
+            return None
+        d = Dossier(self.seq, procedure, f, channel, time)
+        self.seq += 1
+        d.reception_day = day
+        d.due = due
+        d.in_window = in_window
         d.remaining = self.work[procedure].next()
-        draws = self.u_missing[procedure]
-        u1, u2 = draws.next(), draws.next()
-        d.requests_left = 2 if u1 < self.proc_p1[procedure] and u2 < self.proc_p2[procedure] else (
-            1 if u1 < self.proc_p1[procedure] else 0)
+        p1 = self.proc_p1[procedure]
+        if p1 > 0 and self.u_missing[procedure].next() < p1:
+            d.requests_left = 1  # whether a second request follows is drawn at the first
         self.open.add(d)
-        self.push(d)
+        if start > time:
+            self.inbox.append(d)  # out of hours: nobody looks at it before the next opening
+        else:
+            self.push(d)
         return d
 
     def push(self, d: Dossier, wake: bool = True) -> None:
@@ -335,6 +375,8 @@ class BackOffice:
     def _request_papers(self, d: Dossier) -> None:
         d.requests_left -= 1
         d.requests_made += 1
+        if d.requests_made == 1 and self.u_missing[d.procedure].next() < self.proc_p2[d.procedure]:
+            d.requests_left += 1  # the papers brought back will again be incomplete
         if d.requests_made >= 2:
             d.late = True  # the portal counts a second request as late
         k = max(1, math.ceil(self.supply[d.procedure].next()))
@@ -355,28 +397,40 @@ class BackOffice:
     def complete(self, d: Dossier, time: float) -> None:
         d.completed = time
         self.open.discard(d)
-        if not d.in_window:
-            return
+        if d.in_window:
+            self._record(d.field, d.received, time, d.due, d.late)
+
+    def _record(self, f: int, received: float, time: float, due: int, late: bool) -> None:
+        """Count a finished dossier of the window: early, on time or late, as the portal does."""
         day = self.cal.index_of_time(time)
         if 0 <= day < self.n_window_days:
             self.daily_completed[day] += 1
         self.completed += 1
-        self.processing_minutes += time - d.received
-        done_day, due_day = daynum(time), self.cal.daynum[min(d.due, len(self.cal.daynum) - 1)]
-        if d.late or done_day > due_day:
-            self.outcomes[d.field][LATE] += 1
+        self.processing_minutes += time - received
+        daynums = self.cal.daynum
+        done_day, due_day = int(time // 1440.0), daynums[min(due, len(daynums) - 1)]
+        if late or done_day > due_day:
+            self.outcomes[f][LATE] += 1
         elif done_day < due_day:
-            self.outcomes[d.field][EARLY] += 1
+            self.outcomes[f][EARLY] += 1
         else:
-            self.outcomes[d.field][ON_TIME] += 1
+            self.outcomes[f][ON_TIME] += 1
 
-    def _signing(self) -> Generator[simpy.Event, object, None]:
-        """Leaders sign at set times on days a signer is at work; and at closing if asked to."""
+    def _daily(self) -> Generator[simpy.Event, object, None]:
+        """The back office's day: out-of-hours dossiers join the queues at opening; leaders sign
+        at set times when a signer is at work, and at closing if asked to; apology slips and the
+        backlog are counted at the end of the day."""
         env = self.env
         spec = self.spec.sign_off
         times = sorted(parse_hhmm(t) for t in spec.times)
         signers = spec.signers
         for day in self.cal.days[: self.n_window_days]:
+            if env.now < day.opens:
+                yield env.timeout(day.opens - env.now)
+            self.today = (day.index, day.opens, day.closes, day.midnight, self.cal.daynum[day.index])
+            inbox, self.inbox = self.inbox, []
+            for d in inbox:
+                self.push(d)
             present_sessions = set().union(*(self.presence[s][day.index] for s in signers)) \
                 if signers else set()
             moments: list[tuple[float, bool]] = []
@@ -435,14 +489,19 @@ class BackOffice:
             breaks.append(e)
         base, r = np.asarray(breaks, dtype=float), np.asarray(rates)
         ndays = (self.scenario.calendar.end - self.scenario.calendar.start).days + 1
+        # One thinning pass over the whole window: the daily pattern repeated, day after day.
+        offsets = np.repeat(np.arange(ndays) * 1440.0, len(base))
+        all_breaks = np.tile(base, ndays) + offsets
+        all_rates = np.concatenate([np.append(r, 0.0)] * ndays)[:-1]
+        keep = np.concatenate(([True], np.diff(all_breaks) > 0))  # drop repeated boundaries
+        rate = DayRate(all_breaks[keep], all_rates[keep[1:]], float(r.max()))
+        times = thinning(rng, rate)
+        procs = np.minimum(np.searchsorted(cum, pick.take(len(times)), side="right"), len(cum) - 1)
         env = self.env
-        for k in range(ndays):
-            times = thinning(rng, DayRate(base + k * 1440.0, r, float(r.max())))
-            procs = np.minimum(np.searchsorted(cum, pick.take(len(times)), side="right"), len(cum) - 1)
-            for t, p in zip(times.tolist(), procs.tolist(), strict=True):
-                if t > env.now:
-                    yield env.timeout(t - env.now)
-                self.receive(p, t, 2)
+        for t, p in zip(times.tolist(), procs.tolist(), strict=True):
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            self.receive(p, t, 2)
 
     def _initial_backlog(self, streams: Streams) -> None:
         """Dossiers already in progress when the window opens (received before it)."""

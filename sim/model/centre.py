@@ -40,8 +40,12 @@ from sim.model.visitor import (
     SUBMIT,
     Visitor,
 )
-from sim.scenario.calendar import WEEKDAY_NAMES, WorkDay
+from sim.scenario.calendar import WEEKDAY_NAMES, WorkDay, season_for
 from sim.scenario.schema import Scenario
+
+FOLD_EVERY = 4096
+"""Fold the waiting-time lists into the monitors' arrays when they hold more than this many values
+(bounded memory, and numpy called a few times a month rather than every day)."""
 
 
 class DossierSink(Protocol):
@@ -181,6 +185,7 @@ class Centre:
         self.arrived = self.served_counter = self.served_support = self.served_lookup = 0
         self.reneged = self.balked = self.sent_home = 0
         self.day_last_cutoff = -1.0
+        self._rates: dict[tuple, DayRate] = {}
 
         field_index = {f.id: i for i, f in enumerate(scenario.fields)}
         manual_id = scenario.equipment.ticket_machines.manual_staff or scenario.staff[0].id
@@ -338,7 +343,7 @@ class Centre:
                 yield env.timeout(start - env.now)
             i = self.issuing.index_at(day.closes)
             self.day_last_cutoff = self.issuing.ends[i] if i >= 0 else day.closes
-            rate = day_rate(self.scenario, day)
+            rate = self._day_rate(day)
             visitors = self.demand.day_visitors(day, rate, self.returning)
             self.returning = []
             env.process(self._arrivals(visitors))
@@ -353,7 +358,19 @@ class Centre:
                     self._wake_all()
                 if k == last and rule != "hold":
                     self._close_day()
-            self.waits.fold(self.threshold)
+            if len(self.waits.d_wait) > FOLD_EVERY:
+                self.waits.fold(self.threshold)
+
+    def _day_rate(self, day: WorkDay) -> DayRate:
+        """`day_rate`, computed once per distinct day shape (season, weekday, hours) and shifted."""
+        season = season_for(self.scenario.calendar, day.date)
+        key = (day.weekday, season.name if season else "", day.opens - day.midnight,
+               day.closes - day.midnight)
+        base = self._rates.get(key)
+        if base is None:
+            rate = day_rate(self.scenario, day)
+            base = self._rates[key] = DayRate(rate.breaks - day.midnight, rate.rates, rate.peak)
+        return DayRate(base.breaks + day.midnight, base.rates, base.peak)
 
     def _arrivals(self, visitors: list[Visitor]) -> Generator[simpy.Event, object, None]:
         env = self.env

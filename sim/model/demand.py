@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.streams import Streams
-from sim.model.visitor import COLLECT, ENQUIRY, IN_SYSTEM, LOOKUP, ONLINE_HELP, SUBMIT, Visitor
+from sim.model.visitor import IN_SYSTEM, LOOKUP, ONLINE_HELP, SUBMIT, Visitor
 from sim.scenario.calendar import WorkDay, parse_hhmm, season_for
 from sim.scenario.distributions import Deterministic
 from sim.scenario.schema import PURPOSES, Scenario
@@ -137,7 +137,7 @@ class ScalarDraws:
     __slots__ = ("_dist", "_list", "_pos", "_rng")
     CHUNK = 256
 
-    def __init__(self, dist, rng: np.random.Generator) -> None:  # noqa: ANN001 - any Distribution
+    def __init__(self, dist, rng: np.random.Generator) -> None:
         self._dist = dist
         self._rng = rng
         self._list: list[float] = []
@@ -189,23 +189,24 @@ class DemandGenerator:
         self.issue_time = Buffered(eq.ticket_machines.issue_min, streams["ticket_machine.issue"])
         self.help_time = Buffered(scenario.support_team.help_min, streams["support.help"])
         self.return_delay = Buffered(d.return_delay_min, streams["returns.delay"])
-        self.proc_service = [Buffered(p.service_min, streams[f"service.{p.id}"]) for p in procs]
-        self.proc_docs = [
-            Buffered(p.documents, streams[f"documents.{p.id}"]) if p.documents else None
-            for p in procs
-        ]
-        self.proc_extra = [p.extra_document_min for p in procs]
+        # Service-time draws, indexed by procedure (dossier visits) or n_procs + purpose code.
+        self.n_procs = len(procs)
         fallback = Deterministic(dist="deterministic", value=4.0)
-        self.purpose_service: dict[int, Buffered] = {}
-        for code, name in ((COLLECT, "collect"), (ENQUIRY, "enquiry"), (ONLINE_HELP, "online_help")):
-            spec = d.purposes.get(name)
-            dist = spec.service_min if spec and spec.service_min else fallback
-            self.purpose_service[code] = Buffered(dist, streams[f"service.{name}"])
+        draws = [ScalarDraws(p.service_min, streams[f"service.{p.id}"]) for p in procs]
         enquiry = d.purposes.get("enquiry")
-        self.purpose_service[LOOKUP] = Buffered(
-            enquiry.service_min if enquiry and enquiry.service_min else fallback,
-            streams["service.lookup"],
-        )
+        for code, name in enumerate(PURPOSES):
+            spec = d.purposes.get(name)
+            if code == LOOKUP:  # look-ups that end at a counter are served like enquiries
+                spec = enquiry
+            dist = spec.service_min if spec and spec.service_min else fallback
+            draws.append(ScalarDraws(dist, streams[f"service.{name}"]))
+        self.service_next = [x.next for x in draws]
+        self.docs_next = {
+            i: ScalarDraws(p.documents, streams[f"documents.{p.id}"]).next
+            for i, p in enumerate(procs) if p.documents is not None
+        }
+        self.proc_extra = [p.extra_document_min for p in procs]
+        self.proc_has_docs = np.array([p.documents is not None for p in procs])
         self.priority_share = d.priority_share
         self.pc_share = d.uses_lookup_pc_share
         self.help_share = d.needs_help_share
@@ -230,26 +231,22 @@ class DemandGenerator:
         field = self.procedure_field[proc]
         priority = self.u_priority.take(n) < self.priority_share
         deadline = times + self.patience.take(n) if self.reneging else np.full(n, math.inf)
-        service = np.empty(n)
-        for code, sampler in self.purpose_service.items():
-            mask = purpose == code
-            service[mask] = sampler.take(int(mask.sum()))
         submit = purpose == SUBMIT
-        for p, sampler in enumerate(self.proc_service):
-            mask = submit & (proc == p)
-            k = int(mask.sum())
-            if k == 0:
-                continue
-            base = sampler.take(k)
-            docs = self.proc_docs[p]
-            if docs is not None:
-                base = base + np.maximum(docs.take(k) - 1.0, 0.0) * self.proc_extra[p]
-            service[mask] = base
+        # Counter time, one draw per visitor from the stream of their procedure (or purpose).
+        keys = np.where(submit, proc, self.n_procs + purpose).tolist()
+        nexts = self.service_next
+        service = [nexts[k]() for k in keys]
+        if self.docs_next:
+            docs_next, extra = self.docs_next, self.proc_extra
+            with_docs = np.flatnonzero(submit & self.proc_has_docs[proc]).tolist()
+            for i in with_docs:
+                k = keys[i]
+                service[i] += max(docs_next[k]() - 1.0, 0.0) * extra[k]
         vid = self.next_id
         idx = day.index
         out = list(map(
             Visitor, range(vid, vid + n), [idx] * n, times.tolist(), purpose.tolist(), proc.tolist(),
-            field.tolist(), priority.tolist(), service.tolist(), deadline.tolist(),
+            field.tolist(), priority.tolist(), service, deadline.tolist(),
         ))
         # Attributes only some scenarios use; each has its own stream, so drawing them only when
         # used leaves every other stream (and common random numbers) untouched.

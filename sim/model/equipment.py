@@ -115,7 +115,10 @@ class TicketMachines:
                 self.env.process(self._failures(m))
 
     def any_working(self) -> bool:
-        return any(m.working for m in self.machines)
+        for m in self.machines:
+            if not (m.failed or m.paper_out):
+                return True
+        return False
 
     def arrive(self, v: Visitor) -> None:
         """A visitor steps up to the machines."""
@@ -160,6 +163,7 @@ class TicketMachines:
         env = self.env
         c = self.centre
         w = self.windows
+        paper = self.spec.paper
         while True:
             if not m.working:
                 m.repaired = env.event()
@@ -171,7 +175,8 @@ class TicketMachines:
                 v = yield m.wake
                 if v is not None:  # handed over: the ticket is out
                     c.to_counter(v)
-                    yield from self._paper(m)
+                    if paper is not None:
+                        yield from self._paper(m)
                 continue
             now = env.now
             v = self.line[0]
@@ -188,7 +193,8 @@ class TicketMachines:
             m.busy += t
             yield env.timeout(t)
             c.to_counter(v)
-            yield from self._paper(m)
+            if paper is not None:
+                yield from self._paper(m)
 
     def _paper(self, m: Machine) -> Generator[simpy.Event, object, None]:
         """Count the ticket; an empty roll takes the machine out until it is refilled."""

@@ -59,9 +59,10 @@ class CounterQueues:
                 dq.extend(keep)
 
     def length(self, f: int, now: float) -> int:
-        if self.reneging:
+        fq = self.fields[f]
+        if self.reneging and now > self.earliest_deadline and (fq.normal or fq.priority):
             self.purge(f, now)
-        return len(self.fields[f])
+        return len(fq.normal) + len(fq.priority)
 
     def push(self, v: Visitor, now: float) -> None:
         if self.reneging:
