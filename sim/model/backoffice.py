@@ -464,7 +464,12 @@ class BackOffice:
         for d in self.open:
             if d.due == index:
                 self.slips += 1  # apology and new-appointment slip
-        self.daily_backlog[index] = len(self.open)
+        self.daily_backlog[index] = self.backlog()
+
+    def backlog(self) -> int:
+        """Dossiers in progress: received in the window (or carried into it), not after it."""
+        n = self.n_window_days
+        return sum(1 for d in self.open if d.reception_day < n)
 
     # --- other sources ----------------------------------------------------------------------
     def _online(self, streams: Streams) -> Generator[simpy.Event, object, None]:

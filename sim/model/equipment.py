@@ -115,7 +115,7 @@ class TicketMachines:
                 self.env.process(self._failures(m))
 
     def any_working(self) -> bool:
-        for m in self.machines:
+        for m in self.machines:  # noqa: SIM110 - a plain loop: this runs once per visitor
             if not (m.failed or m.paper_out):
                 return True
         return False

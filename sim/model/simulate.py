@@ -72,7 +72,7 @@ def back_office_kpis(office: BackOffice, scenario: Scenario) -> dict[str, float]
         "early_rate": _ratio(float(o[:, EARLY].sum()), received),
         "late_dossiers": float(o[:, LATE].sum()),
         "processing_days_mean": _ratio(office.processing_minutes / 1440.0, office.completed),
-        "backlog_end": float(len(office.open)),
+        "backlog_end": float(office.backlog()),
         "apology_slips": float(office.slips),
         "back_office_utilisation": office.utilisation(),
         "score_progress_766": 20.0 * rate if not math.isnan(rate) else math.nan,

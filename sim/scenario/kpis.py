@@ -43,7 +43,8 @@ KPIS: dict[str, str] = {
     "late_dossiers": "Dossiers received in the window that are late (finished late, overdue, or "
     "with a second missing-papers request)",
     "processing_days_mean": "Mean calendar days from reception to the end of processing (completed dossiers)",
-    "backlog_end": "Dossiers still in progress at the end of the window (any reception date)",
+    "backlog_end": "Dossiers still in progress at the end of the window (received in it, or carried "
+    "into it from an initial backlog)",
     "apology_slips": "Apology and new-appointment slips issued (dossiers still open after their "
     "appointment date)",
     "back_office_utilisation": "Back-office work done over back-office capacity (share of time)",
