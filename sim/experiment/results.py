@@ -233,6 +233,7 @@ class Results:
             "scenario": self.scenario.name,
             "replications": self.n_replications,
             "seed": self.seed,
+            "back_office_start": self.scenario.back_office_start,
             "kpis": {k: dict(v) for k, v in self.summary.items()},
             "targets": self.targets,
         }

@@ -119,6 +119,9 @@ def format_table(results: Results) -> str:
         f"{days} working days each",
         "",
     ]
+    start = results.scenario.back_office_start
+    if start is not None:
+        lines[-1:-1] = [f"Back office starts {start}"]
     summary = results.summary
     keys = list(summary)
     width = min(NAME_WIDTH, max((len(k) for k in keys), default=3))

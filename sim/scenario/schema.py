@@ -353,3 +353,14 @@ class Scenario(Strict):
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    @property
+    def back_office_start(self) -> str | None:
+        """How the dossier backlog starts, in words (reports say it; None without a back office)."""
+        bo = self.back_office
+        if bo is None:
+            return None
+        if bo.start == "empty" or not any(bo.initial_backlog.values()):
+            return f"empty: no dossiers in progress when the window opens on {self.calendar.start}"
+        parts = ", ".join(f"{n} {f}" for f, n in bo.initial_backlog.items() if n)
+        return f"from a given backlog on {self.calendar.start}: {parts} dossiers in progress"
