@@ -11,6 +11,7 @@ The table has two sections, "Front office" (visitors, queues, counters) and "Bac
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 from sim.scenario.kpis import KPIS
@@ -121,7 +122,7 @@ def format_table(results: Results) -> str:
     ]
     start = results.scenario.back_office_start
     if start is not None:
-        lines[-1:-1] = [f"Back office starts {start}"]
+        lines[-1:-1] = textwrap.wrap(f"Back office starts {start}", 80, subsequent_indent="  ")
     summary = results.summary
     keys = list(summary)
     width = min(NAME_WIDTH, max((len(k) for k in keys), default=3))

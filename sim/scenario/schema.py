@@ -361,6 +361,6 @@ class Scenario(Strict):
         if bo is None:
             return None
         if bo.start == "empty" or not any(bo.initial_backlog.values()):
-            return f"empty: no dossiers in progress when the window opens on {self.calendar.start}"
+            return f"empty (no dossiers in progress on {self.calendar.start})"
         parts = ", ".join(f"{n} {f}" for f, n in bo.initial_backlog.items() if n)
         return f"from a given backlog on {self.calendar.start}: {parts} dossiers in progress"
