@@ -221,6 +221,6 @@ def test_dao_xa_2025_calibration():
     received = [k["dossiers_received"] for k in runs]
     on_time = [k["on_time_rate"] for k in runs]
     lo, hi = stats.t.interval(0.95, len(received) - 1, np.mean(received), stats.sem(received))
-    assert 1700 <= lo and hi <= 1800, (lo, hi)
+    assert lo >= 1700 and hi <= 1800, (lo, hi)
     lo_on_time = np.mean(on_time) - stats.t.ppf(0.975, len(on_time) - 1) * stats.sem(on_time)
     assert lo_on_time >= 0.995, on_time

@@ -59,6 +59,7 @@ class Dossier:
         "remaining",
         "requests_left",
         "requests_made",
+        "returned",
     )
 
     def __init__(self, did: int, procedure: int, field: int, channel: int, received: float) -> None:
@@ -73,6 +74,7 @@ class Dossier:
         self.remaining = 0.0
         self.requests_left = 0
         self.requests_made = 0
+        self.returned = False
         self.late = False
         self.completed = math.nan
 
@@ -212,6 +214,8 @@ class BackOffice:
         self.proc_days = [p.statutory_days for p in procs]
         self.proc_spot = [p.on_the_spot for p in procs]
         self.proc_sign = [p.sign_off for p in procs]
+        self.external = [ScalarDraws(p.external_days, streams[f"external_days.{p.id}"])
+                         if p.external_days is not None else None for p in procs]
         self.proc_p1 = [p.missing_papers for p in procs]
         self.proc_p2 = [p.second_request for p in procs]
         zero = Deterministic(dist="deterministic", value=0.0)
@@ -234,6 +238,8 @@ class BackOffice:
         self.daily_backlog = [0] * nd
         self.outcomes = [[0, 0, 0, 0] for _ in range(self.n_fields)]
         self.received = [0] * self.n_fields
+        self.field_completed = [0] * self.n_fields
+        self.field_processing = [0.0] * self.n_fields
         self.by_channel = dict.fromkeys(CHANNELS, 0)
         self.completed = 0
         self.processing_minutes = 0.0
@@ -290,6 +296,7 @@ class BackOffice:
             self.by_channel["counter"] += 1
             self.daily_completed[day] += 1
             self.completed += 1
+            self.field_completed[f] += 1
             if today[4] < self.cal.daynum[due]:
                 self.outcomes[f][EARLY] += 1
             else:
@@ -389,6 +396,16 @@ class BackOffice:
 
     # --- dossiers out -----------------------------------------------------------------------
     def work_finished(self, d: Dossier) -> None:
+        away = self.external[d.procedure]
+        if away is not None and not d.returned:
+            # Off to another agency; back at an opening k working days later, then signed.
+            d.returned = True
+            k = max(1, math.ceil(away.next()))
+            today = max(self.cal.index_of_time(self.env.now), 0)
+            back = self.cal.opens[min(today + k, len(self.cal.days) - 1)]
+            ev = self.env.timeout(max(0.0, back - self.env.now))
+            ev.callbacks.append(lambda _e, d=d: self.work_finished(d))
+            return
         if self.proc_sign[d.procedure]:
             self.tray.append(d)
         else:
@@ -407,6 +424,8 @@ class BackOffice:
             self.daily_completed[day] += 1
         self.completed += 1
         self.processing_minutes += time - received
+        self.field_processing[f] += time - received
+        self.field_completed[f] += 1
         daynums = self.cal.daynum
         done_day, due_day = int(time // 1440.0), daynums[min(due, len(daynums) - 1)]
         if late or done_day > due_day:

@@ -88,6 +88,8 @@ def back_office_kpis(office: BackOffice, scenario: Scenario) -> dict[str, float]
         k[f"on_time_rate.{f.id}"] = (o[i, EARLY] + o[i, ON_TIME] + o[i, OPEN_WITHIN]) / n
         k[f"early_rate.{f.id}"] = o[i, EARLY] / n
         k[f"late_dossiers.{f.id}"] = float(o[i, LATE])
+        k[f"processing_days_mean.{f.id}"] = _ratio(office.field_processing[i] / 1440.0,
+                                                   office.field_completed[i])
     return k
 
 

@@ -56,7 +56,7 @@ KPIS: dict[str, str] = {
 
 BREAKDOWNS: tuple[str, ...] = (
     "staff_utilisation", "wait_mean_min", "wait_p90_min", "dossiers_received", "on_time_rate",
-    "early_rate", "late_dossiers",
+    "early_rate", "late_dossiers", "processing_days_mean",
 )
 
 

@@ -12,6 +12,7 @@ from sim.scenario.base import SubKeyError
 from sim.scenario.checks import CrossReferenceError, check_references
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
+from sim.scenario.variants import resolve
 
 DIST_TAGS = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "empirical")
 DIST_NAMES = ", ".join(DIST_TAGS)
@@ -108,5 +109,12 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario file."""
-    return parse_scenario(read_toml(path), str(path))
+    """Load and validate a scenario file (following its `extends` chain, if any)."""
+    path = Path(path)
+    return parse_scenario(read_document(path), str(path))
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """The scenario document of a file with its `extends` chain merged in (not yet validated)."""
+    path = Path(path)
+    return resolve(path, read_toml(path), read_toml)

@@ -70,6 +70,9 @@ class ProcedureSpec(Strict):
         default_factory=lambda: Deterministic(dist="deterministic", value=2.0)
     )
     """Working days the citizen takes to bring missing papers (rounded up, at least 1)."""
+    external_days: Distribution | None = None
+    """Working days the dossier then spends with another agency (tax office, land registration
+    branch, a provincial department) before it comes back; counted against the deadline."""
     sign_off: bool = False
     """A leader signs the result at the set signing times."""
     fee_share: Share = 0.0

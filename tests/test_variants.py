@@ -1,0 +1,103 @@
+"""Scenario variants: `extends`, merging by id, removal, and the errors for a missing parent or a
+cycle."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ROOT
+
+from sim.scenario import ScenarioError, load_scenario
+
+PARENT = (ROOT / "scenarios" / "dao_xa_2025.toml").as_posix()
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_variant_overrides_only_what_it_says(tmp_path):
+    v = write(tmp_path, "saturday.toml", f'''
+extends = "{PARENT}"
+[calendar]
+saturday_sessions = [{{ name = "saturday", start = "07:30", end = "11:30" }}]
+[[staff]]
+id = "spec_land"
+counter_share = 0.5
+[[staff]]
+id = "extra"
+role = "specialist"
+fields = ["certification"]
+counter = 8
+''')
+    base, var = load_scenario(PARENT), load_scenario(v)
+    assert var.name == "saturday"  # a variant that does not name itself takes its file name
+    assert len(var.calendar.saturday_sessions) == 1
+    land = {m.id: m for m in var.staff}["spec_land"]
+    assert land.counter_share == 0.5
+    assert land.fields == ["land"] and land.back_office_share == 0.4  # the rest inherited
+    assert [m.id for m in var.staff] == [m.id for m in base.staff] + ["extra"]
+    assert var.demand == base.demand and var.procedures == base.procedures
+
+
+def test_remove_an_entry_and_chain_variants(tmp_path):
+    write(tmp_path, "six.toml", f'''
+extends = "{PARENT}"
+[scenario]
+name = "six_staff"
+[[staff]]
+id = "spec_business"
+remove = true
+[[staff]]
+id = "spec_social"
+fields = ["social", "other", "business"]
+''')
+    second = write(tmp_path, "six_strict.toml", '''
+extends = "six.toml"
+[policies]
+priority_rule = "interleaved"
+''')
+    s = load_scenario(second)
+    assert "spec_business" not in {m.id for m in s.staff}
+    assert s.policies.priority_rule == "interleaved"
+    assert {m.id: m for m in s.staff}["spec_social"].fields == ["social", "other", "business"]
+
+
+def test_missing_parent_is_a_clear_error(tmp_path):
+    v = write(tmp_path, "orphan.toml", 'extends = "nowhere.toml"\n')
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(v)
+    assert err.value.key == "extends" and "not found" in err.value.message
+
+
+def test_a_cycle_is_a_clear_error(tmp_path):
+    write(tmp_path, "a.toml", 'extends = "b.toml"\n')
+    b = write(tmp_path, "b.toml", 'extends = "a.toml"\n')
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(b)
+    assert err.value.key == "extends" and "cycle" in err.value.message
+    assert "a.toml" in err.value.message and "b.toml" in err.value.message
+
+
+def test_removing_an_unknown_entry_names_the_ids(tmp_path):
+    v = write(tmp_path, "bad.toml", f'''
+extends = "{PARENT}"
+[[staff]]
+id = "ghost"
+remove = true
+''')
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(v)
+    assert err.value.key == "staff[0].id" and "spec_cert" in err.value.message
+
+
+def test_validation_errors_in_a_variant_name_the_variant(tmp_path):
+    v = write(tmp_path, "typo.toml", f'''
+extends = "{PARENT}"
+[policies]
+closing_rule = "whenever"
+''')
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(v)
+    assert err.value.source.endswith("typo.toml") and err.value.key == "policies.closing_rule"
