@@ -6,7 +6,10 @@ In one run on one machine it measures:
   (b) a minimal hand-written SimPy M/M/c with the same parameters (one process per customer and a
       `simpy.Resource`, the usual textbook code) — customers per second; and the ratio a/b;
   (c) seconds per simulated year of the Đào Xá scenario per replication (2025-01-01..2025-12-31);
-  (d) peak memory (max RSS) of a 100-replication run of the bundled Đào Xá scenario.
+  (d) peak memory (max RSS) of a 100-replication run of the bundled Đào Xá scenario, and the
+      peak traced memory of one replication over a 1-year and a 4-year window (flat = streaming).
+
+The Đào Xá scenario includes the back office (dossiers, due dates, sign-off).
 
 Usage: python benchmarks/bench_speed.py [--customers N] [--repeats R] [--skip-memory]
 """
@@ -83,6 +86,25 @@ def dao_xa_year(replications: int, seed: int) -> float:
     return (time.perf_counter() - t0) / replications
 
 
+def window_memory_mb(years: tuple[int, ...] = (1, 4)) -> dict[str, float]:
+    """Peak traced Python memory (MB) of one replication over windows of 1 and 4 years: flat
+    memory means the monitors stream rather than store."""
+    import tracemalloc
+
+    data = read_toml(ROOT / "scenarios" / "dao_xa_2025.toml")
+    out: dict[str, float] = {}
+    for n in years:
+        data["calendar"]["start"] = dt.date(2024, 1, 1)
+        data["calendar"]["end"] = dt.date(2024 + n - 1, 12, 31)
+        scenario = parse_scenario(data, f"dao_xa_2025 ({n} years)")
+        simulate(scenario, 1, 0)  # warm caches outside the measurement
+        tracemalloc.start()
+        simulate(scenario, 1, 1)
+        out[f"{n}_year"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 2)
+        tracemalloc.stop()
+    return out
+
+
 def peak_memory_mb() -> float:
     """Max RSS (MB) of `python -m sim run` with 100 replications, workers included."""
     code = (
@@ -134,6 +156,7 @@ def main() -> None:
     }
     if not args.skip_memory:
         result["peak_memory_mb_100_replications"] = round(peak_memory_mb(), 1)
+        result["peak_traced_mb_one_replication_by_window"] = window_memory_mb()
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
