@@ -1,0 +1,1 @@
+"""Decide layer: comparisons of scenarios built on experiment results (no SimPy here)."""
