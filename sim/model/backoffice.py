@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -33,9 +34,12 @@ from sim.model.duedates import WorkingCalendar
 from sim.model.handover import Handover
 from sim.model.streams import Streams
 from sim.model.visitor import Visitor
-from sim.scenario.calendar import parse_hhmm
+from sim.scenario.calendar import WorkDay, parse_hhmm
 from sim.scenario.distributions import Deterministic
 from sim.scenario.schema import BackOfficeSpec, Scenario
+
+if TYPE_CHECKING:
+    from sim.model.centre import Presence
 
 EARLY, ON_TIME, LATE, OPEN_WITHIN = range(4)
 CHANNELS = ("counter", "online_support", "online")
@@ -126,14 +130,15 @@ class Worker:
     """
 
     def __init__(self, office: BackOffice, name: str, fields: tuple[int, ...], rate: float,
-                 windows: list[Window]) -> None:
+                 windows: Iterable[Window]) -> None:
         self.office = office
         self.name = name
         self.fields = fields
         self.field_set = frozenset(fields)
         self.rate = rate
         self.windows = windows
-        self.capacity = sum(w.minutes for w in windows) * rate
+        self.capacity = 0.0
+        """Back-office minutes available so far (added as each day's window opens)."""
         self.work_done = 0.0
         self.overtime = 0.0
         self.wake: Handover | None = None
@@ -162,6 +167,7 @@ class Worker:
         env = office.env
         timeout = env.timeout
         for w in self.windows:
+            self.capacity += w.minutes * self.rate
             if env.now < w.start:
                 yield timeout(w.start - env.now)
             self.window = w
@@ -196,7 +202,7 @@ class BackOffice:
     """Implements the front office's dossier hand-off (`submit`) and runs the back office."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 calendar: WorkingCalendar, presence: dict[str, list[set[str]]]) -> None:
+                 calendar: WorkingCalendar, presence: Presence) -> None:
         spec = scenario.back_office
         assert spec is not None
         self.spec: BackOfficeSpec = spec
@@ -255,7 +261,7 @@ class BackOffice:
             self._initial_backlog(streams)
 
     # --- who works when ---------------------------------------------------------------------
-    def _workers(self, presence: dict[str, list[set[str]]]) -> list[Worker]:
+    def _workers(self, presence: Presence) -> list[Worker]:
         s = self.scenario
         field_index = {f.id: i for i, f in enumerate(s.fields)}
         days = self.cal.days[: self.n_window_days]
@@ -263,20 +269,14 @@ class BackOffice:
         for m in s.staff:
             if m.back_office_share <= 0:
                 continue
-            windows = []
-            for day in days:
-                at_work = presence[m.id][day.index]
-                sessions = tuple(se for se, name in zip(day.sessions, day.session_names, strict=True)
-                                 if name in at_work)
-                if sessions:
-                    windows.append(Window(sessions, day.index, day.session_names[-1] in at_work))
             fields = tuple(field_index[f] for f in m.fields)
-            workers.append(Worker(self, m.id, fields, m.back_office_share, windows))
+            workers.append(Worker(self, m.id, fields, m.back_office_share,
+                                  _staff_windows(m.id, days, presence)))
         for pool in self.spec.pools:
-            windows = [Window(d.sessions, d.index, True) for d in days]
             fields = tuple(field_index[f] for f in pool.fields)
             for i in range(pool.workers):
-                workers.append(Worker(self, f"{pool.id}.{i + 1}", fields, pool.share, windows))
+                workers.append(Worker(self, f"{pool.id}.{i + 1}", fields, pool.share,
+                                      (Window(d.sessions, d.index, True) for d in days)))
         return workers
 
     # --- dossiers in ------------------------------------------------------------------------
@@ -450,7 +450,7 @@ class BackOffice:
             inbox, self.inbox = self.inbox, []
             for d in inbox:
                 self.push(d)
-            present_sessions = set().union(*(self.presence[s][day.index] for s in signers)) \
+            present_sessions = set().union(*(self.presence.sessions(s, day) for s in signers)) \
                 if signers else set()
             moments: list[tuple[float, bool]] = []
             for t in times:
@@ -570,6 +570,16 @@ class _UniformDist:
 
 
 _U = _UniformDist()
+
+
+def _staff_windows(staff_id: str, days: tuple[WorkDay, ...], presence: Presence) -> Iterator[Window]:
+    """A staff member's back-office time, day by day: the sessions they are at work."""
+    for day in days:
+        at_work = presence.sessions(staff_id, day)
+        sessions = tuple(se for se, name in zip(day.sessions, day.session_names, strict=True)
+                         if name in at_work)
+        if sessions:
+            yield Window(sessions, day.index, day.session_names[-1] in at_work)
 
 
 def _session_at(sessions: tuple[tuple[float, float], ...], t: float) -> int | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from typing import Protocol
 
 import simpy
@@ -84,49 +84,51 @@ def issuing_windows(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple
     return out
 
 
-def staff_presence(scenario: Scenario, days: tuple[WorkDay, ...]) -> dict[str, list[set[str]]]:
-    """For each staff member and working day, the sessions they are at work (not on leave, not in
-    a meeting); the counter and the back office share this time."""
-    out: dict[str, list[set[str]]] = {}
-    for spec in scenario.staff:
-        meetings = {(m.weekday, m.session) for m in spec.meetings}
-        per_day: list[set[str]] = []
-        for day in days:
-            if any(leave.start <= day.date <= leave.end for leave in spec.leave):
-                per_day.append(set())
-                continue
-            wd = WEEKDAY_NAMES[day.weekday]
-            per_day.append({name for name in day.session_names if (wd, name) not in meetings})
-        out[spec.id] = per_day
-    return out
+class Presence:
+    """When each staff member is at work: not on leave, not in a meeting. Computed day by day
+    when asked, so nothing is stored per day of the window (memory stays flat)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._staff = {m.id: m for m in scenario.staff}
+        self._meetings = {m.id: {(x.weekday, x.session) for x in m.meetings} for m in scenario.staff}
+
+    def sessions(self, staff_id: str, day: WorkDay) -> set[str]:
+        """Names of the sessions of `day` this person is at work."""
+        spec = self._staff[staff_id]
+        for leave in spec.leave:
+            if leave.start <= day.date <= leave.end:
+                return set()
+        wd = WEEKDAY_NAMES[day.weekday]
+        meetings = self._meetings[staff_id]
+        if not meetings:
+            return set(day.session_names)
+        return {name for name in day.session_names if (wd, name) not in meetings}
 
 
 def staff_duties(
     scenario: Scenario, days: tuple[WorkDay, ...], index: int, streams: Streams,
-    presence: list[set[str]] | None = None,
-) -> list[Duty]:
-    """The sessions one staff member spends at the counter: at work, and drawn to the counter with
-    probability `counter_share` (one draw per session from the member's own stream)."""
+    presence: Presence | None = None,
+) -> Iterator[Duty]:
+    """The sessions one staff member spends at the counter, day by day: at work, and drawn to the
+    counter with probability `counter_share` (draws from the member's own stream, so adding a
+    colleague changes nobody else's presence)."""
     spec = scenario.staff[index]
     pol = scenario.policies
-    if presence is None:
-        presence = staff_presence(scenario, days)[spec.id]
-    n_sessions = max(len(d.sessions) for d in days)
-    # One block of draws per staff member: adding a colleague changes nobody else's presence.
-    u = streams[f"presence.{spec.id}"].random((len(days), n_sessions))
+    presence = presence or Presence(scenario)
+    rng = streams[f"presence.{spec.id}"]
     covers_lunch = spec.id in pol.lunch_cover
-    duties: list[Duty] = []
+    share = spec.counter_share
     for day in days:
-        at_work = presence[day.index]
+        at_work = presence.sessions(spec.id, day)
         last = len(day.sessions) - 1
+        u = rng.random(len(day.sessions))
         for k, (s, e) in enumerate(day.sessions):
-            if day.session_names[k] not in at_work or u[day.index, k] >= spec.counter_share:
+            if day.session_names[k] not in at_work or u[k] >= share:
                 continue
             end = day.sessions[k + 1][0] if covers_lunch and k < last else e
             rule = pol.closing_rule if k == last else pol.lunch_rule
             hard_end = end + pol.overtime_limit_min if rule == "serve_all" else end
-            duties.append(Duty(s, end, hard_end))
-    return duties
+            yield Duty(s, end, hard_end)
 
 
 def support_shifts(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple[float, float]]:
@@ -159,7 +161,7 @@ class Centre:
         spec = scenario.demand
         self.cross_serving = pol.cross_serving
         self.threshold = scenario.targets.wait_threshold_min
-        presence = staff_presence(scenario, days)
+        presence = Presence(scenario)
         if dossiers is not None:
             self.dossiers: DossierSink = dossiers
         elif scenario.back_office is not None:
@@ -193,7 +195,7 @@ class Centre:
             Staff(
                 self, i, m.id, tuple(field_index[f] for f in m.fields),
                 tuple(field_index[f] for f in m.cross_trained if f not in m.fields),
-                staff_duties(scenario, days, i, streams, presence[m.id]), m.id == manual_id,
+                staff_duties(scenario, days, i, streams, presence), m.id == manual_id,
             )
             for i, m in enumerate(scenario.staff)
         ]

@@ -9,7 +9,7 @@ closing clock triggers. After the session ends it keeps serving people who hold 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,7 +37,7 @@ class Staff:
 
     def __init__(
         self, centre: Centre, index: int, sid: str, fields: tuple[int, ...],
-        cross: tuple[int, ...], duties: list[Duty], manual: bool,
+        cross: tuple[int, ...], duties: Iterable[Duty], manual: bool,
     ) -> None:
         self.centre = centre
         self.index = index
@@ -51,7 +51,8 @@ class Staff:
         self.on_duty = False
         self.wake: Handover | None = None
         self.busy = 0.0
-        self.present = sum(d.end - d.start for d in duties)
+        self.present = 0.0
+        """Scheduled counter minutes so far (added as each duty starts)."""
         self.overtime = 0.0
         self.served = 0
 
@@ -119,6 +120,7 @@ class Staff:
         done = self.done
         index = self.index
         for duty in self.duties:
+            self.present += duty.end - duty.start
             if env.now < duty.start:
                 yield timeout(duty.start - env.now)
             self.on_duty = True
