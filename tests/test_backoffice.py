@@ -224,3 +224,21 @@ def test_dao_xa_2025_calibration():
     assert lo >= 1700 and hi <= 1800, (lo, hi)
     lo_on_time = np.mean(on_time) - stats.t.ppf(0.975, len(on_time) - 1) * stats.sem(on_time)
     assert lo_on_time >= 0.995, on_time
+
+
+def test_results_returned_at_the_counter_bring_pickup_visits():
+    off = dao_xa_data(start=dt.date(2025, 7, 7), end=dt.date(2025, 7, 25))
+    on = dao_xa_data(start=dt.date(2025, 7, 7), end=dt.date(2025, 7, 25))
+    on["back_office"]["pickup_visits"] = True
+    a = simulate(build(off), 4, 0, event_log=True)
+    b = simulate(build(on), 4, 0, event_log=True)
+
+    def collects(out):
+        return sum(1 for r in out.event_log if r[2] == "collect")
+
+    extra = b.kpis["visitors_arrived"] - a.kpis["visitors_arrived"]
+    assert extra > 20  # land, social, civil-status results are collected in person
+    assert collects(b) - collects(a) == extra  # every extra visit is a pick-up
+    # Nobody comes back for a certified copy: it was handed over on the spot.
+    certs = [r for r in b.event_log if r[2] == "collect" and r[3] == "certification"]
+    assert len(certs) == len([r for r in a.event_log if r[2] == "collect" and r[3] == "certification"])

@@ -220,6 +220,12 @@ class BackOffice:
         self.proc_days = [p.statutory_days for p in procs]
         self.proc_spot = [p.on_the_spot for p in procs]
         self.proc_sign = [p.sign_off for p in procs]
+        self.proc_pickup = [p.result_return == "counter" and not p.on_the_spot for p in procs]
+        self.pickup_delay = (ScalarDraws(spec.pickup_delay_days, streams["pickup.delay"])
+                             if spec.pickup_visits else None)
+        self.pickups: dict[int, list[int]] = {}
+        self.pickups_made = 0
+        """Working-day index -> procedures whose results citizens come to collect that day."""
         self.external = [ScalarDraws(p.external_days, streams[f"external_days.{p.id}"])
                          if p.external_days is not None else None for p in procs]
         self.proc_p1 = [p.missing_papers for p in procs]
@@ -414,6 +420,13 @@ class BackOffice:
     def complete(self, d: Dossier, time: float) -> None:
         d.completed = time
         self.open.discard(d)
+        if self.pickup_delay is not None and self.proc_pickup[d.procedure]:
+            # The citizen comes back for the result a few working days later.
+            k = max(1, int(self.pickup_delay.next()))
+            day = self.cal.index_of_time(time) + k
+            if day < self.n_window_days:
+                self.pickups.setdefault(day, []).append(d.procedure)
+                self.pickups_made += 1
         if d.in_window:
             self._record(d.field, d.received, time, d.due, d.late)
 

@@ -59,6 +59,8 @@ class DemandSource(Protocol):
 
     def day_visitors(self, day: WorkDay, rate: DayRate, returning: list[Visitor]) -> list[Visitor]: ...
 
+    def pickup_visitors(self, day: WorkDay, rate: DayRate, procedures: list[int]) -> list[Visitor]: ...
+
 
 class DossierCounter:
     """Part-1 sink: counts dossiers by channel."""
@@ -348,6 +350,10 @@ class Centre:
             rate = self._day_rate(day)
             visitors = self.demand.day_visitors(day, rate, self.returning)
             self.returning = []
+            pickups = getattr(self.dossiers, "pickups", None)
+            if pickups and day.index in pickups:
+                visitors.extend(self.demand.pickup_visitors(day, rate, pickups.pop(day.index)))
+                visitors.sort(key=_arrival_time)
             env.process(self._arrivals(visitors))
             last = len(day.sessions) - 1
             for k, (_, end) in enumerate(day.sessions):
@@ -412,6 +418,10 @@ class Centre:
     def run(self) -> None:
         last = self.days[-1]
         self.env.run(until=last.closes + self.scenario.policies.overtime_limit_min + 1440.0)
+
+
+def _arrival_time(v: Visitor) -> float:
+    return v.arrival
 
 
 def _pc_time(v: Visitor) -> float:

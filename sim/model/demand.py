@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.streams import Streams
-from sim.model.visitor import IN_SYSTEM, LOOKUP, ONLINE_HELP, SUBMIT, Visitor
+from sim.model.visitor import COLLECT, IN_SYSTEM, LOOKUP, ONLINE_HELP, SUBMIT, Visitor
 from sim.scenario.calendar import WorkDay, parse_hhmm, season_for
 from sim.scenario.distributions import Deterministic
 from sim.scenario.schema import PURPOSES, Scenario
@@ -215,8 +215,24 @@ class DemandGenerator:
         self.balking = d.balking is not None
         self.uses_machines = eq.ticket_machines.count > 0
         self.arrival_rng = streams["arrivals"]
+        self.pickup_rng = streams["pickup.arrivals"]
+        patience = ScalarDraws(d.patience_min or never, streams["pickup.patience"])
+        self.patience_one = patience.next
         self.return_rng = streams["returns"]
         self.next_id = 0
+
+    def pickup_visitors(self, day: WorkDay, rate: DayRate, procedures: list[int]) -> list[Visitor]:
+        """Citizens collecting a result today (one per procedure given), arriving like everyone
+        else over the day; they are `collect` visits of the dossier's field."""
+        n = len(procedures)
+        times = sample_times(self.pickup_rng, rate, n).tolist()
+        out = []
+        draw = self.service_next[self.n_procs + COLLECT]
+        for t, p in zip(times, procedures, strict=True):
+            out.append(Visitor(self.next_id, day.index, t, COLLECT, p, int(self.procedure_field[p]),
+                               False, draw(), t + self.patience_one()))
+            self.next_id += 1
+        return out
 
     def day_visitors(self, day: WorkDay, rate: DayRate, returning: list[Visitor]) -> list[Visitor]:
         """New arrivals by thinning, merged with yesterday's sent-home visitors, sorted by time."""

@@ -63,3 +63,55 @@ BREAKDOWNS: tuple[str, ...] = (
 def is_known_kpi(key: str) -> bool:
     """True for a headline KPI or a dotted breakdown of one."""
     return key in KPIS or key.split(".", 1)[0] in KPIS
+
+
+LOWER_IS_BETTER, NEUTRAL, HIGHER_IS_BETTER = -1, 0, 1
+
+KPI_DIRECTION: dict[str, int] = {
+    "visitors_arrived": NEUTRAL,
+    "visitors_served": NEUTRAL,
+    "visitors_reneged": LOWER_IS_BETTER,
+    "visitors_balked": LOWER_IS_BETTER,
+    "visitors_sent_home": LOWER_IS_BETTER,
+    "visitors_in_system_end": LOWER_IS_BETTER,
+    "visitors_served_counter": NEUTRAL,
+    "visitors_served_support": NEUTRAL,
+    "visitors_served_lookup": NEUTRAL,
+    "dossiers_submitted_counter": NEUTRAL,
+    "dossiers_submitted_online_support": NEUTRAL,
+    "wait_mean_min": LOWER_IS_BETTER,
+    "wait_p50_min": LOWER_IS_BETTER,
+    "wait_p90_min": LOWER_IS_BETTER,
+    "wait_p95_min": LOWER_IS_BETTER,
+    "wait_max_min": LOWER_IS_BETTER,
+    "wait_within_target": HIGHER_IS_BETTER,
+    "queue_mean": LOWER_IS_BETTER,
+    "queue_max": LOWER_IS_BETTER,
+    "overtime_min_per_day": LOWER_IS_BETTER,
+    "staff_utilisation_mean": NEUTRAL,
+    "ticket_machine_utilisation": NEUTRAL,
+    "ticket_machine_down_min": LOWER_IS_BETTER,
+    "lookup_pc_utilisation": NEUTRAL,
+    "support_team_utilisation": NEUTRAL,
+    "support_wait_mean_min": LOWER_IS_BETTER,
+    "dossiers_received": NEUTRAL,
+    "dossiers_online": NEUTRAL,
+    "dossiers_completed": NEUTRAL,
+    "on_time_rate": HIGHER_IS_BETTER,
+    "early_rate": HIGHER_IS_BETTER,
+    "late_dossiers": LOWER_IS_BETTER,
+    "processing_days_mean": LOWER_IS_BETTER,
+    "backlog_end": LOWER_IS_BETTER,
+    "apology_slips": LOWER_IS_BETTER,
+    "back_office_utilisation": NEUTRAL,
+    "score_progress_766": HIGHER_IS_BETTER,
+    "score_handling_satisfaction_766": HIGHER_IS_BETTER,
+}
+"""Which way is better for each headline KPI: −1 lower, +1 higher, 0 neutral (a count of demand or a
+utilisation, which is neither good nor bad in itself). Dotted breakdowns take their headline's."""
+
+
+def kpi_direction(key: str) -> int:
+    """−1 (lower is better), +1 (higher is better) or 0 (neutral) for a KPI or a breakdown of one;
+    0 for a key this table does not know."""
+    return KPI_DIRECTION.get(key, KPI_DIRECTION.get(key.split(".", 1)[0], NEUTRAL))

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from sim.scenario.base import Strict, SubKeyError
 from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, parse_hhmm
-from sim.scenario.distributions import Deterministic, Distribution
+from sim.scenario.distributions import Deterministic, Distribution, Uniform
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -302,6 +302,13 @@ class BackOfficeSpec(Strict):
     """With start = "backlog": dossiers per field already in progress when the window opens."""
     complaint_share: Share = 0.0
     """Share of dossiers with a complaint or "dislike" (766 handling-satisfaction input)."""
+    pickup_visits: bool = False
+    """Results returned at the counter (`result_return = "counter"`) bring the citizen back for a
+    pick-up visit; when on, the `collect` purpose should cover only other collections."""
+    pickup_delay_days: Distribution = Field(
+        default_factory=lambda: Uniform(dist="uniform", low=1.0, high=4.0)
+    )
+    """Working days from the result being ready to the pick-up visit (rounded down, at least 1)."""
 
 
 class OnlineSpec(Strict):
