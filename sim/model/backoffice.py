@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.model.demand import Buffered, DayRate, ScalarDraws, thinning
+from sim.model.demand import UNIFORM, Buffered, DayRate, ScalarDraws, thinning
 from sim.model.duedates import WorkingCalendar
 from sim.model.handover import Handover
 from sim.model.streams import Streams
@@ -233,7 +233,7 @@ class BackOffice:
         zero = Deterministic(dist="deterministic", value=0.0)
         self.work = [ScalarDraws(p.work_min or zero, streams[f"work.{p.id}"]) for p in procs]
         self.supply = [ScalarDraws(p.supply_days, streams[f"supply_days.{p.id}"]) for p in procs]
-        self.u_missing = [ScalarDraws(_U, streams[f"missing_papers.{p.id}"]) for p in procs]
+        self.u_missing = [ScalarDraws(UNIFORM, streams[f"missing_papers.{p.id}"]) for p in procs]
         self.queues: list[list[tuple[float, float, int, Dossier]]] = [[] for _ in scenario.fields]
         self.idle: list[Worker] = []
         self.tray: list[Dossier] = []
@@ -511,7 +511,7 @@ class BackOffice:
         weights = np.array([p.online_weight if p.online_weight is not None else p.share
                             for p in self.scenario.procedures])
         cum = np.cumsum(weights / weights.sum())
-        pick = Buffered(_U, streams["online.procedure"])
+        pick = Buffered(UNIFORM, streams["online.procedure"])
         blocks = [(parse_hhmm(b.start), parse_hhmm(b.end), b.weight) for b in online.hourly_profile]
         mass = sum((e - s) * w for s, e, w in blocks)
         breaks: list[float] = []
@@ -576,13 +576,7 @@ class BackOffice:
         return sum(w.work_done for w in self.workers) / cap if cap > 0 else math.nan
 
 
-class _UniformDist:
-    @staticmethod
-    def sample(rng: np.random.Generator, size: int) -> np.ndarray:
-        return rng.random(size)
 
-
-_U = _UniformDist()
 
 
 def _staff_windows(staff_id: str, days: tuple[WorkDay, ...], presence: Presence) -> Iterator[Window]:

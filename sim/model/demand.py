@@ -152,12 +152,16 @@ class ScalarDraws:
         return x
 
 
-class _Uniform:
+class StandardUniform:
     """The U(0,1) 'distribution', for Bernoulli and categorical draws through `Buffered`."""
 
     @staticmethod
     def sample(rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.random(size)
+
+
+UNIFORM = StandardUniform()
+"""U(0, 1), for Bernoulli and categorical draws through `Buffered` and `ScalarDraws`."""
 
 
 class DemandGenerator:
@@ -174,7 +178,7 @@ class DemandGenerator:
         pshare = np.array([p.share for p in procs])
         self.procedure_cum = np.cumsum(pshare / pshare.sum())
         self.procedure_field = np.array([self.field_index[p.field] for p in procs])
-        u = _Uniform()
+        u = UNIFORM
         self.u_purpose = Buffered(u, streams["purpose"])
         self.u_procedure = Buffered(u, streams["procedure"])
         self.u_priority = Buffered(u, streams["priority"])
