@@ -8,7 +8,11 @@ centres (Trung tâm Phục vụ hành chính công).
     results.replications       # one row per replication (pandas)
     results.save("results/my-run")   # data files and plots, in a new folder
 
-`run` is imported on first use so that `import sim` stays light (no pandas or matplotlib).
+    comparison = sim.compare(scenario, "variant.toml", replications="auto")
+    comparison.table()         # paired differences with Bonferroni-adjusted CIs and verdicts
+    comparison.save("results/my-comparison")
+
+`run` and `compare` are imported on first use so that `import sim` stays light (no pandas or matplotlib).
 """
 
 from __future__ import annotations
@@ -18,16 +22,16 @@ from typing import TYPE_CHECKING, Any
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
-    from sim.api import run
+    from sim.api import compare, run
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load_scenario", "run"]
+__all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load_scenario", "run"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "run":
-        from sim.api import run
+    if name in ("run", "compare"):
+        from sim import api
 
-        return run
+        return getattr(api, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -1,21 +1,27 @@
-"""The public entry point `sim.run`: the experiment runner with the report's plots attached.
+"""The public entry points `sim.run` and `sim.compare`: experiments with the report's plots attached.
 
 This module sits at the top of the layers (beside the command line), so it may join what the lower
 layers keep apart: `sim.experiment` runs replications and writes data files, `sim.report` draws
 plots, and here the plot writer is attached to the `Results`, so that `sim.run(...).save(folder)`
-writes a complete results folder. Use `sim.experiment.run` for results whose `save` writes data
+writes a complete results folder; `sim.compare` does the same for a comparison (its own plots, and
+each scenario's). Use `sim.experiment.run` for results whose `save` writes data
 files only (no matplotlib).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from sim.experiment.results import Results
 from sim.experiment.runner import run as run_experiment
 from sim.report import write_plots
 from sim.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from sim.decide.comparison import Comparison
 
 
 def run(
@@ -43,3 +49,46 @@ def with_plots(results: Results) -> Results:
     if write_plots in results.writers:
         return results
     return dataclasses.replace(results, writers=(*results.writers, write_plots))
+
+
+def compare(
+    base: Scenario | str | Path,
+    alternatives: Scenario | str | Path | Sequence[Scenario | str | Path],
+    replications: int | Literal["auto"] | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    key_kpis: Sequence[str] | None = None,
+    precision: float | None = None,
+    absolute: Mapping[str, float] | None = None,
+    start: int | None = None,
+    step: int | None = None,
+    cap: int | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Compare alternatives with a base scenario under common random numbers (objects or TOML paths).
+
+    Every scenario runs with the same seed (default: the base's `[run] seed`) and replication
+    indices. `replications`: a number (default: the base's `[run] replications`) or "auto" — add
+    replications until each key difference's Bonferroni-adjusted half-width is within
+    max(precision × |base mean|, absolute[kpi]) (defaults 5% and `DEFAULT_ABSOLUTE`), starting at
+    `start`, in steps of `step`, up to `cap` (10, 10, 200). See `sim.decide.compare.compare`.
+    `.save(folder)` on the result writes comparison.csv, meta.json, plots and each scenario's folder.
+    """
+    from sim.decide.compare import compare as compare_scenarios
+    from sim.report.compare_plots import write_comparison_plots
+
+    def load(s: Scenario | str | Path) -> Scenario:
+        return s if isinstance(s, Scenario) else load_scenario(s)
+
+    if isinstance(alternatives, Scenario | str | Path):
+        alternatives = [alternatives]
+    optional = {"precision": precision, "absolute": absolute, "start": start, "step": step,
+                "cap": cap}
+    comparison = compare_scenarios(
+        load(base), [load(a) for a in alternatives], replications=replications, seed=seed,
+        workers=workers, key_kpis=key_kpis, progress=progress,
+        **{k: v for k, v in optional.items() if v is not None})
+    return dataclasses.replace(
+        comparison, base=with_plots(comparison.base),
+        alternatives=tuple(with_plots(r) for r in comparison.alternatives),
+        writers=(*comparison.writers, write_comparison_plots))

@@ -1,9 +1,10 @@
-"""Command line: `python -m sim run SCENARIO.toml ...` and `python -m sim validate FILE...`.
+"""Command line: `python -m sim run SCENARIO.toml ...`, `python -m sim compare BASE.toml ALT.toml
+...`, `python -m sim validate FILE...` and `python -m sim verify [--quick]`.
 
-A face, not a model: it parses flags, calls `sim.api.run`, prints the KPI table and names the
-results folder. Bad input of any kind — a scenario file, a flag, an existing output folder — ends
-with one line `error: ...` on stderr and exit status 2, before anything is written. Results folders
-are never overwritten.
+A face, not a model: it parses flags, calls `sim.api.run` or `sim.api.compare`, prints the KPI or
+comparison table and names the results folder. Bad input of any kind — a scenario file, a flag,
+an existing output folder — ends with one line `error: ...` on stderr and exit status 2, before
+anything is written. Results folders are never overwritten.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 from sim.scenario import ScenarioError, load_scenario
 
 if TYPE_CHECKING:
-    from sim.experiment.results import Results
+    from sim.decide.comparison import Comparison
 
 EXIT_OK = 0
+EXIT_FAILED = 1
+"""`verify`: at least one case failed."""
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
@@ -91,11 +95,52 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--event-log", action="store_true",
                      help="also write event_log.csv, one row per visit (large)")
 
+    compare = commands.add_parser(
+        "compare", help="compare alternatives with a base scenario (common random numbers)",
+        description="Run every scenario with the same seeds (common random numbers), print each "
+        "alternative's paired difference from the base for the key KPIs with Bonferroni-adjusted "
+        "95% confidence intervals and a verdict (better / worse / no detectable difference), each "
+        "scenario's target verdicts, and write a new results folder (comparison.csv, meta.json, "
+        "plots, one folder per scenario, report).")
+    compare.add_argument("base", metavar="BASE.toml", help="the base scenario")
+    compare.add_argument("alternatives", metavar="ALT.toml", nargs="+",
+                         help="alternative scenarios (e.g. variants that `extends` the base)")
+    compare.add_argument("--replications", metavar="N|auto",
+                         help="replications per scenario (default: the base's [run] replications), "
+                         "or 'auto': start at 10 and add 10 at a time until every key difference's "
+                         "adjusted half-width is within ±5%% of the base value or its absolute bound, "
+                         "at most 200")
+    compare.add_argument("--seed", metavar="S",
+                         help="base random seed for every scenario (default: the base's [run] seed)")
+    compare.add_argument("--workers", metavar="W",
+                         help="worker processes (default: one per CPU; 1 runs in this process)")
+    compare.add_argument("--lang", choices=("vi", "en"), default="vi",
+                         help="language of the HTML report (default: vi)")
+    compare.add_argument("--out", metavar="DIR", help="results folder to create; must not exist "
+                         "(default: results/compare-<base name>-<date>-<time>/)")
+    compare.add_argument("-q", "--quiet", action="store_true",
+                         help="no progress bar and no table; print only the results folder")
+
     validate = commands.add_parser(
         "validate", help="check scenario files without running them",
         description="Check scenario files; print 'ok: FILE' for each valid one and stop with "
         "exit status 2 at the first invalid one.")
     validate.add_argument("files", metavar="SCENARIO.toml", nargs="+", help="scenario files")
+
+    verify = commands.add_parser(
+        "verify", help="check the model against queueing theory",
+        description="Run textbook reductions of the model (M/M/1, M/M/c, M/D/1, M/G/1, M/G/c, "
+        "Little's law, non-homogeneous arrivals) and compare them with queueing theory. Prints, "
+        "for each case, the analytic value, the simulated mean with its 95%% confidence interval, "
+        "the tolerance and PASS/FAIL; exit status 0 when every case passes, 1 otherwise.")
+    verify.add_argument("--quick", action="store_true",
+                        help="shorter runs (a few seconds; what the tests run)")
+    verify.add_argument("--replications", metavar="N",
+                        help="replications per case, at least 3 (default: 10 quick, 20 full)")
+    verify.add_argument("--seed", metavar="S", help="base random seed, a non-negative integer")
+    verify.add_argument("--workers", metavar="W",
+                        help="worker processes (default: 1 with --quick, else one per CPU). "
+                        "Results do not depend on it.")
     return parser
 
 
@@ -106,16 +151,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    replications = _int_flag("--replications", args.replications, 1)
-    seed = _int_flag("--seed", args.seed, 0)
-    workers = _int_flag("--workers", args.workers, 1)
-    if replications is not None and replications > 100_000:
-        raise UsageError(f"--replications: must be at most 100000, got {replications}")
-    out = Path(args.out) if args.out is not None else None
+def _out_flag(text: str | None) -> Path | None:
+    out = Path(text) if text is not None else None
     if out is not None and out.exists():
         raise UsageError(f"--out: {out} already exists; results are never overwritten, "
-                       "choose a new folder")
+                         "choose a new folder")
+    return out
+
+
+def _replications_flag(text: str | None) -> int | None:
+    replications = _int_flag("--replications", text, 1)
+    if replications is not None and replications > 100_000:
+        raise UsageError(f"--replications: must be at most 100000, got {replications}")
+    return replications
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    replications = _replications_flag(args.replications)
+    seed = _int_flag("--seed", args.seed, 0)
+    workers = _int_flag("--workers", args.workers, 1)
+    out = _out_flag(args.out)
     scenario = load_scenario(args.scenario)
 
     from sim.api import run  # pandas, scipy and the model load only when a run is asked for
@@ -123,7 +178,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     results = run(scenario, replications=replications, seed=seed, workers=workers,
                   event_log=True if args.event_log else None,
                   progress=sys.stderr.isatty() and not args.quiet)
-    folder = _save(results, out)
+    folder = _save(results.save, results.scenario.name, out)
     if not args.quiet:
         from sim.report import format_table
 
@@ -135,12 +190,114 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _save(results: Results, out: Path | None) -> Path:
-    """Save into `out`, or the first free default folder (retrying if another run takes it)."""
-    for _ in range(100):
-        target = out if out is not None else default_folder(results.scenario.name)
+def cmd_verify(args: argparse.Namespace) -> int:
+    replications = _int_flag("--replications", args.replications, 1)
+    seed = _int_flag("--seed", args.seed, 0)
+    workers = _int_flag("--workers", args.workers, 1)
+    from sim.verify_suite import DEFAULT_REPLICATIONS, DEFAULT_SEED, MIN_REPLICATIONS, run_suite
+
+    if replications is not None and not MIN_REPLICATIONS <= replications <= 10_000:
+        raise UsageError(f"--replications: must be an integer from {MIN_REPLICATIONS} to 10000, "
+                         f"got {replications}")
+    mode = "quick" if args.quick else "full"
+    reps = replications or DEFAULT_REPLICATIONS[mode]
+    seed = DEFAULT_SEED if seed is None else seed
+    print(f"Verification against queueing theory ({mode} suite, {reps} replications per case, "
+          f"seed {seed})", flush=True)
+    print(_VERIFY_HEADER, flush=True)
+    started = time.perf_counter()
+    results = run_suite(quick=args.quick, replications=reps, seed=seed, workers=workers,
+                        on_result=lambda r: print(_verify_row(r), flush=True))
+    failed = [r for r in results if not r.passed]
+    print(f"\n{len(results)} cases: {len(results) - len(failed)} passed, {len(failed)} failed "
+          f"({time.perf_counter() - started:.1f} s)")
+    print("A case passes when the analytic value lies in the interval under 'tolerance', wider than\n"
+          "the 95% one shown: Bonferroni-corrected, so that a correct model fails the whole suite by\n"
+          "chance at most 5% of the time (see sim/verify_suite.py).")
+    return EXIT_OK if not failed else EXIT_FAILED
+
+
+_VERIFY_COLUMNS = (("case", 48), ("reference", 22), ("analytic", 8),
+                   ("simulated mean [95% CI]", 26), ("tolerance", 36), ("result", 6))
+_VERIFY_HEADER = "  ".join(f"{name:<{w}}" if i != 2 else f"{name:>{w}}"
+                           for i, (name, w) in enumerate(_VERIFY_COLUMNS)).rstrip()
+
+
+def _num(x: float) -> str:
+    a = abs(x)
+    if a != a:  # NaN
+        return "-"
+    return f"{x:.1f}" if a >= 100 else f"{x:.2f}" if a >= 10 else f"{x:.3f}" if a >= 1 else f"{x:.4f}"
+
+
+def _verify_row(r) -> str:
+    label = f"{r.case}, {r.unit}" if r.unit else r.case
+    cells = (label, r.reference, _num(r.analytic),
+             f"{_num(r.mean)} [{_num(r.ci_low)}, {_num(r.ci_high)}]", r.tolerance,
+             "PASS" if r.passed else "FAIL")
+    line = "  ".join(f"{c:>{w}}" if i == 2 else f"{c:<{w}}"
+                     for i, (c, (_, w)) in enumerate(zip(cells, _VERIFY_COLUMNS, strict=True)))
+    line = line.rstrip()
+    if r.detail and (not r.passed or "CI" not in r.tolerance):
+        line += f"\n    {r.detail}"
+    return line
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    replications: int | Literal["auto"] | None
+    if args.replications is not None and args.replications.strip().lower() == "auto":
+        replications = "auto"
+    else:
         try:
-            return results.save(target)
+            replications = _replications_flag(args.replications)
+        except UsageError:
+            raise UsageError(f"--replications: must be a positive integer or 'auto', "
+                             f"got {args.replications}") from None
+    seed = _int_flag("--seed", args.seed, 0)
+    workers = _int_flag("--workers", args.workers, 1)
+    out = _out_flag(args.out)
+    base = load_scenario(args.base)
+    alternatives = [load_scenario(path) for path in args.alternatives]
+    from sim.decide.compare import check_names
+
+    try:
+        check_names([base, *alternatives])
+    except ValueError as exc:
+        raise UsageError(f"{' '.join([args.base, *args.alternatives])}: {exc}") from None
+
+    from sim.api import compare  # pandas, scipy and the model load only when a run is asked for
+
+    comparison = compare(base, alternatives, replications=replications, seed=seed, workers=workers,
+                         progress=sys.stderr.isatty() and not args.quiet)
+    try:
+        from sim.report.html import write_report
+    except ImportError:
+        write_report = None
+    if write_report is not None:
+        import dataclasses
+
+        def report(c: Comparison, folder: Path) -> None:
+            write_report(folder, comparison=c, lang=args.lang)
+
+        comparison = dataclasses.replace(comparison, writers=(*comparison.writers, report))
+    folder = _save(comparison.save, f"compare-{base.name}", out)
+    if not args.quiet:
+        from sim.report.compare_table import format_comparison
+
+        print(format_comparison(comparison))
+        print()
+        print(f"Results written to {folder}")
+    else:
+        print(folder)
+    return EXIT_OK
+
+
+def _save(save: Callable[[Path], Path], name: str, out: Path | None) -> Path:
+    """`save` into `out`, or the first free default folder (retrying if another run takes it)."""
+    for _ in range(100):
+        target = out if out is not None else default_folder(name)
+        try:
+            return save(target)
         except FileExistsError as exc:
             if out is not None:
                 raise UsageError(f"--out: {exc}") from None
@@ -159,6 +316,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return cmd_validate(args)
+        if args.command == "verify":
+            return cmd_verify(args)
+        if args.command == "compare":
+            return cmd_compare(args)
         return cmd_run(args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -133,7 +133,10 @@ def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> ErlangC:
 
 
 def mmc(arrival_rate: float, service_rate: float, servers: int) -> QueueMetrics:
-    """All steady-state means of M/M/c from Erlang C and Little's law ([GH] ch. 2)."""
+    """All steady-state means of M/M/c from Erlang C and Little's law ([GH] ch. 2):
+
+        Wq from `erlang_c`,  Lq = λ Wq,  W = Wq + 1/μ,  L = λ W = Lq + λ/μ
+    """
     p_wait, wq = erlang_c(arrival_rate, service_rate, servers)
     return _metrics(arrival_rate, service_rate, servers, p_wait, wq)
 
@@ -148,9 +151,9 @@ def mm1(arrival_rate: float, service_rate: float) -> QueueMetrics:
 def mmc_wait_tail(arrival_rate: float, service_rate: float, servers: int, t: float | np.ndarray):
     """Wait-time tail of M/M/c (FCFS): P(Wq > t) = C(c, a) · exp(−(c μ − λ) t), t ≥ 0.
 
-    Given that an arrival waits, the wait is exponential with rate cμ − λ ([GH] ch. 2, M/M/c waiting-time distribution;
-    for c = 1, P(Wq > t) = ρ e^{−(μ−λ)t}). Accepts a scalar or an array of t; P(Wq > t) = 1 for
-    t < 0.
+    Given that an arrival waits, the wait is exponential with rate cμ − λ ([GH] ch. 2, the M/M/c
+    waiting-time distribution; for c = 1, P(Wq > t) = ρ e^{−(μ−λ)t}). Accepts a scalar or an
+    array of t; P(Wq > t) = 1 for t < 0.
     """
     p_wait, _ = erlang_c(arrival_rate, service_rate, servers)
     decay = int(servers) * float(service_rate) - float(arrival_rate)

@@ -4,11 +4,17 @@ report. Built by `sim.decide.compare.compare`; rendered by `sim.report`.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from sim.experiment.results import Results
+
+ComparisonWriter = Callable[["Comparison", Path], None]
+"""Writes extra files (plots, a report) for a `Comparison` into a folder being assembled."""
 
 VERDICTS = ("better", "worse", "no detectable difference")
 """Plain verdicts of an alternative against the base, for KPIs with a better direction."""
@@ -37,6 +43,22 @@ class KpiComparison:
 
 
 @dataclass(frozen=True, slots=True)
+class PrecisionCheck:
+    """The `--replications auto` rule on one key difference, at the replications finally used."""
+
+    alternative: str
+    kpi: str
+    half_width: float
+    """Half-width of the difference's Bonferroni-adjusted interval (NaN if it has none)."""
+    bound: float
+    """What the rule asked for: max(precision × |base mean|, the KPI's absolute bound)."""
+
+    @property
+    def met(self) -> bool:
+        return not math.isnan(self.half_width) and self.half_width <= self.bound
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Everything a comparison report needs."""
 
@@ -52,6 +74,28 @@ class Comparison:
     replications: int
     replication_rule: str
     """How the number of replications was chosen, in words (fixed, or the auto rule's outcome)."""
+    precision_checks: tuple[PrecisionCheck, ...] = ()
+    """With `replications="auto"`: each key difference's half-width against its bound; else empty."""
+    writers: tuple[ComparisonWriter, ...] = ()
+    """Run by `save` inside the folder being assembled (plots, report); `sim.compare` adds the plots."""
+
+    @property
+    def scenarios(self) -> tuple[Results, ...]:
+        """The base, then the alternatives."""
+        return (self.base, *self.alternatives)
+
+    def row(self, scenario: str, kpi: str) -> KpiComparison | None:
+        """The row of one scenario's KPI, or None if that scenario did not report it."""
+        for r in self.rows:
+            if r.scenario == scenario and r.kpi == kpi:
+                return r
+        return None
+
+    def save(self, folder: str | Path) -> Path:
+        """Write a new comparison folder (see `sim.decide.output.save_comparison`); never overwrites."""
+        from sim.decide.output import save_comparison
+
+        return save_comparison(self, folder)
 
     @property
     def adjusted_confidence(self) -> float:

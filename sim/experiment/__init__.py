@@ -13,6 +13,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sim.experiment.executors import (
+        DaskExecutor,
+        Executor,
+        ExecutorUnavailableError,
+        ProcessExecutor,
+        SerialExecutor,
+    )
     from sim.experiment.results import Results, kpi_order
     from sim.experiment.runner import run
     from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise, verdict
@@ -20,9 +27,12 @@ if TYPE_CHECKING:
 _WHERE = {
     "Results": "results", "kpi_order": "results", "run": "runner", "CONFIDENCE": "statistics",
     "KpiSummary": "statistics", "summarise": "statistics", "verdict": "statistics",
+    "Executor": "executors", "SerialExecutor": "executors", "ProcessExecutor": "executors",
+    "DaskExecutor": "executors", "ExecutorUnavailableError": "executors",
 }
 
-__all__ = ["CONFIDENCE", "KpiSummary", "Results", "kpi_order", "run", "summarise", "verdict"]
+__all__ = ["CONFIDENCE", "DaskExecutor", "Executor", "ExecutorUnavailableError", "KpiSummary",
+           "ProcessExecutor", "Results", "SerialExecutor", "kpi_order", "run", "summarise", "verdict"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,4 @@
-"""Run replications of a scenario, in this process or in a pool of worker processes.
+"""Run replications of a scenario: in this process, in a pool of worker processes, or on an executor.
 
 Replication `i` is `simulate(scenario, seed, i)` — a pure function — so results depend only on
 (scenario, seed, replication count), never on the number of workers or on which finishes first:
@@ -15,20 +15,24 @@ How many workers:
 Worker processes are started with the "spawn" method on every platform: forking a parent that
 already runs threads (tqdm's monitor, BLAS pools) can deadlock, spawn behaves the same on Linux,
 macOS and Windows, and Python 3.14 stops defaulting to fork anyway. Workers import only
-`sim.experiment.worker`, the model and the scenario; the scenario is sent once per worker through
-the pool initializer rather than pickled with every task.
+`sim.experiment.worker`, the model and the scenario. The replications are a `ReplicationTask`
+(scenario, seed, event-log switch) mapped over replication numbers; the pool pickles it once and
+each worker unpickles it once (`sim.experiment.executors.ProcessExecutor`).
+
+`executor=` runs every replication on a given executor instead (`sim.experiment.executors`:
+serial, local processes, Dask) — no timing of a first replication, and the executor is left open
+for the caller's next run. Results are identical whichever executor runs them.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
+from sim.experiment.executors import Executor, ProcessExecutor, SerialExecutor
 from sim.experiment.results import Results
-from sim.experiment.worker import Simulate, init_worker, model_simulate, replicate
+from sim.experiment.worker import ReplicationTask, Simulate
 from sim.model.output import ReplicationOutput
 from sim.scenario.schema import Scenario
 
@@ -60,47 +64,68 @@ def run(
     event_log: bool | None = None,
     progress: bool = False,
     *,
+    first_replication: int = 0,
     simulate: Simulate | None = None,
+    executor: Executor | None = None,
 ) -> Results:
     """Run `replications` replications of `scenario` and return their `Results`.
 
     Unset arguments come from `scenario.run`. `workers`: 1 runs here, N uses N processes, None
     decides from the time of the first replication (module docstring). `progress=True` shows a
     tqdm bar on stderr. `simulate` replaces the model (for tests and model variants); it must be
-    a module-level function so that worker processes can import it.
+    a module-level function so that worker processes can import it. `executor` runs the
+    replications on that executor (`SerialExecutor`, `ProcessExecutor`, `DaskExecutor`; give it or
+    `workers`, not both); it is not closed, so one executor can serve many runs.
+
+    `first_replication=k` runs replications k, k+1, …, k + replications − 1 (to extend an earlier
+    run without repeating it): each output is exactly what a single run from 0 would give for that
+    index, so concatenating the outputs of consecutive ranges equals one run of them all. The
+    `Results` of a range not starting at 0 is a part: its `[run] replications` is the part's size.
     """
     spec = scenario.run
     replications = _check_int("replications", spec.replications if replications is None
                               else replications, 1)
     seed = _check_int("seed", spec.seed if seed is None else seed, 0)
+    first = _check_int("first_replication", first_replication, 0)
     event_log = spec.event_log if event_log is None else bool(event_log)
+    if executor is not None and workers is not None:
+        raise ValueError(f"workers: give workers or executor, not both (got workers={workers!r} "
+                         f"and executor={executor!r})")
     n_workers = resolve_workers(workers, replications)
     resolved = scenario.model_copy(update={"run": spec.model_copy(update={
         "replications": replications, "seed": seed, "event_log": event_log})})
-    job = _Job(resolved, seed, event_log, simulate)
+    task = ReplicationTask(resolved, seed, event_log, simulate)
+    reps = range(first, first + replications)
 
     started = time.perf_counter()
     bar = _progress_bar(replications, scenario.name) if progress else None
+    tick = bar.update if bar is not None else None
     try:
         outputs: list[ReplicationOutput] = []
-        if workers is None and n_workers > 1:
-            outputs += job.here(range(1), bar)
-            remaining = replications - 1
-            if (time.perf_counter() - started) * remaining < POOL_MIN_SECONDS:
-                n_workers = 1
-            else:
-                n_workers = resolve_workers(None, remaining)
-        rest = range(len(outputs), replications)
-        if n_workers == 1:
-            outputs += job.here(rest, bar)
+        if executor is not None:
+            outputs += executor.map(task, reps, on_result=tick)
+            n_workers = executor.workers
         else:
-            outputs += job.pool(rest, bar, n_workers)
+            here = SerialExecutor()
+            if workers is None and n_workers > 1:
+                outputs += here.map(task, reps[:1], on_result=tick)
+                remaining = replications - 1
+                if (time.perf_counter() - started) * remaining < POOL_MIN_SECONDS:
+                    n_workers = 1
+                else:
+                    n_workers = resolve_workers(None, remaining)
+            rest = reps[len(outputs):]
+            if n_workers == 1:
+                outputs += here.map(task, rest, on_result=tick)
+            else:
+                with ProcessExecutor(n_workers) as pool:
+                    outputs += pool.map(task, rest, on_result=tick)
     finally:
         if bar is not None:
             bar.close()
     wall = time.perf_counter() - started
 
-    for i, out in enumerate(outputs):
+    for i, out in enumerate(outputs, start=first):
         if out.replication != i:
             raise RuntimeError(
                 f"the model returned replication {out.replication} when asked for {i}")
@@ -113,43 +138,6 @@ def _progress_bar(total: int, name: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=name, unit="rep", leave=False, dynamic_ncols=True)
-
-
-class _Job:
-    """One experiment's fixed inputs, run over a range of replication numbers."""
-
-    def __init__(self, scenario: Scenario, seed: int, event_log: bool,
-                 simulate: Simulate | None) -> None:
-        self.scenario, self.seed, self.event_log, self.simulate = (
-            scenario, seed, event_log, simulate)
-
-    def here(self, reps: range, bar: Any) -> list[ReplicationOutput]:
-        model = self.simulate or model_simulate()
-        outputs = []
-        for i in reps:
-            outputs.append(model(self.scenario, self.seed, i, event_log=self.event_log))
-            if bar is not None:
-                bar.update(1)
-        return outputs
-
-    def pool(self, reps: range, bar: Any, workers: int) -> list[ReplicationOutput]:
-        context = multiprocessing.get_context("spawn")
-        results: dict[int, ReplicationOutput] = {}
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=init_worker,
-            initargs=(self.scenario, self.seed, self.event_log, self.simulate),
-        ) as pool:
-            futures: dict[Future[ReplicationOutput], int] = {
-                pool.submit(replicate, i): i for i in reps}
-            try:
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()  # re-raises a worker's exception
-                    if bar is not None:
-                        bar.update(1)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-        return [results[i] for i in reps]
 
 
 __all__ = ["POOL_MIN_SECONDS", "resolve_workers", "run"]

@@ -1,9 +1,11 @@
-"""What a worker process runs: kept apart from the runner so that a freshly spawned worker imports
-only the model and the scenario (about 0.5 s), not pandas and scipy (about 2 s more).
+"""What a worker runs: kept apart from the runner so that a freshly spawned worker process (or a
+Dask worker) imports only the model and the scenario (about 0.5 s), not pandas and scipy (about
+2 s more).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from sim.model.output import ReplicationOutput
@@ -23,6 +25,25 @@ def model_simulate() -> Simulate:
     from sim.model import simulate
 
     return simulate
+
+
+@dataclass(frozen=True)
+class ReplicationTask:
+    """One experiment's fixed inputs: `task(i)` is replication `i` of the scenario.
+
+    Picklable, and light to send (the scenario is about 14 kB pickled): executors ship it to
+    their workers, which import only this module, the model and the scenario.
+    """
+
+    scenario: Scenario
+    seed: int
+    event_log: bool = False
+    simulate: Simulate | None = None
+    """A replacement model (tests, model variants): a module-level function, importable by name."""
+
+    def __call__(self, replication: int) -> ReplicationOutput:
+        model = self.simulate or model_simulate()
+        return model(self.scenario, self.seed, replication, event_log=self.event_log)
 
 
 _state: dict[str, object] = {}

@@ -1,0 +1,299 @@
+"""Compare scenarios under common random numbers: paired differences, Bonferroni, verdicts.
+
+Every scenario is run with the same seed and the same replication indices, so replication `i` of
+each scenario draws from the same named random streams (`sim.model.streams`): scenarios that differ
+only in staffing see exactly the same visitors (common random numbers, CRN). Replication `i` of an
+alternative is then paired with replication `i` of the base, and the statistics work on the
+per-replication differences `alternative − base` — a Student-t interval on them is much narrower
+than the difference of two independent intervals, because both scenarios share most of their noise.
+
+Several differences are judged at once (each alternative × each key KPI), so each interval is a
+Bonferroni interval at 1 − (1 − level)/m: the chance that *any* of the m intervals misses its true
+difference is at most 1 − level (5% at the 95% level). Verdicts follow the KPI's better direction
+(`sim.scenario.kpis.KPI_DIRECTION`): "better" or "worse" only when the whole adjusted interval lies
+on one side of zero; otherwise "no detectable difference".
+
+`replications="auto"` runs `start` replications of every scenario, then adds `step` more (only the
+new replication indices, appended — never a restart) until every key difference's adjusted
+half-width is within max(precision × |base mean|, absolute bound), or the cap is reached.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from sim.decide.comparison import Comparison, KpiComparison, PrecisionCheck
+from sim.experiment.results import Results, kpi_order
+from sim.experiment.runner import run
+from sim.experiment.statistics import CONFIDENCE, summarise
+from sim.experiment.worker import Simulate
+from sim.scenario.kpis import is_known_kpi, kpi_direction
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.experiment.executors import Executor
+
+DEFAULT_KEY_KPIS: tuple[str, ...] = (
+    "wait_mean_min", "wait_p90_min", "wait_within_target", "on_time_rate", "late_dossiers")
+"""Key KPIs when none are given: the ones a planner asks about first (those the base reports)."""
+
+DEFAULT_PRECISION = 0.05
+"""`--replications auto`: relative precision, a share of the base value (±5%)."""
+
+DEFAULT_ABSOLUTE: dict[str, float] = {
+    "wait_mean_min": 0.25,       # minutes
+    "wait_p90_min": 0.5,         # minutes
+    "wait_within_target": 0.01,  # 1 percentage point
+    "on_time_rate": 0.01,        # 1 percentage point
+    "late_dossiers": 2.0,        # dossiers in the window
+}
+"""`--replications auto`: absolute half-width that is always precise enough, so that a KPI whose
+base value is near zero (late dossiers, short waits) does not need endless replications."""
+
+DEFAULT_START, DEFAULT_STEP, DEFAULT_CAP = 10, 10, 200
+
+
+def paired_difference(base_values: Iterable[float], alt_values: Iterable[float],
+                      confidence: float = CONFIDENCE) -> tuple[float, float, float, int]:
+    """Mean of `alt − base` over paired replications and its two-sided Student-t interval.
+
+    Returns (mean, low, high, n); a pair with a NaN on either side is dropped and n counts the
+    pairs kept. Conventions as `sim.experiment.statistics.summarise`: no pairs → all NaN; one
+    pair → the difference and NaN limits; all differences equal → the interval collapses to them.
+    """
+    base = np.asarray(list(base_values), dtype=float)
+    alt = np.asarray(list(alt_values), dtype=float)
+    if base.shape != alt.shape:
+        raise ValueError(f"paired values differ in length: {base.size} base, {alt.size} alternative")
+    s = summarise(alt - base, confidence)  # NaN on either side makes the difference NaN: dropped
+    return s["mean"], s["ci_low"], s["ci_high"], s["n"]
+
+
+def bonferroni(confidence: float, m: int) -> float:
+    """Per-interval confidence so that m intervals hold together with `confidence`: 1 − (1 − c)/m."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence: must be between 0 and 1, got {confidence!r}")
+    if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+        raise ValueError(f"m: must be a positive integer (the number of comparisons), got {m!r}")
+    return 1.0 - (1.0 - confidence) / m
+
+
+def verdict_for(direction: int, low: float, high: float) -> str:
+    """Plain verdict of an alternative from the interval of `alternative − base`.
+
+    direction −1 (lower is better) or +1 (higher is better): "better"/"worse" when the whole
+    interval is on one side of zero, else "no detectable difference" (also when there is no
+    interval). direction 0 (a neutral KPI): "".
+    """
+    if direction == 0:
+        return ""
+    if math.isnan(low) or math.isnan(high):
+        return "no detectable difference"
+    if low > 0:
+        return "better" if direction > 0 else "worse"
+    if high < 0:
+        return "better" if direction < 0 else "worse"
+    return "no detectable difference"
+
+
+def check_names(scenarios: Sequence[Scenario]) -> None:
+    """Scenario names label the rows and folders of a comparison: they must differ."""
+    seen: set[str] = set()
+    for s in scenarios:
+        if s.name in seen:
+            raise ValueError(f"two scenarios are both named {s.name!r}; give each its own "
+                             "[scenario] name")
+        seen.add(s.name)
+
+
+def compare(
+    base: Scenario,
+    alternatives: Sequence[Scenario],
+    replications: int | Literal["auto"] | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    key_kpis: Sequence[str] | None = None,
+    precision: float = DEFAULT_PRECISION,
+    absolute: Mapping[str, float] | None = None,
+    start: int = DEFAULT_START,
+    step: int = DEFAULT_STEP,
+    cap: int = DEFAULT_CAP,
+    progress: bool = False,
+    *,
+    confidence: float = CONFIDENCE,
+    event_log: bool | None = None,
+    simulate: Simulate | None = None,
+    executor: Executor | None = None,
+) -> Comparison:
+    """Run the base and each alternative with common random numbers and compare them.
+
+    `replications`: a number (None: the base's `[run] replications`), or "auto" (module
+    docstring; `precision`, `absolute` — KPI → bound, default `DEFAULT_ABSOLUTE` — `start`,
+    `step`, `cap`). `seed` (None: the base's `[run] seed`) is used for every scenario. `key_kpis`
+    (default `DEFAULT_KEY_KPIS` that the base reports) get verdicts and drive the auto rule.
+    `workers`, `progress`, `event_log`, `simulate`, `executor` go to `sim.experiment.runner.run`;
+    `workers=N` (N > 1) starts one pool of N processes that serves every scenario and batch.
+    """
+    if executor is None and workers is not None and workers > 1:
+        from sim.experiment.executors import ProcessExecutor
+
+        with ProcessExecutor(workers) as pool:
+            return compare(base, alternatives, replications=replications, seed=seed,
+                           key_kpis=key_kpis, precision=precision, absolute=absolute, start=start,
+                           step=step, cap=cap, progress=progress, confidence=confidence,
+                           event_log=event_log, simulate=simulate, executor=pool)
+
+    alternatives = tuple(alternatives)
+    if not alternatives:
+        raise ValueError("alternatives: give at least one scenario to compare with the base")
+    scenarios = (base, *alternatives)
+    check_names(scenarios)
+    if key_kpis is not None:
+        unknown = [k for k in key_kpis if not is_known_kpi(k)]
+        if unknown:
+            raise ValueError(f"key_kpis: unknown KPI {unknown[0]!r}; see sim.scenario.kpis.KPIS")
+    if seed is None:
+        seed = base.run.seed
+    bounds = dict(DEFAULT_ABSOLUTE if absolute is None else absolute)
+    runs = {"seed": seed, "workers": workers, "progress": progress, "event_log": event_log,
+            "simulate": simulate}
+    if executor is not None:
+        runs["executor"] = executor
+
+    if replications == "auto":
+        _check_auto(precision, start, step, cap)
+        results = [run(s, replications=start, **runs) for s in scenarios]
+        while True:
+            keys = _key_kpis(results[0], key_kpis)
+            level = bonferroni(confidence, max(1, len(alternatives) * len(keys)))
+            checks = _precision(results, keys, level, precision, bounds)
+            n = results[0].n_replications
+            if all(c.met for c in checks) or n >= cap:
+                break
+            more = min(step, cap - n)
+            results = [_concat(r, run(s, replications=more, first_replication=n, **runs))
+                       for s, r in zip(scenarios, results, strict=True)]
+        rule = _auto_rule(checks, n, confidence, level, precision, cap)
+    elif isinstance(replications, str):
+        raise ValueError(f"replications: must be a positive integer or 'auto', got {replications!r}")
+    else:
+        results = [run(s, replications=replications, **runs) for s in scenarios]
+        n = results[0].n_replications
+        keys = _key_kpis(results[0], key_kpis)
+        checks = []
+        rule = f"fixed: {n} replication{'s' if n != 1 else ''}"
+
+    m = len(alternatives) * len(keys)
+    level = bonferroni(confidence, max(1, m))
+    return Comparison(
+        base=results[0], alternatives=tuple(results[1:]),
+        rows=tuple(_rows(results, keys, level)), key_kpis=keys, confidence=confidence,
+        comparisons=m, replications=n, replication_rule=rule, precision_checks=tuple(checks))
+
+
+# ----- helpers ----------------------------------------------------------------------------------
+
+
+def _check_auto(precision: float, start: int, step: int, cap: int) -> None:
+    if not (isinstance(precision, int | float) and precision >= 0 and math.isfinite(precision)):
+        raise ValueError(f"precision: must be a non-negative share such as 0.05, got {precision!r}")
+    for name, value, minimum in (("start", start, 2), ("step", step, 1), ("cap", cap, 2)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"{name}: must be an integer of at least {minimum}, got {value!r}")
+    if cap < start:
+        raise ValueError(f"cap: must be at least start ({start}), got {cap}")
+
+
+def _key_kpis(base: Results, wanted: Sequence[str] | None) -> tuple[str, ...]:
+    """The key KPIs: the defaults the base reports (n > 0), or exactly those asked for."""
+    summary = base.summary
+    if wanted is None:
+        return tuple(k for k in DEFAULT_KEY_KPIS if k in summary and summary[k]["n"] > 0)
+    missing = [k for k in wanted if k not in summary or summary[k]["n"] == 0]
+    if missing:
+        raise ValueError(f"key_kpis: the base scenario {base.scenario.name!r} reports no values for "
+                         f"{missing[0]!r}")
+    return tuple(dict.fromkeys(wanted))
+
+
+def _column(results: Results, kpi: str) -> np.ndarray:
+    frame = results.replications
+    if kpi in frame.columns:
+        return frame[kpi].to_numpy(dtype=float)
+    return np.full(results.n_replications, math.nan)
+
+
+def _concat(first: Results, more: Results) -> Results:
+    """`first` extended by the replications in `more` (which follow on from it)."""
+    n = first.n_replications + more.n_replications
+    spec = first.scenario.run.model_copy(update={"replications": n})
+    return Results(scenario=first.scenario.model_copy(update={"run": spec}), seed=first.seed,
+                   outputs=[*first.outputs, *more.outputs], workers=max(first.workers, more.workers),
+                   wall_time_s=first.wall_time_s + more.wall_time_s, writers=first.writers,
+                   created=first.created)
+
+
+def _precision(results: Sequence[Results], keys: Sequence[str], level: float, precision: float,
+               absolute: Mapping[str, float]) -> list[PrecisionCheck]:
+    base = results[0]
+    checks = []
+    for alt in results[1:]:
+        for k in keys:
+            _, low, high, _ = paired_difference(_column(base, k), _column(alt, k), level)
+            base_mean = base.summary[k]["mean"] if k in base.summary else math.nan
+            relative = precision * abs(base_mean) if math.isfinite(base_mean) else 0.0
+            checks.append(PrecisionCheck(alternative=alt.scenario.name, kpi=k,
+                                         half_width=(high - low) / 2,
+                                         bound=max(relative, float(absolute.get(k, 0.0)))))
+    return checks
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.4g}%"
+
+
+def _auto_rule(checks: Sequence[PrecisionCheck], n: int, confidence: float, level: float,
+               precision: float, cap: int) -> str:
+    if all(c.met for c in checks):
+        return (f"auto: {n} replications, when every key difference's {_percent(confidence)} "
+                f"half-width (Bonferroni: {_percent(level)} each) was within ±{_percent(precision)} "
+                f"of the base value (or its absolute bound); cap {cap}")
+    unmet = sorted((c for c in checks if not c.met),
+                   key=lambda c: -math.inf if math.isnan(c.half_width) else -c.half_width / max(
+                       c.bound, 1e-300))
+    parts = [f"{c.alternative}: {c.kpi} half-width still "
+             + ("undefined" if math.isnan(c.half_width) else f"{c.half_width:.3g}")
+             + f" (bound {c.bound:.3g})" for c in unmet[:3]]
+    more = f"; and {len(unmet) - 3} more" if len(unmet) > 3 else ""
+    return f"auto: stopped at the cap of {cap}; " + "; ".join(parts) + more
+
+
+def _rows(results: Sequence[Results], keys: Sequence[str], level: float) -> list[KpiComparison]:
+    base = results[0]
+    kpis = kpi_order({k for r in results for k in r.summary})
+    rows = []
+    for k in kpis:
+        if k in base.summary:
+            s = base.summary[k]
+            rows.append(KpiComparison(base.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"]))
+    for alt in results[1:]:
+        for k in kpis:
+            if k not in alt.summary:
+                continue
+            s = alt.summary[k]
+            diff, low, high, _ = paired_difference(_column(base, k), _column(alt, k), level)
+            rows.append(KpiComparison(
+                alt.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"], difference=diff,
+                diff_ci_low=low, diff_ci_high=high,
+                verdict=verdict_for(kpi_direction(k), low, high) if k in keys else ""))
+    return rows
+
+
+__all__ = [
+    "DEFAULT_ABSOLUTE", "DEFAULT_KEY_KPIS", "DEFAULT_PRECISION", "bonferroni", "check_names",
+    "compare", "paired_difference", "verdict_for",
+]

@@ -1,0 +1,932 @@
+"""Words and number formats of the reports, in Vietnamese ("vi") and English ("en").
+
+`MESSAGES[lang][key]` holds every sentence, heading and label of the HTML report; both languages
+have exactly the same keys and the same `{placeholders}` (tested). Look-ups go through `t`, which
+fills the placeholders. KPI names and short explanations are `kpi.<key>` and `kpi.<key>.help` for
+every key of `sim.scenario.kpis.KPIS` and every breakdown prefix; `kpi_name` adds the field's or
+staff member's name to a dotted breakdown (`wait_mean_min.land` → "Thời gian chờ trung bình (Đất
+đai – môi trường)").
+
+Numbers follow the language: Vietnamese writes 1.700 and 2,5; English 1,700 and 2.5. Dates are
+25/8/2025 and 25 Aug 2025. Negative numbers use the minus sign (−), differences carry a sign (+1,2).
+
+`PLOT_TEXT_VI` translates the English text of the standard figures (`sim.report.plots`) phrase by
+phrase, so the Vietnamese report's figures read in Vietnamese too; a phrase it does not know stays
+in English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import string
+from typing import TYPE_CHECKING, Any
+
+from sim.report.table import SCORE_MAX, kpi_kind
+from sim.scenario.kpis import BREAKDOWNS, KPIS
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import FieldSpec, Scenario, StaffSpec
+
+LANGS: tuple[str, ...] = ("vi", "en")
+"""Report languages; the first is the default."""
+
+MINUS = "\u2212"
+"""The minus sign used for negative numbers (not the hyphen)."""
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# ----- KPI names and explanations ----------------------------------------------------------------
+
+_KPI_VI: dict[str, tuple[str, str]] = {
+    "visitors_arrived": ("Lượt khách đến", "Số lượt người đến trung tâm; người được hẹn quay lại hôm "
+                         "sau được tính thêm một lượt."),
+    "visitors_served": ("Lượt khách được phục vụ", "Lượt đến được giải quyết tại quầy, tổ hỗ trợ hoặc "
+                        "máy tra cứu."),
+    "visitors_reneged": ("Lượt khách bỏ về khi đang chờ", "Người đã lấy số nhưng hết kiên nhẫn và ra "
+                         "về trước khi được gọi."),
+    "visitors_balked": ("Lượt khách bỏ về vì đông", "Người thấy hàng chờ quá dài nên về ngay khi vừa "
+                        "đến."),
+    "visitors_sent_home": ("Lượt khách hẹn quay lại hôm sau", "Người còn chờ lúc hết giờ làm việc, "
+                           "được hẹn quay lại vào ngày làm việc tiếp theo."),
+    "visitors_in_system_end": ("Khách còn ở trung tâm cuối giai đoạn", "Người vẫn còn ở trung tâm khi "
+                               "giai đoạn mô phỏng kết thúc."),
+    "visitors_served_counter": ("Lượt khách được phục vụ tại quầy", "Lượt đến được cán bộ tiếp nhận "
+                                "tại quầy."),
+    "visitors_served_support": ("Lượt khách được tổ hỗ trợ giúp nộp trực tuyến", "Lượt đến kết thúc "
+                                "sau khi tổ hỗ trợ giúp nộp hồ sơ trực tuyến."),
+    "visitors_served_lookup": ("Lượt khách dùng máy tra cứu", "Lượt đến chỉ để tra cứu thông tin tại "
+                               "máy tra cứu."),
+    "dossiers_submitted_counter": ("Hồ sơ nộp tại quầy", "Số hồ sơ người dân nộp trực tiếp tại quầy."),
+    "dossiers_submitted_online_support": ("Hồ sơ nộp trực tuyến có hỗ trợ", "Số hồ sơ nộp trực tuyến "
+                                          "với sự giúp đỡ của tổ hỗ trợ."),
+    "wait_mean_min": ("Thời gian chờ trung bình", "Từ lúc đến trung tâm đến khi được gọi lên quầy, "
+                      "trung bình mọi lượt khách."),
+    "wait_p50_min": ("Thời gian chờ trung vị", "Một nửa số khách chờ không quá thời gian này."),
+    "wait_p90_min": ("Thời gian chờ của 90% số khách", "90% số khách được gọi lên quầy trong khoảng "
+                     "thời gian này (phân vị 90)."),
+    "wait_p95_min": ("Thời gian chờ của 95% số khách", "95% số khách được gọi lên quầy trong khoảng "
+                     "thời gian này (phân vị 95)."),
+    "wait_max_min": ("Thời gian chờ lâu nhất", "Lượt chờ lâu nhất trong giai đoạn."),
+    "wait_within_target": ("Tỷ lệ khách chờ không quá ngưỡng", "Tỷ lệ khách được gọi lên quầy trong "
+                           "ngưỡng thời gian chờ của kịch bản."),
+    "queue_mean": ("Số người chờ trung bình", "Số người chờ đến lượt tại quầy, trung bình theo thời "
+                   "gian trong giờ làm việc."),
+    "queue_max": ("Số người chờ đông nhất", "Số người cùng chờ đến lượt tại quầy nhiều nhất."),
+    "overtime_min_per_day": ("Thời gian làm thêm mỗi ngày", "Số phút cán bộ tiếp tục phục vụ sau giờ "
+                             "đóng cửa, cộng cho mọi cán bộ, tính trên một ngày làm việc."),
+    "staff_utilisation_mean": ("Mức độ bận của cán bộ", "Tỷ lệ thời gian cán bộ bận tiếp khách trên "
+                               "thời gian có mặt tại quầy, trung bình các cán bộ."),
+    "ticket_machine_utilisation": ("Mức độ bận của máy lấy số", "Tỷ lệ thời gian máy lấy số đang in "
+                                   "phiếu trong giờ cấp số."),
+    "ticket_machine_down_min": ("Thời gian máy lấy số bị hỏng", "Số phút máy lấy số không hoạt động "
+                                "trong giờ cấp số."),
+    "lookup_pc_utilisation": ("Mức độ sử dụng máy tra cứu", "Tỷ lệ thời gian máy tra cứu có người dùng "
+                              "trong giờ mở cửa."),
+    "support_team_utilisation": ("Mức độ bận của tổ hỗ trợ", "Tỷ lệ thời gian tổ hỗ trợ bận giúp người "
+                                 "dân trong giờ làm việc của tổ."),
+    "support_wait_mean_min": ("Thời gian chờ tổ hỗ trợ trung bình", "Thời gian chờ đến lượt được tổ hỗ "
+                              "trợ giúp đỡ."),
+    "dossiers_received": ("Hồ sơ tiếp nhận", "Hồ sơ tiếp nhận trong giai đoạn: tại quầy, trực tuyến và "
+                          "trực tuyến có hỗ trợ."),
+    "dossiers_online": ("Hồ sơ tiếp nhận trực tuyến", "Hồ sơ nhận qua dịch vụ công trực tuyến, kể cả hồ "
+                        "sơ được tổ hỗ trợ giúp nộp."),
+    "dossiers_completed": ("Hồ sơ đã giải quyết xong", "Hồ sơ tiếp nhận trong giai đoạn đã giải quyết "
+                           "xong trước khi giai đoạn kết thúc."),
+    "on_time_rate": ("Tỷ lệ hồ sơ đúng hạn", "Theo cách tính của Cổng Dịch vụ công: hồ sơ xong trước "
+                     "hoặc đúng ngày hẹn, cộng hồ sơ đang giải quyết còn trong hạn, trên số hồ sơ tiếp "
+                     "nhận; yêu cầu bổ sung lần thứ hai bị tính là trễ hạn."),
+    "early_rate": ("Tỷ lệ hồ sơ trước hạn", "Tỷ lệ hồ sơ giải quyết xong trước ngày hẹn trả kết quả."),
+    "late_dossiers": ("Hồ sơ trễ hạn", "Hồ sơ tiếp nhận trong giai đoạn bị trễ hạn: xong muộn, quá hạn "
+                      "chưa xong, hoặc phải bổ sung lần thứ hai."),
+    "processing_days_mean": ("Thời gian giải quyết trung bình", "Số ngày (theo lịch) từ khi tiếp nhận "
+                             "đến khi giải quyết xong, với các hồ sơ đã xong."),
+    "backlog_end": ("Hồ sơ tồn cuối giai đoạn", "Hồ sơ còn đang giải quyết khi giai đoạn kết thúc."),
+    "apology_slips": ("Phiếu xin lỗi và hẹn lại", "Số phiếu xin lỗi và hẹn lại ngày trả kết quả đã phát "
+                      "cho hồ sơ quá ngày hẹn."),
+    "back_office_utilisation": ("Mức độ sử dụng năng lực xử lý hồ sơ", "Khối lượng xử lý hồ sơ đã làm "
+                                "trên năng lực xử lý hồ sơ hiện có (tỷ lệ thời gian)."),
+    "score_progress_766": ("Điểm tiến độ giải quyết (Chỉ số 766)", "Nhóm chỉ số tiến độ, tối đa 20 "
+                           "điểm = 20 × tỷ lệ đúng hạn; công thức suy ra từ dữ liệu Cổng, không chính "
+                           "thức."),
+    "score_handling_satisfaction_766": ("Điểm hài lòng về giải quyết hồ sơ (Chỉ số 766)", "Tối đa 6 "
+                                        "điểm = 6 × min(1, (tỷ lệ đúng hạn − tỷ lệ phản ánh) / 0,9); "
+                                        "công thức suy ra từ dữ liệu Cổng, không chính thức."),
+    "staff_utilisation": ("Mức độ bận", "Tỷ lệ thời gian bận tiếp khách trên thời gian có mặt tại quầy."),
+}
+
+_KPI_EN: dict[str, tuple[str, str]] = {
+    "visitors_arrived": ("Visits to the centre", "Arrivals at the centre; a visitor sent home who comes "
+                         "back counts again."),
+    "visitors_served": ("Visits served", "Visits that ended in service at a counter, by the support "
+                        "team or at the lookup PC."),
+    "visitors_reneged": ("Visitors who gave up waiting", "Visitors holding a number who ran out of "
+                         "patience and left before being called."),
+    "visitors_balked": ("Visitors put off by the queue", "Visitors who left on arrival on seeing a long "
+                        "queue."),
+    "visitors_sent_home": ("Visitors sent home at closing", "Visitors still waiting at closing, asked to "
+                           "come back the next working day."),
+    "visitors_in_system_end": ("Visitors still present at the end", "Visitors still at the centre when "
+                               "the simulated period ends."),
+    "visitors_served_counter": ("Visits served at a counter", "Visits handled by a member of staff at a "
+                                "counter."),
+    "visitors_served_support": ("Visits completed by the support team", "Visits that ended with the "
+                                "support team filing the dossier online."),
+    "visitors_served_lookup": ("Visits to the lookup PC only", "Visits made only to look something up "
+                               "at the lookup PC."),
+    "dossiers_submitted_counter": ("Dossiers handed in at a counter", "Dossiers citizens handed in at a "
+                                   "counter."),
+    "dossiers_submitted_online_support": ("Dossiers filed online with help", "Dossiers filed online with "
+                                          "the support team's help."),
+    "wait_mean_min": ("Mean waiting time", "From arrival at the centre to the counter call, averaged over "
+                      "all visits."),
+    "wait_p50_min": ("Median waiting time", "Half of the visitors wait no longer than this."),
+    "wait_p90_min": ("Waiting time for 90% of visitors", "90% of visitors are called to the counter "
+                     "within this time (90th percentile)."),
+    "wait_p95_min": ("Waiting time for 95% of visitors", "95% of visitors are called to the counter "
+                     "within this time (95th percentile)."),
+    "wait_max_min": ("Longest wait", "The longest wait in the period."),
+    "wait_within_target": ("Share waiting within the threshold", "Share of counter visitors called "
+                           "within the scenario's waiting-time threshold."),
+    "queue_mean": ("Mean number waiting", "People waiting for a counter, time average over opening "
+                   "hours."),
+    "queue_max": ("Most people waiting at once", "The largest number of people waiting for a counter at "
+                  "the same time."),
+    "overtime_min_per_day": ("Overtime per working day", "Minutes staff keep serving after closing, "
+                             "summed over staff, per working day."),
+    "staff_utilisation_mean": ("Staff utilisation", "Share of counter-present time staff spend serving, "
+                               "averaged over staff."),
+    "ticket_machine_utilisation": ("Ticket machine utilisation", "Share of issuing hours the ticket "
+                                   "machine is printing tickets."),
+    "ticket_machine_down_min": ("Ticket machine downtime", "Minutes the ticket machine is out of order "
+                                "during issuing hours."),
+    "lookup_pc_utilisation": ("Lookup PC utilisation", "Share of opening hours the lookup PC is in use."),
+    "support_team_utilisation": ("Support team utilisation", "Share of the support team's hours spent "
+                                 "helping citizens."),
+    "support_wait_mean_min": ("Mean wait for the support team", "Waiting time until a support team "
+                              "member is free to help."),
+    "dossiers_received": ("Dossiers received", "Dossiers received in the period: at the counter, online, "
+                          "and online with help."),
+    "dossiers_online": ("Dossiers received online", "Dossiers received through the online channel, "
+                        "including those filed with the support team's help."),
+    "dossiers_completed": ("Dossiers completed", "Dossiers received in the period and completed before "
+                           "it ends."),
+    "on_time_rate": ("On-time rate", "The national portal's definition: finished on or before the "
+                     "appointment date, plus those still in progress within it, over dossiers "
+                     "received; a second request for missing papers counts as late."),
+    "early_rate": ("Share finished early", "Share of dossiers finished before their appointment date."),
+    "late_dossiers": ("Late dossiers", "Dossiers received in the period that are late: finished late, "
+                      "overdue, or with a second request for missing papers."),
+    "processing_days_mean": ("Mean processing time", "Calendar days from reception to the end of "
+                             "processing, for completed dossiers."),
+    "backlog_end": ("Dossiers in progress at the end", "Dossiers still being processed when the period "
+                    "ends."),
+    "apology_slips": ("Apology and new-appointment slips", "Slips issued for dossiers still open after "
+                      "their appointment date."),
+    "back_office_utilisation": ("Back-office utilisation", "Dossier work done over the back office's "
+                                "capacity (share of time)."),
+    "score_progress_766": ("766 index: progress score", "Progress group, at most 20 points = 20 × on-time "
+                           "rate; formula inferred from portal data, unofficial."),
+    "score_handling_satisfaction_766": ("766 index: handling satisfaction score", "At most 6 points = 6 × "
+                                        "min(1, (on-time share − complaint share) / 0.9); formula "
+                                        "inferred from portal data, unofficial."),
+    "staff_utilisation": ("Utilisation", "Share of counter-present time spent serving."),
+}
+
+
+def _kpi_messages(table: dict[str, tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, (name, help_text) in table.items():
+        out[f"kpi.{key}"] = name
+        out[f"kpi.{key}.help"] = help_text
+    return out
+
+
+# ----- the message catalogue ---------------------------------------------------------------------
+
+_VI: dict[str, str] = {
+    # page
+    "title.run": "Báo cáo mô phỏng: {scenario}",
+    "title.compare": "Báo cáo so sánh phương án: {scenario}",
+    "prepared": "Lập ngày {date} bằng centre-sim {version}",
+    "section.question": "Câu hỏi",
+    "section.answer": "Trả lời",
+    "section.scenario": "Kịch bản mô phỏng",
+    "section.scenarios": "Các phương án và điểm khác nhau",
+    "section.results": "Kết quả",
+    "section.targets": "Đánh giá mục tiêu",
+    "section.estimates": "Các giả định là ước tính",
+    "section.repro": "Thông tin để tái lập kết quả",
+    "section.appendix": "Phụ lục: toàn bộ chỉ tiêu",
+    "section.figures": "Phụ lục: biểu đồ",
+    # the question
+    "question.run": "Trung tâm “{scenario}” hoạt động thế nào trong giai đoạn {start} – {end}?",
+    "question.compare": "Điều gì thay đổi nếu áp dụng {alternatives} thay cho “{base}”?",
+    "question.or": " hoặc ",
+    "question.base": "Phương án cơ sở",
+    "question.alternative": "Phương án so sánh",
+    # the answer
+    "answer.run.intro": "Kết quả trung bình của {replications} lần mô phỏng giai đoạn {start} – {end} "
+                        "({days} ngày làm việc), kèm khoảng tin cậy 95%:",
+    "answer.run.item": "{kpi}: {value} (khoảng tin cậy 95%: {ci})",
+    "answer.run.item_noci": "{kpi}: {value} (chưa có khoảng tin cậy)",
+    "answer.clause.down": "{kpi} giảm {amount} (khoảng tin cậy 95%: {ci})",
+    "answer.clause.up": "{kpi} tăng {amount} (khoảng tin cậy 95%: {ci})",
+    "answer.clause.same": "{kpis} không thay đổi đáng kể",
+    "answer.clause.same_many": "{kpis} không thay đổi đáng kể",
+    "list.and": " và ",
+    "answer.clause.noci": "{kpi} chênh lệch {amount} (chưa có khoảng tin cậy: cần ít nhất 2 lần mô "
+                          "phỏng)",
+    "answer.clause.nodata": "{kpi}: không đủ số liệu để so sánh",
+    "answer.tally": "Tóm lại, trên {total} chỉ tiêu chính: tốt hơn ở {better}, kém hơn ở {worse}, không "
+                    "có khác biệt rõ rệt ở {none}.",
+    "answer.targets": "Mục tiêu của “{scenario}”: đạt {met}/{total}, không đạt {not_met}, chưa kết luận "
+                      "được {undecided}.",
+    "answer.no_targets": "Kịch bản không đặt mục tiêu nào.",
+    "answer.note.run": "Mỗi con số là trung bình của {replications} lần mô phỏng với cùng điều kiện; "
+                       "khoảng tin cậy 95% cho biết mức độ không chắc chắn của con số đó. Kết quả dựa "
+                       "trên nhiều giả định là ước tính (xem mục “Các giả định là ước tính”).",
+    "answer.note.compare": "Mỗi phương án được mô phỏng {replications} lần với cùng một dòng khách đến "
+                           "(so sánh theo cặp). Một chênh lệch được coi là rõ rệt khi khoảng tin cậy "
+                           "của nó không chứa 0. Các khoảng tin cậy của chênh lệch là khoảng đồng thời "
+                           "{confidence} cho cả {comparisons} phép so sánh (hiệu chỉnh Bonferroni, mỗi "
+                           "khoảng ở mức {adjusted}); từng chênh lệch và khoảng tin cậy của nó có trong "
+                           "mục “Kết quả”. Kết quả dựa trên nhiều giả định là ước tính.",
+    "answer.one_rep": "Chỉ có 1 lần mô phỏng nên chưa có khoảng tin cậy; cần ít nhất 2 lần (nên từ 20 "
+                      "lần trở lên khi ra quyết định).",
+    # verdicts
+    "verdict.better": "tốt hơn",
+    "verdict.worse": "kém hơn",
+    "verdict.no detectable difference": "không có khác biệt rõ rệt",
+    "verdict.neutral": "không đánh giá",
+    "target.met": "đạt",
+    "target.not met": "không đạt",
+    "target.undecided": "chưa kết luận được",
+    "target.legend": "Cách kết luận: “đạt” khi cả khoảng tin cậy 95% thỏa mục tiêu; “không đạt” khi cả "
+                     "khoảng tin cậy vi phạm mục tiêu; “chưa kết luận được” khi khoảng tin cậy chứa "
+                     "ngưỡng — cần thêm lần mô phỏng hoặc kết quả sát ngưỡng.",
+    # scenarios
+    "scenario.name": "Mã kịch bản",
+    "scenario.title": "Tên",
+    "scenario.description": "Mô tả",
+    "scenario.centre": "Trung tâm",
+    "scenario.window": "Giai đoạn",
+    "scenario.window_value": "{start} – {end} ({days} ngày làm việc)",
+    "scenario.staff": "Cán bộ",
+    "scenario.staff_value": "{total} người: {roles}",
+    "scenario.equipment": "Thiết bị",
+    "scenario.equipment_value": "{machines} máy lấy số, {pcs} máy tra cứu",
+    "scenario.support": "Tổ hỗ trợ",
+    "scenario.support_value": "{members} thành viên",
+    "scenario.back_office": "Giải quyết hồ sơ",
+    "scenario.back_office_yes": "có mô phỏng",
+    "scenario.back_office_no": "không mô phỏng",
+    "scenario.role": "Vai trò",
+    "diff.heading": "Điểm khác của “{alternative}” so với “{base}”",
+    "diff.none": "Không có tham số nào khác với phương án cơ sở (ngoài tên và mô tả).",
+    "diff.more": "… và {count} tham số khác nữa.",
+    "diff.intro": "Các tham số dưới đây lấy từ kịch bản sau khi điền giá trị mặc định; tên, mô tả và "
+                  "thiết lập chạy không được liệt kê.",
+    "diff.section": "Phần",
+    "diff.key": "Tham số",
+    "diff.absent": "(không có)",
+    "diff.present": "có",
+    "role.director": "Giám đốc",
+    "role.deputy_director": "Phó giám đốc",
+    "role.specialist": "Chuyên viên",
+    "role.civil_servant": "Công chức",
+    "role.other": "Cán bộ",
+    "staff.role_field": "{role} lĩnh vực {field}",
+    "part.scenario": "Thông tin kịch bản",
+    "part.calendar": "Lịch làm việc",
+    "part.demand": "Nhu cầu của người dân",
+    "part.fields": "Lĩnh vực",
+    "part.procedures": "Thủ tục",
+    "part.staff": "Cán bộ",
+    "part.equipment": "Thiết bị",
+    "part.support_team": "Tổ hỗ trợ",
+    "part.policies": "Quy định vận hành",
+    "part.back_office": "Giải quyết hồ sơ",
+    "part.online": "Hồ sơ trực tuyến",
+    "part.targets": "Mục tiêu",
+    "part.run": "Thiết lập chạy",
+    "part.front": "Tiếp đón khách và quầy",
+    "part.back": "Giải quyết hồ sơ",
+    # results
+    "results.intro.run": "Trung bình {replications} lần mô phỏng, khoảng tin cậy 95% trong ngoặc vuông.",
+    "results.intro.compare": "Trung bình {replications} lần mô phỏng mỗi phương án, khoảng tin cậy 95% "
+                             "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
+                             "đồng thời {confidence}.",
+    "col.kpi": "Chỉ tiêu",
+    "col.scenario": "Phương án",
+    "col.mean": "Trung bình [KTC 95%]",
+    "col.difference": "Chênh lệch so với cơ sở [KTC]",
+    "col.verdict": "Kết luận",
+    "col.target": "Mục tiêu",
+    "col.value": "Giá trị",
+    "col.note": "Ghi chú",
+    "col.base": "cơ sở",
+    "col.n": "{n}/{total} lần mô phỏng có số liệu",
+    "figure.forest": "Chênh lệch so với phương án cơ sở ở các chỉ tiêu chính. Điểm là chênh lệch trung "
+                     "bình, vạch ngang là khoảng tin cậy đồng thời {confidence}; vạch cắt đường 0 nghĩa "
+                     "là chưa có khác biệt rõ rệt.",
+    "figure.forest.title": "Chênh lệch so với “{base}”",
+    "figure.forest.axis": "chênh lệch ({unit})",
+    "figure.wait_distribution": "Phân bố thời gian chờ đến lượt tại quầy.",
+    "figure.wait_by_hour": "Thời gian chờ trung bình theo giờ đến.",
+    "figure.queue_by_hour": "Số người chờ trung bình theo giờ trong ngày.",
+    "figure.utilisation": "Mức độ bận của từng cán bộ và thiết bị.",
+    "figure.dossiers_weekly": "Hồ sơ tiếp nhận và giải quyết xong theo tuần.",
+    "figure.backlog": "Hồ sơ đang giải quyết cuối mỗi ngày làm việc.",
+    "figure.on_time_by_field": "Kết quả giải quyết hồ sơ theo lĩnh vực.",
+    "figure.of": "{caption} Phương án: {scenario}.",
+    # targets
+    "targets.none": "Không có mục tiêu nào được đặt trong kịch bản.",
+    "targets.rule": "{kpi} {op} {value}",
+    # estimates
+    "estimates.intro": "Các tham số dưới đây là ước tính (không có nguồn số liệu), cần thay bằng số liệu "
+                       "thực tế của trung tâm khi có, ví dụ nhật ký máy lấy số. Kết quả phụ thuộc vào "
+                       "chúng. Ghi chú được trích nguyên văn từ tệp kịch bản.",
+    "estimates.intro.compare": "Các ước tính của phương án cơ sở; các tham số thay đổi ở phương án so "
+                               "sánh được nêu ở mục “Các phương án và điểm khác nhau”.",
+    "estimates.none": "Không tìm thấy danh sách giả định ước tính cho kịch bản này; xem tệp kịch bản "
+                      "(các dòng ghi ESTIMATE) và tài liệu docs/assumptions.md.",
+    "estimates.more": "… và {count} ước tính khác (xem tệp kịch bản).",
+    # reproducibility
+    "repro.intro": "Chạy lại lệnh dưới đây với cùng phiên bản sẽ cho đúng các con số trong báo cáo.",
+    "repro.command": "Lệnh",
+    "repro.command_rerun": "{command}   (kịch bản đã chạy được lưu trong thư mục kết quả: scenario.toml)",
+    "repro.no_command": "không ghi nhận",
+    "repro.seed": "Hạt giống ngẫu nhiên (seed)",
+    "repro.replications": "Số lần mô phỏng",
+    "repro.rule": "Cách chọn số lần mô phỏng",
+    "repro.rule_fixed": "cố định: {replications} lần",
+    "repro.confidence": "Mức tin cậy",
+    "repro.version": "Phiên bản centre-sim",
+    "repro.python": "Python và thư viện",
+    "repro.created": "Thời điểm chạy",
+    "repro.report_date": "Ngày lập báo cáo",
+    "repro.scenarios": "Kịch bản",
+    # appendix
+    "appendix.intro": "Mọi chỉ tiêu mô hình tính được, trung bình [khoảng tin cậy 95%]. Các dòng có tên "
+                      "trong ngoặc là chỉ tiêu chi tiết theo lĩnh vực hoặc theo cán bộ.",
+    "appendix.nodata": "không có số liệu",
+    # units
+    "unit.minutes": "phút",
+    "unit.days": "ngày",
+    "unit.visitors": "lượt khách",
+    "unit.visitors.one": "lượt khách",
+    "unit.dossiers": "hồ sơ",
+    "unit.dossiers.one": "hồ sơ",
+    "unit.slips": "phiếu",
+    "unit.slips.one": "phiếu",
+    "unit.people": "người",
+    "unit.people.one": "người",
+    "unit.points": "điểm",
+    "unit.pp": "điểm phần trăm",
+    "unit.pp_short": "điểm %",
+    "unit.replications": "lần mô phỏng",
+    # number and range formats
+    "range.dash": "{low}–{high}",
+    "range.wide": "từ {low} đến {high}",
+    "ci.brackets": "[{low}; {high}]",
+    "ci.none": "không có",
+    "score": "{value}/{max} điểm",
+    "na": "–",
+}
+
+_EN: dict[str, str] = {
+    "title.run": "Simulation report: {scenario}",
+    "title.compare": "Scenario comparison report: {scenario}",
+    "prepared": "Prepared on {date} with centre-sim {version}",
+    "section.question": "The question",
+    "section.answer": "The answer",
+    "section.scenario": "The scenario",
+    "section.scenarios": "The scenarios and what differs",
+    "section.results": "Results",
+    "section.targets": "Target verdicts",
+    "section.estimates": "Assumptions that are estimates",
+    "section.repro": "Reproducibility",
+    "section.appendix": "Appendix: all indicators",
+    "section.figures": "Appendix: charts",
+    "question.run": "How does “{scenario}” perform from {start} to {end}?",
+    "question.compare": "What changes if {alternatives} replaces “{base}”?",
+    "question.or": " or ",
+    "question.base": "Base scenario",
+    "question.alternative": "Alternative",
+    "answer.run.intro": "Mean of {replications} simulation runs of {start} – {end} ({days} working days), "
+                        "with 95% confidence intervals:",
+    "answer.run.item": "{kpi}: {value} (95% confidence interval: {ci})",
+    "answer.run.item_noci": "{kpi}: {value} (no confidence interval yet)",
+    "answer.clause.down": "{kpi} falls by {amount} (95% confidence interval: {ci})",
+    "answer.clause.up": "{kpi} rises by {amount} (95% confidence interval: {ci})",
+    "answer.clause.same": "{kpis} shows no clear change",
+    "answer.clause.same_many": "{kpis} show no clear change",
+    "list.and": " and ",
+    "answer.clause.noci": "{kpi} differs by {amount} (no confidence interval: at least 2 runs are "
+                          "needed)",
+    "answer.clause.nodata": "{kpi}: not enough data to compare",
+    "answer.tally": "In short, on {total} key indicators: better on {better}, worse on {worse}, no "
+                    "detectable difference on {none}.",
+    "answer.targets": "Targets of “{scenario}”: {met}/{total} met, {not_met} not met, {undecided} "
+                      "undecided.",
+    "answer.no_targets": "The scenario sets no targets.",
+    "answer.note.run": "Each figure is the mean of {replications} simulation runs under the same "
+                       "conditions; the 95% confidence interval shows how uncertain it is. The results "
+                       "rest on many assumptions that are estimates (see “Assumptions that are "
+                       "estimates”).",
+    "answer.note.compare": "Each scenario was simulated {replications} times with the same stream of "
+                           "arriving visitors (a paired comparison). A difference counts as clear when "
+                           "its confidence interval excludes 0. The intervals of the differences hold "
+                           "jointly at {confidence} for all {comparisons} comparisons (Bonferroni "
+                           "adjustment, {adjusted} each); each difference with its interval is under "
+                           "“Results”. The results rest on many assumptions that are estimates.",
+    "answer.one_rep": "With a single run there is no confidence interval; run at least 2 (20 or more for "
+                      "decisions).",
+    "verdict.better": "better",
+    "verdict.worse": "worse",
+    "verdict.no detectable difference": "no detectable difference",
+    "verdict.neutral": "not judged",
+    "target.met": "met",
+    "target.not met": "not met",
+    "target.undecided": "undecided",
+    "target.legend": "How verdicts are reached: “met” when the whole 95% confidence interval satisfies "
+                     "the target; “not met” when the whole interval violates it; “undecided” when the "
+                     "interval contains the threshold — more runs are needed, or the result is close to "
+                     "the threshold.",
+    "scenario.name": "Scenario id",
+    "scenario.title": "Title",
+    "scenario.description": "Description",
+    "scenario.centre": "Centre",
+    "scenario.window": "Period",
+    "scenario.window_value": "{start} – {end} ({days} working days)",
+    "scenario.staff": "Staff",
+    "scenario.staff_value": "{total}: {roles}",
+    "scenario.equipment": "Equipment",
+    "scenario.equipment_value": "{machines} ticket machine(s), {pcs} lookup PC(s)",
+    "scenario.support": "Support team",
+    "scenario.support_value": "{members} member(s)",
+    "scenario.back_office": "Dossier processing",
+    "scenario.back_office_yes": "simulated",
+    "scenario.back_office_no": "not simulated",
+    "scenario.role": "Role",
+    "diff.heading": "How “{alternative}” differs from “{base}”",
+    "diff.none": "No parameter differs from the base scenario (apart from names and descriptions).",
+    "diff.more": "… and {count} more parameters.",
+    "diff.intro": "Parameters as run, with every default filled in; names, descriptions and run settings "
+                  "are not listed.",
+    "diff.section": "Part",
+    "diff.key": "Parameter",
+    "diff.absent": "(none)",
+    "diff.present": "present",
+    "role.director": "Director",
+    "role.deputy_director": "Deputy director",
+    "role.specialist": "Specialist",
+    "role.civil_servant": "Civil servant",
+    "role.other": "Staff member",
+    "staff.role_field": "{role}, {field}",
+    "part.scenario": "Scenario details",
+    "part.calendar": "Calendar",
+    "part.demand": "Demand",
+    "part.fields": "Fields",
+    "part.procedures": "Procedures",
+    "part.staff": "Staff",
+    "part.equipment": "Equipment",
+    "part.support_team": "Support team",
+    "part.policies": "Policies",
+    "part.back_office": "Dossier processing",
+    "part.online": "Online dossiers",
+    "part.targets": "Targets",
+    "part.run": "Run settings",
+    "part.front": "Front office",
+    "part.back": "Back office (dossiers)",
+    "results.intro.run": "Mean of {replications} simulation runs, 95% confidence interval in brackets.",
+    "results.intro.compare": "Mean of {replications} simulation runs per scenario, 95% confidence "
+                             "interval in brackets; the difference from the base scenario with its "
+                             "joint {confidence} confidence interval.",
+    "col.kpi": "Indicator",
+    "col.scenario": "Scenario",
+    "col.mean": "Mean [95% CI]",
+    "col.difference": "Difference from base [CI]",
+    "col.verdict": "Verdict",
+    "col.target": "Target",
+    "col.value": "Value",
+    "col.note": "Note",
+    "col.base": "base",
+    "col.n": "data in {n} of {total} runs",
+    "figure.forest": "Differences from the base scenario on the key indicators. Dots are mean "
+                     "differences, lines the joint {confidence} confidence intervals; a line crossing 0 "
+                     "means no detectable difference.",
+    "figure.forest.title": "Difference from “{base}”",
+    "figure.forest.axis": "difference ({unit})",
+    "figure.wait_distribution": "Distribution of the wait for the counter.",
+    "figure.wait_by_hour": "Mean wait by hour of arrival.",
+    "figure.queue_by_hour": "Mean number waiting by hour of day.",
+    "figure.utilisation": "Utilisation of each member of staff and piece of equipment.",
+    "figure.dossiers_weekly": "Dossiers received and completed per week.",
+    "figure.backlog": "Dossiers in progress at the end of each working day.",
+    "figure.on_time_by_field": "Dossier outcomes by field.",
+    "figure.of": "{caption} Scenario: {scenario}.",
+    "targets.none": "The scenario sets no targets.",
+    "targets.rule": "{kpi} {op} {value}",
+    "estimates.intro": "The parameters below are estimates (no source was found); replace them with the "
+                       "centre's own data when available, for example ticket-machine logs. The results "
+                       "depend on them. Notes are quoted from the scenario file.",
+    "estimates.intro.compare": "Estimates of the base scenario; parameters changed in an alternative "
+                               "are listed under “The scenarios and what differs”.",
+    "estimates.none": "No list of estimated assumptions was found for this scenario; see the scenario "
+                      "file (lines marked ESTIMATE) and docs/assumptions.md.",
+    "estimates.more": "… and {count} more estimates (see the scenario file).",
+    "repro.intro": "Rerunning the command below with the same version gives exactly the figures in this "
+                   "report.",
+    "repro.command": "Command",
+    "repro.command_rerun": "{command}   (the scenario as run is saved in the results folder as "
+                           "scenario.toml)",
+    "repro.no_command": "not recorded",
+    "repro.seed": "Random seed",
+    "repro.replications": "Simulation runs (replications)",
+    "repro.rule": "How the number of runs was chosen",
+    "repro.rule_fixed": "fixed: {replications} runs",
+    "repro.confidence": "Confidence level",
+    "repro.version": "centre-sim version",
+    "repro.python": "Python and libraries",
+    "repro.created": "Run at",
+    "repro.report_date": "Report prepared on",
+    "repro.scenarios": "Scenarios",
+    "appendix.intro": "Every indicator the model computes, mean [95% confidence interval]. Names with a "
+                      "part in brackets are breakdowns by field or by member of staff.",
+    "appendix.nodata": "no data",
+    "unit.minutes": "min",
+    "unit.days": "days",
+    "unit.visitors": "visitors",
+    "unit.visitors.one": "visitor",
+    "unit.dossiers": "dossiers",
+    "unit.dossiers.one": "dossier",
+    "unit.slips": "slips",
+    "unit.slips.one": "slip",
+    "unit.people": "people",
+    "unit.people.one": "person",
+    "unit.points": "points",
+    "unit.pp": "percentage points",
+    "unit.pp_short": "% points",
+    "unit.replications": "runs",
+    "range.dash": "{low}–{high}",
+    "range.wide": "{low} to {high}",
+    "ci.brackets": "[{low}, {high}]",
+    "ci.none": "none",
+    "score": "{value}/{max} points",
+    "na": "–",
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "vi": {**_VI, **_kpi_messages(_KPI_VI)},
+    "en": {**_EN, **_kpi_messages(_KPI_EN)},
+}
+"""Language → message key → text with `{placeholders}`; both languages have the same keys."""
+
+
+def check_lang(lang: str) -> str:
+    """`lang` if it is a report language, else a ValueError naming the allowed ones."""
+    if lang not in MESSAGES:
+        raise ValueError(f"unknown report language {lang!r}; allowed: {', '.join(LANGS)}")
+    return lang
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The message `key` in `lang`, placeholders filled from `values`."""
+    text = MESSAGES[check_lang(lang)][key]
+    return text.format(**values) if values else text
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{names}` a message expects."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# ----- numbers, dates ----------------------------------------------------------------------------
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_number(x: float | None, lang: str, decimals: int = 0) -> str:
+    """1700 → "1.700" (vi) / "1,700" (en); 2.5 → "2,5" / "2.5"; negatives with "−"; NaN → "–"."""
+    check_lang(lang)
+    if _missing(x):
+        return "–"
+    assert x is not None
+    text = f"{abs(x):,.{decimals}f}"
+    if lang == "vi":
+        text = text.translate(str.maketrans({",": ".", ".": ","}))
+    negative = x < 0 and any(c in "123456789" for c in text)
+    return (MINUS if negative else "") + text
+
+
+def fmt_signed(x: float | None, lang: str, decimals: int = 0) -> str:
+    """Like `fmt_number` with an explicit sign: "+1,2", "−0,8", "0,0"."""
+    text = fmt_number(x, lang, decimals)
+    if _missing(x) or text.startswith(MINUS) or not any(c in "123456789" for c in text):
+        return text
+    return "+" + text
+
+
+def fmt_plain(x: float, lang: str) -> str:
+    """A number with as many digits as it needs (axis ticks): 2.5 → "2,5" (vi), 20 → "20"."""
+    if _missing(x):
+        return "–"
+    text = f"{x:.6g}"
+    if "e" in text:
+        return text
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return fmt_number(float(text), lang, decimals)
+
+
+def fmt_percent(share: float | None, lang: str, decimals: int = 1) -> str:
+    """A share as a percentage: 0.953 → "95,3%" (vi) / "95.3%" (en)."""
+    if _missing(share):
+        return "–"
+    assert share is not None
+    return fmt_number(100 * share, lang, decimals) + "%"
+
+
+def _with_unit(number: str, unit: str) -> str:
+    return f"{number}\u00a0{unit}" if unit else number
+
+
+def fmt_minutes(x: float | None, lang: str, decimals: int = 1) -> str:
+    """2.5 → "2,5 phút" (vi) / "2.5 min" (en)."""
+    if _missing(x):
+        return "–"
+    return _with_unit(fmt_number(x, lang, decimals), t("unit.minutes", lang))
+
+
+def fmt_days(x: float | None, lang: str, decimals: int = 2) -> str:
+    """3.09 → "3,09 ngày" (vi) / "3.09 days" (en)."""
+    if _missing(x):
+        return "–"
+    return _with_unit(fmt_number(x, lang, decimals), t("unit.days", lang))
+
+
+def fmt_count(x: float | None, lang: str, unit: str = "dossiers", decimals: int = 0) -> str:
+    """1700 → "1.700 hồ sơ" (vi) / "1,700 dossiers" (en); unit: dossiers, visitors, slips, people."""
+    if _missing(x):
+        return "–"
+    number = fmt_number(x, lang, decimals)
+    one = number in {"1", f"{MINUS}1"}
+    return _with_unit(number, t(f"unit.{unit}.one" if one else f"unit.{unit}", lang))
+
+
+def fmt_date(d: dt.date, lang: str) -> str:
+    """2025-08-25 → "25/8/2025" (vi) / "25 Aug 2025" (en)."""
+    check_lang(lang)
+    if lang == "vi":
+        return f"{d.day}/{d.month}/{d.year}"
+    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def fmt_datetime(moment: dt.datetime, lang: str) -> str:
+    """A date with hours and minutes: "25/8/2025, 14:05" / "25 Aug 2025, 14:05"."""
+    return f"{fmt_date(moment.date(), lang)}, {moment:%H:%M}"
+
+
+# ----- KPIs --------------------------------------------------------------------------------------
+
+_UNIT_OF_COUNT: dict[str, str] = {"apology_slips": "slips", "queue_mean": "people", "queue_max": "people"}
+
+
+def kpi_base(key: str) -> str:
+    """The headline part of a KPI key: "wait_mean_min.land" → "wait_mean_min"."""
+    return key.split(".", 1)[0]
+
+
+def kpi_unit(key: str) -> str:
+    """The unit a KPI's values are read in: percent, minutes, days, points, visitors, dossiers,
+    slips, people, or "" (a plain number)."""
+    base = kpi_base(key)
+    kind = kpi_kind(key)
+    if kind == "share":
+        return "percent"
+    if kind in {"minutes", "days"}:
+        return kind
+    if kind == "score":
+        return "points"
+    if base in _UNIT_OF_COUNT:
+        return _UNIT_OF_COUNT[base]
+    if kind == "count":
+        return "visitors" if base.startswith("visitors_") else "dossiers"
+    return ""
+
+
+def kpi_decimals(key: str, magnitude: float) -> int:
+    """Decimals to show for a KPI value (or difference) of about `magnitude` in the KPI's unit
+    (shares as fractions): waits 2,5 phút / 0,28 phút, 95,3%, 3,09 ngày, 1.700 hồ sơ / 12,5 hồ sơ."""
+    kind = kpi_kind(key)
+    m = abs(magnitude) if not _missing(magnitude) else 0.0
+    if kind == "share":
+        return 2 if 0 < 100 * m < 0.1 else 1
+    if kind == "minutes":
+        return 1 if m >= 1 or m == 0 else 2
+    if kind in {"days", "score"}:
+        return 2
+    if kind == "count" or kpi_unit(key) == "people":
+        return 0 if m >= 100 else 1
+    return 2 if m < 10 else 1
+
+
+def _number_in_unit(key: str, x: float, lang: str, decimals: int, signed: bool = False) -> str:
+    value = 100 * x if kpi_kind(key) == "share" else x
+    return (fmt_signed if signed else fmt_number)(value, lang, decimals)
+
+
+def unit_label(key: str, lang: str, *, diff: bool, number: str = "", short: bool = False) -> str:
+    unit = kpi_unit(key)
+    if unit == "percent":
+        return t("unit.pp_short" if short else "unit.pp", lang) if diff else "%"
+    if unit in {"minutes", "days", "points"}:
+        return t(f"unit.{unit}", lang)
+    if unit:
+        one = number.lstrip("+" + MINUS) == "1"
+        return t(f"unit.{unit}.one" if one else f"unit.{unit}", lang)
+    return ""
+
+
+def attach_unit(number: str, unit: str) -> str:
+    if not unit:
+        return number
+    return number + unit if unit == "%" else f"{number}\u00a0{unit}"
+
+
+def fmt_kpi(key: str, value: float | None, lang: str, decimals: int | None = None) -> str:
+    """A KPI value with its unit: "2,5 phút", "95,3%", "3,09 ngày", "1.700 hồ sơ", "19,96/20 điểm"."""
+    if _missing(value):
+        return t("na", lang)
+    assert value is not None
+    dec = kpi_decimals(key, value) if decimals is None else decimals
+    number = _number_in_unit(key, value, lang, dec)
+    base = kpi_base(key)
+    if base in SCORE_MAX:
+        return t("score", lang, value=number, max=fmt_plain(SCORE_MAX[base], lang))
+    return attach_unit(number, unit_label(key, lang, diff=False, number=number))
+
+
+def fmt_kpi_diff(key: str, value: float | None, lang: str, decimals: int | None = None, *,
+                 signed: bool = True, short: bool = False) -> str:
+    """A difference of a KPI with its unit: "+1,2 phút", "−0,8 điểm phần trăm" (shares), "+12 hồ sơ".
+    `signed=False` prints the magnitude ("giảm 1,2 phút"); `short` abbreviates percentage points."""
+    if _missing(value):
+        return t("na", lang)
+    assert value is not None
+    dec = kpi_decimals(key, value) if decimals is None else decimals
+    number = _number_in_unit(key, value if signed else abs(value), lang, dec, signed=signed)
+    return attach_unit(number, unit_label(key, lang, diff=True, number=number, short=short))
+
+
+def fmt_kpi_range(key: str, low: float | None, high: float | None, lang: str, *, diff: bool = False,
+                  signed: bool = False, decimals: int | None = None) -> str:
+    """An interval in prose with the unit once: "0,8–1,6 phút", "từ −0,5 đến +0,7 điểm phần trăm"."""
+    if _missing(low) or _missing(high):
+        return t("ci.none", lang)
+    assert low is not None and high is not None
+    dec = kpi_decimals(key, max(abs(low), abs(high))) if decimals is None else decimals
+    a = _number_in_unit(key, low, lang, dec, signed=signed)
+    b = _number_in_unit(key, high, lang, dec, signed=signed)
+    wide = (low < 0 < high) or a.startswith(MINUS) or b.startswith(MINUS)
+    text = t("range.wide" if wide else "range.dash", lang, low=a, high=b)
+    return attach_unit(text, unit_label(key, lang, diff=diff, number=b))
+
+
+def fmt_ci(key: str, low: float | None, high: float | None, lang: str, decimals: int | None = None, *,
+           signed: bool = False) -> str:
+    """An interval for a table cell, without the unit: "[0,8; 1,6]" (vi) / "[0.8, 1.6]" (en)."""
+    if _missing(low) or _missing(high):
+        return t("na", lang)
+    assert low is not None and high is not None
+    dec = kpi_decimals(key, max(abs(low), abs(high))) if decimals is None else decimals
+    return t("ci.brackets", lang, low=_number_in_unit(key, low, lang, dec, signed=signed),
+             high=_number_in_unit(key, high, lang, dec, signed=signed))
+
+
+def field_label(spec: FieldSpec, lang: str) -> str:
+    """A field's name: `name_vi` in Vietnamese (else `name`), `name` in English (else the id)."""
+    if lang == "vi":
+        return spec.name_vi or spec.name or spec.id
+    return spec.name or spec.name_vi or spec.id
+
+
+def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:
+    """Staff id → a readable label: the member's `name`, else the role ("Giám đốc"), with the first
+    field's name when the role is shared ("Chuyên viên lĩnh vực chứng thực"), and the id if still
+    ambiguous."""
+    fields = {f.id: f for f in scenario.fields}
+    roles = [m.role for m in scenario.staff]
+
+    def label(member: StaffSpec) -> str:
+        if member.name:
+            return member.name
+        role = t(f"role.{member.role}", lang)
+        if roles.count(member.role) == 1:
+            return role
+        first = fields.get(member.fields[0])
+        return t("staff.role_field", lang, role=role,
+                 field=lower_first(field_label(first, lang)) if first else member.fields[0])
+
+    out = {m.id: label(m) for m in scenario.staff}
+    seen = list(out.values())
+    return {sid: (f"{text} – {sid}" if seen.count(text) > 1 else text) for sid, text in out.items()}
+
+
+def kpi_name(key: str, lang: str, scenario: Scenario | None = None) -> str:
+    """The KPI's name in `lang`; a dotted breakdown adds its field or staff member in brackets."""
+    base, _, part = key.partition(".")
+    messages = MESSAGES[check_lang(lang)]
+    name = messages.get(f"kpi.{base}", base)
+    if not part:
+        return name
+    label = part
+    if scenario is not None:
+        fields = {f.id: f for f in scenario.fields}
+        if part in fields:
+            label = field_label(fields[part], lang)
+        else:
+            label = staff_labels(scenario, lang).get(part, part)
+    return f"{name} ({label})"
+
+
+def kpi_help(key: str, lang: str) -> str:
+    """The KPI's short explanation in `lang` ("" for an unknown key)."""
+    return MESSAGES[check_lang(lang)].get(f"kpi.{kpi_base(key)}.help", "")
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter for use inside a sentence, unless the word is an acronym."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+NAMED_KPIS: tuple[str, ...] = (*KPIS, *(b for b in BREAKDOWNS if b not in KPIS))
+"""Every key with a name in MESSAGES: the headline KPIs and the breakdown prefixes."""
+
+
+# ----- figure text (sim.report.plots) in Vietnamese ----------------------------------------------
+
+PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
+    (r"^Waiting time for the counter", "Thời gian chờ đến lượt tại quầy"),
+    (r"(\d+) replications? pooled", r"gộp \1 lần mô phỏng"),
+    (r"mean of (\d+) replications", r"trung bình \1 lần mô phỏng"),
+    (r"(\d+) replications?\b", r"\1 lần mô phỏng"),
+    (r"bars show the 95% confidence interval", "vạch sai số là khoảng tin cậy 95%"),
+    (r"^no counter visitors$", "không có khách đến quầy"),
+    (r"^no replications$", "không có lần mô phỏng nào"),
+    (r"^no dossiers$", "không có hồ sơ"),
+    (r"^no utilisation KPIs reported$", "không có số liệu về mức độ bận"),
+    (r"share of visitors per ([\d.]+) min", r"tỷ lệ khách theo khoảng \1 phút"),
+    (r"^wait from arrival to the counter call \(minutes\)",
+     "thời gian chờ từ lúc đến tới khi được gọi lên quầy (phút)"),
+    (r"([\d.]+)% waited over ([\d.]+) min \(not shown\)", r"\1% số khách chờ quá \2 phút (không vẽ)"),
+    (r"^share of visitors \(%\)$", "tỷ lệ khách (%)"),
+    (r"^cumulative share \(%\)$", "tỷ lệ cộng dồn (%)"),
+    (r"^cumulative share$", "tỷ lệ cộng dồn"),
+    (r"^threshold ([\d.]+) min$", r"ngưỡng \1 phút"),
+    (r"^p90 ([\d.]+) min \(mean\)$", r"phân vị 90: \1 phút (trung bình)"),
+    (r"^Mean wait by hour of arrival", "Thời gian chờ trung bình theo giờ đến"),
+    (r"^hour of day$", "giờ trong ngày"),
+    (r"^mean wait \(minutes\)$", "thời gian chờ trung bình (phút)"),
+    (r"^Mean queue length by hour of day", "Số người chờ trung bình theo giờ trong ngày"),
+    (r"^visitors waiting \(time average\)$", "số người chờ (trung bình theo thời gian)"),
+    (r"^Utilisation \(busy share of present time\)",
+     "Mức độ bận (tỷ lệ thời gian bận trên thời gian có mặt)"),
+    (r"^utilisation \(%\), ", "mức độ bận (%), "),
+    (r"^ticket machine$", "máy lấy số"),
+    (r"^lookup PC$", "máy tra cứu"),
+    (r"^support team$", "tổ hỗ trợ"),
+    (r"^Dossiers received and completed per week", "Hồ sơ tiếp nhận và giải quyết xong theo tuần"),
+    (r"^received$", "tiếp nhận"),
+    (r"^completed$", "giải quyết xong"),
+    (r"^week starting \(Monday, dd/mm\); \(n d\): a week with n working days, not (\d+)$",
+     r"tuần bắt đầu từ thứ Hai (ngày/tháng); (n ngày): tuần chỉ có n ngày làm việc thay vì \1"),
+    (r"\((\d+) d\)$", r"(\1 ngày)"),
+    (r"^dossiers per week$", "hồ sơ mỗi tuần"),
+    (r"^Back-office backlog at the end of each working day",
+     "Hồ sơ đang giải quyết cuối mỗi ngày làm việc"),
+    (r"^95% confidence interval$", "khoảng tin cậy 95%"),
+    (r"^mean over replications$", "trung bình các lần mô phỏng"),
+    (r"^working day$", "ngày làm việc"),
+    (r"^dossiers in progress \(any reception date\)$", "hồ sơ đang giải quyết (mọi ngày tiếp nhận)"),
+    (r"^Dossier outcomes by field \(portal categories\)",
+     "Kết quả giải quyết hồ sơ theo lĩnh vực (phân loại của Cổng Dịch vụ công)"),
+    (r"^all fields$", "tất cả lĩnh vực"),
+    (r"^early$", "trước hạn"),
+    (r"^on time$", "đúng hạn"),
+    (r"^late$", "trễ hạn"),
+    (r"^in progress within due$", "đang giải quyết, còn trong hạn"),
+    (r"^target ([\d.]+)% on time$", r"mục tiêu \1% đúng hạn"),
+    (r"^share of dossiers received \(%\); the figure at the end is the on-time rate$",
+     "tỷ lệ trên số hồ sơ tiếp nhận (%); số ở cuối thanh là tỷ lệ đúng hạn"),
+    (r"^better$", "tốt hơn"),
+    (r"^worse$", "kém hơn"),
+    (r"^no detectable difference$", "không có khác biệt rõ rệt"),
+)
+"""(regular expression, replacement) pairs applied in order, line by line (re.MULTILINE), to every
+text of a standard figure in the Vietnamese report; decimal points then become commas."""
