@@ -8,9 +8,10 @@ Each case runs independent replications of a textbook reduction of the full mode
 - M/D/1 and M/G/1 (gamma service, cv 1.5): mean wait against Pollaczek–Khinchine (exact).
 - M/G/3 (gamma service, cv 0.5): mean wait against the Allen–Cunneen approximation, which is not
   exact for c > 1. Tolerance band: ±10 % of the approximation (`AC_BAND`). The approximation's own
-  error for this case is about +1.5 % (40 replications of 60 days gave 4.106 min [4.033, 4.179]
-  against 4.045), and a few per cent for M/G/3 with cv 0.5–1.5 at ρ 0.7–0.9, so the band covers it
-  with room while a wrong service-time distribution (exponential instead of cv 0.5 would give
+  error for this case is a few per cent (the model gave +1.5 % and +4 % in runs of 40 × 60 and
+  20 × 60 days: 4.106 min [4.033, 4.179] and 4.209 [4.100, 4.317] against 4.045), and within
+  ±4 % for M/G/3 with cv 0.25–1.5 at ρ 0.7–0.9 (notebooks/verification.ipynb), so the band covers
+  it with room, while a wrong service-time distribution (exponential instead of cv 0.5 gives
   +60 %) still fails.
 - Little's law on ordinary centre days that start and end empty: the time-integral of the number
   waiting equals the sum of waits, exactly (to float rounding), per replication; measured three
@@ -37,7 +38,6 @@ import itertools
 import math
 import multiprocessing
 import os
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -322,13 +322,6 @@ def _imap(tasks: list[tuple], workers: int) -> Iterator:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
         yield from pool.map(_call, tasks, chunksize=1)
-
-
-def timed_suite(**kwargs) -> tuple[list[CaseResult], float]:
-    """`run_suite` and its wall time in seconds."""
-    started = time.perf_counter()
-    results = run_suite(**kwargs)
-    return results, time.perf_counter() - started
 
 
 __all__ = ["AC_BAND", "DEFAULT_SEED", "FAMILY_ALPHA", "CaseResult", "judge", "run_suite",

@@ -242,3 +242,18 @@ def test_results_returned_at_the_counter_bring_pickup_visits():
     # Nobody comes back for a certified copy: it was handed over on the spot.
     certs = [r for r in b.event_log if r[2] == "collect" and r[3] == "certification"]
     assert len(certs) == len([r for r in a.event_log if r[2] == "collect" and r[3] == "certification"])
+
+
+def test_fifo_overtime_finds_work_due_today_behind_older_dossiers():
+    # One worker, FIFO: an older 10-day dossier heads the queue, a same-day one waits behind it.
+    data = office_data(["a"], [10], [600.0])
+    data["procedures"].append({"id": "pa_today", "field": "a", "share": 1.0, "statutory_days": 0,
+                               "service_min": {"dist": "deterministic", "value": 5.0},
+                               "work_min": {"dist": "deterministic", "value": 30.0}})
+    data["back_office"].update(order="fifo", overtime_limit_min=60.0)
+    kept: list = []
+    times = [(0, MON + hhmm("14:50")), (1, MON + hhmm("14:55"))]
+    run_fixed(build(data), {}, tweak=receive_at(times, kept))
+    old, today = kept
+    # The worker starts the old dossier at 14:50; at 17:00 overtime goes to the one due today.
+    assert today.completed == pytest.approx(MON + hhmm("17:30"))

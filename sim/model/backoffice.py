@@ -368,6 +368,8 @@ class BackOffice:
         A dossier's first look may reveal missing papers: it is then set aside and the next one
         is taken.
         """
+        if due_by is not None and not self.edd:
+            return self._pick_due_fifo(fields, due_by)
         while True:
             best, best_q = None, None
             for f in fields:
@@ -380,6 +382,25 @@ class BackOffice:
             if due_by is not None and d.due > due_by:
                 return None
             heapq.heappop(best_q)
+            if d.requests_left > 0:
+                self._request_papers(d)
+                continue
+            return d
+
+    def _pick_due_fifo(self, fields: tuple[int, ...], due_by: int) -> Dossier | None:
+        """Overtime under FIFO: the oldest dossier due by `due_by`, wherever it sits in its queue
+        (rare, so a scan is fine)."""
+        while True:
+            best, best_q = None, None
+            for f in fields:
+                for entry in self.queues[f]:
+                    if entry[3].due <= due_by and (best is None or entry < best):
+                        best, best_q = entry, self.queues[f]
+            if best_q is None:
+                return None
+            best_q.remove(best)
+            heapq.heapify(best_q)
+            d = best[3]
             if d.requests_left > 0:
                 self._request_papers(d)
                 continue

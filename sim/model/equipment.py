@@ -105,10 +105,12 @@ class TicketMachines:
         self.machines = [Machine(i) for i in range(spec.count)]
         self.idle: list[Machine] = []
         self.fallback = spec.fallback
-        rng_names = centre.streams
-        self.repair_rng = rng_names["ticket_machine.repairs"]
-        self.failure_rng = rng_names["ticket_machine.failures"]
-        self.refill_rng = rng_names["ticket_machine.paper"]
+        # One stream per machine and purpose: a second machine leaves the first one's breakdowns
+        # unchanged (common random numbers for "buy another machine").
+        streams = centre.streams
+        self.repair_rng = [streams[f"ticket_machine.repairs.{m.index}"] for m in self.machines]
+        self.failure_rng = [streams[f"ticket_machine.failures.{m.index}"] for m in self.machines]
+        self.refill_rng = [streams[f"ticket_machine.paper.{m.index}"] for m in self.machines]
         for m in self.machines:
             self.env.process(self._issue(m))
             if spec.failures is not None:
@@ -208,7 +210,7 @@ class TicketMachines:
             if not self.any_working():
                 self._go_fallback()
             start = env.now
-            yield env.timeout(float(paper.refill_min.sample(self.refill_rng, 1)[0]))
+            yield env.timeout(float(paper.refill_min.sample(self.refill_rng[m.index], 1)[0]))
             m.down_min += self.windows.overlap(start, env.now)
             m.tickets = 0
             m.paper_out = False
@@ -218,7 +220,7 @@ class TicketMachines:
         spec = self.spec.failures
         assert spec is not None
         while True:
-            gap = float(spec.time_between_min.sample(self.failure_rng, 1)[0])
+            gap = float(spec.time_between_min.sample(self.failure_rng[m.index], 1)[0])
             at = self.windows.advance(env.now, gap)
             if at is None:
                 return
@@ -227,7 +229,7 @@ class TicketMachines:
             if not self.any_working():
                 self._go_fallback()
             start = env.now
-            yield env.timeout(float(spec.repair_min.sample(self.repair_rng, 1)[0]))
+            yield env.timeout(float(spec.repair_min.sample(self.repair_rng[m.index], 1)[0]))
             m.down_min += self.windows.overlap(start, env.now)
             m.failed = False
             if m.repaired is not None and not m.repaired.triggered:

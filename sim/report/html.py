@@ -32,7 +32,9 @@ Leaders read the first page; the rest is for planners and researchers. Sections,
 
 Scenario files: a `Results` does not know the file it came from. The paths are taken from
 `sources` (scenario name → path) when given, else from the `.toml` arguments of `command` that
-exist and name one of the scenarios; without them the estimates section says where to look.
+exist and name one of the scenarios; `command` defaults to this process's command line when it is
+`python -m sim …` or `centre-sim …`, so the CLI needs to pass neither. Without a file the estimates
+section says where to look.
 
 The figures of `sim.report.plots` and `sim.report.compare_plots` are drawn in English; the
 Vietnamese report translates their text (`sim.report.i18n.PLOT_TEXT_VI`) and decimal points, and
@@ -50,6 +52,7 @@ import math
 import platform
 import re
 import shlex
+import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1087,6 +1090,19 @@ footer { margin-top: 2rem; font-size: .8rem; color: var(--muted); border-top: 1p
 """.strip()
 
 
+def cli_command(argv: Sequence[str] | None = None) -> str | None:
+    """This process's command line when it is centre-sim's own (`python -m sim …`, `centre-sim …`)."""
+    argv = list(sys.argv if argv is None else argv)
+    if not argv:
+        return None
+    prog = Path(argv[0])
+    if prog.name == "__main__.py" and prog.parent.name == "sim":
+        return shlex.join(["python", "-m", "sim", *argv[1:]])
+    if prog.stem == "centre-sim":
+        return shlex.join(["centre-sim", *argv[1:]])
+    return None
+
+
 def _sources(command: str | None, runs: Sequence[Results],
              given: Mapping[str, str | Path] | None) -> dict[str, Path]:
     """Scenario name → file: those given, else the `.toml` arguments of `command` that name a scenario."""
@@ -1118,14 +1134,17 @@ def render_report(*, lang: str, results: Results | None = None, comparison: Comp
     """The report of one run (`results`) or of a comparison, as a complete HTML document.
 
     `lang`: "vi" or "en". `command`: the command line that produced the results (a string or an
-    argv list), shown for reproducibility and searched for scenario files; `sources`: scenario name →
-    scenario file, for the estimates and the notes of what differs (see the module docstring).
+    argv list; default: this process's, when it is centre-sim's command line), shown for
+    reproducibility and searched for scenario files; `sources`: scenario name → scenario file, for
+    the estimates and the notes of what differs (see the module docstring).
     """
     i18n.check_lang(lang)
     if (results is None) == (comparison is None):
         raise ValueError("give exactly one of results (a run) or comparison")
     runs = (results,) if results is not None else (comparison.base, *comparison.alternatives)  # type: ignore[union-attr]
-    if not isinstance(command, str) and command is not None:
+    if command is None:
+        command = cli_command()
+    elif not isinstance(command, str):
         command = shlex.join(command)
     page = _Page(lang=lang, runs=tuple(runs), comparison=comparison, command=command)  # type: ignore[arg-type]
     page.sources = _sources(command, page.runs, sources)

@@ -1,0 +1,328 @@
+"""The HTML report (sim.report.html) and its two languages (sim.report.i18n).
+
+The reports are rendered once per module from real replications of the Đào Xá scenario on one week
+(2 replications each), then parsed with the standard library's HTMLParser.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import math
+from html.parser import HTMLParser
+
+import pytest
+from helpers import DAO_XA, dao_xa_data
+
+from sim.decide.comparison import Comparison, KpiComparison
+from sim.experiment.results import package_version
+from sim.experiment.runner import run
+from sim.experiment.statistics import summarise
+from sim.report import html as report_html
+from sim.report.html import REPORT_FILE, RUN_KEY_KPIS, render_report, write_report
+from sim.report.i18n import (
+    LANGS,
+    MESSAGES,
+    NAMED_KPIS,
+    fmt_count,
+    fmt_date,
+    fmt_days,
+    fmt_kpi,
+    fmt_kpi_range,
+    fmt_minutes,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    kpi_name,
+    placeholders,
+)
+from sim.scenario.kpis import KPIS
+from sim.scenario.loader import parse_scenario
+
+WEEK = {"end": dt.date(2025, 7, 8)}
+SEED = 11
+KEY_KPIS = ("wait_mean_min", "wait_p90_min", "wait_within_target", "on_time_rate", "late_dossiers")
+LOWER_IS_BETTER = {"wait_mean_min", "wait_p90_min", "late_dossiers"}
+VOID = {"meta", "img", "br", "hr", "link", "input", "col", "area", "base", "source", "wbr"}
+
+
+# ----- fixtures: real results, a comparison built by hand from the contract's dataclasses ----------
+
+
+def _run(data: dict) -> object:
+    return run(parse_scenario(copy.deepcopy(data)), replications=2, seed=SEED, workers=1)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return _run(dao_xa_data(**WEEK))
+
+
+@pytest.fixture(scope="module")
+def alternative():
+    data = dao_xa_data(**WEEK)
+    data["scenario"].update(name="two_machines", title="Thêm một máy lấy số",
+                            description="A second ticket machine and a third support-team member.")
+    data["equipment"]["ticket_machines"]["count"] = 2
+    data["support_team"]["members"] = 3
+    return _run(data)
+
+
+def _paired(base, alt, kpi: str, level: float) -> tuple[float, float, float]:
+    diff = alt.replications[kpi].to_numpy() - base.replications[kpi].to_numpy()
+    s = summarise(diff, level)
+    return s["mean"], s["ci_low"], s["ci_high"]
+
+
+def _verdict(kpi: str, low: float, high: float) -> str:
+    if math.isnan(low) or not (low > 0 or high < 0):
+        return "no detectable difference"
+    lower = high < 0
+    return "better" if lower == (kpi in LOWER_IS_BETTER) else "worse"
+
+
+@pytest.fixture(scope="module")
+def comparison(base, alternative):
+    level = 1 - 0.05 / len(KEY_KPIS)
+    rows = [KpiComparison(base.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"])
+            for k, s in base.summary.items()]
+    for k, s in alternative.summary.items():
+        d, lo, hi = _paired(base, alternative, k, level)
+        rows.append(KpiComparison(alternative.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"], d, lo,
+                                  hi, _verdict(k, lo, hi) if k in KEY_KPIS else ""))
+    return Comparison(base=base, alternatives=(alternative,), rows=tuple(rows), key_kpis=KEY_KPIS,
+                      confidence=0.95, comparisons=len(KEY_KPIS), replications=2,
+                      replication_rule="fixed: 2 replications")
+
+
+class Page(HTMLParser):
+    """Tags, attributes, text (per enclosing section id) and nesting errors of a document."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.sections: list[str] = []
+        self.errors: list[str] = []
+        self.starts: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.by_section: dict[str, list[str]] = {}
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.starts.append((tag, attributes))
+        if tag in VOID:
+            return
+        self.stack.append(tag)
+        if tag == "section":
+            self.sections.append(attributes.get("id") or "")
+
+    def handle_startendtag(self, tag, attrs):
+        self.starts.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+        if tag == "section":
+            self.sections.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self.sections:
+            self.by_section.setdefault(self.sections[-1], []).append(data)
+
+    def all_text(self) -> str:
+        return "".join(self.text)
+
+    def section(self, name: str) -> str:
+        return "".join(self.by_section.get(name, []))
+
+    def tags(self, name: str) -> list[dict[str, str | None]]:
+        return [attrs for tag, attrs in self.starts if tag == name]
+
+
+@pytest.fixture(scope="module")
+def run_pages(base):
+    command = f"python -m sim run {DAO_XA} --replications 2 --seed {SEED}"
+    return {lang: Page(render_report(lang=lang, results=base, command=command)) for lang in LANGS}
+
+
+@pytest.fixture(scope="module")
+def compare_pages(comparison):
+    return {lang: Page(render_report(lang=lang, comparison=comparison, sources={"dao_xa_2025": DAO_XA}))
+            for lang in LANGS}
+
+
+# ----- the pages ---------------------------------------------------------------------------------
+
+
+def _check_document(page: Page, lang: str) -> None:
+    assert not page.errors, page.errors[:3]
+    assert page.stack == []
+    assert page.tags("html") == [{"lang": lang}]
+    assert {"charset": "utf-8"} in page.tags("meta")
+    assert not page.tags("script") and not page.tags("link") and not page.tags("iframe")
+    images = page.tags("img")
+    assert images
+    for img in images:
+        src = img["src"] or ""
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+        assert img.get("alt")
+    for _, attrs in page.starts:
+        for name in ("src", "href", "action"):
+            value = attrs.get(name) or ""
+            assert not value.startswith(("http:", "https:", "//")), value[:60]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_run_report(run_pages, base, lang):
+    page = run_pages[lang]
+    _check_document(page, lang)
+    text = page.all_text()
+    assert base.scenario.name in text
+    assert base.scenario.scenario.title in text
+    for key in RUN_KEY_KPIS:
+        if key in base.summary and base.summary[key]["n"] > 0:
+            assert kpi_name(key, lang, base.scenario) in text, key
+    for rule in base.targets:
+        assert kpi_name(rule["kpi"], lang) in page.section("targets")
+    answer = page.section("answer")
+    assert MESSAGES[lang]["section.answer"] in answer
+    assert fmt_date(base.scenario.calendar.start, lang) in answer
+    repro = page.section("reproducibility")
+    assert str(SEED) in repro and package_version() in repro
+    assert str(DAO_XA) in repro  # the command as given
+    assert "demand.visits_per_day" in page.section("estimates")  # found through the command
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_comparison_report(compare_pages, comparison, lang):
+    page = compare_pages[lang]
+    _check_document(page, lang)
+    text = page.all_text()
+    for results in (comparison.base, *comparison.alternatives):
+        assert results.scenario.name in text
+        assert results.scenario.scenario.title in page.section("question")
+    results_text = page.section("results")
+    for key in comparison.key_kpis:
+        assert kpi_name(key, lang) in results_text, key
+        assert kpi_name(key, lang).lower() in page.section("answer").lower(), key
+    assert "equipment.ticket_machines.count" in page.section("scenarios")
+    assert "support_team.members" in page.section("scenarios")
+    assert "demand.visits_per_day" in page.section("estimates")
+    repro = page.section("reproducibility")
+    assert str(SEED) in repro and package_version() in repro
+    assert MESSAGES[lang]["target.met"] in page.section("targets") or \
+        MESSAGES[lang]["target.undecided"] in page.section("targets")
+
+
+def test_answer_sentences_follow_the_data(base, alternative):
+    """A clear fall, with its interval turned into a magnitude; unchanged KPIs named together."""
+    rows = (
+        KpiComparison(base.scenario.name, "wait_mean_min", 5.0, 4.0, 6.0),
+        KpiComparison(alternative.scenario.name, "wait_mean_min", 3.8, 3.0, 4.6, -1.2, -1.6, -0.8, "better"),
+        KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
+        KpiComparison(alternative.scenario.name, "on_time_rate", 0.951, 0.9, 1.0, 0.001, -0.005, 0.007,
+                      "no detectable difference"),
+    )
+    comp = Comparison(base=base, alternatives=(alternative,), rows=rows,
+                      key_kpis=("wait_mean_min", "on_time_rate"), confidence=0.95, comparisons=2,
+                      replications=2, replication_rule="fixed: 2 replications")
+    vi = Page(report_html._answer(report_html._Page("vi", (base, alternative), comp, None))).all_text()
+    assert ("Thêm một máy lấy số: thời gian chờ trung bình giảm 1,2 phút (khoảng tin cậy 95%: 0,8–1,6 "
+            "phút); tỷ lệ hồ sơ đúng hạn không thay đổi đáng kể.") in vi.replace("\u00a0", " ")
+    assert "tốt hơn ở 1" in vi
+    en = Page(report_html._answer(report_html._Page("en", (base, alternative), comp, None))).all_text()
+    assert "mean waiting time falls by 1.2 min (95% confidence interval: 0.8–1.6 min)" in \
+        en.replace("\u00a0", " ")
+
+
+def test_write_report(tmp_path, base):
+    path = write_report(tmp_path / "out", lang="en", results=base)
+    assert path == tmp_path / "out" / REPORT_FILE
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(ValueError, match="exactly one"):
+        render_report(lang="vi")
+    with pytest.raises(ValueError, match="allowed: vi, en"):
+        render_report(lang="fr", results=base)
+
+
+def test_command_of_this_process():
+    command = report_html.cli_command
+    assert command(["/x/sim/__main__.py", "run", "a b.toml"]) == "python -m sim run 'a b.toml'"
+    assert command(["/usr/bin/centre-sim", "compare", "a.toml"]) == "centre-sim compare a.toml"
+    assert command(["/usr/bin/pytest", "-q"]) is None
+
+
+def test_estimate_fallback_reads_the_file():
+    lines = report_html._estimate_lines(DAO_XA)
+    assert any("in-person visits per working day" in line for line in lines)
+    assert len(lines) > 20
+
+
+# ----- messages and formats ----------------------------------------------------------------------
+
+
+def test_both_languages_have_every_message():
+    vi, en = MESSAGES["vi"], MESSAGES["en"]
+    assert vi.keys() == en.keys()
+    for lang in LANGS:
+        assert all(isinstance(v, str) and v.strip() for v in MESSAGES[lang].values()), lang
+    for key in vi:
+        assert placeholders(vi[key]) == placeholders(en[key]), key
+
+
+def test_every_kpi_has_a_name_and_an_explanation():
+    assert set(KPIS) <= set(NAMED_KPIS)
+    for lang in LANGS:
+        for key in NAMED_KPIS:
+            assert MESSAGES[lang][f"kpi.{key}"], (lang, key)
+            assert MESSAGES[lang][f"kpi.{key}.help"], (lang, key)
+    names = [MESSAGES["vi"][f"kpi.{k}"] for k in KPIS]
+    assert len(set(names)) == len(names)  # no two KPIs read the same
+    assert MESSAGES["vi"]["kpi.wait_mean_min"] == "Thời gian chờ trung bình"
+    assert MESSAGES["vi"]["kpi.on_time_rate"] == "Tỷ lệ hồ sơ đúng hạn"
+    assert MESSAGES["vi"]["kpi.dossiers_received"] == "Hồ sơ tiếp nhận"
+    assert MESSAGES["vi"]["kpi.apology_slips"] == "Phiếu xin lỗi và hẹn lại"
+
+
+def test_breakdown_names(base):
+    scenario = base.scenario
+    assert kpi_name("wait_mean_min.land", "vi", scenario) == "Thời gian chờ trung bình (Đất đai – môi trường)"
+    assert kpi_name("wait_mean_min.land", "en", scenario) == "Mean waiting time (Land and environment)"
+    assert kpi_name("staff_utilisation.director", "vi", scenario) == "Mức độ bận (Giám đốc)"
+    assert "chứng thực" in kpi_name("staff_utilisation.spec_cert", "vi", scenario)
+
+
+def test_number_and_date_formats():
+    assert fmt_number(1700, "vi") == "1.700"
+    assert fmt_number(1700, "en") == "1,700"
+    assert fmt_number(2.5, "vi", 1) == "2,5"
+    assert fmt_number(2.5, "en", 1) == "2.5"
+    assert fmt_number(1234567.891, "vi", 2) == "1.234.567,89"
+    assert fmt_number(-0.04, "vi", 1) == "0,0"  # no "−0,0"
+    assert fmt_number(-1.26, "en", 1) == "\u22121.3"
+    assert fmt_signed(1.2, "vi", 1) == "+1,2"
+    assert fmt_number(math.nan, "vi") == "–"
+    assert fmt_percent(0.953, "vi") == "95,3%"
+    assert fmt_percent(0.953, "en") == "95.3%"
+    assert fmt_minutes(2.5, "vi") == "2,5\u00a0phút"
+    assert fmt_minutes(2.5, "en") == "2.5\u00a0min"
+    assert fmt_days(3.09, "vi") == "3,09\u00a0ngày"
+    assert fmt_count(1700, "vi") == "1.700\u00a0hồ sơ"
+    assert fmt_count(1700, "en", "visitors") == "1,700\u00a0visitors"
+    assert fmt_count(1, "en") == "1\u00a0dossier"
+    assert fmt_date(dt.date(2025, 8, 25), "vi") == "25/8/2025"
+    assert fmt_date(dt.date(2025, 8, 25), "en") == "25 Aug 2025"
+    assert fmt_kpi("on_time_rate", 0.875, "vi") == "87,5%"
+    assert fmt_kpi("score_progress_766", 19.5, "en") == "19.50/20 points"
+    assert fmt_kpi_range("wait_mean_min", 0.8, 1.6, "vi").replace("\u00a0", " ") == "0,8–1,6 phút"
+    assert fmt_kpi_range("on_time_rate", -0.005, 0.007, "vi", diff=True, signed=True) \
+        .replace("\u00a0", " ") == "từ \u22120,5 đến +0,7 điểm phần trăm"
