@@ -168,3 +168,11 @@ def test_nobody_is_created_or_lost(closing, lunch, limit, demand, staff, seed, f
     assert out.wait_histogram.sum() == k["visitors_served_counter"]
     if closing == "serve_all" and limit == 60.0 and demand <= 30.0 and fallback != "wait":
         assert k["visitors_sent_home"] == 0
+
+
+def test_hourly_queue_area_keeps_waiting_held_overnight():
+    # Round the clock at high load: waits cross midnight; the hourly areas must add up to the total.
+    out = simulate(textbook_scenario("M/M/c", 5.5, 10.0, 1, hours=24 * 20), 3, 0)
+    total_hourly = out.hourly_queue_area.sum()
+    # queue_mean × open minutes is the total queue area (24-hour sessions: open = whole window).
+    assert total_hourly == pytest.approx(out.kpis["queue_mean"] * 24 * 60 * 20, rel=1e-9)

@@ -148,12 +148,8 @@ def test_sweep_area_counts_the_number_waiting_over_time():
     assert _sweep_area(np.array([0.0, 1.0, 3.0]), np.array([2.0, 4.0, 3.0])) == pytest.approx(5.0)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model bug, reported to the lead: under lunch_rule='serve_all' the closing clock sleeps "
-    "overtime_limit_min after the morning session before it looks at the afternoon's end, so a "
-    "limit longer than the 5.5 h from 11:30 to 17:00 makes it late for the next day: that day's "
-    "early visitors get their number (ticket) only at 07:30, not on arrival, and the queue's "
-    "time-weighted monitor no longer equals the sum of waits. Remove the xfail once fixed."))
+# A regression test: the closing clock used to sleep out the overtime limit before looking at the
+# next session, so a limit longer than the afternoon made it late for the next day.
 def test_littles_law_with_an_overtime_limit_longer_than_the_afternoon():
     c = _little_centre(11, 0, overtime_limit_min=600.0)
     assert c.arrived == len(c.events)

@@ -280,7 +280,7 @@ class DaskExecutor(_Base):
         dd = self._distributed
         if self.scheduler is None:
             self._cluster = dd.LocalCluster(n_workers=self._n_local, threads_per_worker=1,
-                                            processes=True, dashboard_address=None)
+                                            processes=True, dashboard_address=":0")
             self._client = dd.Client(self._cluster)
             return
         try:

@@ -361,10 +361,13 @@ class Centre:
                 if env.now < end:
                     yield env.timeout(end - env.now)
                 self._wake_all()
+                closing = k == last and rule != "hold"
                 if rule == "serve_all":
-                    yield env.timeout(limit)
-                    self._wake_all()
-                if k == last and rule != "hold":
+                    # The overtime limit runs on its own timer, so a long limit never holds up
+                    # the next session's clock.
+                    env.timeout(limit).callbacks.append(
+                        self._end_of_overtime_and_close if closing else self._end_of_overtime)
+                elif closing:
                     self._close_day()
             if len(self.waits.d_wait) > FOLD_EVERY:
                 self.waits.fold(self.threshold)
@@ -395,6 +398,13 @@ class Centre:
                 direct(v)
             else:
                 arrive(v)
+
+    def _end_of_overtime(self, _event: simpy.Event) -> None:
+        self._wake_all()
+
+    def _end_of_overtime_and_close(self, _event: simpy.Event) -> None:
+        self._wake_all()
+        self._close_day()
 
     def _wake_all(self) -> None:
         while self.idle:

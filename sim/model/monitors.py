@@ -87,7 +87,13 @@ class WaitMonitor:
             b = np.asarray(self.d_q_out) - (q_in - a)
             self.queue_area += float((b - a).sum())
             starts = np.arange(HOURS) * 60.0
-            overlap = np.minimum(b[:, None], starts + 60.0) - np.maximum(a[:, None], starts)
-            self.queue_area_hour += np.clip(overlap, 0.0, None).sum(axis=0)
+            # Waiting that runs past midnight (queues held overnight) is folded onto the clock
+            # hours of the following days, one day at a time.
+            while a.size:
+                overlap = np.minimum(b[:, None], starts + 60.0) - np.maximum(a[:, None], starts)
+                self.queue_area_hour += np.clip(overlap, 0.0, None).sum(axis=0)
+                more = b > 1440.0
+                a = np.zeros(int(more.sum()))
+                b = b[more] - 1440.0
             self.d_q_in.clear()
             self.d_q_out.clear()

@@ -443,6 +443,12 @@ def _clear(r: KpiComparison | None) -> bool | None:
     return r.diff_ci_low > 0 or r.diff_ci_high < 0
 
 
+def _magnitude(r: KpiComparison) -> float:
+    """Largest of |difference| and its interval's limits: sets the decimals of all three."""
+    return max((abs(x) for x in (r.difference, r.diff_ci_low, r.diff_ci_high) if not _missing(x)),
+               default=0.0)
+
+
 def _and(p: _Page, items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -455,7 +461,7 @@ def _clause(p: _Page, key: str, r: KpiComparison | None) -> Html:
     if r is None or _missing(r.difference):
         return p.t("answer.clause.nodata", kpi=name)
     d, lo, hi = r.difference, r.diff_ci_low, r.diff_ci_high
-    dec = kpi_decimals(key, max(abs(d), 0.0 if _missing(hi) else max(abs(lo), abs(hi))))
+    dec = kpi_decimals(key, _magnitude(r))
     if _missing(lo) or _missing(hi):
         return p.t("answer.clause.noci", kpi=name, amount=fmt_kpi_diff(key, d, p.lang, dec))
     if lo > 0 or hi < 0:
@@ -486,8 +492,12 @@ def _answer_compare(p: _Page) -> Html:
                     worse=verdicts["worse"], none=verdicts["no detectable difference"])
         lead = Html(f"<strong>{esc(_title(alt))}</strong>")
         out.append(f'<p class="verdict">{lead}: {"; ".join(clauses)}. {tally}</p>')
-    out.append("<ul class=\"tally\">" + "".join(f"<li>{_target_tally(p, r)}</li>" for r in p.runs)
-               + "</ul>")
+    with_targets = [r for r in p.runs if r.targets]
+    if with_targets:
+        out.append('<ul class="tally">' + "".join(f"<li>{_target_tally(p, r)}</li>" for r in with_targets)
+                   + "</ul>")
+    else:
+        out.append(f"<p>{p.t('answer.no_targets')}</p>")
     note = p.t("answer.note.compare", replications=comp.replications, confidence=p.pct(comp.confidence),
                comparisons=comp.comparisons, adjusted=p.pct(comp.adjusted_confidence))
     if comp.replications < 2:
@@ -800,7 +810,7 @@ def _results_compare(p: _Page) -> Html:
             if is_base or row is None:
                 diff, verdict = Html(""), Html("")
             else:
-                dec = kpi_decimals(key, row.difference)
+                dec = kpi_decimals(key, _magnitude(row))
                 amount = fmt_kpi_diff(key, row.difference, p.lang, dec, short=True)
                 ci = fmt_ci(key, row.diff_ci_low, row.diff_ci_high, p.lang, dec, signed=True)
                 diff = Html(f'<span class="v">{esc(amount)}</span> <span class="ci">{esc(ci)}</span>')
@@ -999,8 +1009,8 @@ def _appendix(p: _Page) -> Html:
         except ImportError:
             pass
         else:
-            for name, make in (("wait_by_hour", wait_by_hour_by_scenario_figure),
-                               ("on_time_by_field", on_time_by_scenario_figure)):
+            for name, make in (("wait_by_hour_by_scenario", wait_by_hour_by_scenario_figure),
+                               ("on_time_by_scenario", on_time_by_scenario_figure)):
                 fig = _localise(make(p.comparison), p, None)
                 figures.append(_figure_html(fig, p.text(f"figure.{name}")))
         for r in p.runs:

@@ -339,6 +339,8 @@ _VI: dict[str, str] = {
     "figure.dossiers_weekly": "Hồ sơ tiếp nhận và giải quyết xong theo tuần.",
     "figure.backlog": "Hồ sơ đang giải quyết cuối mỗi ngày làm việc.",
     "figure.on_time_by_field": "Kết quả giải quyết hồ sơ theo lĩnh vực.",
+    "figure.wait_by_hour_by_scenario": "Thời gian chờ trung bình theo giờ đến, từng phương án.",
+    "figure.on_time_by_scenario": "Tỷ lệ hồ sơ đúng hạn của từng phương án, kèm khoảng tin cậy 95%.",
     "figure.of": "{caption} Phương án: {scenario}.",
     # targets
     "targets.none": "Không có mục tiêu nào được đặt trong kịch bản.",
@@ -526,6 +528,8 @@ _EN: dict[str, str] = {
     "figure.dossiers_weekly": "Dossiers received and completed per week.",
     "figure.backlog": "Dossiers in progress at the end of each working day.",
     "figure.on_time_by_field": "Dossier outcomes by field.",
+    "figure.wait_by_hour_by_scenario": "Mean wait by hour of arrival, each scenario.",
+    "figure.on_time_by_scenario": "On-time rate of each scenario, with its 95% confidence interval.",
     "figure.of": "{caption} Scenario: {scenario}.",
     "targets.none": "The scenario sets no targets.",
     "targets.rule": "{kpi} {op} {value}",
@@ -872,6 +876,23 @@ NAMED_KPIS: tuple[str, ...] = (*KPIS, *(b for b in BREAKDOWNS if b not in KPIS))
 # ----- figure text (sim.report.plots) in Vietnamese ----------------------------------------------
 
 PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
+    # sim.report.compare_plots (before the general patterns they share words with)
+    (r"^Mean wait by hour of arrival, by scenario", "Thời gian chờ trung bình theo giờ đến, theo phương án"),
+    (r"(\d+) replications per scenario pooled, common random numbers",
+     r"gộp \1 lần mô phỏng mỗi phương án, cùng một dòng khách đến"),
+    (r"(\d+) replications per scenario", r"\1 lần mô phỏng mỗi phương án"),
+    (r"^hour of arrival$", "giờ đến"),
+    (r" \(base\)$", " (cơ sở)"),
+    (r"^Dossiers on time \(portal definition\), by scenario",
+     "Hồ sơ đúng hạn (theo cách tính của Cổng Dịch vụ công), theo phương án"),
+    (r"^on-time rate \(%\), ", "tỷ lệ đúng hạn (%), "),
+    (r"^target >= ", "mục tiêu ≥ "),
+    (r"^target <= ", "mục tiêu ≤ "),
+    (r"^target > ", "mục tiêu > "),
+    (r"^target < ", "mục tiêu < "),
+    (r"^no key KPIs to compare$", "không có chỉ tiêu chính để so sánh"),
+    (r"^no value$", "không có số liệu"),
+    # sim.report.plots
     (r"^Waiting time for the counter", "Thời gian chờ đến lượt tại quầy"),
     (r"(\d+) replications? pooled", r"gộp \1 lần mô phỏng"),
     (r"mean of (\d+) replications", r"trung bình \1 lần mô phỏng"),
