@@ -254,6 +254,6 @@ def test_fifo_overtime_finds_work_due_today_behind_older_dossiers():
     kept: list = []
     times = [(0, MON + hhmm("14:50")), (1, MON + hhmm("14:55"))]
     run_fixed(build(data), {}, tweak=receive_at(times, kept))
-    old, today = kept
+    _old, today = kept
     # The worker starts the old dossier at 14:50; at 17:00 overtime goes to the one due today.
     assert today.completed == pytest.approx(MON + hhmm("17:30"))
