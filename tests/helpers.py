@@ -71,6 +71,7 @@ class FixedDemand:
         self.returned.extend(returning)
         for v in returning:  # come back at 07:00 sharp
             v.arrival, v.day = day.midnight + 7 * 60, day.index
+            v.ready = v.arrival
             v.deadline = float("inf")
             v.outcome = 0
         out.extend(returning)

@@ -187,3 +187,30 @@ def test_lookup_pc_visit_ends_at_the_pc():
     assert r["outcome"] == "served_lookup"
     assert r["left"] - r["arrival"] == 8.0
     assert c.pcs.busy == 8.0
+
+
+def test_lunch_cover_serves_the_break_without_keeping_others():
+    data = small_data(staff=2)
+    data["fields"] = [{"id": "f"}, {"id": "g"}]
+    data["procedures"].append({"id": "q", "field": "g", "share": 1.0,
+                               "service_min": {"dist": "deterministic", "value": 10.0}})
+    data["staff"][1]["fields"] = ["g"]
+    data["policies"] = {"lunch_cover": ["s0"], "lunch_rule": "serve_all"}
+    # A visitor for f (covered) and one for g (not) both come at noon.
+    c = run_fixed(build(data), {0: arrivals("12:00") + arrivals("12:00", field=1)})
+    by_field = {r["field"]: r for r in rows(c)}
+    assert by_field["f"]["call"] == hhmm("12:00")      # served over lunch by s0
+    assert by_field["g"]["call"] == hhmm("13:30")      # waits for s1's afternoon session
+    assert c.staff[0].overtime == 0.0 and c.staff[1].overtime == 0.0
+
+
+def test_arrivals_after_the_cut_off_wait_without_keeping_staff():
+    data = small_data()
+    data["equipment"]["ticket_machines"] = {"count": 1,
+                                            "issue_min": {"dist": "deterministic", "value": 0.25}}
+    data["policies"] = {"ticket_cutoff_min": 30.0, "lunch_rule": "serve_all"}
+    # 11:10 is after the morning cut-off (11:00): the visitor gets a number at 13:30.
+    c = run_fixed(build(data), {0: arrivals("11:10", issue=0.25)})
+    (r,) = rows(c)
+    assert r["ticket"] == hhmm("13:30") + 0.25
+    assert c.staff[0].overtime == 0.0

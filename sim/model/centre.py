@@ -124,13 +124,26 @@ def staff_duties(
         at_work = presence.sessions(spec.id, day)
         last = len(day.sessions) - 1
         u = rng.random(len(day.sessions))
-        for k, (s, e) in enumerate(day.sessions):
-            if day.session_names[k] not in at_work or u[k] >= share:
+        on = [name in at_work and u[k] < share for k, name in enumerate(day.session_names)]
+        k = 0
+        while k <= last:
+            if not on[k]:
+                k += 1
                 continue
-            end = day.sessions[k + 1][0] if covers_lunch and k < last else e
+            s, e = day.sessions[k]
+            if covers_lunch:
+                # Through the break: one stretch until the end of the last consecutive session.
+                while k < last and on[k + 1]:
+                    k += 1
+                    e = day.sessions[k][1]
+                if k < last:  # not at the counter next session: cover the break, then leave
+                    e = day.sessions[k + 1][0]
             rule = pol.closing_rule if k == last else pol.lunch_rule
-            hard_end = end + pol.overtime_limit_min if rule == "serve_all" else end
-            yield Duty(s, end, hard_end)
+            if covers_lunch and k < last:
+                rule = "hold"  # the break is covered; nobody is kept beyond it
+            hard_end = e + pol.overtime_limit_min if rule == "serve_all" else e
+            yield Duty(s, e, hard_end)
+            k += 1
 
 
 def support_shifts(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple[float, float]]:
@@ -250,6 +263,7 @@ class Centre:
         self.to_ticket(v)
 
     def to_ticket(self, v: Visitor) -> None:
+        v.ready = self.env.now  # waiting starts here: time at the lookup PC or with a helper is not waiting
         if self.balk_length and v.u_balk < self.balk_p and (
             self.queues.length(v.field, self.env.now) >= self.balk_length
         ):
@@ -275,7 +289,7 @@ class Centre:
         v.ticket = now
         if self.idle:
             f = v.field
-            st = self._idle_for(f)
+            st = self._idle_for(v)
             if st is not None:
                 if not self.queues.fields[f]:
                     self.idle.remove(st)
@@ -287,13 +301,16 @@ class Centre:
                 return
         self.queues.push(v, now)
 
-    def _idle_for(self, f: int) -> Staff | None:
+    def _idle_for(self, v: Visitor) -> Staff | None:
+        """An idle clerk who may call this visitor: one who serves the field and, if past their
+        closing, only for someone who was already in line by then."""
+        f, ready = v.field, v.ready
         for st in self.idle:
-            if f in st.field_set:
+            if f in st.field_set and ready <= st.duty_end:
                 return st
         if self.cross_serving:
             for st in self.idle:
-                if f in st.cross_set:
+                if f in st.cross_set and ready <= st.duty_end:
                     return st
         return None
 
@@ -302,9 +319,20 @@ class Centre:
         assert st.wake is not None
         st.wake.succeed(None)
 
-    def tickets_pending(self) -> bool:
-        """Someone is still in line for a number (they arrived before the cut-off)."""
-        return bool(self.machines.line) or bool(self.manual_queue)
+    def tickets_pending(self, session_end: float) -> bool:
+        """Someone in line will still get a number for the session that ended at `session_end`:
+        they joined the line in the issuing window that is open or has just closed, before that
+        time. People who came after the cut-off, or over a covered lunch, wait for the next session
+        and keep nobody at work."""
+        if self.manual_queue:
+            return True
+        line = self.machines.line
+        if not line:
+            return False
+        w = self.issuing
+        i = w.index_at(self.env.now)
+        ready = line[0].ready
+        return i >= 0 and w.starts[i] <= ready <= min(w.ends[i], session_end)
 
     def send_home(self, v: Visitor) -> None:
         self._finish(v, SENT_HOME)
@@ -395,6 +423,7 @@ class Centre:
                 yield timeout(dt)
             if direct is not None and not (v.uses_pc or v.needs_help):
                 self.arrived += 1
+                v.ready = v.arrival
                 direct(v)
             else:
                 arrive(v)

@@ -299,6 +299,7 @@ class DemandGenerator:
             for v, t in zip(returning, back.tolist(), strict=True):
                 patience = v.deadline - v.arrival
                 v.arrival, v.day, v.deadline = t, idx, t + patience
+                v.ready = t
                 v.returning = True
                 v.outcome = IN_SYSTEM
                 v.ticket = v.call = v.end = math.nan

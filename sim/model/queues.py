@@ -108,6 +108,12 @@ class CounterQueues:
             return v
         return None
 
+    def put_back(self, v: Visitor) -> None:
+        """Return a visitor just taken to the front of their queue (not called after all)."""
+        fq = self.fields[v.field]
+        (fq.priority if v.priority else fq.normal).appendleft(v)
+        self.total += 1
+
     def oldest_field(self, fields: tuple[int, ...]) -> int:
         """Among `fields`, the one whose first waiting visitor holds the oldest ticket (-1 if none)."""
         best, best_t = -1, float("inf")

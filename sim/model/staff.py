@@ -51,6 +51,8 @@ class Staff:
         self.on_duty = False
         self.wake: Handover | None = None
         self.busy = 0.0
+        self.duty_end = -1.0
+        """End of the current (or last) duty; after it, only numbers taken before it are called."""
         self.present = 0.0
         """Scheduled counter minutes so far (added as each duty starts)."""
         self.overtime = 0.0
@@ -85,7 +87,7 @@ class Staff:
         v.call = now
         v.staff = self.index
         w = self.centre.waits
-        w.d_wait.append(now - v.arrival)
+        w.d_wait.append(now - v.ready)
         w.d_arrival.append(v.arrival)
         w.d_field.append(v.field)
         if v.ticket < now:
@@ -125,6 +127,7 @@ class Staff:
                 yield timeout(duty.start - env.now)
             self.on_duty = True
             end, hard_end = duty.end, duty.hard_end
+            self.duty_end = end
             while True:
                 now = env.now
                 if now >= hard_end:
@@ -142,20 +145,26 @@ class Staff:
                     v = single.normal.popleft()
                 else:
                     v = self.next_visitor(now)
-                    if v is None:
-                        if now >= end and not c.tickets_pending():
-                            break
-                        self.wake = Handover(env)
-                        c.idle.append(self)
-                        v = yield self.wake
-                        if v is not None:  # handed over at a free counter; service has just ended
-                            done(v, env.now)
-                        continue
+                if v is not None and now >= end and v.ready > end:
+                    # After closing, serve_all means those holding a number at closing time; a
+                    # number taken later (over a covered lunch) waits for the next session.
+                    queues.put_back(v)
+                    v = None
+                    break
+                if v is None:
+                    if now >= end and not c.tickets_pending(end):
+                        break
+                    self.wake = Handover(env)
+                    c.idle.append(self)
+                    v = yield self.wake
+                    if v is not None:  # handed over at a free counter; service has just ended
+                        done(v, env.now)
+                    continue
                 # The call, inlined from `call` (this is the hot path).
                 v.call = now
                 v.staff = index
                 a = v.arrival
-                d_wait.append(now - a)
+                d_wait.append(now - v.ready)
                 d_arrival.append(a)
                 d_field.append(v.field)
                 d_q_in.append(v.ticket)

@@ -25,7 +25,7 @@ class Visitor:
 
     __slots__ = (
         "arrival", "call", "day", "deadline", "end", "field", "help_min", "id", "issue_min",
-        "needs_help", "outcome", "pc_min", "priority", "procedure", "purpose", "returning",
+        "needs_help", "outcome", "pc_min", "priority", "procedure", "purpose", "ready", "returning",
         "service", "staff", "ticket", "u_balk", "u_online", "uses_pc",
     )
 
@@ -51,6 +51,8 @@ class Visitor:
         self.u_balk = 1.0
         self.u_online = 1.0
         self.returning = False
+        self.ready = arrival
+        """When the visitor steps into the ticket line: the start of their wait."""
         self.ticket = NAN
         self.call = NAN
         self.end = NAN

@@ -19,7 +19,8 @@ KPIS: dict[str, str] = {
     "visitors_served_lookup": "Visits completed at the lookup PC",
     "dossiers_submitted_counter": "Dossiers handed in at a counter",
     "dossiers_submitted_online_support": "Dossiers filed online with the support team's help",
-    "wait_mean_min": "Mean wait from arrival to the counter call (minutes)",
+    "wait_mean_min": "Mean wait for the counter (minutes): from stepping into the ticket line "
+    "(on arrival, or after the lookup PC or the support team) to the counter call",
     "wait_p50_min": "Median wait for the counter (minutes)",
     "wait_p90_min": "90th percentile of the wait for the counter (minutes)",
     "wait_p95_min": "95th percentile of the wait for the counter (minutes)",
