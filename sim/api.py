@@ -22,6 +22,7 @@ from sim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison
+    from sim.experiment.executors import Executor
 
 
 def run(
@@ -31,6 +32,7 @@ def run(
     workers: int | None = None,
     event_log: bool | None = None,
     progress: bool = False,
+    executor: Executor | None = None,
 ) -> Results:
     """Run a scenario (object or TOML path); unset arguments come from its `[run]` table.
 
@@ -40,7 +42,7 @@ def run(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     results = run_experiment(scenario, replications=replications, seed=seed, workers=workers,
-                             event_log=event_log, progress=progress)
+                             event_log=event_log, progress=progress, executor=executor)
     return with_plots(results)
 
 
@@ -64,6 +66,7 @@ def compare(
     step: int | None = None,
     cap: int | None = None,
     progress: bool = False,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Compare alternatives with a base scenario under common random numbers (objects or TOML paths).
 
@@ -86,7 +89,7 @@ def compare(
                 "cap": cap}
     comparison = compare_scenarios(
         load(base), [load(a) for a in alternatives], replications=replications, seed=seed,
-        workers=workers, key_kpis=key_kpis, progress=progress,
+        workers=workers, key_kpis=key_kpis, progress=progress, executor=executor,
         **{k: v for k, v in optional.items() if v is not None})
     return dataclasses.replace(
         comparison, base=with_plots(comparison.base),

@@ -10,17 +10,16 @@ anything is written. Results folders are never overwritten.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import datetime as dt
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NoReturn
+from typing import Any, Literal, NoReturn
 
 from sim.scenario import ScenarioError, load_scenario
-
-if TYPE_CHECKING:
-    from sim.decide.comparison import Comparison
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -92,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default: results/<scenario name>-<date>-<time>/)")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress bar and no table; print only the results folder")
+    run.add_argument("--lang", choices=("vi", "en"), default="vi",
+                     help="language of report.html (default: vi, Vietnamese)")
+    _executor_flags(run)
     run.add_argument("--event-log", action="store_true",
                      help="also write event_log.csv, one row per visit (large)")
 
@@ -114,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="base random seed for every scenario (default: the base's [run] seed)")
     compare.add_argument("--workers", metavar="W",
                          help="worker processes (default: one per CPU; 1 runs in this process)")
+    _executor_flags(compare)
     compare.add_argument("--lang", choices=("vi", "en"), default="vi",
                          help="language of the HTML report (default: vi)")
     compare.add_argument("--out", metavar="DIR", help="results folder to create; must not exist "
@@ -159,6 +162,31 @@ def _out_flag(text: str | None) -> Path | None:
     return out
 
 
+def _executor_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dask", action="store_true",
+                        help="run replications on a local Dask cluster (pip install -e '.[dask]')")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="run replications on an existing Dask cluster")
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace, workers: int | None) -> Iterator[Any]:
+    """The executor the flags ask for (None: local processes), closed afterwards."""
+    if not (args.dask or args.scheduler):
+        yield None
+        return
+    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        raise UsageError(f"--scheduler: expected an address like tcp://HOST:8786, got {args.scheduler}")
+    from sim.experiment.executors import DaskExecutor, ExecutorUnavailableError
+
+    try:
+        executor = DaskExecutor(args.scheduler, workers=None if args.scheduler else workers)
+    except (ExecutorUnavailableError, ValueError) as exc:
+        raise UsageError(f"{'--scheduler' if args.scheduler else '--dask'}: {exc}") from None
+    with executor:
+        yield executor
+
+
 def _replications_flag(text: str | None) -> int | None:
     replications = _int_flag("--replications", text, 1)
     if replications is not None and replications > 100_000:
@@ -174,10 +202,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
 
     from sim.api import run  # pandas, scipy and the model load only when a run is asked for
+    from sim.report.html import report_writer
 
-    results = run(scenario, replications=replications, seed=seed, workers=workers,
-                  event_log=True if args.event_log else None,
-                  progress=sys.stderr.isatty() and not args.quiet)
+    with _executor(args, workers) as executor:
+        results = run(scenario, replications=replications, seed=seed,
+                      workers=None if executor is not None else workers,
+                      event_log=True if args.event_log else None,
+                      progress=sys.stderr.isatty() and not args.quiet, executor=executor)
+    results = dataclasses.replace(results, writers=(*results.writers, report_writer(args.lang)))
     folder = _save(results.save, results.scenario.name, out)
     if not args.quiet:
         from sim.report import format_table
@@ -266,20 +298,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError(f"{' '.join([args.base, *args.alternatives])}: {exc}") from None
 
     from sim.api import compare  # pandas, scipy and the model load only when a run is asked for
+    from sim.report.html import report_writer
 
-    comparison = compare(base, alternatives, replications=replications, seed=seed, workers=workers,
-                         progress=sys.stderr.isatty() and not args.quiet)
-    try:
-        from sim.report.html import write_report
-    except ImportError:
-        write_report = None
-    if write_report is not None:
-        import dataclasses
-
-        def report(c: Comparison, folder: Path) -> None:
-            write_report(folder, comparison=c, lang=args.lang)
-
-        comparison = dataclasses.replace(comparison, writers=(*comparison.writers, report))
+    with _executor(args, workers) as executor:
+        comparison = compare(base, alternatives, replications=replications, seed=seed,
+                             workers=None if executor is not None else workers,
+                             progress=sys.stderr.isatty() and not args.quiet, executor=executor)
+    comparison = dataclasses.replace(comparison,
+                                     writers=(*comparison.writers, report_writer(args.lang)))
     folder = _save(comparison.save, f"compare-{base.name}", out)
     if not args.quiet:
         from sim.report.compare_table import format_comparison

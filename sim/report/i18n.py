@@ -60,8 +60,9 @@ _KPI_VI: dict[str, tuple[str, str]] = {
     "dossiers_submitted_counter": ("Hồ sơ nộp tại quầy", "Số hồ sơ người dân nộp trực tiếp tại quầy."),
     "dossiers_submitted_online_support": ("Hồ sơ nộp trực tuyến có hỗ trợ", "Số hồ sơ nộp trực tuyến "
                                           "với sự giúp đỡ của tổ hỗ trợ."),
-    "wait_mean_min": ("Thời gian chờ trung bình", "Từ lúc đến trung tâm đến khi được gọi lên quầy, "
-                      "trung bình mọi lượt khách."),
+    "wait_mean_min": ("Thời gian chờ trung bình", "Từ lúc xếp hàng lấy số (khi đến, hoặc sau khi dùng "
+                      "máy tra cứu hay được tổ hỗ trợ giúp) đến khi được gọi lên quầy, trung bình "
+                      "mọi lượt khách."),
     "wait_p50_min": ("Thời gian chờ trung vị", "Một nửa số khách chờ không quá thời gian này."),
     "wait_p90_min": ("Thời gian chờ của 90% số khách", "90% số khách được gọi lên quầy trong khoảng "
                      "thời gian này (phân vị 90)."),
@@ -138,8 +139,8 @@ _KPI_EN: dict[str, tuple[str, str]] = {
                                    "counter."),
     "dossiers_submitted_online_support": ("Dossiers filed online with help", "Dossiers filed online with "
                                           "the support team's help."),
-    "wait_mean_min": ("Mean waiting time", "From arrival at the centre to the counter call, averaged over "
-                      "all visits."),
+    "wait_mean_min": ("Mean waiting time", "From joining the ticket line (on arrival, or after the lookup "
+                      "PC or the support team) to the counter call, averaged over all visits."),
     "wait_p50_min": ("Median waiting time", "Half of the visitors wait no longer than this."),
     "wait_p90_min": ("Waiting time for 90% of visitors", "90% of visitors are called to the counter "
                      "within this time (90th percentile)."),
@@ -903,8 +904,8 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^no dossiers$", "không có hồ sơ"),
     (r"^no utilisation KPIs reported$", "không có số liệu về mức độ bận"),
     (r"share of visitors per ([\d.]+) min", r"tỷ lệ khách theo khoảng \1 phút"),
-    (r"^wait from arrival to the counter call \(minutes\)",
-     "thời gian chờ từ lúc đến tới khi được gọi lên quầy (phút)"),
+    (r"^wait for the counter call \(minutes\)",
+     "thời gian chờ đến khi được gọi lên quầy (phút)"),
     (r"([\d.]+)% waited over ([\d.]+) min \(not shown\)", r"\1% số khách chờ quá \2 phút (không vẽ)"),
     (r"^share of visitors \(%\)$", "tỷ lệ khách (%)"),
     (r"^cumulative share \(%\)$", "tỷ lệ cộng dồn (%)"),

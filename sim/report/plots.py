@@ -109,7 +109,7 @@ def wait_distribution_figure(results: Results) -> Figure:
     ax.bar(edges, 100 * coarse / total, width=per * WAIT_BIN_MIN, align="edge",
            color=_STAFF_COLOUR, alpha=0.8, label=f"share of visitors per {width:g} min")
     ax.set_xlim(0, upper)
-    ax.set_xlabel("wait from arrival to the counter call (minutes)")
+    ax.set_xlabel("wait for the counter call (minutes)")
     ax.set_ylabel("share of visitors (%)")
     ax.set_title(f"{title}\n{_subtitle(results)}")
 
@@ -126,7 +126,7 @@ def wait_distribution_figure(results: Results) -> Figure:
         ax.axvline(p90, color="black", linestyle=":", label=f"p90 {p90:.1f} min (mean)")
     beyond = 1 - float(cum[n_fine - 1])
     if beyond > 0:
-        ax.set_xlabel(f"wait from arrival to the counter call (minutes); {100 * beyond:.2f}% "
+        ax.set_xlabel(f"wait for the counter call (minutes); {100 * beyond:.2f}% "
                       f"waited over {upper:g} min (not shown)")
     lines = ax.get_legend_handles_labels()
     cdf_lines = cdf_ax.get_legend_handles_labels()
