@@ -417,16 +417,20 @@ class Centre:
         arrive = self.arrive
         # Fast path for the common visitor (no PC, no help): straight to the machines or counter.
         direct = self.to_counter if not self.machines.machines and not self.balk_length else None
+        to_ticket = self.to_ticket
         for v in visitors:
             dt = v.arrival - env.now
             if dt > 0:
                 yield timeout(dt)
-            if direct is not None and not (v.uses_pc or v.needs_help):
+            if v.uses_pc or v.needs_help:
+                arrive(v)
+            elif direct is not None:
                 self.arrived += 1
                 v.ready = v.arrival
                 direct(v)
             else:
-                arrive(v)
+                self.arrived += 1
+                to_ticket(v)
 
     def _end_of_overtime(self, _event: simpy.Event) -> None:
         self._wake_all()

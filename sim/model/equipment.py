@@ -129,30 +129,26 @@ class TicketMachines:
         if not self.machines:
             c.to_counter(v)
             return
-        i = self.windows.index_at(now)
-        last_today = c.day_last_cutoff
-        if now > last_today and (i < 0 or now >= self.windows.ends[i]):
+        w = self.windows
+        i = bisect.bisect_right(w.starts, now) - 1
+        in_window = i >= 0 and now < w.ends[i]
+        if not in_window and now > c.day_last_cutoff:
             c.send_home(v)
             return
-        if not self.any_working() and self.fallback != "wait":
+        if in_window and self.idle and not self.line:
+            for m in self.idle:
+                if not (m.failed or m.paper_out):
+                    self.idle.remove(m)
+                    m.busy += v.issue_min
+                    m.wake.trigger_after(v.issue_min, v)  # issued when the wake-up fires
+                    return
+        if self.fallback != "wait" and not self.any_working():
             c.fallback(v)
-            return
-        m = self._idle_working() if not self.line and i >= 0 and now < self.windows.ends[i] else None
-        if m is not None:
-            self.idle.remove(m)
-            m.busy += v.issue_min
-            m.wake.trigger_after(v.issue_min, v)  # issued when the wake-up fires
             return
         self.line.append(v)
         if self.idle:
             m = self.idle.pop(0)
             m.wake.succeed(None)
-
-    def _idle_working(self) -> Machine | None:
-        for m in self.idle:
-            if m.working:
-                return m
-        return None
 
     def _go_fallback(self) -> None:
         """All machines are down: move the line to the fallback path."""
