@@ -431,3 +431,14 @@ def test_cli_compare_same_names_is_bad_input(tmp_path: Path) -> None:
     proc = cli("compare", base, base, "--replications", "2")
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("error: ") and "both named 'week'" in proc.stderr
+
+
+def test_shares_are_judged_by_their_absolute_bound_only():
+    from sim.decide.compare import DEFAULT_ABSOLUTE, precision_bound
+
+    # ±5% of a 98% on-time rate would be ±4.9 points; the rule asks for ±1 point.
+    assert precision_bound("on_time_rate", 0.98, 0.05, DEFAULT_ABSOLUTE) == 0.01
+    assert precision_bound("wait_within_target", 0.96, 0.05, DEFAULT_ABSOLUTE) == 0.01
+    # Waits: 5% of the base, but never tighter than the absolute floor.
+    assert precision_bound("wait_p90_min", 20.0, 0.05, DEFAULT_ABSOLUTE) == pytest.approx(1.0)
+    assert precision_bound("wait_p90_min", 3.0, 0.05, DEFAULT_ABSOLUTE) == 0.5

@@ -15,7 +15,8 @@ on one side of zero; otherwise "no detectable difference".
 
 `replications="auto"` runs `start` replications of every scenario, then adds `step` more (only the
 new replication indices, appended — never a restart) until every key difference's adjusted
-half-width is within max(precision × |base mean|, absolute bound), or the cap is reached.
+half-width is within max(precision × |base mean|, absolute bound) — for shares (on-time rate, share
+within the wait threshold) the absolute bound alone, in percentage points — or the cap is reached.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ DEFAULT_ABSOLUTE: dict[str, float] = {
 }
 """`--replications auto`: absolute half-width that is always precise enough, so that a KPI whose
 base value is near zero (late dossiers, short waits) does not need endless replications."""
+
+SHARE_KPIS = frozenset({"wait_within_target", "on_time_rate", "early_rate"})
+"""Shares (0–1): judged by their absolute bound only (percentage points), never by ±5% of the base."""
 
 DEFAULT_START, DEFAULT_STEP, DEFAULT_CAP = 10, 10, 200
 
@@ -245,11 +249,18 @@ def _precision(results: Sequence[Results], keys: Sequence[str], level: float, pr
         for k in keys:
             _, low, high, _ = paired_difference(_column(base, k), _column(alt, k), level)
             base_mean = base.summary[k]["mean"] if k in base.summary else math.nan
-            relative = precision * abs(base_mean) if math.isfinite(base_mean) else 0.0
             checks.append(PrecisionCheck(alternative=alt.scenario.name, kpi=k,
                                          half_width=(high - low) / 2,
-                                         bound=max(relative, float(absolute.get(k, 0.0)))))
+                                         bound=precision_bound(k, base_mean, precision, absolute)))
     return checks
+
+
+def precision_bound(kpi: str, base_mean: float, precision: float, absolute: Mapping[str, float]) -> float:
+    """The half-width that is precise enough for a difference in `kpi` (the auto rule)."""
+    floor = float(absolute.get(kpi, 0.0))
+    if kpi.split(".", 1)[0] in SHARE_KPIS or not math.isfinite(base_mean):
+        return floor  # 5% of a 98% share would be ±4.9 points: too loose for a share
+    return max(precision * abs(base_mean), floor)
 
 
 def _percent(share: float) -> str:
