@@ -19,7 +19,7 @@ from typing import Protocol
 import simpy
 
 from sim.model.backoffice import BackOffice
-from sim.model.demand import EARLY_ARRIVAL_MIN, DayRate, DemandGenerator, day_rate
+from sim.model.demand import EARLY_ARRIVAL_MIN, UNIFORM, DayRate, DemandGenerator, ScalarDraws, day_rate
 from sim.model.duedates import HORIZON_DAYS, WorkingCalendar
 from sim.model.equipment import Pool, TicketMachines, Windows
 from sim.model.monitors import WaitMonitor
@@ -88,23 +88,26 @@ def issuing_windows(scenario: Scenario, days: tuple[WorkDay, ...]) -> list[tuple
 
 class Presence:
     """When each staff member is at work: not on leave, not in a meeting. Computed day by day
-    when asked, so nothing is stored per day of the window (memory stays flat)."""
+    when asked (memoised by weekday and sessions), so nothing is stored per day of the window."""
 
     def __init__(self, scenario: Scenario) -> None:
-        self._staff = {m.id: m for m in scenario.staff}
+        self._leave = {m.id: [(x.start, x.end) for x in m.leave] for m in scenario.staff}
         self._meetings = {m.id: {(x.weekday, x.session) for x in m.meetings} for m in scenario.staff}
+        self._memo: dict[tuple[str, int, tuple[str, ...]], frozenset[str]] = {}
 
-    def sessions(self, staff_id: str, day: WorkDay) -> set[str]:
+    def sessions(self, staff_id: str, day: WorkDay) -> frozenset[str]:
         """Names of the sessions of `day` this person is at work."""
-        spec = self._staff[staff_id]
-        for leave in spec.leave:
-            if leave.start <= day.date <= leave.end:
-                return set()
-        wd = WEEKDAY_NAMES[day.weekday]
-        meetings = self._meetings[staff_id]
-        if not meetings:
-            return set(day.session_names)
-        return {name for name in day.session_names if (wd, name) not in meetings}
+        for start, end in self._leave[staff_id]:
+            if start <= day.date <= end:
+                return frozenset()
+        key = (staff_id, day.weekday, day.session_names)
+        at_work = self._memo.get(key)
+        if at_work is None:
+            wd = WEEKDAY_NAMES[day.weekday]
+            meetings = self._meetings[staff_id]
+            at_work = self._memo[key] = frozenset(
+                name for name in day.session_names if (wd, name) not in meetings)
+        return at_work
 
 
 def staff_duties(
@@ -117,14 +120,14 @@ def staff_duties(
     spec = scenario.staff[index]
     pol = scenario.policies
     presence = presence or Presence(scenario)
-    rng = streams[f"presence.{spec.id}"]
+    draw = ScalarDraws(UNIFORM, streams[f"presence.{spec.id}"]).next
     covers_lunch = spec.id in pol.lunch_cover
     share = spec.counter_share
     for day in days:
         at_work = presence.sessions(spec.id, day)
         last = len(day.sessions) - 1
-        u = rng.random(len(day.sessions))
-        on = [name in at_work and u[k] < share for k, name in enumerate(day.session_names)]
+        # One draw per session whatever the share, so the stream stays aligned across scenarios.
+        on = [draw() < share and name in at_work for name in day.session_names]
         k = 0
         while k <= last:
             if not on[k]:

@@ -12,6 +12,7 @@ take visitors from a short line and hand them on when done.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import deque
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
@@ -162,6 +163,7 @@ class TicketMachines:
         c = self.centre
         w = self.windows
         paper = self.spec.paper
+        roll = paper.tickets_per_roll if paper is not None else math.inf  # tickets per paper roll
         while True:
             if not m.working:
                 m.repaired = env.event()
@@ -173,8 +175,9 @@ class TicketMachines:
                 v = yield m.wake
                 if v is not None:  # handed over: the ticket is out
                     c.to_counter(v)
-                    if paper is not None:
-                        yield from self._paper(m)
+                    m.tickets += 1
+                    if m.tickets >= roll:
+                        yield from self._refill(m)
                 continue
             now = env.now
             v = self.line[0]
@@ -191,25 +194,23 @@ class TicketMachines:
             m.busy += t
             yield env.timeout(t)
             c.to_counter(v)
-            if paper is not None:
-                yield from self._paper(m)
+            m.tickets += 1
+            if m.tickets >= roll:
+                yield from self._refill(m)
 
-    def _paper(self, m: Machine) -> Generator[simpy.Event, object, None]:
-        """Count the ticket; an empty roll takes the machine out until it is refilled."""
+    def _refill(self, m: Machine) -> Generator[simpy.Event, object, None]:
+        """The roll is empty: the machine is out until it is refilled."""
         paper = self.spec.paper
-        if paper is None:
-            return
-        m.tickets += 1
-        if m.tickets >= paper.tickets_per_roll:
-            env = self.env
-            m.paper_out = True
-            if not self.any_working():
-                self._go_fallback()
-            start = env.now
-            yield env.timeout(float(paper.refill_min.sample(self.refill_rng[m.index], 1)[0]))
-            m.down_min += self.windows.overlap(start, env.now)
-            m.tickets = 0
-            m.paper_out = False
+        assert paper is not None
+        env = self.env
+        m.paper_out = True
+        if not self.any_working():
+            self._go_fallback()
+        start = env.now
+        yield env.timeout(float(paper.refill_min.sample(self.refill_rng[m.index], 1)[0]))
+        m.down_min += self.windows.overlap(start, env.now)
+        m.tickets = 0
+        m.paper_out = False
 
     def _failures(self, m: Machine) -> Generator[simpy.Event, object, None]:
         env = self.env
