@@ -16,16 +16,14 @@ and renamed into place only when complete; plots and reports come in as writers 
 from __future__ import annotations
 
 import csv
-import os
 import platform
-import secrets
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from sim.decide.comparison import COLUMNS, Comparison
-from sim.experiment.results import Results, _csv_cell, _library_versions, _write_json, package_version
+from sim.experiment.folders import write_new_folder
+from sim.experiment.results import Results, csv_cell, library_versions, package_version, write_json
 
 SCENARIOS_DIR = "scenarios"
 """Sub-folder holding one folder per scenario, named by the scenario's name."""
@@ -38,31 +36,18 @@ def scenario_folder(folder: str | Path, name: str) -> Path:
 
 def save_comparison(comparison: Comparison, folder: str | Path) -> Path:
     """Write a new comparison folder and return its path; refuse a folder that already exists."""
-    folder = Path(folder)
-    if folder.exists():
-        raise FileExistsError(f"{folder}: already exists; results are never overwritten, "
-                              "choose a new folder")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".{folder.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
+    def fill(tmp: Path) -> None:
         write_files(comparison, tmp)
         for writer in comparison.writers:
             writer(comparison, tmp)
-        if folder.exists():  # created by someone else meanwhile
-            raise FileExistsError(f"{folder}: already exists; results are never overwritten, "
-                                  "choose a new folder")
-        os.rename(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+
+    return write_new_folder(folder, fill)
 
 
 def write_files(comparison: Comparison, folder: Path) -> None:
     """comparison.csv, meta.json and each scenario's folder, into an existing folder."""
     write_table(comparison, folder / "comparison.csv")
-    _write_json(folder / "meta.json", meta(comparison))
+    write_json(folder / "meta.json", meta(comparison))
     for results in comparison.scenarios:
         _write_scenario(results, scenario_folder(folder, results.scenario.name))
 
@@ -73,7 +58,7 @@ def write_table(comparison: Comparison, path: Path) -> None:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(COLUMNS)
         for row in comparison.rows:
-            out.writerow([_csv_cell(getattr(row, c)) for c in COLUMNS])
+            out.writerow([csv_cell(getattr(row, c)) for c in COLUMNS])
 
 
 def _write_scenario(results: Results, folder: Path) -> None:
@@ -107,7 +92,7 @@ def meta(comparison: Comparison) -> dict[str, Any]:
         "wall_time_s": sum(r.wall_time_s for r in comparison.scenarios),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "libraries": _library_versions(),
+        "libraries": library_versions(),
         "created": base.created,
         "scenario_folders": {r.scenario.name: f"{SCENARIOS_DIR}/{r.scenario.name}"
                              for r in comparison.scenarios},

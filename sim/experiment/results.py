@@ -17,10 +17,7 @@ import csv
 import datetime as dt
 import json
 import math
-import os
 import platform
-import secrets
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +30,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
+from sim.experiment.folders import write_new_folder
 from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise, verdict
 from sim.model.output import EVENT_LOG_COLUMNS, ReplicationOutput
 from sim.scenario.kpis import KPIS
@@ -62,7 +60,7 @@ def package_version() -> str:
         return str(sim.__version__)
 
 
-def _library_versions() -> dict[str, str | None]:
+def library_versions() -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
@@ -92,12 +90,12 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any) -> None:
     text = json.dumps(_json_safe(data), indent=2, ensure_ascii=False, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def _csv_cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """Floats as repr (shortest exact round trip), NaN and None as an empty cell."""
     if value is None:
         return ""
@@ -175,25 +173,13 @@ class Results:
 
     def save(self, folder: str | Path) -> Path:
         """Write a new results folder and return its path; refuse a folder that already exists."""
-        folder = Path(folder)
-        if folder.exists():
-            raise FileExistsError(f"{folder}: already exists; results are never overwritten, "
-                                  "choose a new folder")
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = folder.parent / f".{folder.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
-        tmp.mkdir()
-        try:
+
+        def fill(tmp: Path) -> None:
             self.write_files(tmp)
             for writer in self.writers:
                 writer(self, tmp)
-            if folder.exists():  # created by someone else meanwhile
-                raise FileExistsError(f"{folder}: already exists; results are never overwritten, "
-                                      "choose a new folder")
-            os.rename(tmp, folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return folder
+
+        return write_new_folder(folder, fill)
 
     def write_files(self, folder: Path) -> None:
         """The data files of a results folder (no plots) into an existing folder."""
@@ -202,8 +188,8 @@ class Results:
                   "every default filled in.\n# `python -m sim run scenario.toml` reruns it with "
                   "the same replications and seed.\n\n")
         (folder / "scenario.toml").write_text(header + tomli_w.dumps(resolved), encoding="utf-8")
-        _write_json(folder / "meta.json", self.meta())
-        _write_json(folder / "summary.json", self.summary_document())
+        write_json(folder / "meta.json", self.meta())
+        write_json(folder / "summary.json", self.summary_document())
         self.replications.to_csv(folder / "replications.csv", index=False, na_rep="",
                                  lineterminator="\n")
         if self.event_log_collected:
@@ -222,7 +208,7 @@ class Results:
             "command_line": list(sys.argv),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "libraries": _library_versions(),
+            "libraries": library_versions(),
             "wall_time_s": self.wall_time_s,
             "created": self.created,
         }
@@ -245,4 +231,4 @@ class Results:
             out.writerow(("replication", *EVENT_LOG_COLUMNS))
             for o in self.outputs:
                 for row in o.event_log or ():
-                    out.writerow((o.replication, *(_csv_cell(v) for v in row)))
+                    out.writerow((o.replication, *(csv_cell(v) for v in row)))

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from sim.report.plots import new_figure, no_data
 from sim.report.table import kpi_kind
 
 if TYPE_CHECKING:
@@ -44,20 +44,6 @@ _SCENARIO_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#93
 _TARGET_COLOUR = "#C44E52"
 
 
-def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _no_data(fig: Figure, title: str, message: str) -> Figure:
-    ax = fig.add_subplot()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
-    ax.set_axis_off()
-    return fig
-
-
 def _percent(share: float) -> str:
     return f"{100 * share:.4g}%"
 
@@ -74,10 +60,10 @@ def forest_figure(comparison: Comparison) -> Figure:
     keys = list(comparison.key_kpis)
     alts = [r.scenario.name for r in comparison.alternatives]
     rows_per_panel = len(alts)
-    fig = _figure(8.0, max(3.0, 1.4 + len(keys) * (0.55 + 0.32 * rows_per_panel)))
+    fig = new_figure(8.0, max(3.0, 1.4 + len(keys) * (0.55 + 0.32 * rows_per_panel)))
     title = f"Differences from the base ({comparison.base.scenario.name})"
     if not keys or not alts:
-        return _no_data(fig, title, "no key KPIs to compare")
+        return no_data(fig, title, "no key KPIs to compare")
     axes = fig.subplots(len(keys), 1, squeeze=False,
                         gridspec_kw={"height_ratios": [rows_per_panel + 0.6] * len(keys)})[:, 0]
     y = np.arange(rows_per_panel)[::-1]
@@ -121,13 +107,13 @@ def _hourly_wait(results: Results) -> tuple[np.ndarray, np.ndarray]:
 
 def wait_by_hour_by_scenario_figure(comparison: Comparison) -> Figure:
     """Mean counter wait by hour of arrival, one line per scenario, pooled over replications."""
-    fig = _figure()
+    fig = new_figure()
     title = "Mean wait by hour of arrival, by scenario"
     pooled = [(r.scenario.name, *_hourly_wait(r)) for r in comparison.scenarios if r.outputs]
     counts = np.sum([c for _, _, c in pooled], axis=0) if pooled else np.zeros(24)
     hours = np.flatnonzero(counts > 0)
     if hours.size == 0:
-        return _no_data(fig, title, "no counter visitors")
+        return no_data(fig, title, "no counter visitors")
     ax = fig.add_subplot()
     for k, (name, wait_sum, count) in enumerate(pooled):
         mean = np.full(hours.size, math.nan)
@@ -156,10 +142,10 @@ def on_time_by_scenario_figure(comparison: Comparison) -> Figure:
         s = r.summary.get("on_time_rate")
         if s is not None and s["n"] > 0:
             rows.append((r.scenario.name, s))
-    fig = _figure(8.0, max(3.0, 1.5 + 0.45 * len(comparison.scenarios)))
+    fig = new_figure(8.0, max(3.0, 1.5 + 0.45 * len(comparison.scenarios)))
     title = "Dossiers on time (portal definition), by scenario"
     if not rows:
-        return _no_data(fig, title, "no dossiers")
+        return no_data(fig, title, "no dossiers")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     base = comparison.base.scenario.name

@@ -63,13 +63,15 @@ _OUTCOME_STACK: tuple[int, ...] = (0, 1, 3, 2)
 """Stacking order left to right: the on-time part first, so the late segment starts at the on-time rate."""
 
 
-def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
+def new_figure(width: float = 8.0, height: float = 4.5) -> Figure:
+    """A figure on its own Agg canvas (no pyplot state)."""
     fig = Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
-def _no_data(fig: Figure, title: str, message: str) -> Figure:
+def no_data(fig: Figure, title: str, message: str) -> Figure:
+    """A figure that says there is nothing to plot, instead of failing."""
     ax = fig.add_subplot()
     ax.set_title(title)
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
@@ -84,13 +86,13 @@ def _subtitle(results: Results) -> str:
 
 def wait_distribution_figure(results: Results) -> Figure:
     """Histogram of counter waits (share of visitors per bin) with the CDF, p90 and threshold."""
-    fig = _figure()
+    fig = new_figure()
     title = "Waiting time for the counter"
     hist = np.sum([o.wait_histogram for o in results.outputs], axis=0, dtype=float) \
         if results.outputs else np.zeros(1)
     total = float(hist.sum())
     if total == 0:
-        return _no_data(fig, title, "no counter visitors")
+        return no_data(fig, title, "no counter visitors")
     threshold = float(results.scenario.targets.wait_threshold_min)
     regular = hist[:-1]
     cum = np.cumsum(regular) / total
@@ -149,14 +151,14 @@ def _hour_axis(ax: Axes, hours: np.ndarray) -> None:
 
 def wait_by_hour_figure(results: Results) -> Figure:
     """Mean counter wait by hour of arrival, pooled over replications; hours with visitors only."""
-    fig = _figure()
+    fig = new_figure()
     title = "Mean wait by hour of arrival"
     if not results.outputs:
-        return _no_data(fig, title, "no replications")
+        return no_data(fig, title, "no replications")
     wait_sum, wait_count, _, _ = _hours(results)
     hours = np.flatnonzero(wait_count > 0)
     if hours.size == 0:
-        return _no_data(fig, title, "no counter visitors")
+        return no_data(fig, title, "no counter visitors")
     ax = fig.add_subplot()
     ax.bar(hours, wait_sum[hours] / wait_count[hours], color=_STAFF_COLOUR, width=0.8)
     threshold = float(results.scenario.targets.wait_threshold_min)
@@ -171,14 +173,14 @@ def wait_by_hour_figure(results: Results) -> Figure:
 
 def queue_by_hour_figure(results: Results) -> Figure:
     """Time-average number waiting for a counter in each clock hour over all working days."""
-    fig = _figure()
+    fig = new_figure()
     title = "Mean queue length by hour of day"
     if not results.outputs:
-        return _no_data(fig, title, "no replications")
+        return no_data(fig, title, "no replications")
     _, wait_count, area, days = _hours(results)
     hours = np.flatnonzero((area > 0) | (wait_count > 0))
     if hours.size == 0 or days == 0:
-        return _no_data(fig, title, "no counter visitors")
+        return no_data(fig, title, "no counter visitors")
     ax = fig.add_subplot()
     ax.bar(hours, area[hours] / (days * 60.0), color=_STAFF_COLOUR, width=0.8)
     _hour_axis(ax, hours)
@@ -199,10 +201,10 @@ def utilisation_figure(results: Results) -> Figure:
         s = summary.get(key)
         if s is not None and s["n"] > 0:
             rows.append((label, _EQUIPMENT_COLOUR, dict(s)))
-    fig = _figure(8.0, max(3.0, 0.9 + 0.38 * len(rows)))
+    fig = new_figure(8.0, max(3.0, 0.9 + 0.38 * len(rows)))
     title = "Utilisation (busy share of present time)"
     if not rows:
-        return _no_data(fig, title, "no utilisation KPIs reported")
+        return no_data(fig, title, "no utilisation KPIs reported")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     means = np.array([100 * r[2]["mean"] for r in rows])
@@ -293,12 +295,12 @@ def _week_label(start: dt.date, days: int, usual: int) -> str:
 
 def dossiers_weekly_figure(results: Results) -> Figure:
     """Dossiers received and completed per ISO week: mean over replications with 95% CI bars."""
-    fig = _figure(9.0, 4.5)
+    fig = new_figure(9.0, 4.5)
     title = "Dossiers received and completed per week"
     dates = window_dates(results)
     series = {name: daily_matrix(results, name, len(dates)) for name in ("received", "completed")}
     if all(m is None for m in series.values()):
-        return _no_data(fig, title, "no dossiers")
+        return no_data(fig, title, "no dossiers")
     starts, days = weekly_sums(dates, np.ones(len(dates), dtype=np.int64))
     x = np.arange(len(starts))
     width = 0.4
@@ -325,12 +327,12 @@ def dossiers_weekly_figure(results: Results) -> Figure:
 
 def backlog_figure(results: Results) -> Figure:
     """Dossiers in progress at the end of each working day: mean over replications and a 95% band."""
-    fig = _figure(9.0, 4.5)
+    fig = new_figure(9.0, 4.5)
     title = "Back-office backlog at the end of each working day"
     dates = window_dates(results)
     matrix = daily_matrix(results, "backlog", len(dates))
     if matrix is None:
-        return _no_data(fig, title, "no dossiers")
+        return no_data(fig, title, "no dossiers")
     mean, low, high = mean_band(matrix.astype(float))
     ax = fig.add_subplot()
     ax.fill_between(dates, low, high, color=_STAFF_COLOUR, alpha=0.25, linewidth=0,
@@ -389,10 +391,10 @@ def on_time_by_field_figure(results: Results) -> Figure:
     if pooled:
         rows.append(("all fields", np.sum(list(pooled.values()), axis=0)))
         rows += [(names.get(fid, fid), counts) for fid, counts in pooled.items()]
-    fig = _figure(9.0, max(3.2, 1.6 + 0.42 * len(rows)))
+    fig = new_figure(9.0, max(3.2, 1.6 + 0.42 * len(rows)))
     title = "Dossier outcomes by field (portal categories)"
     if not rows or rows[0][1].sum() == 0:
-        return _no_data(fig, title, "no dossiers")
+        return no_data(fig, title, "no dossiers")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     shares = np.array([100 * outcome_shares(c) for _, c in rows])
