@@ -7,7 +7,7 @@ such as `sim.experiment.worker.ReplicationTask` whose class lives in an importab
 process and Dask workers import it by name. Executors are context managers; an executor keeps its
 workers between `map` calls until it is closed, so one executor can run many scenarios.
 
-    with DaskExecutor("tcp://10.0.0.5:8786") as ex:       # or DaskExecutor() for a local cluster
+    with DaskExecutor("tcp://scheduler-host:8786") as ex:       # or DaskExecutor() for a local cluster
         for scenario in scenarios:
             results = sim.experiment.run(scenario, executor=ex)
 
