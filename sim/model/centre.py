@@ -231,6 +231,7 @@ class Centre:
             self.env, team.members, Windows(support_shifts(scenario, days)), team.max_queue,
             _help_time, self._support_done,
         )
+        self.submit_dossier = self.dossiers.submit  # bound once: called for every dossier handed in
         self.demand: DemandSource = demand if demand is not None else DemandGenerator(scenario, streams)
         for st in self.staff:
             self.env.process(st.run())

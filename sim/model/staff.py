@@ -104,7 +104,7 @@ class Staff:
         self.served += 1
         c.served_counter += 1
         if v.purpose == SUBMIT:
-            c.dossiers.submit(v, now, "counter")
+            c.submit_dossier(v, now, "counter")
         if c.log_visit is not None:
             c.log_visit(v)
 
@@ -116,6 +116,7 @@ class Staff:
         queues = c.queues
         renege = queues.reneging
         single = queues.fields[self.fields[0]] if len(self.fields) == 1 else None
+        cross = c.cross_serving and bool(self.cross)
         w = c.waits
         d_wait, d_arrival, d_field = w.d_wait, w.d_arrival, w.d_field
         d_q_in, d_q_out = w.d_q_in, w.d_q_out
@@ -139,7 +140,9 @@ class Staff:
                     yield timeout(t)
                     c.to_counter(v)
                     continue
-                if single is not None and single.normal and not single.priority and not renege:
+                if single is not None and not (single.normal or single.priority) and not cross:
+                    v = None  # fast path: one field and nobody waiting in it
+                elif single is not None and single.normal and not single.priority and not renege:
                     queues.total -= 1  # fast path: one field, no priority ticket waiting
                     single.since_priority += 1
                     v = single.normal.popleft()
