@@ -21,6 +21,9 @@ from sim.experiment.runner import run
 from sim.experiment.statistics import summarise
 from sim.report import html as report_html
 from sim.report.html import REPORT_FILE, RUN_KEY_KPIS, render_report, write_report
+from sim.report.html import answer as html_answer
+from sim.report.html import base as html_base
+from sim.report.html import extras as html_extras
 from sim.report.i18n import (
     LANGS,
     MESSAGES,
@@ -235,11 +238,11 @@ def test_answer_sentences_follow_the_data(base, alternative):
     comp = Comparison(base=base, alternatives=(alternative,), rows=rows,
                       key_kpis=("wait_mean_min", "on_time_rate"), confidence=0.95, comparisons=2,
                       replications=2, replication_rule="fixed: 2 replications")
-    vi = Page(report_html._answer(report_html._Page("vi", (base, alternative), comp, None))).all_text()
+    vi = Page(html_answer._answer(html_base._Page("vi", (base, alternative), comp, None))).all_text()
     assert ("Thêm một máy lấy số: thời gian chờ trung bình giảm 1,2 phút (khoảng tin cậy 95%: 0,8–1,6 "
             "phút); tỷ lệ hồ sơ đúng hạn không thay đổi đáng kể.") in vi.replace("\u00a0", " ")
     assert "tốt hơn ở 1" in vi
-    en = Page(report_html._answer(report_html._Page("en", (base, alternative), comp, None))).all_text()
+    en = Page(html_answer._answer(html_base._Page("en", (base, alternative), comp, None))).all_text()
     assert "mean waiting time falls by 1.2 min (95% confidence interval: 0.8–1.6 min)" in \
         en.replace("\u00a0", " ")
 
@@ -262,7 +265,7 @@ def test_command_of_this_process():
 
 
 def test_estimate_fallback_reads_the_file():
-    lines = report_html._estimate_lines(DAO_XA)
+    lines = html_extras._estimate_lines(DAO_XA)
     assert any("in-person visits per working day" in line for line in lines)
     assert len(lines) > 20
 
