@@ -220,6 +220,11 @@ class BackOffice:
         self.proc_days = [p.statutory_days for p in procs]
         self.proc_spot = [p.on_the_spot for p in procs]
         self.proc_sign = [p.sign_off for p in procs]
+        self.proc_fee = [p.fee_share for p in procs]
+        self.proc_pay_online = [p.online_payment_share for p in procs]
+        self.u_fee = [ScalarDraws(UNIFORM, streams[f"fees.{p.id}"]) for p in procs]
+        self.fee_bearing = 0
+        self.paid_online = 0
         self.proc_pickup = [p.result_return == "counter" and not p.on_the_spot for p in procs]
         self.pickup_delay = (ScalarDraws(spec.pickup_delay_days, streams["pickup.delay"])
                              if spec.pickup_visits else None)
@@ -300,6 +305,8 @@ class BackOffice:
             self.received[f] += 1
             self.daily_received[day] += 1
             self.by_channel["counter"] += 1
+            if self.proc_fee[procedure] > 0:
+                self._fee(procedure)
             self.daily_completed[day] += 1
             self.completed += 1
             self.field_completed[f] += 1
@@ -320,6 +327,8 @@ class BackOffice:
             self.received[f] += 1
             self.daily_received[day] += 1
             self.by_channel[CHANNELS[channel]] += 1
+            if self.proc_fee[procedure] > 0:
+                self._fee(procedure)
         if channel == 0 and self.proc_spot[procedure]:
             # Finished at the counter while the visitor waited: no dossier object needed.
             if in_window:
@@ -340,6 +349,14 @@ class BackOffice:
         else:
             self.push(d)
         return d
+
+    def _fee(self, procedure: int) -> None:
+        """Does this dossier of the window carry a fee, and is it paid online? (766 online payment)"""
+        draws = self.u_fee[procedure]
+        if draws.next() < self.proc_fee[procedure]:
+            self.fee_bearing += 1
+            if draws.next() < self.proc_pay_online[procedure]:
+                self.paid_online += 1
 
     def push(self, d: Dossier, wake: bool = True) -> None:
         if wake and self.idle:

@@ -74,6 +74,8 @@ def back_office_kpis(office: BackOffice, scenario: Scenario) -> dict[str, float]
         "processing_days_mean": _ratio(office.processing_minutes / 1440.0, office.completed),
         "backlog_end": float(office.backlog()),
         "apology_slips": float(office.slips),
+        "dossiers_fee_bearing": float(office.fee_bearing),
+        "online_payment_rate": _ratio(float(office.paid_online), float(office.fee_bearing)),
         "back_office_utilisation": office.utilisation(),
         "score_progress_766": 20.0 * rate if not math.isnan(rate) else math.nan,
         "score_handling_satisfaction_766": (

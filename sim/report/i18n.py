@@ -105,6 +105,10 @@ _KPI_VI: dict[str, tuple[str, str]] = {
     "backlog_end": ("Hồ sơ tồn cuối giai đoạn", "Hồ sơ còn đang giải quyết khi giai đoạn kết thúc."),
     "apology_slips": ("Phiếu xin lỗi và hẹn lại", "Số phiếu xin lỗi và hẹn lại ngày trả kết quả đã phát "
                       "cho hồ sơ quá ngày hẹn."),
+    "dossiers_fee_bearing": ("Hồ sơ có phí, lệ phí", "Hồ sơ tiếp nhận trong giai đoạn có nghĩa vụ tài "
+                             "chính (phí, lệ phí)."),
+    "online_payment_rate": ("Tỷ lệ thanh toán trực tuyến", "Tỷ lệ hồ sơ có phí, lệ phí được thanh toán "
+                            "trực tuyến (thành phần A của điểm thanh toán trực tuyến, Chỉ số 766)."),
     "back_office_utilisation": ("Mức độ sử dụng năng lực xử lý hồ sơ", "Khối lượng xử lý hồ sơ đã làm "
                                 "trên năng lực xử lý hồ sơ hiện có (tỷ lệ thời gian)."),
     "score_progress_766": ("Điểm tiến độ giải quyết (Chỉ số 766)", "Nhóm chỉ số tiến độ, tối đa 20 "
@@ -184,6 +188,10 @@ _KPI_EN: dict[str, tuple[str, str]] = {
                     "ends."),
     "apology_slips": ("Apology and new-appointment slips", "Slips issued for dossiers still open after "
                       "their appointment date."),
+    "dossiers_fee_bearing": ("Fee-bearing dossiers", "Dossiers received in the period that carry a fee "
+                             "or charge."),
+    "online_payment_rate": ("Online payment rate", "Share of fee-bearing dossiers paid online (part A of "
+                            "the 766 online-payment score)."),
     "back_office_utilisation": ("Back-office utilisation", "Dossier work done over the back office's "
                                 "capacity (share of time)."),
     "score_progress_766": ("766 index: progress score", "Progress group, at most 20 points = 20 × on-time "

@@ -46,6 +46,9 @@ KPIS: dict[str, str] = {
     "processing_days_mean": "Mean calendar days from reception to the end of processing (completed dossiers)",
     "backlog_end": "Dossiers still in progress at the end of the window (received in it, or carried "
     "into it from an initial backlog)",
+    "dossiers_fee_bearing": "Dossiers received in the window that carry a fee or charge",
+    "online_payment_rate": "Share of fee-bearing dossiers paid online (A in the 766 online-payment "
+    "score, 6A + ...; portal data, unofficial)",
     "apology_slips": "Apology and new-appointment slips issued (dossiers still open after their "
     "appointment date)",
     "back_office_utilisation": "Back-office work done over back-office capacity (share of time)",
@@ -104,6 +107,8 @@ KPI_DIRECTION: dict[str, int] = {
     "processing_days_mean": LOWER_IS_BETTER,
     "backlog_end": LOWER_IS_BETTER,
     "apology_slips": LOWER_IS_BETTER,
+    "online_payment_rate": HIGHER_IS_BETTER,
+    "dossiers_fee_bearing": NEUTRAL,
     "back_office_utilisation": NEUTRAL,
     "score_progress_766": HIGHER_IS_BETTER,
     "score_handling_satisfaction_766": HIGHER_IS_BETTER,
