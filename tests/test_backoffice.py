@@ -257,3 +257,23 @@ def test_fifo_overtime_finds_work_due_today_behind_older_dossiers():
     _old, today = kept
     # The worker starts the old dossier at 14:50; at 17:00 overtime goes to the one due today.
     assert today.completed == pytest.approx(MON + hhmm("17:30"))
+
+
+def test_warm_up_carries_a_running_backlog_into_the_window_and_counts_only_the_window():
+    week = {"start": dt.date(2025, 8, 4), "end": dt.date(2025, 8, 8)}
+    cold, warm = dao_xa_data(**week), dao_xa_data(**week)
+    warm["back_office"]["warmup_days"] = 15
+    a, b = build(cold), build(warm)
+    assert "warm-up of 15 working days" in b.back_office_start
+    runs_a = [simulate(a, 8, r) for r in range(4)]
+    runs_b = [simulate(b, 8, r) for r in range(4)]
+    for out in runs_b:
+        assert out.working_days == 5 and len(out.daily["backlog"]) == 5
+        assert out.kpis["dossiers_received"] == out.daily["received"].sum()
+        # Visits are counted over the five window days only: about 5 days' worth, not 20.
+        assert 5 * 40 < out.kpis["visitors_arrived"] < 5 * 90
+    # On the window's first evening the warmed-up office holds the land and social dossiers of
+    # the previous weeks; the cold one only that day's.
+    first_a = np.mean([o.daily["backlog"][0] for o in runs_a])
+    first_b = np.mean([o.daily["backlog"][0] for o in runs_b])
+    assert first_b > first_a + 5, (first_a, first_b)

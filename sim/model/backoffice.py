@@ -202,14 +202,18 @@ class BackOffice:
     """Implements the front office's dossier hand-off (`submit`) and runs the back office."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 calendar: WorkingCalendar, presence: Presence) -> None:
+                 calendar: WorkingCalendar, presence: Presence, first_window_day: int = 0) -> None:
         spec = scenario.back_office
         assert spec is not None
         self.spec: BackOfficeSpec = spec
         self.env = env
         self.scenario = scenario
         self.cal = calendar
-        self.n_window_days = calendar.window_days
+        self.n_days = calendar.window_days
+        """Working days simulated: the warm-up (if any) and the window."""
+        self.first = first_window_day
+        """Index of the window's first working day (0 without a warm-up)."""
+        self.n_window_days = self.n_days - first_window_day
         self.cutoff = float(parse_hhmm(spec.same_day_cutoff))
         self.overtime_limit = spec.overtime_limit_min
         self.edd = spec.order == "edd"
@@ -275,7 +279,7 @@ class BackOffice:
     def _workers(self, presence: Presence) -> list[Worker]:
         s = self.scenario
         field_index = {f.id: i for i, f in enumerate(s.fields)}
-        days = self.cal.days[: self.n_window_days]
+        days = self.cal.days[: self.n_days]
         workers: list[Worker] = []
         for m in s.staff:
             if m.back_office_share <= 0:
@@ -295,19 +299,21 @@ class BackOffice:
         """The front office's hand-off: a dossier handed in at a counter or filed with help."""
         procedure = visitor.procedure
         today = self.today
-        if channel == "counter" and self.proc_spot[procedure] and today[1] <= time <= today[2]:
+        if (channel == "counter" and self.proc_spot[procedure] and today[1] <= time <= today[2]
+                and today[0] >= self.first):
             # The common case, kept short: finished on the spot during today's opening hours.
             day = today[0]
             due = day + self.proc_days[procedure]
+            window_day = day - self.first
             if due == day and time - today[3] > self.cutoff:
                 due += 1  # the 15:00 rule
             f = self.proc_field[procedure]
             self.received[f] += 1
-            self.daily_received[day] += 1
+            self.daily_received[window_day] += 1
             self.by_channel["counter"] += 1
             if self.proc_fee[procedure] > 0:
                 self._fee(procedure)
-            self.daily_completed[day] += 1
+            self.daily_completed[window_day] += 1
             self.completed += 1
             self.field_completed[f] += 1
             if today[4] < self.cal.daynum[due]:
@@ -322,10 +328,10 @@ class BackOffice:
         f = self.proc_field[procedure]
         day, start = self.cal.reception(time)
         due = self.cal.due_from(day, start, self.proc_days[procedure], self.cutoff)
-        in_window = day < self.n_window_days
+        in_window = self.first <= day < self.n_days
         if in_window:
             self.received[f] += 1
-            self.daily_received[day] += 1
+            self.daily_received[day - self.first] += 1
             self.by_channel[CHANNELS[channel]] += 1
             if self.proc_fee[procedure] > 0:
                 self._fee(procedure)
@@ -462,7 +468,7 @@ class BackOffice:
             # The citizen comes back for the result a few working days later.
             k = max(1, int(self.pickup_delay.next()))
             day = self.cal.index_of_time(time) + k
-            if day < self.n_window_days:
+            if day < self.n_days:
                 self.pickups.setdefault(day, []).append(d.procedure)
                 self.pickups_made += 1
         if d.in_window:
@@ -471,8 +477,8 @@ class BackOffice:
     def _record(self, f: int, received: float, time: float, due: int, late: bool) -> None:
         """Count a finished dossier of the window: early, on time or late, as the portal does."""
         day = self.cal.index_of_time(time)
-        if 0 <= day < self.n_window_days:
-            self.daily_completed[day] += 1
+        if self.first <= day < self.n_days:
+            self.daily_completed[day - self.first] += 1
         self.completed += 1
         self.processing_minutes += time - received
         self.field_processing[f] += time - received
@@ -494,7 +500,7 @@ class BackOffice:
         spec = self.spec.sign_off
         times = sorted(parse_hhmm(t) for t in spec.times)
         signers = spec.signers
-        for day in self.cal.days[: self.n_window_days]:
+        for day in self.cal.days[: self.n_days]:
             if env.now < day.opens:
                 yield env.timeout(day.opens - env.now)
             self.today = (day.index, day.opens, day.closes, day.midnight, self.cal.daynum[day.index])
@@ -531,14 +537,21 @@ class BackOffice:
         self.tray = keep
 
     def _end_of_day(self, index: int) -> None:
+        if index < self.first:
+            return  # warm-up: nothing is counted
         for d in self.open:
             if d.due == index:
                 self.slips += 1  # apology and new-appointment slip
-        self.daily_backlog[index] = self.backlog()
+        self.daily_backlog[index - self.first] = self.backlog()
+
+    def start_window(self) -> None:
+        """The window opens after a warm-up: workers' time and work are counted from now on."""
+        for w in self.workers:
+            w.capacity = w.work_done = w.overtime = 0.0
 
     def backlog(self) -> int:
         """Dossiers in progress: received in the window (or carried into it), not after it."""
-        n = self.n_window_days
+        n = self.n_days
         return sum(1 for d in self.open if d.reception_day < n)
 
     # --- other sources ----------------------------------------------------------------------

@@ -169,7 +169,7 @@ class Centre:
     def __init__(
         self, scenario: Scenario, streams: Streams, days: tuple[WorkDay, ...],
         event_log: bool = False, dossiers: DossierSink | None = None,
-        demand: DemandSource | None = None,
+        demand: DemandSource | None = None, first_window_day: int = 0,
     ) -> None:
         self.scenario = scenario
         self.streams = streams
@@ -185,7 +185,8 @@ class Centre:
         elif scenario.back_office is not None:
             longest = max(p.statutory_days for p in scenario.procedures)
             calendar = WorkingCalendar(scenario.calendar, HORIZON_DAYS + 3 * longest)
-            self.dossiers = BackOffice(self.env, scenario, streams, calendar, presence)
+            self.dossiers = BackOffice(self.env, scenario, streams, calendar, presence,
+                                       first_window_day)
         else:
             self.dossiers = DossierCounter()
         self.waits = WaitMonitor(len(scenario.fields))
@@ -205,6 +206,10 @@ class Centre:
         self.arrived = self.served_counter = self.served_support = self.served_lookup = 0
         self.reneged = self.balked = self.sent_home = 0
         self.day_last_cutoff = -1.0
+        self.first_window_day = first_window_day
+        """Index of the window's first working day; days before it are a warm-up."""
+        self.window_start = -math.inf
+        """When statistics start (the window's first day, 30 minutes before opening)."""
         self._rates: dict[tuple, DayRate] = {}
 
         field_index = {f.id: i for i, f in enumerate(scenario.fields)}
@@ -377,6 +382,8 @@ class Centre:
             start = day.opens - EARLY_ARRIVAL_MIN
             if env.now < start:
                 yield env.timeout(start - env.now)
+            if day.index == self.first_window_day and day.index > 0:
+                self._start_window(start)
             i = self.issuing.index_at(day.closes)
             self.day_last_cutoff = self.issuing.ends[i] if i >= 0 else day.closes
             rate = self._day_rate(day)
@@ -435,6 +442,27 @@ class Centre:
             else:
                 self.arrived += 1
                 to_ticket(v)
+
+    def _start_window(self, now: float) -> None:
+        """The warm-up is over: every statistic counts from here, the queues and backlog stay."""
+        self.window_start = now
+        self.arrived = self.served_counter = self.served_support = self.served_lookup = 0
+        self.reneged = self.balked = self.sent_home = 0
+        self.waits.reset()
+        self.queues.max_length = self.queues.total
+        for st in self.staff:
+            st.busy = st.present = st.overtime = 0.0
+            st.served = 0
+        for m in self.machines.machines:
+            m.busy = m.down_min = 0.0
+        for pool in (self.pcs, self.support):
+            pool.busy = pool.wait_sum = 0.0
+            pool.wait_n = 0
+        if self.events is not None:
+            self.events.clear()
+        start_window = getattr(self.dossiers, "start_window", None)
+        if start_window is not None:
+            start_window()
 
     def _end_of_overtime(self, _event: simpy.Event) -> None:
         self._wake_all()

@@ -52,7 +52,7 @@ class Windows:
     def overlap(self, a: float, b: float) -> float:
         """Minutes of [a, b) inside the windows."""
         total = 0.0
-        i = max(self.index_at(a), 0)
+        i = max(self.index_at(a), 0) if a > -math.inf else 0
         while i < len(self.starts) and self.starts[i] < b:
             total += max(0.0, min(b, self.ends[i]) - max(a, self.starts[i]))
             i += 1
@@ -232,8 +232,9 @@ class TicketMachines:
             if m.repaired is not None and not m.repaired.triggered:
                 m.repaired.succeed()
 
-    def utilisation(self) -> float:
-        total = self.windows.total * len(self.machines)
+    def utilisation(self, since: float = -math.inf) -> float:
+        """Busy share of the issuing hours from `since` on (the window, after any warm-up)."""
+        total = self.windows.overlap(since, math.inf) * len(self.machines)
         return float(sum(m.busy for m in self.machines) / total) if total > 0 else float("nan")
 
     def down_minutes(self) -> float:
@@ -292,6 +293,7 @@ class Pool:
             yield env.timeout(t)
             self.done(v)
 
-    def utilisation(self) -> float:
-        total = self.shifts.total * self.servers
+    def utilisation(self, since: float = -math.inf) -> float:
+        """Busy share of the servers' hours from `since` on (the window, after any warm-up)."""
+        total = self.shifts.overlap(since, math.inf) * self.servers
         return float(self.busy / total) if total > 0 else float("nan")

@@ -61,6 +61,17 @@ class WaitMonitor:
         self.d_q_in.append(start)
         self.d_q_out.append(end)
 
+    def reset(self) -> None:
+        """Forget everything so far (the end of a warm-up); the raw lists are kept, only emptied,
+        because the staff processes hold them."""
+        for lst in (self.d_wait, self.d_arrival, self.d_field, self.d_q_in, self.d_q_out):
+            lst.clear()
+        for arr in (self.hist, self.hour_sum, self.hour_count, self.queue_area_hour, self.field_sum,
+                    self.field_count):
+            arr[...] = 0
+        self.total = self.max = self.queue_area = 0.0
+        self.count = self.within = 0
+
     def fold(self, threshold: float) -> None:
         """Move today's values into the running arrays."""
         if self.d_wait:

@@ -5,6 +5,7 @@ A pure function of (scenario, seed, replication): it reads no files and prints n
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -14,7 +15,7 @@ from sim.model.centre import Centre
 from sim.model.monitors import percentile_from_histogram
 from sim.model.output import ReplicationOutput
 from sim.model.streams import Streams
-from sim.scenario.calendar import working_days
+from sim.scenario.calendar import load_holiday_table, sessions_for, working_days
 from sim.scenario.schema import Scenario
 
 
@@ -26,9 +27,12 @@ def simulate(
     scenario: Scenario, seed: int, replication: int, *, event_log: bool = False,
 ) -> ReplicationOutput:
     """Run replication `replication` of `scenario` with the run seed `seed`."""
+    warmup = scenario.back_office.warmup_days if scenario.back_office is not None else 0
+    if warmup:
+        scenario = with_warmup(scenario, warmup)
     days = working_days(scenario.calendar)
     streams = Streams(seed, replication)
-    centre = Centre(scenario, streams, days, event_log=event_log)
+    centre = Centre(scenario, streams, days, event_log=event_log, first_window_day=warmup)
     centre.run()
     centre.waits.fold(scenario.targets.wait_threshold_min)
     kpis = collect_kpis(centre)
@@ -46,7 +50,7 @@ def simulate(
     return ReplicationOutput(
         replication=replication,
         kpis=kpis,
-        working_days=len(days),
+        working_days=len(days) - warmup,
         wait_histogram=centre.waits.hist.sum(axis=0),
         hourly_wait_sum=centre.waits.hour_sum.copy(),
         hourly_wait_count=centre.waits.hour_count.astype(float),
@@ -55,6 +59,18 @@ def simulate(
         field_outcomes=field_outcomes,
         event_log=centre.events,
     )
+
+
+def with_warmup(scenario: Scenario, warmup_days: int) -> Scenario:
+    """The scenario with its calendar started `warmup_days` working days earlier (the warm-up)."""
+    cal = scenario.calendar
+    table = load_holiday_table() if cal.use_holiday_table else None
+    start, found = cal.start, 0
+    while found < warmup_days:
+        start -= dt.timedelta(days=1)
+        if sessions_for(cal, start, table):
+            found += 1
+    return scenario.model_copy(update={"calendar": cal.model_copy(update={"start": start})})
 
 
 def back_office_kpis(office: BackOffice, scenario: Scenario) -> dict[str, float]:
@@ -101,10 +117,10 @@ def collect_kpis(c: Centre) -> dict[str, float]:
     s = c.scenario
     w = c.waits
     hist = w.hist.sum(axis=0)
-    n_days = len(c.days)
+    n_days = len(c.days) - c.first_window_day
     served = c.served_counter + c.served_support + c.served_lookup
     ended = served + c.reneged + c.balked + c.sent_home
-    open_minutes = c.open_hours.total
+    open_minutes = c.open_hours.overlap(c.window_start, math.inf)
     k: dict[str, float] = {
         "visitors_arrived": float(c.arrived),
         "visitors_served": float(served),
@@ -134,10 +150,10 @@ def collect_kpis(c: Centre) -> dict[str, float]:
         if not math.isnan(u):
             utils.append(u)
     k["staff_utilisation_mean"] = float(np.mean(utils)) if utils else math.nan
-    k["ticket_machine_utilisation"] = c.machines.utilisation()
+    k["ticket_machine_utilisation"] = c.machines.utilisation(c.window_start)
     k["ticket_machine_down_min"] = c.machines.down_minutes()
-    k["lookup_pc_utilisation"] = c.pcs.utilisation()
-    k["support_team_utilisation"] = c.support.utilisation()
+    k["lookup_pc_utilisation"] = c.pcs.utilisation(c.window_start)
+    k["support_team_utilisation"] = c.support.utilisation(c.window_start)
     k["support_wait_mean_min"] = _ratio(c.support.wait_sum, c.support.wait_n)
     per_field_n = w.hist.sum(axis=1)
     for i, f in enumerate(s.fields):

@@ -298,6 +298,9 @@ class BackOfficeSpec(Strict):
     pools: list[PoolSpec] = Field(default_factory=list)
     sign_off: SignOffSpec = Field(default_factory=SignOffSpec)
     start: Literal["empty", "backlog"] = "empty"
+    warmup_days: Annotated[int, Field(ge=0, le=1000)] = 0
+    """Working days simulated before the window opens, whose statistics are discarded: the window
+    then starts with the backlog (and the queues) that a running centre carries."""
     initial_backlog: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     """With start = "backlog": dossiers per field already in progress when the window opens."""
     complaint_share: Share = 0.0
@@ -370,6 +373,10 @@ class Scenario(Strict):
         bo = self.back_office
         if bo is None:
             return None
+        if bo.warmup_days:
+            extra = "" if bo.start == "empty" else " plus a given backlog"
+            return (f"after a warm-up of {bo.warmup_days} working days{extra} (statistics from "
+                    f"{self.calendar.start} on)")
         if bo.start == "empty" or not any(bo.initial_backlog.values()):
             return f"empty (no dossiers in progress on {self.calendar.start})"
         parts = ", ".join(f"{n} {f}" for f, n in bo.initial_backlog.items() if n)
