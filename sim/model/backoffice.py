@@ -227,6 +227,7 @@ class BackOffice:
         self.proc_fee = [p.fee_share for p in procs]
         self.proc_pay_online = [p.online_payment_share for p in procs]
         self.u_fee = [ScalarDraws(UNIFORM, streams[f"fees.{p.id}"]) for p in procs]
+        self.u_fee_next = [draws.next for draws in self.u_fee]
         self.fee_bearing = 0
         self.paid_online = 0
         self.proc_pickup = [p.result_return == "counter" and not p.on_the_spot for p in procs]
@@ -311,8 +312,13 @@ class BackOffice:
             self.received[f] += 1
             self.daily_received[window_day] += 1
             self.by_channel["counter"] += 1
-            if self.proc_fee[procedure] > 0:
-                self._fee(procedure)
+            p_fee = self.proc_fee[procedure]
+            if p_fee > 0:
+                draw = self.u_fee_next[procedure]
+                if draw() < p_fee:
+                    self.fee_bearing += 1
+                    if draw() < self.proc_pay_online[procedure]:
+                        self.paid_online += 1
             self.daily_completed[window_day] += 1
             self.completed += 1
             self.field_completed[f] += 1
