@@ -210,16 +210,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                       event_log=True if args.event_log else None,
                       progress=sys.stderr.isatty() and not args.quiet, executor=executor)
     results = dataclasses.replace(results, writers=(*results.writers, report_writer(args.lang)))
-    folder = _save(results.save, results.scenario.name, out)
-    if not args.quiet:
-        from sim.report import format_table
+    from sim.report import format_table
 
-        print(format_table(results))
-        print()
-        print(f"Results written to {folder}")
-    else:
-        print(folder)
-    return EXIT_OK
+    return _save_and_print(results.save, results.scenario.name, out, args.quiet,
+                           lambda: format_table(results))
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -306,15 +300,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
                              progress=sys.stderr.isatty() and not args.quiet, executor=executor)
     comparison = dataclasses.replace(comparison,
                                      writers=(*comparison.writers, report_writer(args.lang)))
-    folder = _save(comparison.save, f"compare-{base.name}", out)
-    if not args.quiet:
-        from sim.report.compare_table import format_comparison
+    from sim.report.compare_table import format_comparison
 
-        print(format_comparison(comparison))
+    return _save_and_print(comparison.save, f"compare-{base.name}", out, args.quiet,
+                           lambda: format_comparison(comparison))
+
+
+def _save_and_print(save: Callable[[Path], Path], name: str, out: Path | None, quiet: bool,
+                    table: Callable[[], str]) -> int:
+    """Write the results folder, then print the table and where it went (only the path if quiet)."""
+    folder = _save(save, name, out)
+    if quiet:
+        print(folder)
+    else:
+        print(table())
         print()
         print(f"Results written to {folder}")
-    else:
-        print(folder)
     return EXIT_OK
 
 

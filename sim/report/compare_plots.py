@@ -24,7 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.report.plots import new_figure, no_data
+from sim.report.plots import new_figure, no_data, save_figures
 from sim.report.table import kpi_kind
 
 if TYPE_CHECKING:
@@ -185,9 +185,4 @@ def write_comparison_plots(comparison: Comparison, folder: Path) -> list[Path]:
     """Save every comparison figure as `folder/plots/<name>.png`; return the paths written."""
     out = Path(folder) / "plots"
     out.mkdir(exist_ok=True)
-    written = []
-    for name, make in COMPARISON_FIGURES.items():
-        path = out / f"{name}.png"
-        make(comparison).savefig(path, dpi=_DPI, metadata={"Software": None})
-        written.append(path)
-    return written
+    return save_figures(COMPARISON_FIGURES, comparison, out)

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -451,9 +451,14 @@ def write_plots(results: Results, folder: Path) -> list[Path]:
     figures = dict(FIGURES)
     if has_back_office(results):
         figures |= BACK_OFFICE_FIGURES
+    return save_figures(figures, results, out)
+
+
+def save_figures(figures: dict[str, Callable[[Any], Figure]], obj: Any, out: Path) -> list[Path]:
+    """Draw each figure of `obj` and save it as `out/<name>.png` (no timestamps: reproducible)."""
     written = []
     for name, make in figures.items():
         path = out / f"{name}.png"
-        make(results).savefig(path, dpi=_DPI, metadata={"Software": None})
+        make(obj).savefig(path, dpi=_DPI, metadata={"Software": None})
         written.append(path)
     return written
