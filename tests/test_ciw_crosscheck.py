@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import ciw
 import numpy as np
 import pytest
 from scipy import stats
@@ -23,8 +24,6 @@ from sim.model import simulate
 from sim.scenario.loader import parse_scenario
 from sim.theory import erlang_c
 from sim.verification import TextbookQueue
-
-ciw = pytest.importorskip("ciw")
 
 AGREE_P = 0.01
 """Welch's test: the tools agree unless p < 1 %."""
