@@ -188,6 +188,22 @@ def test_extends_outside_the_scenario_folder_is_refused(communes: Path, parent: 
     assert error_of(v) == _outside_message(v, parent, communes / "commune")
 
 
+@pytest.mark.parametrize(("extends", "problem"), [
+    ("a\\u0000b.toml", 'must be the path of the parent scenario file, e.g. "dao_xa_2025.toml" '
+     "(relative to this file)"),
+    ("x" * 5000, f"parent scenario {'x' * 77!r}... cannot be read: File name too long"),
+    ("", 'must be the path of the parent scenario file, e.g. "dao_xa_2025.toml" (relative to this '
+     "file)"),
+])
+def test_an_unusable_extends_path_is_refused(tmp_path: Path, extends: str, problem: str) -> None:
+    v = write(tmp_path / "v.toml", f'extends = "{extends}"\n')
+    assert error_of(v) == f"{v}: extends: {problem}"
+
+
+def test_a_file_name_with_a_nul_is_refused(tmp_path: Path) -> None:
+    assert error_of(tmp_path / "a\0b.toml") == f"{tmp_path / 'a'}\0b.toml: is not a valid file name"
+
+
 def test_a_named_scenario_root_allows_its_files(communes: Path) -> None:
     v = write(communes / "commune" / "v.toml", 'extends = "../shared/base.toml"\n')
     assert load_scenario(v, scenario_root=communes / "shared").name == "v"

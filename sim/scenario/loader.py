@@ -227,6 +227,8 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES,
             raw = fh.read(limit + 1)
     except OSError as exc:
         raise ScenarioError(source, "", _os_problem(exc, what)) from None
+    except ValueError:  # a NUL character in the name (possible from Python, not from a shell)
+        raise ScenarioError(source, "", "is not a valid file name") from None
     if len(raw) > limit:
         raise ScenarioError(source, "", f"is larger than {limit / (1 << 20):g} MiB, the most "
                             f"allowed for {what}")

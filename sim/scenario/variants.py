@@ -152,7 +152,7 @@ def _resolved(path: Path) -> Path | None:
     """`path` with every symbolic link resolved, or None for a link loop."""
     try:
         return path.resolve()
-    except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, OSError after
+    except (RuntimeError, OSError, ValueError):  # a loop (RuntimeError before Python 3.13), a NUL
         return None
 
 
@@ -176,28 +176,34 @@ def _parent_of(path: Path, data: dict[str, Any], roots: Sequence[Path],
     """The checked, resolved parent file named by `data['extends']`."""
     source = str(path)
     parent = data["extends"]
-    if not isinstance(parent, str) or not parent.strip():
+    if not isinstance(parent, str) or not parent.strip() or "\0" in parent:
         raise ScenarioError(source, "extends", "must be the path of the parent scenario file, e.g. "
                             '"dao_xa_2025.toml" (relative to this file)')
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise ScenarioError(source, "extends", f"the chain of files extending each other (from "
                             f"{chain[0].name}) is longer than {MAX_EXTENDS_DEPTH}; a variant may "
                             f"be at most {MAX_EXTENDS_DEPTH} `extends` steps from its furthest parent")
+    shown = repr(parent) if len(parent) <= 80 else f"{parent[:77]!r}..."
     parent_path = _resolved(path.parent / parent)
     if parent_path is None:
-        raise ScenarioError(source, "extends", f"parent scenario {parent!r} is a symbolic link loop; "
+        raise ScenarioError(source, "extends", f"parent scenario {shown} is a symbolic link loop; "
                             "name the scenario file itself")
     if not any(parent_path.is_relative_to(root) for root in roots):
-        raise ScenarioError(source, "extends", f"parent scenario {parent!r} is outside the folders "
+        raise ScenarioError(source, "extends", f"parent scenario {shown} is outside the folders "
                             f"scenarios may extend from ({', '.join(map(str, roots))}); keep the "
                             "parent in the loaded file's folder (or below it) or name its folder "
                             "with --scenario-root DIR")
     if parent_path in chain:
         names = " -> ".join(p.name for p in (*chain, parent_path))
         raise ScenarioError(source, "extends", f"a cycle of scenarios extending each other: {names}")
-    if not parent_path.exists():
-        raise ScenarioError(source, "extends", f"parent scenario {parent!r} not found (looked for "
-                            f"{parent_path})")
+    try:
+        parent_path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise ScenarioError(source, "extends", f"parent scenario {shown} not found (looked for "
+                            f"{parent_path})") from None
+    except OSError as exc:
+        raise ScenarioError(source, "extends", f"parent scenario {shown} cannot be read: "
+                            f"{exc.strerror or exc}") from None
     return parent_path
 
 
