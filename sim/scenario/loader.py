@@ -105,7 +105,7 @@ def _describe(err: dict[str, Any], key: str = "") -> str:
             "an id may use only lower-case letters a-z, digits, '_' and '-', starting with a "
             f"letter or digit, e.g. civil_status (got {_shown(given)})"
         )
-    if err["type"].startswith("date_") and _is_date_text(given):
+    if err["type"].startswith("date_") and isinstance(given, str) and _is_date_text(given):
         name = key.rsplit(".", 1)[-1] or "start"
         return (f"a TOML date is written without quotes: {name} = {given.strip()}, not "
                 f'{name} = "{given}"')

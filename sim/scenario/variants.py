@@ -131,7 +131,7 @@ def merge(base: dict[str, Any], over: dict[str, Any], source: str = "", key: str
         kid = prov.kids.get(k) if prov is not None else None
         if isinstance(v, dict) and isinstance(old, dict):
             out[k] = merge(old, v, source, path, kid)
-        elif _is_id_list(v) and _is_id_list(old):
+        elif isinstance(old, list) and _is_id_list(v) and _is_id_list(old):
             out[k] = _merge_by_id(old, v, source, path, kid)
         else:
             out[k] = copy.deepcopy(v)
