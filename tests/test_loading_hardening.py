@@ -247,6 +247,24 @@ def test_cli_refuses_a_scenario_root_that_is_not_a_folder(communes: Path) -> Non
     assert not (communes / "res").exists()
 
 
+def test_cli_compare_refuses_extends_outside(communes: Path) -> None:
+    alt = write(communes / "commune" / "alt.toml", 'extends = "../shared/base.toml"\n')
+    proc = cli("compare", BASE, alt, "--replications", "2", "--out", communes / "res")
+    assert_one_error_line(proc, _outside_message(alt, "../shared/base.toml", communes / "commune"))
+    assert not (communes / "res").exists()
+
+
+def test_cli_compare_passes_the_scenario_root_on(communes: Path) -> None:
+    bad = write(communes / "shared" / "bad.toml", 'extends = "base.toml"\n[run]\nseed = -1\n')
+    alt = write(communes / "commune" / "alt.toml", 'extends = "../shared/bad.toml"\n')
+    proc = cli("compare", BASE, alt, "--replications", "2", "--out", communes / "res",
+               "--scenario-root", communes / "shared")  # the parent is found, and its error named
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    [line] = proc.stderr.splitlines()
+    assert line.startswith(f"error: {bad}: run.seed: ") and line.endswith(f"(inherited by {alt})")
+    assert not (communes / "res").exists()
+
+
 # ----- files that are not scenarios: refused without quoting them --------------------------------
 
 SECRET = "s3cr3t-Pa55"
