@@ -33,14 +33,16 @@ def run(
     event_log: bool | None = None,
     progress: bool = False,
     executor: Executor | None = None,
+    scenario_root: str | Path | None = None,
 ) -> Results:
     """Run a scenario (object or TOML path); unset arguments come from its `[run]` table.
 
     `workers=None` uses one process per CPU (at most one per replication), `workers=1` runs here.
-    The results are identical whatever the number of workers.
+    The results are identical whatever the number of workers. `scenario_root`: a folder whose
+    files a TOML path's `extends` may also name (see `sim.load_scenario`).
     """
     if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, scenario_root)
     results = run_experiment(scenario, replications=replications, seed=seed, workers=workers,
                              event_log=event_log, progress=progress, executor=executor)
     return with_plots(results)
@@ -67,6 +69,7 @@ def compare(
     cap: int | None = None,
     progress: bool = False,
     executor: Executor | None = None,
+    scenario_root: str | Path | None = None,
 ) -> Comparison:
     """Compare alternatives with a base scenario under common random numbers (objects or TOML paths).
 
@@ -76,12 +79,13 @@ def compare(
     max(precision × |base mean|, absolute[kpi]) (defaults 5% and `DEFAULT_ABSOLUTE`), starting at
     `start`, in steps of `step`, up to `cap` (10, 10, 200). See `sim.decide.compare.compare`.
     `.save(folder)` on the result writes comparison.csv, meta.json, plots and each scenario's folder.
+    `scenario_root`: a folder whose files the TOML paths' `extends` may also name.
     """
     from sim.decide.compare import compare as compare_scenarios
     from sim.report.compare_plots import write_comparison_plots
 
     def load(s: Scenario | str | Path) -> Scenario:
-        return s if isinstance(s, Scenario) else load_scenario(s)
+        return s if isinstance(s, Scenario) else load_scenario(s, scenario_root)
 
     if isinstance(alternatives, Scenario | str | Path):
         alternatives = [alternatives]

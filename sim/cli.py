@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     _executor_flags(run)
     run.add_argument("--event-log", action="store_true",
                      help="also write event_log.csv, one row per visit (large)")
+    _scenario_root_flag(run)
 
     compare = commands.add_parser(
         "compare", help="compare alternatives with a base scenario (common random numbers)",
@@ -123,12 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
                          "(default: results/compare-<base name>-<date>-<time>/)")
     compare.add_argument("-q", "--quiet", action="store_true",
                          help="no progress bar and no table; print only the results folder")
+    _scenario_root_flag(compare)
 
     validate = commands.add_parser(
         "validate", help="check scenario files without running them",
-        description="Check scenario files; print 'ok: FILE' for each valid one and stop with "
-        "exit status 2 at the first invalid one.")
+        description="Check every scenario file given: print 'ok: FILE' on stdout for each valid "
+        "one and one 'error: FILE: ...' line on stderr for each invalid one; exit status 0 when "
+        "all are valid, 2 when any is not.")
     validate.add_argument("files", metavar="SCENARIO.toml", nargs="+", help="scenario files")
+    _scenario_root_flag(validate)
 
     verify = commands.add_parser(
         "verify", help="check the model against queueing theory",
@@ -147,11 +151,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _scenario_root_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario-root", metavar="DIR",
+                        help="a folder whose files (and those below it) `extends` may also name; "
+                        "by default only the scenario file's own folder (and below) and the "
+                        "bundled scenarios/ folder")
+
+
+def _scenario_root(args: argparse.Namespace) -> Path | None:
+    """The --scenario-root folder, checked before any file is read."""
+    if args.scenario_root is None:
+        return None
+    root = Path(args.scenario_root)
+    if not root.is_dir():
+        raise UsageError(f"--scenario-root: {root} is not a folder; name an existing folder "
+                         "holding the files that scenarios may extend")
+    return root
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file, so that one run reports all the bad ones, not only the first."""
+    root = _scenario_root(args)
+    status = EXIT_OK
     for path in args.files:
-        load_scenario(path)
-        print(f"ok: {path}", flush=True)
-    return EXIT_OK
+        try:
+            load_scenario(path, root)
+        except ScenarioError as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            status = EXIT_BAD_INPUT
+        else:
+            print(f"ok: {path}", flush=True)
+    return status
 
 
 def _out_flag(text: str | None) -> Path | None:
@@ -199,7 +229,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     seed = _int_flag("--seed", args.seed, 0)
     workers = _int_flag("--workers", args.workers, 1)
     out = _out_flag(args.out)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, _scenario_root(args))
 
     from sim.api import run  # pandas, scipy and the model load only when a run is asked for
     from sim.report.html import report_writer
@@ -282,8 +312,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seed = _int_flag("--seed", args.seed, 0)
     workers = _int_flag("--workers", args.workers, 1)
     out = _out_flag(args.out)
-    base = load_scenario(args.base)
-    alternatives = [load_scenario(path) for path in args.alternatives]
+    root = _scenario_root(args)
+    base = load_scenario(args.base, root)
+    alternatives = [load_scenario(path, root) for path in args.alternatives]
     from sim.decide.compare import check_names
 
     try:

@@ -9,12 +9,15 @@ places a simulated figure within the province's distribution.
 from __future__ import annotations
 
 import csv
+import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import read_bytes
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "phu_tho_766"
 PROGRESS_COLUMNS = ("code", "name", "level", "received", "on_time", "overdue", "avg_processing_days",
@@ -39,52 +42,78 @@ class Unit:
         return self.on_time / self.received if self.received else float("nan")
 
 
+MAX_CSV_BYTES = 16 << 20
+"""A portal table is about 12 kB; anything over 16 MiB is refused unread."""
+
+_NUMBERS = ("received", "on_time", "overdue", "avg_processing_days")
+
+
 def load_progress(path: str | Path | None = None) -> list[Unit]:
-    """Read a `progress_*.csv` table; any problem is a `ScenarioError` naming file, row and column."""
+    """Read a `progress_*.csv` table; any problem is a `ScenarioError` naming file, line and column.
+
+    Accepts a UTF-8 byte-order mark (spreadsheet programs write one); blank lines are skipped.
+    """
     path = Path(path) if path is not None else DATA_DIR / "progress_2026-08.csv"
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, "", "file not found") from None
+        text = read_bytes(path, MAX_CSV_BYTES, "a portal table (.csv text)").decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ScenarioError(source, "", "is not UTF-8 text") from None
-    rows = list(csv.DictReader(text.splitlines()))
-    if not rows:
-        raise ScenarioError(source, "", "no data rows")
-    missing = [c for c in PROGRESS_COLUMNS if c not in rows[0]]
-    if missing:
-        raise ScenarioError(source, "header", f"missing column {missing[0]!r}; expected columns: "
-                            f"{', '.join(PROGRESS_COLUMNS)}")
+        raise ScenarioError(source, "", "is not UTF-8 text; save the table as CSV in UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     units: list[Unit] = []
-    for i, row in enumerate(rows, start=2):
-        try:
-            overdue = row["overdue"].strip()
-            units.append(Unit(
-                code=row["code"], name=row["name"], level=row["level"],
-                received=int(row["received"]), on_time=int(row["on_time"]),
-                overdue=int(overdue) if overdue else None,
-                avg_processing_days=float(row["avg_processing_days"]),
-            ))
-        except (ValueError, TypeError):
-            bad = next((c for c in ("received", "on_time", "overdue", "avg_processing_days")
-                        if not _number(row.get(c))), "row")
-            raise ScenarioError(source, f"line {i}.{bad}", f"{row.get(bad)!r} is not a number; "
-                                "received, on_time and overdue are whole numbers, "
-                                "avg_processing_days a decimal") from None
+    header: list[str] | None = None
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if header is None:
+                header = [v.strip() for v in values]
+                missing = [c for c in PROGRESS_COLUMNS if c not in header]
+                if missing:
+                    raise ScenarioError(source, "header", f"missing column {missing[0]!r}; "
+                                        f"expected columns: {', '.join(PROGRESS_COLUMNS)}")
+                continue
+            units.append(_unit(source, reader.line_num, header, values))
+    except csv.Error as exc:
+        raise ScenarioError(source, f"line {reader.line_num}", f"not readable as CSV ({exc}); "
+                            "a table is comma-separated, with text containing commas in "
+                            "double quotes") from None
+    if not units:
+        raise ScenarioError(source, "", "no data rows; expected a header line and one line per "
+                            "unit")
     return units
 
 
-def _number(text: str | None) -> bool:
-    if text is None:
-        return False
-    if text.strip() == "":
-        return True
+def _unit(source: str, line: int, header: list[str], values: list[str]) -> Unit:
+    """One data row as a `Unit`; a short or long row or a bad number names its line and column."""
+    if len(values) != len(header):
+        raise ScenarioError(source, f"line {line}", f"has {len(values)} values but the header "
+                            f"has {len(header)} columns; every row needs one value per column "
+                            "(text containing commas goes in double quotes)")
+    row = {c: v.strip() for c, v in zip(header, values, strict=True)}
+    for column in _NUMBERS:
+        if not _parses(row[column], float if column == "avg_processing_days" else int,
+                       empty_ok=column == "overdue"):
+            shown = row[column] if len(row[column]) <= 40 else row[column][:37] + "..."
+            raise ScenarioError(source, f"line {line}.{column}", f"{shown!r} is not a number; "
+                                "received, on_time and overdue are whole numbers (overdue may be "
+                                "empty), avg_processing_days a decimal")
+    return Unit(
+        code=row["code"], name=row["name"], level=row["level"],
+        received=int(row["received"]), on_time=int(row["on_time"]),
+        overdue=int(row["overdue"]) if row["overdue"] else None,
+        avg_processing_days=float(row["avg_processing_days"]),
+    )
+
+
+def _parses(text: str, kind: type[int] | type[float], empty_ok: bool) -> bool:
+    if not text:
+        return empty_ok
     try:
-        float(text)
+        value = kind(text)
     except ValueError:
         return False
-    return True
+    return math.isfinite(value)
 
 
 def communes(units: list[Unit]) -> list[Unit]:

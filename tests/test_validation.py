@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import numpy as np
 import pytest
 from helpers import ROOT
@@ -63,3 +66,79 @@ def test_bad_portal_csv_names_file_line_and_column(tmp_path):
         load_progress(bad)
     with pytest.raises(ScenarioError, match="file not found"):
         load_progress(tmp_path / "nope.csv")
+
+
+PORTAL = ROOT / "data" / "phu_tho_766" / "progress_2026-08.csv"
+NUMBERS = ("is not a number; received, on_time and overdue are whole numbers (overdue may be empty), "
+           "avg_processing_days a decimal")
+
+
+def _portal_lines() -> list[str]:
+    return PORTAL.read_text(encoding="utf-8").splitlines()
+
+
+def _with_line(n: int, edit) -> str:
+    """The portal table with its n-th line (1-based) replaced by edit(line)."""
+    lines = _portal_lines()
+    lines[n - 1] = edit(lines[n - 1])
+    return "\n".join(lines) + "\n"
+
+
+def _set_column(n: int, column: str, value: str) -> str:
+    header = _portal_lines()[0].split(",")
+    return _with_line(n, lambda line: ",".join(
+        value if c == column else v for c, v in zip(header, line.split(","), strict=True)))
+
+
+@pytest.mark.parametrize(("text", "key", "message"), [
+    (_with_line(4, lambda line: line.rsplit(",", 1)[0]), "line 4",
+     "has 9 values but the header has 10 columns; every row needs one value per column "
+     "(text containing commas goes in double quotes)"),
+    (_with_line(5, lambda line: line + ",extra"), "line 5",
+     "has 11 values but the header has 10 columns; every row needs one value per column "
+     "(text containing commas goes in double quotes)"),
+    (_set_column(3, "received", ""), "line 3.received", f"'' {NUMBERS}"),
+    (_set_column(3, "on_time", "8.5"), "line 3.on_time", f"'8.5' {NUMBERS}"),
+    (_set_column(6, "avg_processing_days", "nan"), "line 6.avg_processing_days", f"'nan' {NUMBERS}"),
+    (_set_column(3, "overdue", "x" * 100), "line 3.overdue", f"'{'x' * 37}...' {NUMBERS}"),
+    ("\n".join(_portal_lines()[:3]) + '\nH44.1,"x"y,COMMUNE\n', "line 4",
+     "not readable as CSV (',' expected after '\"'); a table is comma-separated, with text "
+     "containing commas in double quotes"),
+    (_portal_lines()[0] + "\n\n", "", "no data rows; expected a header line and one line per unit"),
+], ids=["short", "long", "empty", "decimal", "nan", "long_text", "quoting", "no_rows"])
+def test_bad_portal_rows_name_line_and_column(tmp_path, text, key, message):
+    bad = tmp_path / "progress.csv"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_progress(bad)
+    assert (err.value.source, err.value.key, err.value.message) == (str(bad), key, message)
+
+
+def test_a_folder_is_not_a_portal_table(tmp_path):
+    with pytest.raises(ScenarioError) as err:
+        load_progress(tmp_path)
+    assert str(err.value) == f"{tmp_path}: is a folder, not a portal table (.csv text)"
+
+
+def test_a_named_pipe_is_not_a_portal_table(tmp_path):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    # A writer that opens and closes the pipe, so that a loader opening it reads an empty file
+    # rather than waiting for ever; released below if the loader never opened it.
+    writer = threading.Thread(target=lambda: open(fifo, "wb").close(), daemon=True)
+    writer.start()
+    try:
+        with pytest.raises(ScenarioError) as err:
+            load_progress(fifo)
+    finally:
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        writer.join()
+        os.close(fd)
+    assert str(err.value) == (f"{fifo}: is not a regular file (a device, pipe or socket); "
+                              "expected a portal table (.csv text)")
+
+
+def test_a_byte_order_mark_and_blank_lines_are_accepted(tmp_path):
+    table = tmp_path / "progress.csv"
+    table.write_bytes(b"\xef\xbb\xbf" + PORTAL.read_bytes().replace(b"\n", b"\r\n\r\n", 3))
+    assert load_progress(table) == load_progress(PORTAL)

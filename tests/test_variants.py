@@ -101,3 +101,25 @@ closing_rule = "whenever"
     with pytest.raises(ScenarioError) as err:
         load_scenario(v)
     assert err.value.source.endswith("typo.toml") and err.value.key == "policies.closing_rule"
+
+
+def test_an_entry_removed_and_changed_is_a_clear_error(tmp_path):
+    v = write(tmp_path, "both.toml", f'''
+extends = "{PARENT}"
+[[staff]]
+id = "spec_land"
+remove = true
+[[staff]]
+id = "spec_land"
+counter_share = 0.5
+''')
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(v)
+    assert (err.value.key, err.value.message) == (
+        "staff[1].id", "'spec_land' was removed above; an entry is either removed or changed, not both")
+
+
+def test_a_variant_may_extend_the_bundled_scenarios_from_anywhere(tmp_path):
+    """The bundled scenarios/ folder is always allowed, besides the variant's own folder."""
+    v = write(tmp_path, "mine.toml", f'extends = "{PARENT}"\n')
+    assert load_scenario(v).name == "mine"
