@@ -111,12 +111,12 @@ def test_validate_ok() -> None:
     assert proc.stdout.strip() == f"ok: {BUNDLED}"
 
 
-def test_validate_stops_at_the_first_bad_file(tmp_path: Path) -> None:
+def test_validate_checks_every_file_and_reports_each(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[scenario\n", encoding="utf-8")
     proc = cli("validate", BUNDLED, bad, BUNDLED)
     assert_bad_input(proc, str(bad), "invalid TOML")
-    assert proc.stdout.strip().splitlines() == [f"ok: {BUNDLED}"]
+    assert proc.stdout.strip().splitlines() == [f"ok: {BUNDLED}", f"ok: {BUNDLED}"]
 
 
 def test_unknown_key_names_the_key_path(tmp_path: Path) -> None:
