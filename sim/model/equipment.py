@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.model.handover import Handover
-from sim.model.visitor import Visitor
+from sim.model.visitor import LOOKUP, Visitor
 
 if TYPE_CHECKING:
     from sim.model.centre import Centre
@@ -76,7 +76,8 @@ class Windows:
 class Machine:
     """One ticket machine's state."""
 
-    __slots__ = ("busy", "down_min", "failed", "index", "paper_out", "repaired", "tickets", "wake")
+    __slots__ = ("busy", "down_min", "failed", "index", "issuing", "paper_out", "repaired", "tickets",
+                 "wake")
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -85,6 +86,8 @@ class Machine:
         self.tickets = 0
         self.busy = 0.0
         self.down_min = 0.0
+        self.issuing: Visitor | None = None
+        """The visitor whose number is being printed (not in the line, not yet holding a number)."""
         self.wake: Handover | None = None
         self.repaired: simpy.Event | None = None
 
@@ -133,13 +136,17 @@ class TicketMachines:
         w = self.windows
         i = bisect.bisect_right(w.starts, now) - 1
         in_window = i >= 0 and now < w.ends[i]
-        if not in_window and now > c.day_last_cutoff:
+        if not in_window and (v.arrival > c.day_last_cutoff or c.day_closed):
+            # Came after the day's last cut-off, or reached the machine after the day was closed.
+            # Whoever was inside before the cut-off (at the lookup PC, with the support team)
+            # still gets a number: the closing-instant rule (docs/model.md, 2.2).
             c.send_home(v)
             return
         if in_window and self.idle and not self.line:
             for m in self.idle:
                 if not (m.failed or m.paper_out):
                     self.idle.remove(m)
+                    m.issuing = v
                     m.busy += v.issue_min
                     m.wake.trigger_after(v.issue_min, v)  # issued when the wake-up fires
                     return
@@ -174,6 +181,7 @@ class TicketMachines:
                 self.idle.append(m)
                 v = yield m.wake
                 if v is not None:  # handed over: the ticket is out
+                    m.issuing = None
                     c.to_counter(v)
                     m.tickets += 1
                     if m.tickets >= roll:
@@ -190,9 +198,11 @@ class TicketMachines:
                 yield env.timeout(nxt - now)
                 continue
             self.line.popleft()
+            m.issuing = v
             t = v.issue_min
             m.busy += t
             yield env.timeout(t)
+            m.issuing = None
             c.to_counter(v)
             m.tickets += 1
             if m.tickets >= roll:
@@ -259,6 +269,8 @@ class Pool:
         self.servers = servers
         self.wait_sum = 0.0
         self.wait_n = 0
+        self.serving: list[Visitor] = []
+        """Visitors being served now (looked at only at closing, to see who is still inside)."""
         for _ in range(servers):
             env.process(self._serve())
 
@@ -290,8 +302,19 @@ class Pool:
             self.wait_n += 1
             t = self.duration(v)
             self.busy += t
+            self.serving.append(v)
             yield env.timeout(t)
+            self.serving.remove(v)
             self.done(v)
+
+    def holds(self, since: float, until: float, fields: frozenset[int]) -> bool:
+        """Someone of `fields` who arrived at the centre in [since, until] is in this pool's line
+        or being served, and may still come to the ticket machine (a pure look-up will not)."""
+        for v in self.serving:
+            if since <= v.arrival <= until and v.field in fields and v.purpose != LOOKUP:
+                return True
+        return any(since <= v.arrival <= until and v.field in fields and v.purpose != LOOKUP
+                   for _, v in self.line)
 
     def utilisation(self, since: float = -math.inf) -> float:
         """Busy share of the servers' hours from `since` on (the window, after any warm-up)."""

@@ -134,10 +134,11 @@ class Staff:
                 if now >= hard_end:
                     break
                 if self.manual and manual_queue:
-                    v = manual_queue.popleft()
+                    v = c.manual_issuing = manual_queue.popleft()
                     t = c.manual_issue_time()
                     self.busy += t
                     yield timeout(t)
+                    c.manual_issuing = None
                     c.to_counter(v)
                     continue
                 if single is not None and not (single.normal or single.priority) and not cross:
@@ -148,14 +149,14 @@ class Staff:
                     v = single.normal.popleft()
                 else:
                     v = self.next_visitor(now)
-                if v is not None and now >= end and v.ready > end:
-                    # After closing, serve_all means those holding a number at closing time; a
-                    # number taken later (over a covered lunch) waits for the next session.
+                if v is not None and now >= end and v.arrival > end:
+                    # After closing, serve_all means those inside the centre at closing time; a
+                    # visitor who came later (over a covered lunch) waits for the next session.
                     queues.put_back(v)
                     v = None
                     break
                 if v is None:
-                    if now >= end and not c.tickets_pending(end):
+                    if now >= end and not c.tickets_pending(end, self):
                         break
                     self.wake = Handover(env)
                     c.idle.append(self)
