@@ -283,3 +283,18 @@ def test_after_the_cut_off_nobody_gets_a_number_even_while_a_clerk_works_on():
                   {0: arrivals("16:59", issue=0.22, service=20.0) + arrivals("17:02", issue=0.22)})
     day0 = {r["arrival"]: r["outcome"] for r in rows(c) if r["date"] == "2025-07-07"}
     assert day0 == {hhmm("16:59"): "served_counter", hhmm("17:02"): "sent_home"}
+
+
+def test_lunch_and_closing_overtime_are_reported_apart():
+    # Morning: 11:10 and 11:11, 30 min each: served until 12:10, 40 min into lunch. Evening: 16:50
+    # and 16:51: served until 17:50, 50 min after closing. Five working days in the week.
+    from sim.model.simulate import collect_kpis
+
+    data = small_data()
+    data["policies"] = {"lunch_rule": "serve_all", "closing_rule": "serve_all",
+                        "overtime_limit_min": 60.0}
+    c = run_fixed(build(data), {0: arrivals("11:10", "11:11", "16:50", "16:51", service=30.0)})
+    k = collect_kpis(c)
+    assert k["overtime_lunch_min_per_day"] == pytest.approx(40.0 / 5)
+    assert k["overtime_close_min_per_day"] == pytest.approx(50.0 / 5)
+    assert k["overtime_min_per_day"] == pytest.approx(90.0 / 5)  # the total keeps its key

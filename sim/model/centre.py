@@ -145,7 +145,7 @@ def staff_duties(
             if covers_lunch and k < last:
                 rule = "hold"  # the break is covered; nobody is kept beyond it
             hard_end = e + pol.overtime_limit_min if rule == "serve_all" else e
-            yield Duty(s, e, hard_end)
+            yield Duty(s, e, hard_end, k == last)
             k += 1
 
 
@@ -491,7 +491,7 @@ class Centre:
         self.waits.reset()
         self.queues.max_length = self.queues.total
         for st in self.staff:
-            st.busy = st.present = st.overtime = 0.0
+            st.busy = st.present = st.overtime = st.overtime_lunch = 0.0
             st.served = 0
         for m in self.machines.machines:
             m.busy = m.down_min = 0.0

@@ -142,6 +142,8 @@ def collect_kpis(c: Centre) -> dict[str, float]:
         "queue_mean": _ratio(w.queue_area, open_minutes),
         "queue_max": float(c.queues.max_length),
         "overtime_min_per_day": sum(st.overtime for st in c.staff) / n_days,
+        "overtime_lunch_min_per_day": sum(st.overtime_lunch for st in c.staff) / n_days,
+        "overtime_close_min_per_day": sum(st.overtime - st.overtime_lunch for st in c.staff) / n_days,
     }
     utils = []
     for st in c.staff:

@@ -30,6 +30,9 @@ class Duty:
     end: float
     hard_end: float
     """Latest time to call a number: `end` plus the overtime limit under "serve_all"."""
+    closing: bool = True
+    """The stretch ends at the day's closing (its overtime is closing overtime); False when it ends
+    at the lunch break (lunch overtime)."""
 
 
 class Staff:
@@ -56,6 +59,9 @@ class Staff:
         self.present = 0.0
         """Scheduled counter minutes so far (added as each duty starts)."""
         self.overtime = 0.0
+        """Counter minutes after the end of a duty (lunch and closing)."""
+        self.overtime_lunch = 0.0
+        """The part of `overtime` served into the lunch break."""
         self.served = 0
 
     def next_visitor(self, now: float) -> Visitor | None:
@@ -178,4 +184,8 @@ class Staff:
                 yield timeout(s)
                 done(v, env.now)
             self.on_duty = False
-            self.overtime += max(0.0, env.now - end)
+            extra = env.now - end
+            if extra > 0.0:
+                self.overtime += extra
+                if not duty.closing:
+                    self.overtime_lunch += extra

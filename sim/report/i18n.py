@@ -74,8 +74,15 @@ _KPI_VI: dict[str, tuple[str, str]] = {
     "queue_mean": ("Số người chờ trung bình", "Số người chờ đến lượt tại quầy, trung bình theo thời "
                    "gian trong giờ làm việc."),
     "queue_max": ("Số người chờ đông nhất", "Số người cùng chờ đến lượt tại quầy nhiều nhất."),
-    "overtime_min_per_day": ("Thời gian làm thêm mỗi ngày", "Số phút cán bộ tiếp tục phục vụ sau giờ "
-                             "đóng cửa, cộng cho mọi cán bộ, tính trên một ngày làm việc."),
+    "overtime_min_per_day": ("Thời gian làm thêm mỗi ngày", "Số phút cán bộ tiếp tục tiếp người dân "
+                             "tại quầy quá giờ kết thúc buổi làm việc (lấn vào giờ nghỉ trưa và sau "
+                             "giờ đóng cửa), cộng cho mọi cán bộ, tính trên một ngày làm việc."),
+    "overtime_lunch_min_per_day": ("Thời gian làm thêm vào giờ nghỉ trưa", "Số phút cán bộ tiếp tục "
+                                   "tiếp người dân tại quầy sau khi hết buổi sáng, lấn vào giờ nghỉ "
+                                   "trưa, cộng cho mọi cán bộ, tính trên một ngày làm việc."),
+    "overtime_close_min_per_day": ("Thời gian làm thêm sau giờ đóng cửa", "Số phút cán bộ tiếp tục "
+                                   "tiếp người dân tại quầy sau giờ đóng cửa cuối ngày, cộng cho mọi "
+                                   "cán bộ, tính trên một ngày làm việc."),
     "staff_utilisation_mean": ("Mức độ bận của cán bộ", "Tỷ lệ thời gian cán bộ bận tiếp khách trên "
                                "thời gian có mặt tại quầy, trung bình các cán bộ."),
     "ticket_machine_utilisation": ("Mức độ bận của máy lấy số", "Tỷ lệ thời gian máy lấy số đang in "
@@ -157,8 +164,15 @@ _KPI_EN: dict[str, tuple[str, str]] = {
                    "hours."),
     "queue_max": ("Most people waiting at once", "The largest number of people waiting for a counter at "
                   "the same time."),
-    "overtime_min_per_day": ("Overtime per working day", "Minutes staff keep serving after closing, "
+    "overtime_min_per_day": ("Overtime per working day", "Minutes staff keep serving at the counter "
+                             "past the end of a session (into the lunch break and after closing), "
                              "summed over staff, per working day."),
+    "overtime_lunch_min_per_day": ("Lunch overtime per working day", "Minutes staff keep serving at "
+                                   "the counter after the morning session ends, into the lunch break, "
+                                   "summed over staff, per working day."),
+    "overtime_close_min_per_day": ("Closing overtime per working day", "Minutes staff keep serving at "
+                                   "the counter after the day's closing time, summed over staff, per "
+                                   "working day."),
     "staff_utilisation_mean": ("Staff utilisation", "Share of counter-present time staff spend serving, "
                                "averaged over staff."),
     "ticket_machine_utilisation": ("Ticket machine utilisation", "Share of issuing hours the ticket "

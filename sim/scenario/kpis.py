@@ -28,7 +28,12 @@ KPIS: dict[str, str] = {
     "wait_within_target": "Share of counter visitors who waited no longer than the wait threshold",
     "queue_mean": "Time-average number waiting for a counter during opening hours",
     "queue_max": "Most visitors waiting for a counter at once",
-    "overtime_min_per_day": "Minutes staff served after closing, per working day (sum over staff)",
+    "overtime_min_per_day": "Counter minutes staff served past the end of a session, per working "
+    "day (sum over staff): lunch overtime plus closing overtime",
+    "overtime_lunch_min_per_day": "Counter minutes staff served into the lunch break (past the end "
+    "of the morning session), per working day (sum over staff)",
+    "overtime_close_min_per_day": "Counter minutes staff served after the day's closing, per working "
+    "day (sum over staff)",
     "staff_utilisation_mean": "Busy share of counter-present time, averaged over staff",
     "ticket_machine_utilisation": "Busy share of the ticket machines' issuing hours",
     "ticket_machine_down_min": "Minutes the ticket machines were out of order in issuing hours",
@@ -92,6 +97,8 @@ KPI_DIRECTION: dict[str, int] = {
     "queue_mean": LOWER_IS_BETTER,
     "queue_max": LOWER_IS_BETTER,
     "overtime_min_per_day": LOWER_IS_BETTER,
+    "overtime_lunch_min_per_day": LOWER_IS_BETTER,
+    "overtime_close_min_per_day": LOWER_IS_BETTER,
     "staff_utilisation_mean": NEUTRAL,
     "ticket_machine_utilisation": NEUTRAL,
     "ticket_machine_down_min": LOWER_IS_BETTER,
