@@ -145,7 +145,10 @@ def staff_duties(
             if covers_lunch and k < last:
                 rule = "hold"  # the break is covered; nobody is kept beyond it
             hard_end = e + pol.overtime_limit_min if rule == "serve_all" else e
-            yield Duty(s, e, hard_end, k == last)
+            covered = 0.0
+            if covers_lunch:  # the breaks inside the stretch (and the one it covers at its end)
+                covered = (e - s) - sum(max(0.0, min(b, e) - max(a, s)) for a, b in day.sessions)
+            yield Duty(s, e, hard_end, k == last, covered)
             k += 1
 
 
@@ -179,7 +182,7 @@ class Centre:
         spec = scenario.demand
         self.cross_serving = pol.cross_serving
         self.threshold = scenario.targets.wait_threshold_min
-        presence = Presence(scenario)
+        presence = self.presence = Presence(scenario)
         if dossiers is not None:
             self.dossiers: DossierSink = dossiers
         elif scenario.back_office is not None:
@@ -492,6 +495,7 @@ class Centre:
         self.queues.max_length = self.queues.total
         for st in self.staff:
             st.busy = st.present = st.overtime = st.overtime_lunch = 0.0
+            st.manual_busy = st.covered = 0.0
             st.served = 0
         for m in self.machines.machines:
             m.busy = m.down_min = 0.0

@@ -33,6 +33,9 @@ class Duty:
     closing: bool = True
     """The stretch ends at the day's closing (its overtime is closing overtime); False when it ends
     at the lunch break (lunch overtime)."""
+    covered: float = 0.0
+    """Minutes of the stretch outside the day's sessions (a lunch break covered at the counter):
+    time at work beyond the sessions, for the busy share of time at work."""
 
 
 class Staff:
@@ -54,6 +57,11 @@ class Staff:
         self.on_duty = False
         self.wake: Handover | None = None
         self.busy = 0.0
+        """Counter minutes busy: service, plus hand-written numbers (`manual_busy`)."""
+        self.manual_busy = 0.0
+        """Minutes spent writing numbers by hand while no ticket machine works."""
+        self.covered = 0.0
+        """Minutes at the counter over covered lunch breaks (`Duty.covered`)."""
         self.duty_end = -1.0
         """End of the current (or last) duty; after it, only numbers taken before it are called."""
         self.present = 0.0
@@ -130,6 +138,7 @@ class Staff:
         index = self.index
         for duty in self.duties:
             self.present += duty.end - duty.start
+            self.covered += duty.covered
             if env.now < duty.start:
                 yield timeout(duty.start - env.now)
             self.on_duty = True
@@ -143,6 +152,7 @@ class Staff:
                     v = c.manual_issuing = manual_queue.popleft()
                     t = c.manual_issue_time()
                     self.busy += t
+                    self.manual_busy += t
                     yield timeout(t)
                     c.manual_issuing = None
                     c.to_counter(v)

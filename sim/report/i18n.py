@@ -83,8 +83,22 @@ _KPI_VI: dict[str, tuple[str, str]] = {
     "overtime_close_min_per_day": ("Thời gian làm thêm sau giờ đóng cửa", "Số phút cán bộ tiếp tục "
                                    "tiếp người dân tại quầy sau giờ đóng cửa cuối ngày, cộng cho mọi "
                                    "cán bộ, tính trên một ngày làm việc."),
-    "staff_utilisation_mean": ("Mức độ bận của cán bộ", "Tỷ lệ thời gian cán bộ bận tiếp khách trên "
-                               "thời gian có mặt tại quầy, trung bình các cán bộ."),
+    "staff_utilisation_mean": ("Mức độ bận của cán bộ tại quầy", "Tỷ lệ thời gian cán bộ bận tiếp "
+                               "người dân trên thời gian ngồi tại quầy, trung bình các cán bộ (chỉ "
+                               "tính việc tại quầy; xem tỷ lệ thời gian làm việc bận)."),
+    "staff_busy_share": ("Tỷ lệ thời gian làm việc bận", "Phần thời gian làm việc cán bộ bận việc: "
+                         "tiếp người dân tại quầy, xử lý hồ sơ và cấp số thủ công, trên thời gian "
+                         "làm việc (các buổi không nghỉ phép, không họp, giờ trực trưa tại quầy và "
+                         "giờ làm thêm); trung bình các cán bộ. Chỉ tính việc mô hình thể hiện, "
+                         "không tính họp và việc khác của lãnh đạo. Việc xử lý hồ sơ chạy song song "
+                         "với việc tại quầy, nên trên 100% nghĩa là cán bộ bị quá tải."),
+    "staff_busy_counter_share": ("Phần thời gian tiếp người dân tại quầy", "Phần của tỷ lệ thời gian "
+                                 "làm việc bận dành cho tiếp người dân tại quầy."),
+    "staff_busy_back_office_share": ("Phần thời gian xử lý hồ sơ", "Phần của tỷ lệ thời gian làm việc "
+                                     "bận dành cho xử lý hồ sơ sau khi tiếp nhận."),
+    "staff_busy_manual_share": ("Phần thời gian cấp số thủ công", "Phần của tỷ lệ thời gian làm việc "
+                                "bận dành cho ghi số thứ tự bằng tay khi máy lấy số không hoạt "
+                                "động."),
     "ticket_machine_utilisation": ("Mức độ bận của máy lấy số", "Tỷ lệ thời gian máy lấy số đang in "
                                    "phiếu trong giờ cấp số."),
     "ticket_machine_down_min": ("Thời gian máy lấy số bị hỏng", "Số phút máy lấy số không hoạt động "
@@ -173,8 +187,21 @@ _KPI_EN: dict[str, tuple[str, str]] = {
     "overtime_close_min_per_day": ("Closing overtime per working day", "Minutes staff keep serving at "
                                    "the counter after the day's closing time, summed over staff, per "
                                    "working day."),
-    "staff_utilisation_mean": ("Staff utilisation", "Share of counter-present time staff spend serving, "
-                               "averaged over staff."),
+    "staff_utilisation_mean": ("Staff utilisation at the counter", "Share of counter-present time "
+                               "staff spend serving, averaged over staff (counter only; see the "
+                               "busy share of working time)."),
+    "staff_busy_share": ("Busy share of working time", "Share of working time staff are busy: serving "
+                         "at the counter, processing dossiers and writing numbers by hand, over "
+                         "time at work (sessions not on leave or in a meeting, covered lunch breaks "
+                         "and overtime); averaged over staff. Only work the model represents counts, "
+                         "not meetings or leaders' other duties. Desk work runs beside the counter, "
+                         "so above 100% means the person is over-committed."),
+    "staff_busy_counter_share": ("Part serving at the counter", "Part of the busy share of working "
+                                 "time spent serving at the counter."),
+    "staff_busy_back_office_share": ("Part processing dossiers", "Part of the busy share of working "
+                                     "time spent on back-office dossier work."),
+    "staff_busy_manual_share": ("Part writing numbers by hand", "Part of the busy share of working "
+                                "time spent writing numbers by hand while no ticket machine works."),
     "ticket_machine_utilisation": ("Ticket machine utilisation", "Share of issuing hours the ticket "
                                    "machine is printing tickets."),
     "ticket_machine_down_min": ("Ticket machine downtime", "Minutes the ticket machine is out of order "

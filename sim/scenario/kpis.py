@@ -34,7 +34,18 @@ KPIS: dict[str, str] = {
     "of the morning session), per working day (sum over staff)",
     "overtime_close_min_per_day": "Counter minutes staff served after the day's closing, per working "
     "day (sum over staff)",
-    "staff_utilisation_mean": "Busy share of counter-present time, averaged over staff",
+    "staff_utilisation_mean": "Busy share of counter-present time, averaged over staff (counter "
+    "time only: see staff_busy_share for each person's whole working time)",
+    "staff_busy_share": "Busy share of time at work, averaged over staff; per person "
+    "(staff_busy_share.<staff>): counter service + back-office dossier work + numbers written by hand, "
+    "over time at work (sessions not on leave or in a weekly meeting, covered lunch breaks, counter "
+    "and back-office overtime). Only work the model represents counts (not meetings or a leader's "
+    "other duties). Desk work runs at its share beside the counter, so above 100% means the person "
+    "is over-committed",
+    "staff_busy_counter_share": "Part of staff_busy_share spent serving at the counter",
+    "staff_busy_back_office_share": "Part of staff_busy_share spent on back-office dossier work",
+    "staff_busy_manual_share": "Part of staff_busy_share spent writing numbers by hand while no "
+    "ticket machine works",
     "ticket_machine_utilisation": "Busy share of the ticket machines' issuing hours",
     "ticket_machine_down_min": "Minutes the ticket machines were out of order in issuing hours",
     "lookup_pc_utilisation": "Busy share of the lookup PCs' opening hours",
@@ -64,8 +75,9 @@ KPIS: dict[str, str] = {
 """Headline KPIs and what they mean; breakdowns use `key.<staff or field id>`."""
 
 BREAKDOWNS: tuple[str, ...] = (
-    "staff_utilisation", "wait_mean_min", "wait_p90_min", "dossiers_received", "on_time_rate",
-    "early_rate", "late_dossiers", "processing_days_mean",
+    "staff_utilisation", "staff_busy_share", "staff_busy_counter_share",
+    "staff_busy_back_office_share", "staff_busy_manual_share", "wait_mean_min", "wait_p90_min",
+    "dossiers_received", "on_time_rate", "early_rate", "late_dossiers", "processing_days_mean",
 )
 
 
@@ -100,6 +112,10 @@ KPI_DIRECTION: dict[str, int] = {
     "overtime_lunch_min_per_day": LOWER_IS_BETTER,
     "overtime_close_min_per_day": LOWER_IS_BETTER,
     "staff_utilisation_mean": NEUTRAL,
+    "staff_busy_share": NEUTRAL,
+    "staff_busy_counter_share": NEUTRAL,
+    "staff_busy_back_office_share": NEUTRAL,
+    "staff_busy_manual_share": NEUTRAL,
     "ticket_machine_utilisation": NEUTRAL,
     "ticket_machine_down_min": LOWER_IS_BETTER,
     "lookup_pc_utilisation": NEUTRAL,
