@@ -65,3 +65,62 @@ def test_parts_add_up_to_the_total_in_every_replication(replication):
     assert k["staff_busy_share"] == pytest.approx(sum(totals) / len(totals), rel=1e-12)
     assert k["staff_busy_share"] == pytest.approx(
         sum(k[p] for p in STAFF_TIME_PARTS), rel=1e-12)
+
+
+# ----- the staff headline in the console table, the plot and the report --------------------------
+
+
+@pytest.fixture(scope="module")
+def week_results():
+    from sim.api import run
+
+    return run(build(dao_xa_data(start=dt.date(2025, 7, 7), end=dt.date(2025, 7, 11))),
+               replications=2, seed=7, workers=1)
+
+
+def test_console_table_leads_staff_with_the_busy_share_and_its_parts(week_results):
+    from sim.report.table import format_table
+
+    text = format_table(week_results)
+    lines = text.splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("Staff time:"))
+    assert "counter" in lines[title + 1] and "back office" in lines[title + 1]
+    rows = {line.split()[0]: line for line in lines[title + 2: title + 2 + len(week_results.scenario.staff)]}
+    assert set(rows) == {m.id for m in week_results.scenario.staff}
+    civil = week_results.summary["staff_busy_share.spec_civil"]["mean"]
+    assert f"{100 * civil:.1f}%" in rows["spec_civil"]
+    # The per-person parts are in the block, not repeated as loose rows.
+    assert not any(line.strip().startswith("staff_busy_") for line in lines)
+    assert all(len(line) <= 80 for line in lines[title: title + 10])
+
+
+def test_utilisation_plot_stacks_the_parts_of_each_persons_time(week_results):
+    from sim.report.plots import STAFF_TIME_PARTS, utilisation_figure
+
+    fig = utilisation_figure(week_results)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:3] == [label for label, _ in STAFF_TIME_PARTS.values()]
+    # Each person's segments end at their total busy share.
+    s = week_results.summary
+    ends = {}
+    for patch in ax.patches:
+        y = round(patch.get_y() + patch.get_height() / 2)
+        ends[y] = max(ends.get(y, 0.0), patch.get_x() + patch.get_width())
+    n_equipment = len(ax.get_yticks()) - len(week_results.scenario.staff)
+    for i, m in enumerate(week_results.scenario.staff):
+        y = len(ax.get_yticks()) - 1 - i
+        assert ends[y] == pytest.approx(100 * s[f"staff_busy_share.{m.id}"]["mean"])
+    assert n_equipment >= 1
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_report_has_the_staff_time_table(week_results, lang):
+    from sim.report.html import render_report
+    from sim.report.i18n import MESSAGES, staff_labels
+
+    page = render_report(lang=lang, results=week_results)
+    assert MESSAGES[lang]["staff_time.title"] in page
+    for label in staff_labels(week_results.scenario, lang).values():
+        assert label in page
+    assert MESSAGES[lang]["kpi.staff_busy_back_office_share"] in page

@@ -368,6 +368,13 @@ _VI: dict[str, str] = {
                              "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
                              "đồng thời {confidence}.",
     "col.kpi": "Chỉ tiêu",
+    "staff_time.title": "Thời gian làm việc của cán bộ",
+    "staff_time.intro": "Phần thời gian làm việc mỗi cán bộ bận việc, gồm tiếp người dân tại quầy, xử "
+                        "lý hồ sơ và cấp số thủ công (ba phần cộng lại bằng tổng). Mức độ bận tại "
+                        "quầy riêng lẻ chỉ tính thời gian ngồi tại quầy nên không phản ánh hết công "
+                        "việc của cán bộ.",
+    "staff_time.person": "Cán bộ",
+    "staff_time.all": "Trung bình các cán bộ",
     "col.scenario": "Phương án",
     "col.mean": "Trung bình [KTC 95%]",
     "col.difference": "Chênh lệch so với cơ sở [KTC]",
@@ -385,7 +392,8 @@ _VI: dict[str, str] = {
     "figure.wait_distribution": "Phân bố thời gian chờ đến lượt tại quầy.",
     "figure.wait_by_hour": "Thời gian chờ trung bình theo giờ đến.",
     "figure.queue_by_hour": "Số người chờ trung bình theo giờ trong ngày.",
-    "figure.utilisation": "Mức độ bận của từng cán bộ và thiết bị.",
+    "figure.utilisation": "Tỷ lệ thời gian làm việc bận của từng cán bộ, chia theo tiếp người dân tại "
+                          "quầy, xử lý hồ sơ và cấp số thủ công; mức độ bận của từng thiết bị.",
     "figure.dossiers_weekly": "Hồ sơ tiếp nhận và giải quyết xong theo tuần.",
     "figure.backlog": "Hồ sơ đang giải quyết cuối mỗi ngày làm việc.",
     "figure.on_time_by_field": "Kết quả giải quyết hồ sơ theo lĩnh vực.",
@@ -557,6 +565,13 @@ _EN: dict[str, str] = {
                              "interval in brackets; the difference from the base scenario with its "
                              "joint {confidence} confidence interval.",
     "col.kpi": "Indicator",
+    "staff_time.title": "Staff working time",
+    "staff_time.intro": "The share of each person's time at work spent busy: serving at the counter, "
+                        "processing dossiers and writing numbers by hand (the three parts add up to "
+                        "the total). Counter utilisation alone counts only time at the counter, so it "
+                        "leaves out most of the work of staff who also process dossiers.",
+    "staff_time.person": "Member of staff",
+    "staff_time.all": "Average over staff",
     "col.scenario": "Scenario",
     "col.mean": "Mean [95% CI]",
     "col.difference": "Difference from base [CI]",
@@ -574,7 +589,8 @@ _EN: dict[str, str] = {
     "figure.wait_distribution": "Distribution of the wait for the counter.",
     "figure.wait_by_hour": "Mean wait by hour of arrival.",
     "figure.queue_by_hour": "Mean number waiting by hour of day.",
-    "figure.utilisation": "Utilisation of each member of staff and piece of equipment.",
+    "figure.utilisation": "Each member of staff's busy share of time at work, split into counter, "
+                          "back office and manual numbers; the utilisation of each piece of equipment.",
     "figure.dossiers_weekly": "Dossiers received and completed per week.",
     "figure.backlog": "Dossiers in progress at the end of each working day.",
     "figure.on_time_by_field": "Dossier outcomes by field.",
@@ -942,7 +958,9 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^target < ", "mục tiêu < "),
     (r"^no key KPIs to compare$", "không có chỉ tiêu chính để so sánh"),
     (r"^no value$", "không có số liệu"),
-    # sim.report.plots
+    # sim.report.plots (the staff-time axis label before the general "bars show ..." pattern)
+    (r"^busy share \(%\)$", "tỷ lệ thời gian bận (%)"),
+    (r"^error bars: 95% confidence interval of the total$", "vạch sai số: khoảng tin cậy 95% của tổng"),
     (r"^Waiting time for the counter", "Thời gian chờ đến lượt tại quầy"),
     (r"(\d+) replications? pooled", r"gộp \1 lần mô phỏng"),
     (r"mean of (\d+) replications", r"trung bình \1 lần mô phỏng"),
@@ -969,6 +987,12 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^Utilisation \(busy share of present time\)",
      "Mức độ bận (tỷ lệ thời gian bận trên thời gian có mặt)"),
     (r"^utilisation \(%\), ", "mức độ bận (%), "),
+    (r"^Staff: busy share of time at work$", "Cán bộ: tỷ lệ thời gian làm việc bận"),
+    (r"^Equipment: busy share of its hours$", "Thiết bị: tỷ lệ thời gian hoạt động bận"),
+    (r"^counter$", "tiếp người dân tại quầy"),
+    (r"^back office$", "xử lý hồ sơ"),
+    (r"^manual numbers$", "cấp số thủ công"),
+    (r"^equipment$", "thiết bị"),
     (r"^ticket machine$", "Máy lấy số"),
     (r"^lookup PC$", "Máy tra cứu"),
     (r"^support team$", "Tổ hỗ trợ"),
