@@ -497,8 +497,7 @@ class Centre:
             st.busy = st.present = st.overtime = st.overtime_lunch = 0.0
             st.manual_busy = st.covered = 0.0
             st.served = 0
-        for m in self.machines.machines:
-            m.busy = m.down_min = 0.0
+        self.machines.start_window(now)
         for pool in (self.pcs, self.support):
             pool.busy = pool.wait_sum = 0.0
             pool.wait_n = 0

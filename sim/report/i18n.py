@@ -101,8 +101,10 @@ _KPI_VI: dict[str, tuple[str, str]] = {
                                 "động."),
     "ticket_machine_utilisation": ("Mức độ bận của máy lấy số", "Tỷ lệ thời gian máy lấy số đang in "
                                    "phiếu trong giờ cấp số."),
-    "ticket_machine_down_min": ("Thời gian máy lấy số bị hỏng", "Số phút máy lấy số không hoạt động "
-                                "trong giờ cấp số."),
+    "ticket_machine_down_min": ("Thời gian không có máy lấy số hoạt động", "Số phút trong giờ cấp số "
+                                "mà không còn máy lấy số nào hoạt động (hỏng hoặc hết giấy); khi có "
+                                "một máy, đó là thời gian máy ấy ngừng. Thời gian ngừng của từng máy "
+                                "được báo riêng, không cộng dồn."),
     "lookup_pc_utilisation": ("Mức độ sử dụng máy tra cứu", "Tỷ lệ thời gian máy tra cứu có người dùng "
                               "trong giờ mở cửa."),
     "support_team_utilisation": ("Mức độ bận của tổ hỗ trợ", "Tỷ lệ thời gian tổ hỗ trợ bận giúp người "
@@ -204,8 +206,10 @@ _KPI_EN: dict[str, tuple[str, str]] = {
                                 "time spent writing numbers by hand while no ticket machine works."),
     "ticket_machine_utilisation": ("Ticket machine utilisation", "Share of issuing hours the ticket "
                                    "machine is printing tickets."),
-    "ticket_machine_down_min": ("Ticket machine downtime", "Minutes the ticket machine is out of order "
-                                "during issuing hours."),
+    "ticket_machine_down_min": ("Time with no ticket machine working", "Minutes of issuing hours with "
+                                "no ticket machine working (out of order or out of paper); with one "
+                                "machine, its own down time. Each machine's down time is reported "
+                                "apart, not summed."),
     "lookup_pc_utilisation": ("Lookup PC utilisation", "Share of opening hours the lookup PC is in use."),
     "support_team_utilisation": ("Support team utilisation", "Share of the support team's hours spent "
                                  "helping citizens."),
@@ -342,6 +346,7 @@ _VI: dict[str, str] = {
     "diff.absent": "(không có)",
     "diff.present": "có",
     "role.director": "Giám đốc",
+    "machine.label": "máy số {n}",
     "role.deputy_director": "Phó giám đốc",
     "role.specialist": "Chuyên viên",
     "role.civil_servant": "Công chức",
@@ -540,6 +545,7 @@ _EN: dict[str, str] = {
     "diff.absent": "(none)",
     "diff.present": "present",
     "role.director": "Director",
+    "machine.label": "machine {n}",
     "role.deputy_director": "Deputy director",
     "role.specialist": "Specialist",
     "role.civil_servant": "Civil servant",
@@ -918,6 +924,8 @@ def kpi_name(key: str, lang: str, scenario: Scenario | None = None) -> str:
         fields = {f.id: f for f in scenario.fields}
         if part in fields:
             label = field_label(fields[part], lang)
+        elif base.startswith("ticket_machine") and part.isdigit():
+            label = t("machine.label", lang, n=part)
         else:
             label = staff_labels(scenario, lang).get(part, part)
     return f"{name} ({label})"

@@ -2,7 +2,7 @@
 
 Keys are stable: the same names appear in `summary.json` (under "kpis"), as columns of
 `replications.csv`, and in target rules. Breakdowns add a dotted suffix (`wait_mean_min.land`,
-`staff_utilisation.s1`).
+`staff_utilisation.s1`, `ticket_machine_down_min.2` for the second ticket machine).
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ KPIS: dict[str, str] = {
     "staff_busy_manual_share": "Part of staff_busy_share spent writing numbers by hand while no "
     "ticket machine works",
     "ticket_machine_utilisation": "Busy share of the ticket machines' issuing hours",
-    "ticket_machine_down_min": "Minutes the ticket machines were out of order in issuing hours",
+    "ticket_machine_down_min": "Minutes of issuing hours with no ticket machine working (all out of "
+    "order or out of paper at once; with one machine, its own down time); each machine's own down "
+    "time is ticket_machine_down_min.<n>, n = 1, 2, ... (not summed: two machines down at different "
+    "times leave visitors a working one)",
     "lookup_pc_utilisation": "Busy share of the lookup PCs' opening hours",
     "support_team_utilisation": "Busy share of the support team's hours",
     "support_wait_mean_min": "Mean wait for a support team member (minutes)",
@@ -76,7 +79,8 @@ KPIS: dict[str, str] = {
 
 BREAKDOWNS: tuple[str, ...] = (
     "staff_utilisation", "staff_busy_share", "staff_busy_counter_share",
-    "staff_busy_back_office_share", "staff_busy_manual_share", "wait_mean_min", "wait_p90_min",
+    "staff_busy_back_office_share", "staff_busy_manual_share", "ticket_machine_down_min",
+    "wait_mean_min", "wait_p90_min",
     "dossiers_received", "on_time_rate", "early_rate", "late_dossiers", "processing_days_mean",
 )
 
