@@ -54,8 +54,8 @@ def test_no_machine_working_is_the_overlap_of_the_machines_down_spells(seed):
     own_min = [sum(windows.overlap(a, b) for a, b in sp) for sp in own]
     both = intersect(own[0], own[1])
     both_min = sum(windows.overlap(a, b) for a, b in both)
-    assert k["ticket_machine_down_min.1"] == pytest.approx(own_min[0], abs=1e-9)
-    assert k["ticket_machine_down_min.2"] == pytest.approx(own_min[1], abs=1e-9)
+    assert k["ticket_machine_out_min.1"] == pytest.approx(own_min[0], abs=1e-9)
+    assert k["ticket_machine_out_min.2"] == pytest.approx(own_min[1], abs=1e-9)
     assert k["ticket_machine_down_min"] == pytest.approx(both_min, abs=1e-9)
     assert k["ticket_machine_down_min"] <= min(own_min) + 1e-9
     assert own_min[0] > 0 and own_min[1] > 0
@@ -66,7 +66,7 @@ def test_two_machines_are_not_summed():
     # well below the sum of their own down times (which is what used to be reported).
     totals = [collect_kpis(run_two_machines(seed)) for seed in (1, 2, 3)]
     none = sum(k["ticket_machine_down_min"] for k in totals)
-    summed = sum(k["ticket_machine_down_min.1"] + k["ticket_machine_down_min.2"] for k in totals)
+    summed = sum(k["ticket_machine_out_min.1"] + k["ticket_machine_out_min.2"] for k in totals)
     assert 0 < none < 0.5 * summed
 
 
@@ -79,4 +79,12 @@ def test_one_machine_down_time_is_its_own():
     c = Centre(s, Streams(4, 0), working_days(s.calendar), event_log=True)
     c.run()
     k = collect_kpis(c)
-    assert k["ticket_machine_down_min"] == k["ticket_machine_down_min.1"] > 0
+    assert k["ticket_machine_down_min"] == k["ticket_machine_out_min.1"] > 0
+
+
+def test_each_machine_is_named_as_itself_in_the_reports():
+    from sim.report.i18n import kpi_name
+
+    s = build(dao_xa_data())
+    assert kpi_name("ticket_machine_out_min.2", "vi", s) == "Thời gian máy lấy số ngừng hoạt động (máy số 2)"
+    assert kpi_name("ticket_machine_out_min.1", "en", s) == "Ticket machine out of service (machine 1)"

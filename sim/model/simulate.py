@@ -156,7 +156,7 @@ def collect_kpis(c: Centre) -> dict[str, float]:
     k["ticket_machine_utilisation"] = c.machines.utilisation(c.window_start)
     k["ticket_machine_down_min"] = c.machines.none_working_minutes()
     for i, minutes in enumerate(c.machines.down_minutes()):
-        k[f"ticket_machine_down_min.{i + 1}"] = minutes
+        k[f"ticket_machine_out_min.{i + 1}"] = minutes
     k["lookup_pc_utilisation"] = c.pcs.utilisation(c.window_start)
     k["support_team_utilisation"] = c.support.utilisation(c.window_start)
     k["support_wait_mean_min"] = _ratio(c.support.wait_sum, c.support.wait_n)

@@ -105,6 +105,9 @@ _KPI_VI: dict[str, tuple[str, str]] = {
                                 "mà không còn máy lấy số nào hoạt động (hỏng hoặc hết giấy); khi có "
                                 "một máy, đó là thời gian máy ấy ngừng. Thời gian ngừng của từng máy "
                                 "được báo riêng, không cộng dồn."),
+    "ticket_machine_out_min": ("Thời gian máy lấy số ngừng hoạt động", "Số phút trong giờ cấp số mà "
+                               "từng máy lấy số bị hỏng hoặc hết giấy (cả hai cùng lúc chỉ tính một "
+                               "lần)."),
     "lookup_pc_utilisation": ("Mức độ sử dụng máy tra cứu", "Tỷ lệ thời gian máy tra cứu có người dùng "
                               "trong giờ mở cửa."),
     "support_team_utilisation": ("Mức độ bận của tổ hỗ trợ", "Tỷ lệ thời gian tổ hỗ trợ bận giúp người "
@@ -210,6 +213,9 @@ _KPI_EN: dict[str, tuple[str, str]] = {
                                 "no ticket machine working (out of order or out of paper); with one "
                                 "machine, its own down time. Each machine's down time is reported "
                                 "apart, not summed."),
+    "ticket_machine_out_min": ("Ticket machine out of service", "Minutes of issuing hours each ticket "
+                               "machine was out of order or out of paper (both at once counted "
+                               "once)."),
     "lookup_pc_utilisation": ("Lookup PC utilisation", "Share of opening hours the lookup PC is in use."),
     "support_team_utilisation": ("Support team utilisation", "Share of the support team's hours spent "
                                  "helping citizens."),

@@ -2,7 +2,7 @@
 
 Keys are stable: the same names appear in `summary.json` (under "kpis"), as columns of
 `replications.csv`, and in target rules. Breakdowns add a dotted suffix (`wait_mean_min.land`,
-`staff_utilisation.s1`, `ticket_machine_down_min.2` for the second ticket machine).
+`staff_utilisation.s1`, `ticket_machine_out_min.2` for the second ticket machine).
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ KPIS: dict[str, str] = {
     "ticket machine works",
     "ticket_machine_utilisation": "Busy share of the ticket machines' issuing hours",
     "ticket_machine_down_min": "Minutes of issuing hours with no ticket machine working (all out of "
-    "order or out of paper at once; with one machine, its own down time); each machine's own down "
-    "time is ticket_machine_down_min.<n>, n = 1, 2, ... (not summed: two machines down at different "
-    "times leave visitors a working one)",
+    "order or out of paper at once; with one machine, its own down time). Not the sum over machines: "
+    "two machines down at different times leave visitors a working one",
+    "ticket_machine_out_min": "Per machine only (ticket_machine_out_min.<n>, n = 1, 2, ...): minutes "
+    "of issuing hours that machine was out of order or out of paper (both at once counted once)",
     "lookup_pc_utilisation": "Busy share of the lookup PCs' opening hours",
     "support_team_utilisation": "Busy share of the support team's hours",
     "support_wait_mean_min": "Mean wait for a support team member (minutes)",
@@ -79,7 +80,7 @@ KPIS: dict[str, str] = {
 
 BREAKDOWNS: tuple[str, ...] = (
     "staff_utilisation", "staff_busy_share", "staff_busy_counter_share",
-    "staff_busy_back_office_share", "staff_busy_manual_share", "ticket_machine_down_min",
+    "staff_busy_back_office_share", "staff_busy_manual_share", "ticket_machine_out_min",
     "wait_mean_min", "wait_p90_min",
     "dossiers_received", "on_time_rate", "early_rate", "late_dossiers", "processing_days_mean",
 )
@@ -122,6 +123,7 @@ KPI_DIRECTION: dict[str, int] = {
     "staff_busy_manual_share": NEUTRAL,
     "ticket_machine_utilisation": NEUTRAL,
     "ticket_machine_down_min": LOWER_IS_BETTER,
+    "ticket_machine_out_min": LOWER_IS_BETTER,
     "lookup_pc_utilisation": NEUTRAL,
     "support_team_utilisation": NEUTRAL,
     "support_wait_mean_min": LOWER_IS_BETTER,
