@@ -377,8 +377,8 @@ class Centre:
             if lo <= v.arrival <= hi and v.field in fields:
                 return True
         for m in self.machines.machines:
-            v = m.issuing
-            if v is not None and lo <= v.arrival <= hi and v.field in fields:
+            printing = m.issuing
+            if printing is not None and lo <= printing.arrival <= hi and printing.field in fields:
                 return True
         return self.pcs.holds(lo, hi, fields) or self.support.holds(lo, hi, fields)
 
