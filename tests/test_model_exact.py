@@ -214,3 +214,87 @@ def test_arrivals_after_the_cut_off_wait_without_keeping_staff():
     (r,) = rows(c)
     assert r["ticket"] == hhmm("13:30") + 0.25
     assert c.staff[0].overtime == 0.0
+
+
+def closing_machine_data() -> dict:
+    """One clerk, one ticket machine issuing in 0.22 min, serve_all with a 60-minute limit."""
+    data = small_data()
+    data["equipment"]["ticket_machines"] = {"count": 1,
+                                            "issue_min": {"dist": "deterministic", "value": 0.22}}
+    data["policies"] = {"closing_rule": "serve_all", "overtime_limit_min": 60.0}
+    return data
+
+
+def test_visitor_at_the_machine_at_closing_gets_a_number_and_is_served():
+    # The issue's case: in at 16:59.93, number issued at 17:00.15, serve_all with a 60-min limit.
+    # Before the fix the clerk left at 17:00 (nobody "in line": the machine was printing) and the
+    # visitor was sent home at 18:00.
+    at = hhmm("16:59") + 0.93
+    c = run_fixed(build(closing_machine_data()), {0: [{"at": at, "service": 10.0, "issue": 0.22}]})
+    (r,) = [r for r in rows(c) if r["date"] == "2025-07-07"]
+    assert r["outcome"] == "served_counter"
+    assert r["ticket"] == pytest.approx(at + 0.22)
+    assert r["call"] == r["ticket"]
+    assert c.sent_home == 0
+    assert c.staff[0].overtime == pytest.approx(at + 0.22 + 10.0 - hhmm("17:00"))
+
+
+def with_pc(minutes: float):
+    """A `run_fixed` tweak: every visitor uses the lookup PC for `minutes` first."""
+
+    def tweak(centre):
+        original = centre.demand.day_visitors
+
+        def day_visitors(day, rate, returning):
+            out = original(day, rate, returning)
+            for v in out:
+                v.uses_pc, v.pc_min = True, minutes
+            return out
+
+        centre.demand.day_visitors = day_visitors
+
+    return tweak
+
+
+def test_visitor_at_the_lookup_pc_at_closing_still_gets_a_number():
+    # In at 16:55, at the PC until 17:05, then the machine: inside the centre at closing, so they
+    # get a number and are served under serve_all (before the fix: sent home at the machine).
+    data = closing_machine_data()
+    data["equipment"]["lookup_pcs"] = {"count": 1}
+    c = run_fixed(build(data), {0: arrivals("16:55", issue=0.22)}, tweak=with_pc(10.0))
+    (r,) = [r for r in rows(c) if r["date"] == "2025-07-07"]
+    assert r["outcome"] == "served_counter"
+    assert r["ticket"] == pytest.approx(hhmm("17:05") + 0.22)
+    assert c.sent_home == 0
+
+
+def test_a_look_up_at_closing_keeps_nobody_at_the_counter():
+    data = closing_machine_data()
+    data["equipment"]["lookup_pcs"] = {"count": 1}
+    c = run_fixed(build(data), {0: arrivals("16:55", purpose=LOOKUP)}, tweak=with_pc(10.0))
+    (r,) = rows(c)
+    assert r["outcome"] == "served_lookup"
+    assert c.staff[0].overtime == 0.0
+
+
+def test_after_the_cut_off_nobody_gets_a_number_even_while_a_clerk_works_on():
+    # 16:59 is inside the window; 17:02 came after closing and goes home at the machine.
+    c = run_fixed(build(closing_machine_data()),
+                  {0: arrivals("16:59", issue=0.22, service=20.0) + arrivals("17:02", issue=0.22)})
+    day0 = {r["arrival"]: r["outcome"] for r in rows(c) if r["date"] == "2025-07-07"}
+    assert day0 == {hhmm("16:59"): "served_counter", hhmm("17:02"): "sent_home"}
+
+
+def test_lunch_and_closing_overtime_are_reported_apart():
+    # Morning: 11:10 and 11:11, 30 min each: served until 12:10, 40 min into lunch. Evening: 16:50
+    # and 16:51: served until 17:50, 50 min after closing. Five working days in the week.
+    from sim.model.simulate import collect_kpis
+
+    data = small_data()
+    data["policies"] = {"lunch_rule": "serve_all", "closing_rule": "serve_all",
+                        "overtime_limit_min": 60.0}
+    c = run_fixed(build(data), {0: arrivals("11:10", "11:11", "16:50", "16:51", service=30.0)})
+    k = collect_kpis(c)
+    assert k["overtime_lunch_min_per_day"] == pytest.approx(40.0 / 5)
+    assert k["overtime_close_min_per_day"] == pytest.approx(50.0 / 5)
+    assert k["overtime_min_per_day"] == pytest.approx(90.0 / 5)  # the total keeps its key

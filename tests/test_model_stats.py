@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 from helpers import build, dao_xa_data
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -140,6 +140,13 @@ conservation_settings = settings(max_examples=12, deadline=None,
     fallback=st.sampled_from(["manual", "direct", "wait"]),
 )
 @conservation_settings
+# The failure: in at 16:59.93, the machine printing the number until 17:00.15 (seed 91);
+# the clerks went home at 17:00 and the visitor was sent home at 18:00.
+@example(closing="serve_all", lunch="serve_all", limit=60.0, demand=30.0, staff=2, seed=91,
+         fallback="manual")
+# A visitor at the lookup PC from 16:54.6 reached the machine at 17:01.4 and was sent home (seed 10).
+@example(closing="serve_all", lunch="serve_all", limit=60.0, demand=30.0, staff=2, seed=10,
+         fallback="manual")
 def test_nobody_is_created_or_lost(closing, lunch, limit, demand, staff, seed, fallback):
     data = dao_xa_data(**ONE_WEEK)
     data["demand"]["visits_per_day"] = demand
@@ -167,7 +174,8 @@ def test_nobody_is_created_or_lost(closing, lunch, limit, demand, staff, seed, f
     assert outcomes.count("served_counter") == k["visitors_served_counter"]
     assert out.wait_histogram.sum() == k["visitors_served_counter"]
     if closing == "serve_all" and limit == 60.0 and demand <= 30.0 and fallback != "wait":
-        assert k["visitors_sent_home"] == 0
+        # Everyone inside the centre at closing gets a number and is served within the hour.
+        assert k["visitors_sent_home"] == 0, [r for r in out.event_log if r[12] == "sent_home"]
 
 
 def test_hourly_queue_area_keeps_waiting_held_overnight():

@@ -73,6 +73,8 @@ def alternative():
 
 
 def _paired(base, alt, kpi: str, level: float) -> tuple[float, float, float]:
+    if kpi not in base.replications:  # e.g. the second ticket machine's own down time
+        return math.nan, math.nan, math.nan
     diff = alt.replications[kpi].to_numpy() - base.replications[kpi].to_numpy()
     s = summarise(diff, level)
     return s["mean"], s["ci_low"], s["ci_high"]

@@ -145,7 +145,10 @@ def staff_duties(
             if covers_lunch and k < last:
                 rule = "hold"  # the break is covered; nobody is kept beyond it
             hard_end = e + pol.overtime_limit_min if rule == "serve_all" else e
-            yield Duty(s, e, hard_end)
+            covered = 0.0
+            if covers_lunch:  # the breaks inside the stretch (and the one it covers at its end)
+                covered = (e - s) - sum(max(0.0, min(b, e) - max(a, s)) for a, b in day.sessions)
+            yield Duty(s, e, hard_end, k == last, covered)
             k += 1
 
 
@@ -179,7 +182,7 @@ class Centre:
         spec = scenario.demand
         self.cross_serving = pol.cross_serving
         self.threshold = scenario.targets.wait_threshold_min
-        presence = Presence(scenario)
+        presence = self.presence = Presence(scenario)
         if dossiers is not None:
             self.dossiers: DossierSink = dossiers
         elif scenario.back_office is not None:
@@ -206,6 +209,13 @@ class Centre:
         self.arrived = self.served_counter = self.served_support = self.served_lookup = 0
         self.reneged = self.balked = self.sent_home = 0
         self.day_last_cutoff = -1.0
+        self.after_closing = False
+        """A session has ended and the next has not begun: clerks past their closing stay only
+        while someone who came in before it may still get a number (`tickets_pending`)."""
+        self.day_closed = False
+        """Today's closing has sent everyone home: a number issued later is not served today."""
+        self.manual_issuing: Visitor | None = None
+        """The visitor whose number a clerk is writing by hand."""
         self.first_window_day = first_window_day
         """Index of the window's first working day; days before it are a warm-up."""
         self.window_start = -math.inf
@@ -267,6 +277,8 @@ class Centre:
             self.served_support += 1
             if v.purpose in (SUBMIT, ONLINE_HELP):
                 self.dossiers.submit(v, self.env.now, "online_support")
+            if self.after_closing and self.idle:
+                self._recheck_after_closing()
             return
         v.service *= self.help_factor
         self.to_ticket(v)
@@ -278,6 +290,8 @@ class Centre:
         ):
             self._finish(v, BALKED)
             self.balked += 1
+            if self.after_closing and self.idle:
+                self._recheck_after_closing()
             return
         self.machines.arrive(v)
 
@@ -296,6 +310,9 @@ class Centre:
         """The visitor holds a number: straight to a free counter, or into the field's queue."""
         now = self.env.now
         v.ticket = now
+        if self.day_closed:  # the number came after today's closing had sent everyone home
+            self.send_home(v)
+            return
         if self.idle:
             f = v.field
             st = self._idle_for(v)
@@ -304,44 +321,66 @@ class Centre:
                     self.idle.remove(st)
                     assert st.wake is not None
                     st.wake.trigger_after(st.call(v, now), v)
-                    return
+                else:
+                    self.queues.push(v, now)
+                    self._wake(st)
+            else:
                 self.queues.push(v, now)
-                self._wake(st)
-                return
+            if self.after_closing and self.idle:
+                self._recheck_after_closing()
+            return
         self.queues.push(v, now)
 
     def _idle_for(self, v: Visitor) -> Staff | None:
         """An idle clerk who may call this visitor: one who serves the field and, if past their
-        closing, only for someone who was already in line by then."""
-        f, ready = v.field, v.ready
+        closing, only for someone who was already inside the centre by then."""
+        f, arrival = v.field, v.arrival
         for st in self.idle:
-            if f in st.field_set and ready <= st.duty_end:
+            if f in st.field_set and arrival <= st.duty_end:
                 return st
         if self.cross_serving:
             for st in self.idle:
-                if f in st.cross_set and ready <= st.duty_end:
+                if f in st.cross_set and arrival <= st.duty_end:
                     return st
         return None
+
+    def _recheck_after_closing(self) -> None:
+        """Someone who kept the clerks on after closing got a number or left: wake the idle clerks
+        past their closing so each one checks whether anybody is still on the way to a number
+        (otherwise a clerk would sit idle until the overtime limit)."""
+        now = self.env.now
+        for st in [st for st in self.idle if st.duty_end <= now]:
+            self._wake(st)
 
     def _wake(self, st: Staff) -> None:
         self.idle.remove(st)
         assert st.wake is not None
         st.wake.succeed(None)
 
-    def tickets_pending(self, session_end: float) -> bool:
-        """Someone in line will still get a number for the session that ended at `session_end`:
-        they joined the line in the issuing window that is open or has just closed, before that
-        time. People who came after the cut-off, or over a covered lunch, wait for the next session
-        and keep nobody at work."""
-        if self.manual_queue:
+    def tickets_pending(self, session_end: float, st: Staff) -> bool:
+        """Someone inside the centre whom `st` may call will still get a number for the session
+        that ended at `session_end`: they came in during the issuing window that is open or has
+        just closed, before that time, and are in the ticket line, at the machine while it prints,
+        waiting for a hand-written number, at the lookup PC or with the support team (pure
+        look-ups excepted). This is the closing-instant rule (docs/model.md, 2.2): a person inside
+        at closing gets a number, and a clerk of their field stays to call it. People who came
+        after the cut-off, or over a covered lunch, wait for the next session and keep nobody."""
+        if self.manual_queue or self.manual_issuing is not None:
             return True
-        line = self.machines.line
-        if not line:
-            return False
         w = self.issuing
         i = w.index_at(self.env.now)
-        ready = line[0].ready
-        return i >= 0 and w.starts[i] <= ready <= min(w.ends[i], session_end)
+        if i < 0:
+            return False
+        lo, hi = w.starts[i], min(w.ends[i], session_end)
+        fields = st.field_set | st.cross_set if self.cross_serving else st.field_set
+        for v in self.machines.line:
+            if lo <= v.arrival <= hi and v.field in fields:
+                return True
+        for m in self.machines.machines:
+            printing = m.issuing
+            if printing is not None and lo <= printing.arrival <= hi and printing.field in fields:
+                return True
+        return self.pcs.holds(lo, hi, fields) or self.support.holds(lo, hi, fields)
 
     def send_home(self, v: Visitor) -> None:
         self._finish(v, SENT_HOME)
@@ -384,6 +423,7 @@ class Centre:
                 yield env.timeout(start - env.now)
             if day.index == self.first_window_day and day.index > 0:
                 self._start_window(start)
+            self.after_closing = self.day_closed = False
             i = self.issuing.index_at(day.closes)
             self.day_last_cutoff = self.issuing.ends[i] if i >= 0 else day.closes
             rate = self._day_rate(day)
@@ -399,6 +439,9 @@ class Centre:
                 rule = pol.closing_rule if k == last else pol.lunch_rule
                 if env.now < end:
                     yield env.timeout(end - env.now)
+                self.after_closing = True
+                if k < last:  # the afternoon opens: the closing rule no longer applies
+                    env.timeout(day.sessions[k + 1][0] - end).callbacks.append(self._reopen)
                 self._wake_all()
                 closing = k == last and rule != "hold"
                 if rule == "serve_all":
@@ -451,10 +494,10 @@ class Centre:
         self.waits.reset()
         self.queues.max_length = self.queues.total
         for st in self.staff:
-            st.busy = st.present = st.overtime = 0.0
+            st.busy = st.present = st.overtime = st.overtime_lunch = 0.0
+            st.manual_busy = st.covered = 0.0
             st.served = 0
-        for m in self.machines.machines:
-            m.busy = m.down_min = 0.0
+        self.machines.start_window(now)
         for pool in (self.pcs, self.support):
             pool.busy = pool.wait_sum = 0.0
             pool.wait_n = 0
@@ -463,6 +506,9 @@ class Centre:
         start_window = getattr(self.dossiers, "start_window", None)
         if start_window is not None:
             start_window()
+
+    def _reopen(self, _event: simpy.Event) -> None:
+        self.after_closing = False
 
     def _end_of_overtime(self, _event: simpy.Event) -> None:
         self._wake_all()
@@ -476,8 +522,10 @@ class Centre:
             self._wake(self.idle[0])
 
     def _close_day(self) -> None:
-        """Everyone still waiting for a number or a counter goes home, to return next working day."""
+        """Everyone still waiting for a number or a counter goes home, to return next working day;
+        whoever gets a number later today (from the machine or by hand) goes home too."""
         now = self.env.now
+        self.day_closed = True
         waiting = self.queues.drain()
         for v in waiting:
             if v.deadline < now:  # had already left

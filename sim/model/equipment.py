@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.model.handover import Handover
-from sim.model.visitor import Visitor
+from sim.model.visitor import LOOKUP, Visitor
 
 if TYPE_CHECKING:
     from sim.model.centre import Centre
@@ -76,7 +76,8 @@ class Windows:
 class Machine:
     """One ticket machine's state."""
 
-    __slots__ = ("busy", "down_min", "failed", "index", "paper_out", "repaired", "tickets", "wake")
+    __slots__ = ("busy", "down_min", "down_since", "failed", "index", "issuing", "paper_out",
+                 "repaired", "tickets", "wake")
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -85,6 +86,12 @@ class Machine:
         self.tickets = 0
         self.busy = 0.0
         self.down_min = 0.0
+        """Minutes of issuing hours this machine was out of order or out of paper (either or both:
+        counted once), over closed spells; `TicketMachines.down_minutes` adds an open one."""
+        self.down_since: float | None = None
+        """Start of the current spell out of service (None while it works)."""
+        self.issuing: Visitor | None = None
+        """The visitor whose number is being printed (not in the line, not yet holding a number)."""
         self.wake: Handover | None = None
         self.repaired: simpy.Event | None = None
 
@@ -105,6 +112,11 @@ class TicketMachines:
         self.line: deque[Visitor] = deque()
         self.machines = [Machine(i) for i in range(spec.count)]
         self.idle: list[Machine] = []
+        self.none_working_min = 0.0
+        """Minutes of issuing hours with no machine working (closed spells): what visitors feel."""
+        self.none_since: float | None = None
+        self.spells: list[tuple[int, float, float]] | None = [] if centre.events is not None else None
+        """With the event log on: every spell out of service as (machine, start, end), for checks."""
         self.fallback = spec.fallback
         # One stream per machine and purpose: a second machine leaves the first one's breakdowns
         # unchanged (common random numbers for "buy another machine").
@@ -133,13 +145,17 @@ class TicketMachines:
         w = self.windows
         i = bisect.bisect_right(w.starts, now) - 1
         in_window = i >= 0 and now < w.ends[i]
-        if not in_window and now > c.day_last_cutoff:
+        if not in_window and (v.arrival > c.day_last_cutoff or c.day_closed):
+            # Came after the day's last cut-off, or reached the machine after the day was closed.
+            # Whoever was inside before the cut-off (at the lookup PC, with the support team)
+            # still gets a number: the closing-instant rule (docs/model.md, 2.2).
             c.send_home(v)
             return
         if in_window and self.idle and not self.line:
             for m in self.idle:
                 if not (m.failed or m.paper_out):
                     self.idle.remove(m)
+                    m.issuing = v
                     m.busy += v.issue_min
                     m.wake.trigger_after(v.issue_min, v)  # issued when the wake-up fires
                     return
@@ -150,6 +166,44 @@ class TicketMachines:
         if self.idle:
             m = self.idle.pop(0)
             m.wake.succeed(None)
+
+    def _out_of_service(self, m: Machine, flag: str) -> None:
+        """Take m out of service for `flag` ("failed" or "paper_out"); starts its spell, and the
+        centre's spell with no machine working, if this was the last one working."""
+        now = self.env.now
+        if m.working:
+            m.down_since = now
+            setattr(m, flag, True)
+            if self.none_since is None and not self.any_working():
+                self.none_since = now
+        else:
+            setattr(m, flag, True)
+
+    def _back_in_service(self, m: Machine, flag: str) -> None:
+        """Clear `flag`; if m now works, close its spell (and the no-machine spell)."""
+        setattr(m, flag, False)
+        if not m.working or m.down_since is None:
+            return
+        now = self.env.now
+        m.down_min += self.windows.overlap(m.down_since, now)
+        if self.spells is not None:
+            self.spells.append((m.index, m.down_since, now))
+        m.down_since = None
+        if self.none_since is not None:
+            self.none_working_min += self.windows.overlap(self.none_since, now)
+            self.none_since = None
+
+    def start_window(self, now: float) -> None:
+        """The warm-up is over: count busy and down time from `now` (spells under way restart)."""
+        for m in self.machines:
+            m.busy = m.down_min = 0.0
+            if m.down_since is not None:
+                m.down_since = now
+        self.none_working_min = 0.0
+        if self.none_since is not None:
+            self.none_since = now
+        if self.spells is not None:
+            self.spells.clear()
 
     def _go_fallback(self) -> None:
         """All machines are down: move the line to the fallback path."""
@@ -174,6 +228,7 @@ class TicketMachines:
                 self.idle.append(m)
                 v = yield m.wake
                 if v is not None:  # handed over: the ticket is out
+                    m.issuing = None
                     c.to_counter(v)
                     m.tickets += 1
                     if m.tickets >= roll:
@@ -190,9 +245,11 @@ class TicketMachines:
                 yield env.timeout(nxt - now)
                 continue
             self.line.popleft()
+            m.issuing = v
             t = v.issue_min
             m.busy += t
             yield env.timeout(t)
+            m.issuing = None
             c.to_counter(v)
             m.tickets += 1
             if m.tickets >= roll:
@@ -203,14 +260,12 @@ class TicketMachines:
         paper = self.spec.paper
         assert paper is not None
         env = self.env
-        m.paper_out = True
+        self._out_of_service(m, "paper_out")
         if not self.any_working():
             self._go_fallback()
-        start = env.now
         yield env.timeout(float(paper.refill_min.sample(self.refill_rng[m.index], 1)[0]))
-        m.down_min += self.windows.overlap(start, env.now)
         m.tickets = 0
-        m.paper_out = False
+        self._back_in_service(m, "paper_out")
 
     def _failures(self, m: Machine) -> Generator[simpy.Event, object, None]:
         env = self.env
@@ -222,13 +277,11 @@ class TicketMachines:
             if at is None:
                 return
             yield env.timeout(at - env.now)
-            m.failed = True
+            self._out_of_service(m, "failed")
             if not self.any_working():
                 self._go_fallback()
-            start = env.now
             yield env.timeout(float(spec.repair_min.sample(self.repair_rng[m.index], 1)[0]))
-            m.down_min += self.windows.overlap(start, env.now)
-            m.failed = False
+            self._back_in_service(m, "failed")
             if m.repaired is not None and not m.repaired.triggered:
                 m.repaired.succeed()
 
@@ -237,8 +290,21 @@ class TicketMachines:
         total = self.windows.overlap(since, math.inf) * len(self.machines)
         return float(sum(m.busy for m in self.machines) / total) if total > 0 else float("nan")
 
-    def down_minutes(self) -> float:
-        return float(sum(m.down_min for m in self.machines))
+    def down_minutes(self) -> list[float]:
+        """Each machine's minutes out of service in issuing hours so far (a spell under way counts
+        up to now)."""
+        now = self.env.now
+        return [m.down_min + (self.windows.overlap(m.down_since, now) if m.down_since is not None
+                              else 0.0) for m in self.machines]
+
+    def none_working_minutes(self) -> float:
+        """Minutes of issuing hours with no machine working so far: with one machine its own down
+        time; with more, only the spells when all were out at once (not the sum over machines)."""
+        if not self.machines:
+            return 0.0
+        extra = (self.windows.overlap(self.none_since, self.env.now) if self.none_since is not None
+                 else 0.0)
+        return self.none_working_min + extra
 
 
 class Pool:
@@ -259,6 +325,8 @@ class Pool:
         self.servers = servers
         self.wait_sum = 0.0
         self.wait_n = 0
+        self.serving: list[Visitor] = []
+        """Visitors being served now (looked at only at closing, to see who is still inside)."""
         for _ in range(servers):
             env.process(self._serve())
 
@@ -290,8 +358,19 @@ class Pool:
             self.wait_n += 1
             t = self.duration(v)
             self.busy += t
+            self.serving.append(v)
             yield env.timeout(t)
+            self.serving.remove(v)
             self.done(v)
+
+    def holds(self, since: float, until: float, fields: frozenset[int]) -> bool:
+        """Someone of `fields` who arrived at the centre in [since, until] is in this pool's line
+        or being served, and may still come to the ticket machine (a pure look-up will not)."""
+        for v in self.serving:
+            if since <= v.arrival <= until and v.field in fields and v.purpose != LOOKUP:
+                return True
+        return any(since <= v.arrival <= until and v.field in fields and v.purpose != LOOKUP
+                   for _, v in self.line)
 
     def utilisation(self, since: float = -math.inf) -> float:
         """Busy share of the servers' hours from `since` on (the window, after any warm-up)."""

@@ -15,7 +15,12 @@ from sim.model.visitor import Visitor
 
 
 class FieldQueue:
-    """Visitors holding a number for one field: priority tickets and normal tickets."""
+    """Visitors holding a number for one field: priority tickets and normal tickets.
+
+    `since_priority` counts normal tickets called from this queue since the last priority ticket:
+    the interleaved rule (one priority in `priority_interleave` calls) counts only calls from the
+    queue, because a number handed straight to a free counter never waited, so it is not a call.
+    """
 
     __slots__ = ("normal", "priority", "since_priority")
 

@@ -142,6 +142,8 @@ def collect_kpis(c: Centre) -> dict[str, float]:
         "queue_mean": _ratio(w.queue_area, open_minutes),
         "queue_max": float(c.queues.max_length),
         "overtime_min_per_day": sum(st.overtime for st in c.staff) / n_days,
+        "overtime_lunch_min_per_day": sum(st.overtime_lunch for st in c.staff) / n_days,
+        "overtime_close_min_per_day": sum(st.overtime - st.overtime_lunch for st in c.staff) / n_days,
     }
     utils = []
     for st in c.staff:
@@ -150,8 +152,11 @@ def collect_kpis(c: Centre) -> dict[str, float]:
         if not math.isnan(u):
             utils.append(u)
     k["staff_utilisation_mean"] = float(np.mean(utils)) if utils else math.nan
+    k.update(staff_time_kpis(c))
     k["ticket_machine_utilisation"] = c.machines.utilisation(c.window_start)
-    k["ticket_machine_down_min"] = c.machines.down_minutes()
+    k["ticket_machine_down_min"] = c.machines.none_working_minutes()
+    for i, minutes in enumerate(c.machines.down_minutes()):
+        k[f"ticket_machine_out_min.{i + 1}"] = minutes
     k["lookup_pc_utilisation"] = c.pcs.utilisation(c.window_start)
     k["support_team_utilisation"] = c.support.utilisation(c.window_start)
     k["support_wait_mean_min"] = _ratio(c.support.wait_sum, c.support.wait_n)
@@ -159,6 +164,49 @@ def collect_kpis(c: Centre) -> dict[str, float]:
     for i, f in enumerate(s.fields):
         k[f"wait_p90_min.{f.id}"] = percentile_from_histogram(w.hist[i], 0.90)
         k[f"wait_mean_min.{f.id}"] = math.nan if per_field_n[i] == 0 else _field_mean(w, i)
+    return k
+
+
+STAFF_TIME_PARTS: tuple[str, ...] = (
+    "staff_busy_counter_share", "staff_busy_back_office_share", "staff_busy_manual_share")
+"""The parts of `staff_busy_share`, in the order they are stacked: counter service, back-office
+dossier work, numbers written by hand. Same denominator, so per person they add up to the total."""
+
+
+def staff_time_kpis(c: Centre) -> dict[str, float]:
+    """Each person's busy share of their time at work, and its parts (counter, back office, manual
+    numbers), per person and averaged over staff.
+
+    Time at work is every session of the window the person is not on leave or in a weekly meeting,
+    plus lunch breaks covered at the counter, plus counter and back-office overtime. The counter
+    share alone (`staff_utilisation`) is over counter-present time and says nothing about the desk
+    work the same people do between and beside counter sessions; this is the figure that does.
+    """
+    office = c.dossiers
+    desk = {w.name: w for w in office.workers} if isinstance(office, BackOffice) else {}
+    window = c.days[c.first_window_day:]
+    totals: dict[str, list[float]] = {key: [] for key in ("staff_busy_share", *STAFF_TIME_PARTS)}
+    k: dict[str, float] = {}
+    for st in c.staff:
+        scheduled = 0.0
+        for day in window:
+            at_work = c.presence.sessions(st.id, day)
+            if at_work:
+                scheduled += sum(b - a for (a, b), name in zip(day.sessions, day.session_names,
+                                                               strict=True) if name in at_work)
+        worker = desk.get(st.id)
+        back_office = worker.work_done if worker is not None else 0.0
+        time_at_work = scheduled + st.covered + st.overtime + (worker.overtime if worker else 0.0)
+        counter = st.busy - st.manual_busy
+        parts = (counter, back_office, st.manual_busy)
+        k[f"staff_busy_share.{st.id}"] = _ratio(sum(parts), time_at_work)
+        for key, minutes in zip(STAFF_TIME_PARTS, parts, strict=True):
+            k[f"{key}.{st.id}"] = _ratio(minutes, time_at_work)
+        if time_at_work > 0:
+            for key in totals:
+                totals[key].append(k[f"{key}.{st.id}"])
+    for key, values in totals.items():
+        k[key] = float(np.mean(values)) if values else math.nan
     return k
 
 

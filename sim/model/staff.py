@@ -30,6 +30,12 @@ class Duty:
     end: float
     hard_end: float
     """Latest time to call a number: `end` plus the overtime limit under "serve_all"."""
+    closing: bool = True
+    """The stretch ends at the day's closing (its overtime is closing overtime); False when it ends
+    at the lunch break (lunch overtime)."""
+    covered: float = 0.0
+    """Minutes of the stretch outside the day's sessions (a lunch break covered at the counter):
+    time at work beyond the sessions, for the busy share of time at work."""
 
 
 class Staff:
@@ -51,11 +57,19 @@ class Staff:
         self.on_duty = False
         self.wake: Handover | None = None
         self.busy = 0.0
+        """Counter minutes busy: service, plus hand-written numbers (`manual_busy`)."""
+        self.manual_busy = 0.0
+        """Minutes spent writing numbers by hand while no ticket machine works."""
+        self.covered = 0.0
+        """Minutes at the counter over covered lunch breaks (`Duty.covered`)."""
         self.duty_end = -1.0
         """End of the current (or last) duty; after it, only numbers taken before it are called."""
         self.present = 0.0
         """Scheduled counter minutes so far (added as each duty starts)."""
         self.overtime = 0.0
+        """Counter minutes after the end of a duty (lunch and closing)."""
+        self.overtime_lunch = 0.0
+        """The part of `overtime` served into the lunch break."""
         self.served = 0
 
     def next_visitor(self, now: float) -> Visitor | None:
@@ -124,6 +138,7 @@ class Staff:
         index = self.index
         for duty in self.duties:
             self.present += duty.end - duty.start
+            self.covered += duty.covered
             if env.now < duty.start:
                 yield timeout(duty.start - env.now)
             self.on_duty = True
@@ -134,10 +149,12 @@ class Staff:
                 if now >= hard_end:
                     break
                 if self.manual and manual_queue:
-                    v = manual_queue.popleft()
+                    v = c.manual_issuing = manual_queue.popleft()
                     t = c.manual_issue_time()
                     self.busy += t
+                    self.manual_busy += t
                     yield timeout(t)
+                    c.manual_issuing = None
                     c.to_counter(v)
                     continue
                 if single is not None and not (single.normal or single.priority) and not cross:
@@ -148,14 +165,14 @@ class Staff:
                     v = single.normal.popleft()
                 else:
                     v = self.next_visitor(now)
-                if v is not None and now >= end and v.ready > end:
-                    # After closing, serve_all means those holding a number at closing time; a
-                    # number taken later (over a covered lunch) waits for the next session.
+                if v is not None and now >= end and v.arrival > end:
+                    # After closing, serve_all means those inside the centre at closing time; a
+                    # visitor who came later (over a covered lunch) waits for the next session.
                     queues.put_back(v)
                     v = None
                     break
                 if v is None:
-                    if now >= end and not c.tickets_pending(end):
+                    if now >= end and not c.tickets_pending(end, self):
                         break
                     self.wake = Handover(env)
                     c.idle.append(self)
@@ -177,4 +194,8 @@ class Staff:
                 yield timeout(s)
                 done(v, env.now)
             self.on_duty = False
-            self.overtime += max(0.0, env.now - end)
+            extra = env.now - end
+            if extra > 0.0:
+                self.overtime += extra
+                if not duty.closing:
+                    self.overtime_lunch += extra

@@ -74,14 +74,40 @@ _KPI_VI: dict[str, tuple[str, str]] = {
     "queue_mean": ("Số người chờ trung bình", "Số người chờ đến lượt tại quầy, trung bình theo thời "
                    "gian trong giờ làm việc."),
     "queue_max": ("Số người chờ đông nhất", "Số người cùng chờ đến lượt tại quầy nhiều nhất."),
-    "overtime_min_per_day": ("Thời gian làm thêm mỗi ngày", "Số phút cán bộ tiếp tục phục vụ sau giờ "
-                             "đóng cửa, cộng cho mọi cán bộ, tính trên một ngày làm việc."),
-    "staff_utilisation_mean": ("Mức độ bận của cán bộ", "Tỷ lệ thời gian cán bộ bận tiếp khách trên "
-                               "thời gian có mặt tại quầy, trung bình các cán bộ."),
+    "overtime_min_per_day": ("Thời gian làm thêm mỗi ngày", "Số phút cán bộ tiếp tục tiếp người dân "
+                             "tại quầy quá giờ kết thúc buổi làm việc (lấn vào giờ nghỉ trưa và sau "
+                             "giờ đóng cửa), cộng cho mọi cán bộ, tính trên một ngày làm việc."),
+    "overtime_lunch_min_per_day": ("Thời gian làm thêm vào giờ nghỉ trưa", "Số phút cán bộ tiếp tục "
+                                   "tiếp người dân tại quầy sau khi hết buổi sáng, lấn vào giờ nghỉ "
+                                   "trưa, cộng cho mọi cán bộ, tính trên một ngày làm việc."),
+    "overtime_close_min_per_day": ("Thời gian làm thêm sau giờ đóng cửa", "Số phút cán bộ tiếp tục "
+                                   "tiếp người dân tại quầy sau giờ đóng cửa cuối ngày, cộng cho mọi "
+                                   "cán bộ, tính trên một ngày làm việc."),
+    "staff_utilisation_mean": ("Mức độ bận của cán bộ tại quầy", "Tỷ lệ thời gian cán bộ bận tiếp "
+                               "người dân trên thời gian ngồi tại quầy, trung bình các cán bộ (chỉ "
+                               "tính việc tại quầy; xem tỷ lệ thời gian làm việc bận)."),
+    "staff_busy_share": ("Tỷ lệ thời gian làm việc bận", "Phần thời gian làm việc cán bộ bận việc: "
+                         "tiếp người dân tại quầy, xử lý hồ sơ và cấp số thủ công, trên thời gian "
+                         "làm việc (các buổi không nghỉ phép, không họp, giờ trực trưa tại quầy và "
+                         "giờ làm thêm); trung bình các cán bộ. Chỉ tính việc mô hình thể hiện, "
+                         "không tính họp và việc khác của lãnh đạo. Việc xử lý hồ sơ chạy song song "
+                         "với việc tại quầy, nên trên 100% nghĩa là cán bộ bị quá tải."),
+    "staff_busy_counter_share": ("Phần thời gian tiếp người dân tại quầy", "Phần của tỷ lệ thời gian "
+                                 "làm việc bận dành cho tiếp người dân tại quầy."),
+    "staff_busy_back_office_share": ("Phần thời gian xử lý hồ sơ", "Phần của tỷ lệ thời gian làm việc "
+                                     "bận dành cho xử lý hồ sơ sau khi tiếp nhận."),
+    "staff_busy_manual_share": ("Phần thời gian cấp số thủ công", "Phần của tỷ lệ thời gian làm việc "
+                                "bận dành cho ghi số thứ tự bằng tay khi máy lấy số không hoạt "
+                                "động."),
     "ticket_machine_utilisation": ("Mức độ bận của máy lấy số", "Tỷ lệ thời gian máy lấy số đang in "
                                    "phiếu trong giờ cấp số."),
-    "ticket_machine_down_min": ("Thời gian máy lấy số bị hỏng", "Số phút máy lấy số không hoạt động "
-                                "trong giờ cấp số."),
+    "ticket_machine_down_min": ("Thời gian không có máy lấy số hoạt động", "Số phút trong giờ cấp số "
+                                "mà không còn máy lấy số nào hoạt động (hỏng hoặc hết giấy); khi có "
+                                "một máy, đó là thời gian máy ấy ngừng. Thời gian ngừng của từng máy "
+                                "được báo riêng, không cộng dồn."),
+    "ticket_machine_out_min": ("Thời gian máy lấy số ngừng hoạt động", "Số phút trong giờ cấp số mà "
+                               "từng máy lấy số bị hỏng hoặc hết giấy (cả hai cùng lúc chỉ tính một "
+                               "lần)."),
     "lookup_pc_utilisation": ("Mức độ sử dụng máy tra cứu", "Tỷ lệ thời gian máy tra cứu có người dùng "
                               "trong giờ mở cửa."),
     "support_team_utilisation": ("Mức độ bận của tổ hỗ trợ", "Tỷ lệ thời gian tổ hỗ trợ bận giúp người "
@@ -157,14 +183,39 @@ _KPI_EN: dict[str, tuple[str, str]] = {
                    "hours."),
     "queue_max": ("Most people waiting at once", "The largest number of people waiting for a counter at "
                   "the same time."),
-    "overtime_min_per_day": ("Overtime per working day", "Minutes staff keep serving after closing, "
+    "overtime_min_per_day": ("Overtime per working day", "Minutes staff keep serving at the counter "
+                             "past the end of a session (into the lunch break and after closing), "
                              "summed over staff, per working day."),
-    "staff_utilisation_mean": ("Staff utilisation", "Share of counter-present time staff spend serving, "
-                               "averaged over staff."),
+    "overtime_lunch_min_per_day": ("Lunch overtime per working day", "Minutes staff keep serving at "
+                                   "the counter after the morning session ends, into the lunch break, "
+                                   "summed over staff, per working day."),
+    "overtime_close_min_per_day": ("Closing overtime per working day", "Minutes staff keep serving at "
+                                   "the counter after the day's closing time, summed over staff, per "
+                                   "working day."),
+    "staff_utilisation_mean": ("Staff utilisation at the counter", "Share of counter-present time "
+                               "staff spend serving, averaged over staff (counter only; see the "
+                               "busy share of working time)."),
+    "staff_busy_share": ("Busy share of working time", "Share of working time staff are busy: serving "
+                         "at the counter, processing dossiers and writing numbers by hand, over "
+                         "time at work (sessions not on leave or in a meeting, covered lunch breaks "
+                         "and overtime); averaged over staff. Only work the model represents counts, "
+                         "not meetings or leaders' other duties. Desk work runs beside the counter, "
+                         "so above 100% means the person is over-committed."),
+    "staff_busy_counter_share": ("Part serving at the counter", "Part of the busy share of working "
+                                 "time spent serving at the counter."),
+    "staff_busy_back_office_share": ("Part processing dossiers", "Part of the busy share of working "
+                                     "time spent on back-office dossier work."),
+    "staff_busy_manual_share": ("Part writing numbers by hand", "Part of the busy share of working "
+                                "time spent writing numbers by hand while no ticket machine works."),
     "ticket_machine_utilisation": ("Ticket machine utilisation", "Share of issuing hours the ticket "
                                    "machine is printing tickets."),
-    "ticket_machine_down_min": ("Ticket machine downtime", "Minutes the ticket machine is out of order "
-                                "during issuing hours."),
+    "ticket_machine_down_min": ("Time with no ticket machine working", "Minutes of issuing hours with "
+                                "no ticket machine working (out of order or out of paper); with one "
+                                "machine, its own down time. Each machine's down time is reported "
+                                "apart, not summed."),
+    "ticket_machine_out_min": ("Ticket machine out of service", "Minutes of issuing hours each ticket "
+                               "machine was out of order or out of paper (both at once counted "
+                               "once)."),
     "lookup_pc_utilisation": ("Lookup PC utilisation", "Share of opening hours the lookup PC is in use."),
     "support_team_utilisation": ("Support team utilisation", "Share of the support team's hours spent "
                                  "helping citizens."),
@@ -301,6 +352,7 @@ _VI: dict[str, str] = {
     "diff.absent": "(không có)",
     "diff.present": "có",
     "role.director": "Giám đốc",
+    "machine.label": "máy số {n}",
     "role.deputy_director": "Phó giám đốc",
     "role.specialist": "Chuyên viên",
     "role.civil_servant": "Công chức",
@@ -327,6 +379,13 @@ _VI: dict[str, str] = {
                              "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
                              "đồng thời {confidence}.",
     "col.kpi": "Chỉ tiêu",
+    "staff_time.title": "Thời gian làm việc của cán bộ",
+    "staff_time.intro": "Phần thời gian làm việc mỗi cán bộ bận việc, gồm tiếp người dân tại quầy, xử "
+                        "lý hồ sơ và cấp số thủ công (ba phần cộng lại bằng tổng). Mức độ bận tại "
+                        "quầy riêng lẻ chỉ tính thời gian ngồi tại quầy nên không phản ánh hết công "
+                        "việc của cán bộ.",
+    "staff_time.person": "Cán bộ",
+    "staff_time.all": "Trung bình các cán bộ",
     "col.scenario": "Phương án",
     "col.mean": "Trung bình [KTC 95%]",
     "col.difference": "Chênh lệch so với cơ sở [KTC]",
@@ -344,7 +403,8 @@ _VI: dict[str, str] = {
     "figure.wait_distribution": "Phân bố thời gian chờ đến lượt tại quầy.",
     "figure.wait_by_hour": "Thời gian chờ trung bình theo giờ đến.",
     "figure.queue_by_hour": "Số người chờ trung bình theo giờ trong ngày.",
-    "figure.utilisation": "Mức độ bận của từng cán bộ và thiết bị.",
+    "figure.utilisation": "Tỷ lệ thời gian làm việc bận của từng cán bộ, chia theo tiếp người dân tại "
+                          "quầy, xử lý hồ sơ và cấp số thủ công; mức độ bận của từng thiết bị.",
     "figure.dossiers_weekly": "Hồ sơ tiếp nhận và giải quyết xong theo tuần.",
     "figure.backlog": "Hồ sơ đang giải quyết cuối mỗi ngày làm việc.",
     "figure.on_time_by_field": "Kết quả giải quyết hồ sơ theo lĩnh vực.",
@@ -491,6 +551,7 @@ _EN: dict[str, str] = {
     "diff.absent": "(none)",
     "diff.present": "present",
     "role.director": "Director",
+    "machine.label": "machine {n}",
     "role.deputy_director": "Deputy director",
     "role.specialist": "Specialist",
     "role.civil_servant": "Civil servant",
@@ -516,6 +577,13 @@ _EN: dict[str, str] = {
                              "interval in brackets; the difference from the base scenario with its "
                              "joint {confidence} confidence interval.",
     "col.kpi": "Indicator",
+    "staff_time.title": "Staff working time",
+    "staff_time.intro": "The share of each person's time at work spent busy: serving at the counter, "
+                        "processing dossiers and writing numbers by hand (the three parts add up to "
+                        "the total). Counter utilisation alone counts only time at the counter, so it "
+                        "leaves out most of the work of staff who also process dossiers.",
+    "staff_time.person": "Member of staff",
+    "staff_time.all": "Average over staff",
     "col.scenario": "Scenario",
     "col.mean": "Mean [95% CI]",
     "col.difference": "Difference from base [CI]",
@@ -533,7 +601,8 @@ _EN: dict[str, str] = {
     "figure.wait_distribution": "Distribution of the wait for the counter.",
     "figure.wait_by_hour": "Mean wait by hour of arrival.",
     "figure.queue_by_hour": "Mean number waiting by hour of day.",
-    "figure.utilisation": "Utilisation of each member of staff and piece of equipment.",
+    "figure.utilisation": "Each member of staff's busy share of time at work, split into counter, "
+                          "back office and manual numbers; the utilisation of each piece of equipment.",
     "figure.dossiers_weekly": "Dossiers received and completed per week.",
     "figure.backlog": "Dossiers in progress at the end of each working day.",
     "figure.on_time_by_field": "Dossier outcomes by field.",
@@ -861,6 +930,8 @@ def kpi_name(key: str, lang: str, scenario: Scenario | None = None) -> str:
         fields = {f.id: f for f in scenario.fields}
         if part in fields:
             label = field_label(fields[part], lang)
+        elif base.startswith("ticket_machine") and part.isdigit():
+            label = t("machine.label", lang, n=part)
         else:
             label = staff_labels(scenario, lang).get(part, part)
     return f"{name} ({label})"
@@ -901,7 +972,9 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^target < ", "mục tiêu < "),
     (r"^no key KPIs to compare$", "không có chỉ tiêu chính để so sánh"),
     (r"^no value$", "không có số liệu"),
-    # sim.report.plots
+    # sim.report.plots (the staff-time axis label before the general "bars show ..." pattern)
+    (r"^busy share \(%\)$", "tỷ lệ thời gian bận (%)"),
+    (r"^error bars: 95% confidence interval of the total$", "vạch sai số: khoảng tin cậy 95% của tổng"),
     (r"^Waiting time for the counter", "Thời gian chờ đến lượt tại quầy"),
     (r"(\d+) replications? pooled", r"gộp \1 lần mô phỏng"),
     (r"mean of (\d+) replications", r"trung bình \1 lần mô phỏng"),
@@ -928,6 +1001,12 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^Utilisation \(busy share of present time\)",
      "Mức độ bận (tỷ lệ thời gian bận trên thời gian có mặt)"),
     (r"^utilisation \(%\), ", "mức độ bận (%), "),
+    (r"^Staff: busy share of time at work$", "Cán bộ: tỷ lệ thời gian làm việc bận"),
+    (r"^Equipment: busy share of its hours$", "Thiết bị: tỷ lệ thời gian hoạt động bận"),
+    (r"^counter$", "tiếp người dân tại quầy"),
+    (r"^back office$", "xử lý hồ sơ"),
+    (r"^manual numbers$", "cấp số thủ công"),
+    (r"^equipment$", "thiết bị"),
     (r"^ticket machine$", "Máy lấy số"),
     (r"^lookup PC$", "Máy tra cứu"),
     (r"^support team$", "Tổ hỗ trợ"),

@@ -40,6 +40,13 @@ EQUIPMENT: dict[str, str] = {
     "support_team_utilisation": "support team",
 }
 
+STAFF_TIME_PARTS: dict[str, tuple[str, str]] = {
+    "staff_busy_counter_share": ("counter", "#4C72B0"),
+    "staff_busy_back_office_share": ("back office", "#55A868"),
+    "staff_busy_manual_share": ("manual numbers", "#8172B2"),
+}
+"""The stacked parts of each person's busy share of time at work: label and colour."""
+
 _DPI = 120
 _STAFF_COLOUR = "#4C72B0"
 _EQUIPMENT_COLOUR = "#DD8452"
@@ -190,32 +197,61 @@ def queue_by_hour_figure(results: Results) -> Figure:
 
 
 def utilisation_figure(results: Results) -> Figure:
-    """Busy share of each staff member and piece of equipment, with 95% CI error bars."""
+    """Each staff member's busy share of time at work, stacked by part (counter, back office,
+    numbers written by hand) with the 95% CI of the total; then each piece of equipment's busy
+    share of its hours. Results without the staff-time KPIs (saved by an older version) show
+    counter utilisation as before."""
     summary = results.summary
-    rows: list[tuple[str, str, dict]] = []
+    stacked = "staff_busy_share" in summary
+    rows: list[tuple[str, dict, list[tuple[float, str]]]] = []
+    """(label, summary of the total, [(part mean, colour)])"""
     for member in results.scenario.staff:
-        s = summary.get(f"staff_utilisation.{member.id}")
-        if s is not None and s["n"] > 0:
-            rows.append((member.name or member.id, _STAFF_COLOUR, dict(s)))
+        label = member.name or member.id
+        if stacked:
+            s = summary.get(f"staff_busy_share.{member.id}")
+            if s is not None and s["n"] > 0:
+                parts = [(summary[f"{key}.{member.id}"]["mean"], colour)
+                         for key, (_, colour) in STAFF_TIME_PARTS.items()
+                         if f"{key}.{member.id}" in summary]
+                rows.append((label, dict(s), parts))
+        else:
+            s = summary.get(f"staff_utilisation.{member.id}")
+            if s is not None and s["n"] > 0:
+                rows.append((label, dict(s), [(s["mean"], _STAFF_COLOUR)]))
     for key, label in EQUIPMENT.items():
         s = summary.get(key)
         if s is not None and s["n"] > 0:
-            rows.append((label, _EQUIPMENT_COLOUR, dict(s)))
-    fig = new_figure(8.0, max(3.0, 0.9 + 0.38 * len(rows)))
-    title = "Utilisation (busy share of present time)"
+            rows.append((label, dict(s), [(s["mean"], _EQUIPMENT_COLOUR)]))
+    fig = new_figure(8.0, max(3.0, 1.3 + 0.38 * len(rows)))
+    title = ("Staff: busy share of time at work\nEquipment: busy share of its hours" if stacked
+             else "Utilisation (busy share of present time)")
     if not rows:
         return no_data(fig, title, "no utilisation KPIs reported")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
-    means = np.array([100 * r[2]["mean"] for r in rows])
-    low = np.array([100 * r[2]["ci_low"] for r in rows])
-    high = np.array([100 * r[2]["ci_high"] for r in rows])
+    for yi, (_, _, parts) in zip(y, rows, strict=True):
+        left = 0.0
+        for mean, colour in parts:
+            width = 100 * mean if not math.isnan(mean) else 0.0
+            ax.barh(yi, width, left=left, color=colour)
+            left += width
+    means = np.array([100 * r[1]["mean"] for r in rows])
+    low = np.array([100 * r[1]["ci_low"] for r in rows])
+    high = np.array([100 * r[1]["ci_high"] for r in rows])
     err = np.nan_to_num(np.vstack([means - low, high - means]), nan=0.0)
-    ax.barh(y, means, xerr=err, color=[r[1] for r in rows], capsize=3,
-            error_kw={"elinewidth": 1})
+    ax.errorbar(np.nan_to_num(means), y, xerr=err, fmt="none", ecolor="black", capsize=3,
+                elinewidth=1)
     ax.set_yticks(y, [r[0] for r in rows])
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("utilisation (%), bars show the 95% confidence interval")
+    ax.set_xlim(0, max(100.0, float(np.nanmax(high, initial=0.0)) + 5.0))
+    if stacked:
+        from matplotlib.patches import Patch
+
+        handles = [Patch(color=colour, label=label) for label, colour in STAFF_TIME_PARTS.values()]
+        handles.append(Patch(color=_EQUIPMENT_COLOUR, label="equipment"))
+        ax.legend(handles=handles, fontsize=8, loc="lower right")
+        ax.set_xlabel("busy share (%)\nerror bars: 95% confidence interval of the total")
+    else:
+        ax.set_xlabel("utilisation (%), bars show the 95% confidence interval")
     ax.set_title(f"{title}\n{results.scenario.name}, {results.n_replications} replications")
     return fig
 

@@ -38,6 +38,14 @@ SECTIONS: tuple[tuple[str, str], ...] = (("front", "Front office"), ("back", "Ba
 
 _INDENT = "  "
 
+STAFF_TIME_KPIS: tuple[str, ...] = (
+    "staff_busy_share", "staff_busy_counter_share", "staff_busy_back_office_share",
+    "staff_busy_manual_share",
+)
+"""Each person's busy share of their time at work and its parts (counter, back office, numbers
+written by hand): printed together in one "Staff time" block, the staff headline, rather than as
+scattered rows."""
+
 
 def kpi_section(key: str) -> str:
     """'back' for back-office KPIs and their breakdowns, 'front' for everything else."""
@@ -136,9 +144,11 @@ def format_table(results: Results) -> str:
         if lines[-1] and not lines[-1].startswith("-"):
             lines.append("")
         lines.append(title)
-        headline = [k for k in in_section if k in KPIS]
-        breakdown = [k for k in in_section if k not in KPIS]
+        headline = [k for k in in_section if k in KPIS and not is_staff_time(k)]
+        breakdown = [k for k in in_section if k not in KPIS and not is_staff_time(k)]
         for group in (headline, breakdown):
+            if group is breakdown and section == "front":
+                lines += staff_time_lines(results)
             if group is breakdown and headline and breakdown:
                 lines.append("")
             for key in group:
@@ -159,6 +169,38 @@ def format_table(results: Results) -> str:
                      "for decisions).")
     lines += _targets(results)
     return "\n".join(lines)
+
+
+def is_staff_time(key: str) -> bool:
+    """True for `staff_busy_share` and its parts, per person or averaged."""
+    return key.split(".", 1)[0] in STAFF_TIME_KPIS
+
+
+def staff_time_lines(results: Results) -> list[str]:
+    """The staff headline: each person's busy share of time at work with its 95% CI, and the
+    parts beside it (counter, back office, manual numbers), then the average over staff. The
+    counter-only `staff_utilisation` is over counter-present time and reads as "idle most of the
+    day" for people who spend it on dossiers, so this block comes first."""
+    summary = results.summary
+    if "staff_busy_share" not in summary:
+        return []
+    head = (f"{_INDENT}{'person':<16} {'total':>7}  {'95% CI':<14}{'counter':>8} {'back office':>12} "
+            f"{'manual':>7}")
+    lines = ["", "Staff time: busy share of time at work = counter + back office + manual numbers",
+             head]
+    people = [(m.id, m.id) for m in results.scenario.staff] + [("", "all (mean)")]
+    for sid, label in people:
+        suffix = f".{sid}" if sid else ""
+        total = summary.get(f"staff_busy_share{suffix}")
+        if total is None:
+            continue
+        parts = [summary.get(f"{key}{suffix}") for key in STAFF_TIME_KPIS[1:]]
+        cells = [format_value(p["mean"], "share") if p is not None else "–" for p in parts]
+        lines.append(
+            f"{_INDENT}{_short(label, 16):<16} {format_value(total['mean'], 'share'):>7}  "
+            f"{format_ci(total['ci_low'], total['ci_high'], 'share'):<14}{cells[0]:>8} "
+            f"{cells[1]:>12} {cells[2]:>7}")
+    return lines
 
 
 def _targets(results: Results) -> list[str]:

@@ -2,7 +2,7 @@
 
 Keys are stable: the same names appear in `summary.json` (under "kpis"), as columns of
 `replications.csv`, and in target rules. Breakdowns add a dotted suffix (`wait_mean_min.land`,
-`staff_utilisation.s1`).
+`staff_utilisation.s1`, `ticket_machine_out_min.2` for the second ticket machine).
 """
 
 from __future__ import annotations
@@ -28,10 +28,30 @@ KPIS: dict[str, str] = {
     "wait_within_target": "Share of counter visitors who waited no longer than the wait threshold",
     "queue_mean": "Time-average number waiting for a counter during opening hours",
     "queue_max": "Most visitors waiting for a counter at once",
-    "overtime_min_per_day": "Minutes staff served after closing, per working day (sum over staff)",
-    "staff_utilisation_mean": "Busy share of counter-present time, averaged over staff",
+    "overtime_min_per_day": "Counter minutes staff served past the end of a session, per working "
+    "day (sum over staff): lunch overtime plus closing overtime",
+    "overtime_lunch_min_per_day": "Counter minutes staff served into the lunch break (past the end "
+    "of the morning session), per working day (sum over staff)",
+    "overtime_close_min_per_day": "Counter minutes staff served after the day's closing, per working "
+    "day (sum over staff)",
+    "staff_utilisation_mean": "Busy share of counter-present time, averaged over staff (counter "
+    "time only: see staff_busy_share for each person's whole working time)",
+    "staff_busy_share": "Busy share of time at work, averaged over staff; per person "
+    "(staff_busy_share.<staff>): counter service + back-office dossier work + numbers written by hand, "
+    "over time at work (sessions not on leave or in a weekly meeting, covered lunch breaks, counter "
+    "and back-office overtime). Only work the model represents counts (not meetings or a leader's "
+    "other duties). Desk work runs at its share beside the counter, so above 100% means the person "
+    "is over-committed",
+    "staff_busy_counter_share": "Part of staff_busy_share spent serving at the counter",
+    "staff_busy_back_office_share": "Part of staff_busy_share spent on back-office dossier work",
+    "staff_busy_manual_share": "Part of staff_busy_share spent writing numbers by hand while no "
+    "ticket machine works",
     "ticket_machine_utilisation": "Busy share of the ticket machines' issuing hours",
-    "ticket_machine_down_min": "Minutes the ticket machines were out of order in issuing hours",
+    "ticket_machine_down_min": "Minutes of issuing hours with no ticket machine working (all out of "
+    "order or out of paper at once; with one machine, its own down time). Not the sum over machines: "
+    "two machines down at different times leave visitors a working one",
+    "ticket_machine_out_min": "Per machine only (ticket_machine_out_min.<n>, n = 1, 2, ...): minutes "
+    "of issuing hours that machine was out of order or out of paper (both at once counted once)",
     "lookup_pc_utilisation": "Busy share of the lookup PCs' opening hours",
     "support_team_utilisation": "Busy share of the support team's hours",
     "support_wait_mean_min": "Mean wait for a support team member (minutes)",
@@ -59,8 +79,10 @@ KPIS: dict[str, str] = {
 """Headline KPIs and what they mean; breakdowns use `key.<staff or field id>`."""
 
 BREAKDOWNS: tuple[str, ...] = (
-    "staff_utilisation", "wait_mean_min", "wait_p90_min", "dossiers_received", "on_time_rate",
-    "early_rate", "late_dossiers", "processing_days_mean",
+    "staff_utilisation", "staff_busy_share", "staff_busy_counter_share",
+    "staff_busy_back_office_share", "staff_busy_manual_share", "ticket_machine_out_min",
+    "wait_mean_min", "wait_p90_min",
+    "dossiers_received", "on_time_rate", "early_rate", "late_dossiers", "processing_days_mean",
 )
 
 
@@ -92,9 +114,16 @@ KPI_DIRECTION: dict[str, int] = {
     "queue_mean": LOWER_IS_BETTER,
     "queue_max": LOWER_IS_BETTER,
     "overtime_min_per_day": LOWER_IS_BETTER,
+    "overtime_lunch_min_per_day": LOWER_IS_BETTER,
+    "overtime_close_min_per_day": LOWER_IS_BETTER,
     "staff_utilisation_mean": NEUTRAL,
+    "staff_busy_share": NEUTRAL,
+    "staff_busy_counter_share": NEUTRAL,
+    "staff_busy_back_office_share": NEUTRAL,
+    "staff_busy_manual_share": NEUTRAL,
     "ticket_machine_utilisation": NEUTRAL,
     "ticket_machine_down_min": LOWER_IS_BETTER,
+    "ticket_machine_out_min": LOWER_IS_BETTER,
     "lookup_pc_utilisation": NEUTRAL,
     "support_team_utilisation": NEUTRAL,
     "support_wait_mean_min": LOWER_IS_BETTER,

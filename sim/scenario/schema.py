@@ -262,6 +262,8 @@ class PoliciesSpec(Strict):
     lunch_cover: list[str] = Field(default_factory=list)
     priority_rule: Literal["strict", "interleaved"] = "strict"
     priority_interleave: Annotated[int, Field(ge=2)] = 3
+    """With "interleaved": one priority ticket in this many calls, counting only calls made from
+    the queue (a number handed straight to a free counter is not a call and does not count)."""
     cross_serving: bool = False
 
 

@@ -34,7 +34,7 @@ REPORT_FILE = "report.html"
 
 RUN_KEY_KPIS: tuple[str, ...] = (
     "visitors_arrived", "visitors_served_counter", "wait_mean_min", "wait_p90_min",
-    "wait_within_target", "queue_mean", "staff_utilisation_mean", "overtime_min_per_day",
+    "wait_within_target", "queue_mean", "staff_busy_share", "overtime_min_per_day",
     "dossiers_received", "dossiers_completed", "on_time_rate", "late_dossiers",
     "processing_days_mean", "apology_slips", "backlog_end", "score_progress_766",
 )

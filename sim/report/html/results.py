@@ -52,7 +52,38 @@ def _results_run(p: _Page) -> Html:
         fig = _localise(make(r), p, r.scenario)
         figures.append(_figure_html(fig, p.text(f"figure.{name}")))
     intro = p.t("results.intro.run", replications=r.n_replications)
-    return Html(f"<p>{intro}</p>{table}{''.join(figures)}")
+    return Html(f"<p>{intro}</p>{table}{_staff_time(p, r)}{''.join(figures)}")
+
+
+def _staff_time(p: _Page, r: Results) -> Html:
+    """Each person's busy share of time at work with its 95% CI, and its parts beside it (counter,
+    back office, numbers written by hand): the staff headline, because the counter share alone
+    makes people who spend the day on dossiers look idle."""
+    from sim.report.i18n import staff_labels
+
+    summary = r.summary
+    if "staff_busy_share" not in summary:
+        return Html("")
+    labels = staff_labels(r.scenario, p.lang)
+    parts = ("staff_busy_counter_share", "staff_busy_back_office_share", "staff_busy_manual_share")
+    body = []
+    for sid, label in [*((m.id, labels[m.id]) for m in r.scenario.staff), ("", p.text("staff_time.all"))]:
+        suffix = f".{sid}" if sid else ""
+        s = summary.get(f"staff_busy_share{suffix}")
+        if s is None or s["n"] == 0:
+            continue
+        total = _value_cell(p, "staff_busy_share", s["mean"], s["ci_low"], s["ci_high"])
+        cells = [f'<td class="num">{total}</td>']
+        for key in parts:
+            part = summary.get(f"{key}{suffix}")
+            value = esc(p.pct(part["mean"])) if part is not None and not math.isnan(part["mean"]) else "–"
+            cells.append(f'<td class="num">{value}</td>')
+        body.append(f"<tr><td>{esc(label)}</td>{''.join(cells)}</tr>")
+    head = "".join(f'<th class="num">{p.t(f"kpi.{key}")}</th>' for key in parts)
+    return Html(f'<h3>{p.t("staff_time.title")}</h3><p>{p.t("staff_time.intro")}</p>'
+                f'<table class="results"><thead><tr><th>{p.t("staff_time.person")}</th>'
+                f'<th class="num">{p.t("kpi.staff_busy_share")} {p.t("col.mean")}</th>{head}</tr>'
+                f'</thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def _results_compare(p: _Page) -> Html:
