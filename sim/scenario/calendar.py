@@ -22,6 +22,9 @@ from pydantic import AfterValidator, Field, model_validator
 from sim.scenario.base import Strict, SubKeyError
 
 MINUTES_PER_DAY = 1440
+WINDOW_MAX_DAYS = 5 * 365 + 2
+"""Longest experiment window (five years, leap days included): longer windows are a typo, not a plan,
+and would run for hours."""
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -151,6 +154,13 @@ class CalendarSpec(Strict):
     def _window(self) -> CalendarSpec:
         if self.end < self.start:
             raise SubKeyError("end", f"end ({self.end}) is before start ({self.start})")
+        days = (self.end - self.start).days + 1
+        if days > WINDOW_MAX_DAYS:
+            raise SubKeyError(
+                "end",
+                f"the window must be at most {WINDOW_MAX_DAYS} days (five years; a longer experiment "
+                f"is not a planning question), got {days} days from {self.start} to {self.end}",
+            )
         return self
 
 
