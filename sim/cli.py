@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -147,9 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load(path: str) -> Scenario:
+    """Load a scenario and print its warnings (inputs accepted but probably mistaken) on stderr."""
+    scenario = load_scenario(path)
+    for warning in scenario.warnings:
+        print(f"warning: {path}: {warning}", file=sys.stderr, flush=True)
+    return scenario
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
-        load_scenario(path)
+        _load(path)
         print(f"ok: {path}", flush=True)
     return EXIT_OK
 
@@ -199,7 +207,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     seed = _int_flag("--seed", args.seed, 0)
     workers = _int_flag("--workers", args.workers, 1)
     out = _out_flag(args.out)
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args.scenario)
 
     from sim.api import run  # pandas, scipy and the model load only when a run is asked for
     from sim.report.html import report_writer
@@ -282,8 +290,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seed = _int_flag("--seed", args.seed, 0)
     workers = _int_flag("--workers", args.workers, 1)
     out = _out_flag(args.out)
-    base = load_scenario(args.base)
-    alternatives = [load_scenario(path) for path in args.alternatives]
+    base = _load(args.base)
+    alternatives = [_load(path) for path in args.alternatives]
     from sim.decide.compare import check_names
 
     try:

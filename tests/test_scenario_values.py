@@ -1,10 +1,16 @@
-"""Scenario values: non-finite and absurd numbers are refused with one message naming the key."""
+"""Scenario values: non-finite and absurd numbers, shares that do not sum to 1, duplicates, targets
+that can never be evaluated, hours that can never work — refused with one message naming the key —
+and the inputs a real centre might mean, accepted with a warning (printed, and in summary.json)."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -12,7 +18,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+import tomli_w
 
+from sim.scenario.checks import EARLY_ARRIVAL_MIN
 from sim.scenario.distributions import CV_MAX, CV_MIN, PARAMETER_MAX, Gamma, LogNormal
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import key_path, parse_scenario, read_document
@@ -20,6 +28,7 @@ from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).parents[1]
 DAO_XA = ROOT / "scenarios" / "dao_xa_2025.toml"
+BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -243,3 +252,269 @@ def test_distribution_parameters_stay_finite_within_the_bounds(mean: float, cv: 
         x = dist.sample(rng, 200)
         assert np.isfinite(x).all() and (x >= 0).all()
         assert math.isfinite(dist.scv)
+
+
+# --- inputs that can never be meant: (id, mutation, key, exact message) -------------------------
+
+def _profile(*blocks: tuple[str, str]) -> Mutation:
+    return put("demand", "hourly_profile",
+               value=[{"start": a, "end": b, "weight": 1.0} for a, b in blocks])
+
+
+SUMMER_TUE = "2025-07-01 (tue, open 07:00–11:30, 13:30–17:00)"
+REFUSED: list[tuple[str, Mutation, str, str]] = [
+    ("purpose shares sum to 1.24", put("demand", "purposes", "submit", "share", value=0.90),
+     "demand.purposes", "the purpose shares must sum to 1 (within 0.01); they sum to 1.24 (submit "
+     "0.9 + collect 0.14 + enquiry 0.11 + online_help 0.05 + lookup 0.04)"),
+    ("purpose shares sum to 1.99",
+     both(put("demand", "purposes", "collect", "share", value=0.89),
+          put("demand", "purposes", "enquiry", "share", value=0.35)),
+     "demand.purposes", "the purpose shares must sum to 1 (within 0.01); they sum to 1.99 (submit "
+     "0.66 + collect 0.89 + enquiry 0.35 + online_help 0.05 + lookup 0.04)"),
+    ("purpose shares sum to 0.9", put("demand", "purposes", "lookup", "share", value=0.0),
+     "demand.purposes", "the purpose shares must sum to 1 (within 0.01); they sum to 0.96 (submit "
+     "0.66 + collect 0.14 + enquiry 0.11 + online_help 0.05 + lookup 0)"),
+    ("two pools with one id", put("back_office", "pools", 1, "id", value="econ_dept"),
+     "back_office.pools[1].id", "pool id 'econ_dept' is used twice; ids must be unique"),
+    ("two sessions of a season with one name",
+     put("calendar", "seasons", 0, "sessions", 1, "name", value="morning"),
+     "calendar.seasons[0].sessions[1].name",
+     "session name 'morning' is used twice (sessions[0] and [1]); each must differ"),
+    ("two Saturday sessions with one name",
+     put("calendar", "saturday_sessions", value=[{"name": "am", "start": "07:30", "end": "09:00"},
+                                                 {"name": "am", "start": "09:30", "end": "11:00"}]),
+     "calendar.saturday_sessions[1].name",
+     "session name 'am' is used twice (saturday_sessions[0] and [1]); each must differ"),
+    ("two seasons with one name", put("calendar", "seasons", 1, "name", value="summer"),
+     "calendar.seasons[1].name",
+     "season name 'summer' is used twice (seasons[0] and [1]); each must differ"),
+    ("two staff at one counter", put("staff", 3, "counter", value=1),
+     "staff[3].counter", "counter 1 is already taken by 'spec_cert' (staff[2]); each member of "
+     "staff has a counter of their own"),
+    ("breakdown by a field that does not exist", put("targets", "rules", 0, "kpi",
+                                                     value="wait_mean_min.nofield"),
+     "targets.rules[0].kpi", "'nofield' is not a field id (breakdown wait_mean_min.<field id>); "
+     "allowed: certification, civil_status, land, social, business, other"),
+    ("breakdown of a KPI that has none", put("targets", "rules", 0, "kpi", value="visitors_arrived.x"),
+     "targets.rules[0].kpi", "'visitors_arrived' has no breakdown; breakdowns exist for "
+     "staff_utilisation, wait_mean_min, wait_p90_min, dossiers_received, on_time_rate, early_rate, "
+     "late_dossiers, processing_days_mean (by staff id for staff_utilisation, by field id for the "
+     "others)"),
+    ("staff breakdown by a field id", put("targets", "rules", 0, "kpi", value="staff_utilisation.land"),
+     "targets.rules[0].kpi", "'land' is not a staff id (breakdown staff_utilisation.<staff id>); "
+     "allowed: director, deputy, spec_cert, spec_civil, spec_land, spec_social, spec_business"),
+    ("every arrival block outside opening hours", _profile(("05:00", "06:00"), ("17:30", "19:00")),
+     "demand.hourly_profile", "no block with a positive weight falls between 06:30 and 17:00 "
+     f"(opening hours, arrivals up to 30 minutes early) on {SUMMER_TUE}, so nobody would ever "
+     "arrive that day; move the blocks into opening hours"),
+    ("no arrival block on Saturday mornings",
+     both(put("calendar", "saturday_sessions", value=[{"name": "sat", "start": "07:30",
+                                                       "end": "11:30"}]),
+          _profile(("13:30", "17:00"))),
+     "demand.hourly_profile", "no block with a positive weight falls between 07:00 and 11:30 "
+     "(opening hours, arrivals up to 30 minutes early) on 2025-07-05 (sat, open 07:30–11:30), so "
+     "nobody would ever arrive that day; move the blocks into opening hours"),
+    ("support team only when the centre is closed",
+     put("support_team", "hours", value=[{"name": "lunch", "start": "11:30", "end": "13:30"},
+                                         {"name": "evening", "start": "17:30", "end": "19:00"}]),
+     "support_team.hours", "the team's hours (11:30–13:30, 17:30–19:00) fall outside opening hours "
+     f"on every day it works, e.g. {SUMMER_TUE}, so it would never meet a visitor"),
+    ("sign-off only over lunch, not at close",
+     both(put("back_office", "sign_off", "times", value=["12:00", "12:30"]),
+          put("back_office", "sign_off", "at_close", value=False)),
+     "back_office.sign_off.times", "no signing time (12:00, 12:30) falls inside a session on any "
+     f"working day, e.g. {SUMMER_TUE}, and at_close = false, so results that need a signature "
+     "would never be signed; move a time into a session or set at_close = true"),
+    ("ticket cut-off as long as every session", put("policies", "ticket_cutoff_min", value=270.0),
+     "policies.ticket_cutoff_min", "a cut-off of 270 minutes is not shorter than any session (the "
+     "longest lasts 270 minutes), so the machines would never issue a number; it must be below 270"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("mutate", "key", "message"),
+                         [pytest.param(m, k, msg, id=name) for name, m, k, msg in REFUSED])
+def test_inputs_that_cannot_be_meant_are_refused(mutate: Mutation, key: str, message: str) -> None:
+    err = refused(mutate)
+    assert (err.key, err.message) == (key, message)
+
+
+@pytest.mark.parametrize("mutate", [
+    pytest.param(put("demand", "purposes", "submit", "share", value=0.665), id="sum 1.005"),
+    pytest.param(put("demand", "purposes", "submit", "share", value=0.651), id="sum 0.991"),
+    pytest.param(put("targets", "rules", 0, "kpi", value="staff_utilisation.spec_cert"),
+                 id="staff breakdown"),
+    pytest.param(put("targets", "rules", 0, "kpi", value="on_time_rate.land"), id="field breakdown"),
+    pytest.param(put("procedures", 0, "share", value=1e6), id="procedure weights at the bound"),
+])
+def test_near_misses_are_accepted(mutate: Mutation) -> None:
+    assert accepted(mutate).warnings == ()
+
+
+def test_early_arrivals_match_the_model() -> None:
+    from sim.model.demand import EARLY_ARRIVAL_MIN as MODEL_EARLY
+
+    assert EARLY_ARRIVAL_MIN == MODEL_EARLY
+
+
+# --- warnings: accepted, but said ---------------------------------------------------------------
+
+WARNED: list[tuple[str, Mutation, tuple[str, ...]]] = [
+    ("cut-off without a ticket machine",
+     both(put("policies", "ticket_cutoff_min", value=15.0),
+          put("equipment", "ticket_machines", "count", value=0),
+          put("equipment", "ticket_machines", "manual_staff", value=None)),
+     ("policies.ticket_cutoff_min: the cut-off applies to the ticket machines and "
+      "equipment.ticket_machines.count = 0, so it changes nothing",)),
+    ("cut-off as long as the afternoon", put("policies", "ticket_cutoff_min", value=210.0),
+     (f"policies.ticket_cutoff_min: on {SUMMER_TUE} a session of 210 minutes is not longer than "
+      "the cut-off of 210 minutes, so no number is issued in it",)),
+    ("support team partly outside opening hours",
+     put("support_team", "hours", value=[{"name": "m", "start": "07:00", "end": "12:30"}]),
+     (f"support_team.hours[0]: 07:00–12:30 is 60 minutes outside opening hours on {SUMMER_TUE}; "
+      "the team counts as present (and idle) then, which lowers support_team_utilisation",)),
+    ("a signing time over lunch", put("back_office", "sign_off", "times", value=["12:00", "16:00"]),
+     ("back_office.sign_off.times[0]: 12:00 falls inside no session on any working day of the "
+      "window, so nobody ever signs then",)),
+]  # fmt: skip
+
+
+def _drop_none(data: dict[str, Any]) -> None:
+    tm = data["equipment"]["ticket_machines"]
+    if tm.get("manual_staff", "") is None:
+        del tm["manual_staff"]
+
+
+@pytest.mark.parametrize(("mutate", "expected"),
+                         [pytest.param(m, w, id=name) for name, m, w in WARNED])
+def test_what_a_centre_might_mean_is_accepted_with_a_warning(
+    mutate: Mutation, expected: tuple[str, ...]
+) -> None:
+    assert accepted(both(mutate, _drop_none)).warnings == expected
+
+
+def test_dossier_target_without_a_back_office_warns() -> None:
+    def no_back_office(data: dict[str, Any]) -> None:
+        del data["back_office"]
+
+    assert accepted(no_back_office).warnings == (
+        "targets.rules[2].kpi: 'on_time_rate' is reported only with a [back_office] table, so this "
+        "target stays undecided",)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_bundled_scenarios_have_no_warnings(path: Path) -> None:
+    assert parse_scenario(read_document(path), str(path)).warnings == ()
+
+
+def test_warnings_do_not_change_the_scenario() -> None:
+    s = accepted(put("policies", "ticket_cutoff_min", value=210.0))
+    dumped = s.model_dump()
+    assert s.warnings and "warnings" not in dumped
+    assert s.model_dump() == dumped
+
+
+def test_summary_json_records_the_warnings(tmp_path: Path) -> None:
+    from sim.experiment import run
+
+    s = parse_scenario(small_document(cutoff=True), "small.toml")
+    folder = run(s, replications=2, workers=1).save(tmp_path / "out")
+    doc = json.loads((folder / "summary.json").read_text("utf-8"))
+    assert doc["warnings"] == [CUTOFF_WARNING]
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+CUTOFF_WARNING = ("policies.ticket_cutoff_min: the cut-off applies to the ticket machines and "
+                  "equipment.ticket_machines.count = 0, so it changes nothing")
+
+
+def small_document(cutoff: bool = False) -> dict[str, Any]:
+    """A one-week, one-clerk centre without ticket machines (fast to run)."""
+    det = {"dist": "deterministic", "value": 5.0}
+    doc: dict[str, Any] = {
+        "scenario": {"name": "small"},
+        "calendar": {"start": dt.date(2025, 7, 7), "end": dt.date(2025, 7, 8)},
+        "demand": {"visits_per_day": 10.0, "purposes": {"enquiry": {"share": 1.0, "service_min": det}},
+                   "hourly_profile": [{"start": "07:00", "end": "11:30", "weight": 1.0}]},
+        "fields": [{"id": "f"}],
+        "procedures": [{"id": "p", "field": "f", "share": 1.0, "service_min": det}],
+        "staff": [{"id": "s1", "role": "specialist", "fields": ["f"], "counter": 1}],
+        "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
+        "policies": {"ticket_cutoff_min": 15.0 if cutoff else 0.0},
+    }
+    return doc
+
+
+def write(tmp_path: Path, name: str, doc: dict[str, Any]) -> Path:
+    path = tmp_path / name
+    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    return path
+
+
+def write_bad(tmp_path: Path, mutate: Mutation) -> Path:
+    doc = dao_xa()
+    mutate(doc)
+    return write(tmp_path, "bad.toml", doc)
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=300, check=False)
+
+
+@pytest.mark.parametrize(("mutate", "line"), [
+    pytest.param(put("demand", "visits_per_day", value=math.inf),
+                 "demand.visits_per_day: Input should be a finite number (got inf)", id="inf"),
+    pytest.param(put("equipment", "ticket_machines", "count", value=10**9),
+                 "equipment.ticket_machines.count: must be at most 20 (more than any commune "
+                 "centre has), got 1000000000", id="bound"),
+    pytest.param(put("demand", "purposes", "submit", "share", value=0.90),
+                 "demand.purposes: the purpose shares must sum to 1 (within 0.01); they sum to 1.24",
+                 id="shares"),
+    pytest.param(put("staff", 3, "counter", value=1),
+                 "staff[3].counter: counter 1 is already taken by 'spec_cert'", id="duplicate"),
+    pytest.param(put("policies", "ticket_cutoff_min", value=270.0),
+                 "policies.ticket_cutoff_min: a cut-off of 270 minutes is not shorter than any "
+                 "session", id="hours"),
+])
+def test_cli_validate_refuses_with_one_line(tmp_path: Path, mutate: Mutation, line: str) -> None:
+    path = write_bad(tmp_path, mutate)
+    proc = cli("validate", str(path))
+    output = proc.stdout + proc.stderr
+    assert "Traceback" not in output
+    assert proc.returncode == 2, output
+    assert output.splitlines() == [output.strip()]
+    assert output.startswith(f"error: {path}: {line}"), output
+
+
+def test_cli_validate_prints_warnings(tmp_path: Path) -> None:
+    path = write(tmp_path, "small.toml", small_document(cutoff=True))
+    proc = cli("validate", str(path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stderr.splitlines() == [f"warning: {path}: {CUTOFF_WARNING}"]
+    assert proc.stdout.splitlines() == [f"ok: {path}"]
+
+
+def test_cli_run_prints_and_records_warnings(tmp_path: Path) -> None:
+    path = write(tmp_path, "small.toml", small_document(cutoff=True))
+    out = tmp_path / "results"
+    proc = cli("run", str(path), "--replications", "2", "--workers", "1", "-q", "--out", str(out),
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"warning: {path}: {CUTOFF_WARNING}" in proc.stderr.splitlines()
+    assert json.loads((out / "summary.json").read_text("utf-8"))["warnings"] == [CUTOFF_WARNING]
+
+
+def test_cli_compare_prints_each_files_warnings(tmp_path: Path) -> None:
+    base = write(tmp_path, "small.toml", small_document())
+    alt_doc = small_document(cutoff=True)
+    alt_doc["scenario"]["name"] = "small_cutoff"
+    alt = write(tmp_path, "small_cutoff.toml", alt_doc)
+    out = tmp_path / "cmp"
+    proc = cli("compare", str(base), str(alt), "--replications", "2", "--workers", "1", "-q",
+               "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    warnings = [x for x in proc.stderr.splitlines() if x.startswith("warning:")]
+    assert warnings == [f"warning: {alt}: {CUTOFF_WARNING}"]

@@ -199,6 +199,14 @@ class DemandSpec(Strict):
         total = sum(p.share for p in self.purposes.values())
         if total <= 0:
             raise SubKeyError("purposes", "at least one purpose must have a positive share")
+        if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+            # Rescaling would hide a typo: a share typed 0.9 for 0.09 would silently become 73%.
+            parts = " + ".join(f"{name} {p.share:g}" for name, p in self.purposes.items())
+            raise SubKeyError(
+                "purposes",
+                f"the purpose shares must sum to 1 (within {SHARE_SUM_TOLERANCE:g}); they sum to "
+                f"{total:.6g} ({parts})",
+            )
         for name in ("collect", "enquiry", "online_help"):
             spec = self.purposes.get(name)
             if spec is not None and spec.share > 0 and spec.service_min is None:
@@ -458,6 +466,14 @@ class Scenario(Strict):
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Inputs accepted but probably mistaken, as "key.path: message" strings (see
+        `sim.scenario.warnings`); computed when asked, so the frozen model and the run are as before."""
+        from sim.scenario.warnings import scenario_warnings  # it imports this module
+
+        return scenario_warnings(self)
 
     @property
     def back_office_start(self) -> str | None:
