@@ -8,7 +8,7 @@ so the model decides which named random stream feeds which quantity.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import AfterValidator, Field, model_validator
@@ -204,9 +204,10 @@ Distribution = Annotated[
 """Any distribution spec; the `dist` key picks the family."""
 
 
-def bounded(limit: float, unit: str, why: str) -> Any:
-    """A distribution type for one scenario key whose values must stay at most `limit` (the mean
-    for exponential, lognormal and gamma; every possible value for the others).
+def bounded(limit: float, unit: str, why: str) -> AfterValidator:
+    """The bound of one scenario key that holds a distribution (`Annotated[Distribution,
+    bounded(...)]`): its values must stay at most `limit` (the mean for exponential, lognormal and
+    gamma; every possible value for the others).
 
     The error points at the parameter (`service_min.mean`), e.g. "must be at most 1440 minutes (a
     whole day; ...), got 100000.0".
@@ -218,7 +219,7 @@ def bounded(limit: float, unit: str, why: str) -> Any:
             raise SubKeyError(key, f"must be at most {number_text(limit)} {unit} ({why}), got {value!r}")
         return d
 
-    return Annotated[Distribution, AfterValidator(check)]
+    return AfterValidator(check)
 
 
 def positive_mean(d: Distribution) -> Distribution:

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items
 from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, parse_hhmm
-from sim.scenario.distributions import Deterministic, Uniform, bounded, positive_mean
+from sim.scenario.distributions import Deterministic, Distribution, Uniform, bounded, positive_mean
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -60,16 +60,24 @@ Overtime = Annotated[
 
 # Distributions by what they measure; the bound is on the mean (exponential, lognormal, gamma) or on
 # every possible value (deterministic, uniform, empirical).
-CounterTime = bounded(1440, "minutes", "a whole day; no visit or task at the centre takes longer")
-RepairTime = bounded(43_200, "minutes", "30 days; a machine out for longer is one fewer machine")
+CounterTime = Annotated[
+    Distribution, bounded(1440, "minutes", "a whole day; no visit or task at the centre takes longer")
+]
+RepairTime = Annotated[
+    Distribution, bounded(43_200, "minutes", "30 days; a machine out for longer is one fewer machine")
+]
 FailureGap = Annotated[
+    Distribution,
     bounded(1_000_000, "minutes", "about 2,000 working days of operation; leave `failures` out for "
             "a machine that does not break down"),
     AfterValidator(positive_mean),
 ]
-WorkTime = bounded(4800, "minutes", "ten working days of one worker's full attention on one dossier")
-WorkingDays = bounded(365, "working days", "more than a year")
-Documents = bounded(500, "documents", "more than any visit brings")
+WorkTime = Annotated[
+    Distribution,
+    bounded(4800, "minutes", "ten working days of one worker's full attention on one dossier"),
+]
+WorkingDays = Annotated[Distribution, bounded(365, "working days", "more than a year")]
+Documents = Annotated[Distribution, bounded(500, "documents", "more than any visit brings")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Purpose = Literal["submit", "collect", "enquiry", "online_help", "lookup"]
 
