@@ -325,6 +325,20 @@ REFUSED: list[tuple[str, Mutation, str, str]] = [
      "back_office.sign_off.times", "no signing time (12:00, 12:30) falls inside a session on any "
      f"working day, e.g. {SUMMER_TUE}, and at_close = false, so results that need a signature "
      "would never be signed; move a time into a session or set at_close = true"),
+    ("online profile with no weight",
+     put("online", "hourly_profile", value=[{"start": "06:00", "end": "23:00", "weight": 0.0}]),
+     "online.hourly_profile", "at least one block must have a positive weight"),
+    ("online profile blocks overlap",
+     put("online", "hourly_profile", value=[{"start": "06:00", "end": "23:00", "weight": 1.0},
+                                            {"start": "07:00", "end": "08:00", "weight": 1.0}]),
+     "online.hourly_profile", "block 07:00-08:00 overlaps 06:00-23:00; list in time order"),
+    ("online profile peaked in one minute",
+     both(put("online", "dossiers_per_day", value=5000.0),
+          put("online", "hourly_profile", value=[{"start": "00:00", "end": "00:01", "weight": 1e6},
+                                                 {"start": "06:00", "end": "23:00", "weight": 1.0}])),
+     "online.hourly_profile", "the block 00:00–00:01 would bring 4994.9 dossiers a minute "
+     "(dossiers_per_day spread over the blocks by weight); at most 10 a minute (more than any "
+     "commune centre receives online): spread the blocks wider"),
     ("ticket cut-off as long as every session", put("policies", "ticket_cutoff_min", value=270.0),
      "policies.ticket_cutoff_min", "a cut-off of 270 minutes is not shorter than any session (the "
      "longest lasts 270 minutes), so the machines would never issue a number; it must be below 270"),
@@ -345,6 +359,7 @@ def test_inputs_that_cannot_be_meant_are_refused(mutate: Mutation, key: str, mes
                  id="staff breakdown"),
     pytest.param(put("targets", "rules", 0, "kpi", value="on_time_rate.land"), id="field breakdown"),
     pytest.param(put("procedures", 0, "share", value=1e6), id="procedure weights at the bound"),
+    pytest.param(put("online", "dossiers_per_day", value=5000.0), id="5000 online a day"),
 ])
 def test_near_misses_are_accepted(mutate: Mutation) -> None:
     assert accepted(mutate).warnings == ()

@@ -27,6 +27,8 @@ Positive = Annotated[float, Field(gt=0)]
 # allocation error or a run that never ends. Documented in docs/scenario_format.md ("Bounds").
 VISITS_PER_DAY_MAX = 5000
 DOSSIERS_ONLINE_PER_DAY_MAX = 5000
+ONLINE_PEAK_PER_MIN_MAX = 10
+"""Dossiers a minute at the online profile's busiest block (5000 a day over 06:00–23:00 is 4.9)."""
 WEEKDAY_FACTOR_MAX = 10
 WEIGHT_MAX = 1_000_000
 STAFF_MAX = 100
@@ -414,6 +416,33 @@ class OnlineSpec(Strict):
     hourly_profile: Annotated[list[RateBlock], Field(min_length=1)] = Field(
         default_factory=lambda: [RateBlock(start="06:00", end="23:00", weight=1.0)]
     )
+
+    @model_validator(mode="after")
+    def _profile(self) -> OnlineSpec:
+        # The model divides by the profile's mass (all weights 0: division by zero) and draws the
+        # whole window's candidate times at the peak rate at once (a one-minute block of 5000 a day
+        # would need gigabytes), so the profile must be ordered, positive and not too peaked.
+        try:
+            _check_profile(self.hourly_profile)
+        except ValueError as exc:
+            raise SubKeyError("hourly_profile", str(exc)) from None
+        blocks = [(parse_hhmm(b.start), parse_hhmm(b.end), b.weight) for b in self.hourly_profile]
+        mass = sum((e - s) * w for s, e, w in blocks)
+        s, e, w = max(blocks, key=lambda b: b[2])
+        peak = w * self.dossiers_per_day / mass
+        if peak > ONLINE_PEAK_PER_MIN_MAX:
+            raise SubKeyError(
+                "hourly_profile",
+                f"the block {_hhmm(s)}–{_hhmm(e)} would bring {peak:.1f} dossiers a minute "
+                f"(dossiers_per_day spread over the blocks by weight); at most "
+                f"{ONLINE_PEAK_PER_MIN_MAX} a minute ({_NOT_A_CENTRE} receives online): spread "
+                "the blocks wider",
+            )
+        return self
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _target_value(value: float) -> float:
