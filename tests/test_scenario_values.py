@@ -339,6 +339,10 @@ REFUSED: list[tuple[str, Mutation, str, str]] = [
      "online.hourly_profile", "the block 00:00–00:01 would bring 4994.9 dossiers a minute "
      "(dossiers_per_day spread over the blocks by weight); at most 10 a minute (more than any "
      "commune centre receives online): spread the blocks wider"),
+    ("online dossiers but no procedure filed online",
+     lambda data: [p.__setitem__("online_weight", 0.0) for p in data["procedures"]],
+     "online.dossiers_per_day", "3 dossiers a day are filed online but every procedure has "
+     "online_weight = 0; give one a positive online_weight or set dossiers_per_day = 0"),
     ("ticket cut-off as long as every session", put("policies", "ticket_cutoff_min", value=270.0),
      "policies.ticket_cutoff_min", "a cut-off of 270 minutes is not shorter than any session (the "
      "longest lasts 270 minutes), so the machines would never issue a number; it must be below 270"),
@@ -390,6 +394,14 @@ WARNED: list[tuple[str, Mutation, tuple[str, ...]]] = [
     ("a signing time over lunch", put("back_office", "sign_off", "times", value=["12:00", "16:00"]),
      ("back_office.sign_off.times[0]: 12:00 falls inside no session on any working day of the "
       "window, so nobody ever signs then",)),
+    ("a backlog with start = empty", put("back_office", "initial_backlog", value={"land": 12}),
+     ('back_office.initial_backlog: ignored because back_office.start = "empty"; set start = '
+      '"backlog" to start with these dossiers in progress',)),
+    ("a backlog of a field finished on the spot",
+     both(put("back_office", "start", value="backlog"),
+          put("back_office", "initial_backlog", value={"certification": 5, "land": 12})),
+     ("back_office.initial_backlog.certification: every procedure of field 'certification' is "
+      "on_the_spot, so these 5 dossiers are ignored",)),
 ]  # fmt: skip
 
 

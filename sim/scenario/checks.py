@@ -144,6 +144,13 @@ def _check_back_office(s: Scenario, field_ids: list[str], staff_ids: list[str]) 
     if bo is None:
         return
     _unique("back_office.pools", [pool.id for pool in bo.pools], "pool")
+    weights = [p.online_weight if p.online_weight is not None else p.share for p in s.procedures]
+    if s.online.dossiers_per_day > 0 and not any(w > 0 for w in weights):
+        # The model would draw every online dossier's procedure from weights that sum to 0.
+        raise CrossReferenceError(
+            "online.dossiers_per_day", f"{s.online.dossiers_per_day:g} dossiers a day are filed "
+            "online but every procedure has online_weight = 0; give one a positive online_weight "
+            "or set dossiers_per_day = 0")
     for i, pool in enumerate(bo.pools):
         for j, f in enumerate(pool.fields):
             _must_be_in(f"back_office.pools[{i}].fields[{j}]", f, field_ids, "field defined in [[fields]]")

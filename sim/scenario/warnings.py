@@ -49,6 +49,14 @@ def scenario_warnings(s: Scenario) -> tuple[str, ...]:
                            "present (and idle) then, which lowers support_team_utilisation")
                 break
     bo = s.back_office
+    if bo is not None and bo.start == "empty" and any(bo.initial_backlog.values()):
+        out.append("back_office.initial_backlog: ignored because back_office.start = \"empty\"; "
+                   "set start = \"backlog\" to start with these dossiers in progress")
+    elif bo is not None:
+        for f, count in bo.initial_backlog.items():
+            if count and all(p.on_the_spot for p in s.procedures if p.field == f):
+                out.append(f"back_office.initial_backlog.{f}: every procedure of field {f!r} is "
+                           f"on_the_spot, so these {count} dossiers are ignored")
     if bo is not None:
         for i, t in enumerate(bo.sign_off.times):
             if not any(signs_at(t, d) for d in types):
