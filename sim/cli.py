@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario import Scenario, ScenarioError
+from sim.scenario import load_scenario as _load_scenario
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -28,6 +29,16 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 RESULTS_ROOT = Path("results")
+
+
+def load_scenario(path: str | Path, *args: Any) -> Scenario:
+    """`sim.scenario.load_scenario`, then the scenario's warnings (inputs accepted but probably not
+    meant) on stderr, one `warning: FILE: key: message` line each: every command that loads a
+    file says them before doing anything else."""
+    scenario = _load_scenario(path, *args)
+    for warning in scenario.warnings:
+        print(f"warning: {path}: {warning}", file=sys.stderr, flush=True)
+    return scenario
 
 
 class UsageError(Exception):
@@ -147,17 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(path: str) -> Scenario:
-    """Load a scenario and print its warnings (inputs accepted but probably mistaken) on stderr."""
-    scenario = load_scenario(path)
-    for warning in scenario.warnings:
-        print(f"warning: {path}: {warning}", file=sys.stderr, flush=True)
-    return scenario
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
-        _load(path)
+        load_scenario(path)
         print(f"ok: {path}", flush=True)
     return EXIT_OK
 
@@ -207,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     seed = _int_flag("--seed", args.seed, 0)
     workers = _int_flag("--workers", args.workers, 1)
     out = _out_flag(args.out)
-    scenario = _load(args.scenario)
+    scenario = load_scenario(args.scenario)
 
     from sim.api import run  # pandas, scipy and the model load only when a run is asked for
     from sim.report.html import report_writer
@@ -290,8 +293,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seed = _int_flag("--seed", args.seed, 0)
     workers = _int_flag("--workers", args.workers, 1)
     out = _out_flag(args.out)
-    base = _load(args.base)
-    alternatives = [_load(path) for path in args.alternatives]
+    base = load_scenario(args.base)
+    alternatives = [load_scenario(path) for path in args.alternatives]
     from sim.decide.compare import check_names
 
     try:
