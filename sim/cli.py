@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.scenario import Scenario, ScenarioError
+from sim.scenario import load_scenario as _load_scenario
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -28,6 +29,16 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 RESULTS_ROOT = Path("results")
+
+
+def load_scenario(path: str | Path, *args: Any) -> Scenario:
+    """`sim.scenario.load_scenario`, then the scenario's warnings (inputs accepted but probably not
+    meant) on stderr, one `warning: FILE: key: message` line each: every command that loads a
+    file says them before doing anything else."""
+    scenario = _load_scenario(path, *args)
+    for warning in scenario.warnings:
+        print(f"warning: {path}: {warning}", file=sys.stderr, flush=True)
+    return scenario
 
 
 class UsageError(Exception):

@@ -116,7 +116,7 @@ def test_reneging_is_booked_at_the_deadline():
     day += [{"at": hhmm("07:01"), "service": 30.0, "patience": 10.0}]
     day += arrivals("07:02", service=30.0)
     data = small_data()
-    data["demand"]["patience_min"] = {"dist": "deterministic", "value": 1e6}  # switches reneging on
+    data["demand"]["patience_min"] = {"dist": "deterministic", "value": 1440.0}  # reneging on
     c = run_fixed(build(data), {0: day})
     gone = [r for r in rows(c) if r["outcome"] == "reneged"]
     assert len(gone) == 1 and gone[0]["left"] == hhmm("07:11")

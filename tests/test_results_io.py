@@ -120,7 +120,9 @@ def test_save_writes_every_file(results: Results, tmp_path: Path) -> None:
 
 def test_summary_json_structure(results: Results, tmp_path: Path) -> None:
     doc = json.loads((results.save(tmp_path / "run") / "summary.json").read_text("utf-8"))
-    assert set(doc) == {"scenario", "replications", "seed", "back_office_start", "kpis", "targets"}
+    assert set(doc) == {"scenario", "replications", "seed", "back_office_start", "kpis", "targets",
+                        "warnings"}
+    assert doc["warnings"] == []  # present even when empty
     assert (doc["scenario"], doc["replications"], doc["seed"]) == ("dao_xa_2025", 5, 11)
     assert list(doc["kpis"]) == list(results.replications.columns[1:])
     for entry in doc["kpis"].values():

@@ -222,6 +222,7 @@ class Results:
             "back_office_start": self.scenario.back_office_start,
             "kpis": {k: dict(v) for k, v in self.summary.items()},
             "targets": self.targets,
+            "warnings": list(self.scenario.warnings),
         }
 
     def write_event_log(self, path: Path) -> None:

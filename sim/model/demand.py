@@ -186,7 +186,8 @@ class DemandGenerator:
         self.u_help = Buffered(u, streams["support.needs_help"])
         self.u_balk = Buffered(u, streams["balking"])
         self.u_online = Buffered(u, streams["support.online"])
-        never = Deterministic(dist="deterministic", value=math.inf)
+        # Built unvalidated: scenario values must be finite, this internal "wait for ever" is not.
+        never = Deterministic.model_construct(dist="deterministic", value=math.inf)
         self.patience = Buffered(d.patience_min or never, streams["patience"])
         eq = scenario.equipment
         self.pc_time = Buffered(eq.lookup_pcs.session_min, streams["lookup_pc.session"])

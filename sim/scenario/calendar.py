@@ -19,9 +19,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.base import Strict, SubKeyError
+from sim.scenario.base import Strict, SubKeyError, check_unique
 
 MINUTES_PER_DAY = 1440
+WINDOW_MAX_DAYS = 5 * 365 + 2
+"""Longest experiment window (five years, leap days included): longer windows are a typo, not a plan,
+and would run for hours."""
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -100,6 +103,12 @@ class SeasonSpec(Strict):
     end: MonthDay
     sessions: Annotated[Sessions, Field(min_length=1)]
 
+    @model_validator(mode="after")
+    def _names_differ(self) -> SeasonSpec:
+        # Meetings refer to sessions by name: two sessions of one day with one name are ambiguous.
+        check_unique("sessions", [s.name for s in self.sessions], "session name")
+        return self
+
     def contains(self, day: dt.date) -> bool:
         md = (day.month, day.day)
         lo = tuple(int(x) for x in self.start.split("-"))
@@ -151,6 +160,16 @@ class CalendarSpec(Strict):
     def _window(self) -> CalendarSpec:
         if self.end < self.start:
             raise SubKeyError("end", f"end ({self.end}) is before start ({self.start})")
+        days = (self.end - self.start).days + 1
+        if days > WINDOW_MAX_DAYS:
+            raise SubKeyError(
+                "end",
+                f"the window must be at most {WINDOW_MAX_DAYS} days (five years; a longer experiment "
+                f"is not a planning question), got {days} days from {self.start} to {self.end}",
+            )
+        check_unique("seasons", [s.name for s in self.seasons], "season name")
+        for key in ("saturday_sessions", "sunday_sessions"):
+            check_unique(key, [s.name for s in getattr(self, key)], "session name")
         return self
 
 

@@ -11,12 +11,26 @@ import math
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.base import Strict, SubKeyError
+from sim.scenario.base import Strict, SubKeyError, at_least, at_most, number_text
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegativeFloat = Annotated[float, Field(ge=0)]
+PARAMETER_MAX = 1e7
+"""Largest value of any distribution parameter: above every duration, count and weight a centre
+has. Each scenario key also has its own, smaller bound (`bounded`); this one keeps the parameter
+computations below (cv², logs, weight sums) finite whatever the key."""
+CV_MIN, CV_MAX = 0.01, 10.0
+"""Coefficients of variation allowed: below 0.01 use `deterministic`; gamma's shape 1/cv² and
+lognormal's log(1 + cv²) stay finite and non-zero in between."""
+
+_MAX = at_most(PARAMETER_MAX, "no duration, count or weight in a centre comes near it")
+PositiveFloat = Annotated[float, Field(gt=0), _MAX]
+NonNegativeFloat = Annotated[float, Field(ge=0), _MAX]
+CV = Annotated[
+    float,
+    at_least(CV_MIN, "for less spread use dist = \"deterministic\""),
+    at_most(CV_MAX, "a spread far wider than any observed time"),
+]
 
 
 class Exponential(Strict):
@@ -33,6 +47,10 @@ class Exponential(Strict):
     def scv(self) -> float:
         return 1.0
 
+    def largest(self) -> tuple[str, float]:
+        """The parameter that bounds this distribution's size, and its value (for `bounded`)."""
+        return "mean", self.mean
+
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean, size)
 
@@ -42,7 +60,7 @@ class LogNormal(Strict):
 
     dist: Literal["lognormal"]
     mean: PositiveFloat
-    cv: PositiveFloat
+    cv: CV
 
     @property
     def expected(self) -> float:
@@ -51,6 +69,9 @@ class LogNormal(Strict):
     @property
     def scv(self) -> float:
         return self.cv**2
+
+    def largest(self) -> tuple[str, float]:
+        return "mean", self.mean
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         sigma2 = math.log1p(self.cv**2)
@@ -63,7 +84,7 @@ class Gamma(Strict):
 
     dist: Literal["gamma"]
     mean: PositiveFloat
-    cv: PositiveFloat
+    cv: CV
 
     @property
     def expected(self) -> float:
@@ -72,6 +93,9 @@ class Gamma(Strict):
     @property
     def scv(self) -> float:
         return self.cv**2
+
+    def largest(self) -> tuple[str, float]:
+        return "mean", self.mean
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = 1.0 / self.cv**2
@@ -91,6 +115,9 @@ class Deterministic(Strict):
     @property
     def scv(self) -> float:
         return 0.0
+
+    def largest(self) -> tuple[str, float]:
+        return "value", self.value
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         # Draw nothing: a deterministic quantity must not shift a shared stream.
@@ -118,6 +145,9 @@ class Uniform(Strict):
     def scv(self) -> float:
         m = self.expected
         return 0.0 if m == 0 else ((self.high - self.low) ** 2 / 12) / m**2
+
+    def largest(self) -> tuple[str, float]:
+        return "high", self.high
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
@@ -159,6 +189,10 @@ class Empirical(Strict):
         m = float(p @ v)
         return 0.0 if m == 0 else float(p @ (v - m) ** 2) / m**2
 
+    def largest(self) -> tuple[str, float]:
+        i = int(np.argmax(self.values))
+        return f"values[{i}]", self.values[i]
+
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, dtype=float), size=size, p=self._probabilities())
 
@@ -168,3 +202,32 @@ Distribution = Annotated[
     Field(discriminator="dist"),
 ]
 """Any distribution spec; the `dist` key picks the family."""
+
+
+def bounded(limit: float, unit: str, why: str) -> AfterValidator:
+    """The bound of one scenario key that holds a distribution (`Annotated[Distribution,
+    bounded(...)]`): its values must stay at most `limit` (the mean for exponential, lognormal and
+    gamma; every possible value for the others).
+
+    The error points at the parameter (`service_min.mean`), e.g. "must be at most 1440 minutes (a
+    whole day; ...), got 100000.0".
+    """
+
+    def check(d: Distribution) -> Distribution:
+        key, value = d.largest()
+        if value > limit:
+            raise SubKeyError(key, f"must be at most {number_text(limit)} {unit} ({why}), got {value!r}")
+        return d
+
+    return AfterValidator(check)
+
+
+def positive_mean(d: Distribution) -> Distribution:
+    """Refuse a distribution whose mean is below one minute, for times between events that would
+    otherwise repeat without end (a machine that breaks again the moment it is repaired)."""
+    if d.expected < 1.0:
+        key = d.largest()[0] if not isinstance(d, Uniform | Empirical) else (
+            "high" if isinstance(d, Uniform) else "values")
+        raise SubKeyError(key, f"the mean must be at least 1 minute (a machine that fails again as "
+                          f"soon as it is repaired never works), got {d.expected!r}")
+    return d

@@ -11,16 +11,75 @@ import datetime as dt
 import itertools
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.base import Strict, SubKeyError
+from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items
 from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, parse_hhmm
-from sim.scenario.distributions import Deterministic, Distribution, Uniform
+from sim.scenario.distributions import Deterministic, Distribution, Uniform, bounded, positive_mean
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0, le=1)]
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
+
+# Upper bounds. Every size and duration has one that a real commune centre never reaches, so that a
+# typo or an absurd value (1e7 visits, 10**9 machines, 1e308) is one line of bad input instead of an
+# allocation error or a run that never ends. Documented in docs/scenario_format.md ("Bounds").
+VISITS_PER_DAY_MAX = 5000
+DOSSIERS_ONLINE_PER_DAY_MAX = 5000
+ONLINE_PEAK_PER_MIN_MAX = 10
+"""Dossiers a minute at the online profile's busiest block (5000 a day over 06:00–23:00 is 4.9)."""
+WEEKDAY_FACTOR_MAX = 10
+WEIGHT_MAX = 1_000_000
+STAFF_MAX = 100
+FIELDS_MAX = 100
+PROCEDURES_MAX = 2000
+COUNTER_MAX = 999
+TICKET_MACHINES_MAX = 20
+LOOKUP_PCS_MAX = 20
+SUPPORT_MEMBERS_MAX = 50
+QUEUE_LENGTH_MAX = 10_000
+TICKETS_PER_ROLL_MAX = 100_000
+POOLS_MAX = 100
+BACKLOG_MAX = 100_000
+OVERTIME_MAX_MIN = 720
+EXTRA_DOCUMENT_MAX_MIN = 240
+PRIORITY_INTERLEAVE_MAX = 100
+TARGET_VALUE_MAX = 1e9
+SHARE_SUM_TOLERANCE = 0.01
+"""Purpose shares must sum to 1 within this (rounding in a table of shares), not be rescaled."""
+
+_NOT_A_CENTRE = "more than any commune centre"
+_RATIOS = "weights are relative, only their ratios matter"
+VisitsPerDay = Annotated[float, Field(gt=0), at_most(VISITS_PER_DAY_MAX, f"{_NOT_A_CENTRE} receives")]
+Weight = Annotated[float, Field(ge=0), at_most(WEIGHT_MAX, _RATIOS)]
+PositiveWeight = Annotated[float, Field(gt=0), at_most(WEIGHT_MAX, _RATIOS)]
+QueueLength = Annotated[int, at_most(QUEUE_LENGTH_MAX, "no hall holds that many")]
+CounterMinutes = Annotated[float, Field(ge=0), at_most(1440, "a whole day", "minutes")]
+Overtime = Annotated[
+    float, Field(ge=0), at_most(OVERTIME_MAX_MIN, "half a day after closing", "minutes")
+]
+
+# Distributions by what they measure; the bound is on the mean (exponential, lognormal, gamma) or on
+# every possible value (deterministic, uniform, empirical).
+CounterTime = Annotated[
+    Distribution, bounded(1440, "minutes", "a whole day; no visit or task at the centre takes longer")
+]
+RepairTime = Annotated[
+    Distribution, bounded(43_200, "minutes", "30 days; a machine out for longer is one fewer machine")
+]
+FailureGap = Annotated[
+    Distribution,
+    bounded(1_000_000, "minutes", "about 2,000 working days of operation; leave `failures` out for "
+            "a machine that does not break down"),
+    AfterValidator(positive_mean),
+]
+WorkTime = Annotated[
+    Distribution,
+    bounded(4800, "minutes", "ten working days of one worker's full attention on one dossier"),
+]
+WorkingDays = Annotated[Distribution, bounded(365, "working days", "more than a year")]
+Documents = Annotated[Distribution, bounded(500, "documents", "more than any visit brings")]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Purpose = Literal["submit", "collect", "enquiry", "online_help", "lookup"]
 
@@ -51,26 +110,28 @@ class ProcedureSpec(Strict):
     id: Slug
     field: str
     name: str = ""
-    share: Positive
-    service_min: Distribution
-    documents: Distribution | None = None
-    extra_document_min: NonNegative = 0.0
+    share: PositiveWeight
+    service_min: CounterTime
+    documents: Documents | None = None
+    extra_document_min: Annotated[
+        float, Field(ge=0), at_most(EXTRA_DOCUMENT_MAX_MIN, "four hours per document", "minutes")
+    ] = 0.0
     # Back office (used when the scenario has a [back_office] table).
     statutory_days: Annotated[int, Field(ge=0, le=365)] = 0
     """Working days allowed; 0 = same day, due the next working day if received after the cut-off."""
     on_the_spot: bool = False
     """Finished at the counter while the visitor waits (certified copies usually are)."""
-    work_min: Distribution | None = None
+    work_min: WorkTime | None = None
     """Back-office work per dossier (minutes of a worker's full attention)."""
     missing_papers: Share = 0.0
     """Probability of a request for missing papers (the citizen's time to supply them is not counted)."""
     second_request: Share = 0.0
     """Probability of a second request, given a first; the portal then counts the dossier late."""
-    supply_days: Distribution = Field(
+    supply_days: WorkingDays = Field(
         default_factory=lambda: Deterministic(dist="deterministic", value=2.0)
     )
     """Working days the citizen takes to bring missing papers (rounded up, at least 1)."""
-    external_days: Distribution | None = None
+    external_days: WorkingDays | None = None
     """Working days the dossier then spends with another agency (tax office, land registration
     branch, a provincial department) before it comes back; counted against the deadline."""
     sign_off: bool = False
@@ -78,7 +139,7 @@ class ProcedureSpec(Strict):
     fee_share: Share = 0.0
     online_payment_share: Share = 0.0
     result_return: Literal["counter", "post", "online"] = "counter"
-    online_weight: NonNegative | None = None
+    online_weight: Weight | None = None
     """Relative weight among dossiers filed online (default: `share`)."""
 
 
@@ -86,7 +147,7 @@ class PurposeSpec(Strict):
     """Share of visits with this purpose; `service_min` is the counter time where one applies."""
 
     share: Share
-    service_min: Distribution | None = None
+    service_min: CounterTime | None = None
 
 
 class RateBlock(Strict):
@@ -94,7 +155,7 @@ class RateBlock(Strict):
 
     start: ClockTime
     end: ClockTime
-    weight: NonNegative
+    weight: Weight
 
     @model_validator(mode="after")
     def _ordered(self) -> RateBlock:
@@ -115,26 +176,28 @@ def _check_profile(blocks: list[RateBlock]) -> list[RateBlock]:
 class BalkingSpec(Strict):
     """Visitors who see `queue_length` or more people waiting in their field leave with `probability`."""
 
-    queue_length: Annotated[int, Field(ge=1)]
+    queue_length: Annotated[QueueLength, Field(ge=1)]
     probability: Share = 1.0
 
 
 class DemandSpec(Strict):
     """Who comes, when, and why."""
 
-    visits_per_day: Positive
+    visits_per_day: VisitsPerDay
     purposes: dict[Purpose, PurposeSpec]
     hourly_profile: Annotated[list[RateBlock], Field(min_length=1)]
     season_profiles: dict[str, Annotated[list[RateBlock], Field(min_length=1)]] = Field(
         default_factory=dict
     )
-    weekday_factors: dict[Weekday, NonNegative] = Field(default_factory=dict)
+    weekday_factors: dict[
+        Weekday, Annotated[float, Field(ge=0), at_most(WEEKDAY_FACTOR_MAX, "ten average days")]
+    ] = Field(default_factory=dict)
     priority_share: Share = 0.0
-    patience_min: Distribution | None = None
+    patience_min: CounterTime | None = None
     balking: BalkingSpec | None = None
     uses_lookup_pc_share: Share = 0.0
     needs_help_share: Share = 0.0
-    return_delay_min: Distribution = Field(
+    return_delay_min: CounterTime = Field(
         default_factory=lambda: Deterministic(dist="deterministic", value=0.0)
     )
 
@@ -143,8 +206,17 @@ class DemandSpec(Strict):
         _check_profile(self.hourly_profile)
         for blocks in self.season_profiles.values():
             _check_profile(blocks)
-        if sum(p.share for p in self.purposes.values()) <= 0:
+        total = sum(p.share for p in self.purposes.values())
+        if total <= 0:
             raise SubKeyError("purposes", "at least one purpose must have a positive share")
+        if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+            # Rescaling would hide a typo: a share typed 0.9 for 0.09 would silently become 73%.
+            parts = " + ".join(f"{name} {p.share:g}" for name, p in self.purposes.items())
+            raise SubKeyError(
+                "purposes",
+                f"the purpose shares must sum to 1 (within {SHARE_SUM_TOLERANCE:g}); they sum to "
+                f"{total:.6g} ({parts})",
+            )
         for name in ("collect", "enquiry", "online_help"):
             spec = self.purposes.get(name)
             if spec is not None and spec.share > 0 and spec.service_min is None:
@@ -186,7 +258,7 @@ class StaffSpec(Strict):
     name: str = ""
     fields: Annotated[list[str], Field(min_length=1)]
     cross_trained: list[str] = Field(default_factory=list)
-    counter: Annotated[int, Field(ge=1)]
+    counter: Annotated[int, Field(ge=1), at_most(COUNTER_MAX, "counter numbers have three digits")]
     counter_share: Share = 1.0
     back_office_share: Share = 0.0
     leave: list[LeaveSpec] = Field(default_factory=list)
@@ -196,28 +268,32 @@ class StaffSpec(Strict):
 class FailureSpec(Strict):
     """Breakdowns: operating minutes between failures, and minutes to repair."""
 
-    time_between_min: Distribution
-    repair_min: Distribution
+    time_between_min: FailureGap
+    repair_min: RepairTime
 
 
 class PaperSpec(Strict):
     """Paper rolls run out after a number of tickets and take time to replace."""
 
-    tickets_per_roll: Annotated[int, Field(ge=1)]
-    refill_min: Distribution
+    tickets_per_roll: Annotated[
+        int, Field(ge=1), at_most(TICKETS_PER_ROLL_MAX, "longer than any paper roll")
+    ]
+    refill_min: CounterTime
 
 
 class TicketMachineSpec(Strict):
     """Automatic queue-number machines and what happens when none works."""
 
-    count: Annotated[int, Field(ge=0)] = 1
-    issue_min: Distribution = Field(
+    count: Annotated[
+        int, Field(ge=0), at_most(TICKET_MACHINES_MAX, f"{_NOT_A_CENTRE} has")
+    ] = 1
+    issue_min: CounterTime = Field(
         default_factory=lambda: Deterministic(dist="deterministic", value=0.25)
     )
     failures: FailureSpec | None = None
     paper: PaperSpec | None = None
     fallback: Literal["manual", "direct", "wait"] = "manual"
-    manual_issue_min: Distribution = Field(
+    manual_issue_min: CounterTime = Field(
         default_factory=lambda: Deterministic(dist="deterministic", value=0.5)
     )
     manual_staff: str | None = None
@@ -226,11 +302,11 @@ class TicketMachineSpec(Strict):
 class LookupPCSpec(Strict):
     """Self-service PCs for looking up procedures and dossier status."""
 
-    count: Annotated[int, Field(ge=0)] = 1
-    session_min: Distribution = Field(
+    count: Annotated[int, Field(ge=0), at_most(LOOKUP_PCS_MAX, f"{_NOT_A_CENTRE} has")] = 1
+    session_min: CounterTime = Field(
         default_factory=lambda: Deterministic(dist="deterministic", value=8.0)
     )
-    max_queue: Annotated[int, Field(ge=0)] = 2
+    max_queue: Annotated[QueueLength, Field(ge=0)] = 2
 
 
 class EquipmentSpec(Strict):
@@ -241,27 +317,31 @@ class EquipmentSpec(Strict):
 class SupportTeamSpec(Strict):
     """Tổ hỗ trợ: helpers who guide visitors to file online."""
 
-    members: Annotated[int, Field(ge=0)] = 0
+    members: Annotated[
+        int, Field(ge=0), at_most(SUPPORT_MEMBERS_MAX, f"{_NOT_A_CENTRE}'s support team")
+    ] = 0
     hours: Sessions = Field(default_factory=list)
     weekdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
-    help_min: Distribution = Field(
+    help_min: CounterTime = Field(
         default_factory=lambda: Deterministic(dist="deterministic", value=20.0)
     )
     online_share: Share = 0.0
     counter_time_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
-    max_queue: Annotated[int, Field(ge=0)] = 5
+    max_queue: Annotated[QueueLength, Field(ge=0)] = 5
 
 
 class PoliciesSpec(Strict):
     """Rules of the house: cut-off, closing, lunch, priority, cross-serving."""
 
-    ticket_cutoff_min: NonNegative = 0.0
+    ticket_cutoff_min: CounterMinutes = 0.0
     closing_rule: Literal["serve_all", "send_home", "hold"] = "serve_all"
-    overtime_limit_min: NonNegative = 60.0
+    overtime_limit_min: Overtime = 60.0
     lunch_rule: Literal["serve_all", "hold"] = "serve_all"
     lunch_cover: list[str] = Field(default_factory=list)
     priority_rule: Literal["strict", "interleaved"] = "strict"
-    priority_interleave: Annotated[int, Field(ge=2)] = 3
+    priority_interleave: Annotated[
+        int, Field(ge=2), at_most(PRIORITY_INTERLEAVE_MAX, "priority would hardly count")
+    ] = 3
     """With "interleaved": one priority ticket in this many calls, counting only calls made from
     the queue (a number handed straight to a free counter is not a call and does not count)."""
     cross_serving: bool = False
@@ -293,37 +373,85 @@ class BackOfficeSpec(Strict):
     """Dossier processing after reception: who works, in what order, and how the run starts."""
 
     order: Literal["edd", "fifo"] = "edd"
-    overtime_limit_min: NonNegative = 60.0
+    overtime_limit_min: Overtime = 60.0
     """Per worker and day: work on dossiers due that day continues after closing up to this limit."""
     same_day_cutoff: ClockTime = "15:00"
     """Same-day procedures received after this time are due the next working day."""
-    pools: list[PoolSpec] = Field(default_factory=list)
+    pools: Annotated[
+        list[PoolSpec], at_most_items(POOLS_MAX, "pools", f"{_NOT_A_CENTRE} works with")
+    ] = Field(default_factory=list)
     sign_off: SignOffSpec = Field(default_factory=SignOffSpec)
     start: Literal["empty", "backlog"] = "empty"
     warmup_days: Annotated[int, Field(ge=0, le=1000)] = 0
     """Working days simulated before the window opens, whose statistics are discarded: the window
     then starts with the backlog (and the queues) that a running centre carries."""
-    initial_backlog: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    initial_backlog: dict[
+        str, Annotated[int, Field(ge=0), at_most(BACKLOG_MAX, f"{_NOT_A_CENTRE} has in progress")]
+    ] = Field(default_factory=dict)
     """With start = "backlog": dossiers per field already in progress when the window opens."""
     complaint_share: Share = 0.0
     """Share of dossiers with a complaint or "dislike" (766 handling-satisfaction input)."""
     pickup_visits: bool = False
     """Results returned at the counter (`result_return = "counter"`) bring the citizen back for a
     pick-up visit; when on, the `collect` purpose should cover only other collections."""
-    pickup_delay_days: Distribution = Field(
+    pickup_delay_days: WorkingDays = Field(
         default_factory=lambda: Uniform(dist="uniform", low=1.0, high=4.0)
     )
     """Working days from the result being ready to the pick-up visit (rounded down, at least 1)."""
+
+    @model_validator(mode="after")
+    def _backlog_total(self) -> BackOfficeSpec:
+        total = sum(self.initial_backlog.values())
+        if total > BACKLOG_MAX:
+            raise SubKeyError("initial_backlog", f"must be at most {BACKLOG_MAX} dossiers in all "
+                              f"({_NOT_A_CENTRE} has in progress), got {total}")
+        return self
 
 
 class OnlineSpec(Strict):
     """Dossiers filed online by citizens themselves, round the clock (dịch vụ công trực tuyến)."""
 
-    dossiers_per_day: NonNegative = 0.0
+    dossiers_per_day: Annotated[
+        float, Field(ge=0), at_most(DOSSIERS_ONLINE_PER_DAY_MAX, f"{_NOT_A_CENTRE} receives")
+    ] = 0.0
     """Mean dossiers per calendar day, weekends included."""
     hourly_profile: Annotated[list[RateBlock], Field(min_length=1)] = Field(
         default_factory=lambda: [RateBlock(start="06:00", end="23:00", weight=1.0)]
     )
+
+    @model_validator(mode="after")
+    def _profile(self) -> OnlineSpec:
+        # The model divides by the profile's mass (all weights 0: division by zero) and draws the
+        # whole window's candidate times at the peak rate at once (a one-minute block of 5000 a day
+        # would need gigabytes), so the profile must be ordered, positive and not too peaked.
+        try:
+            _check_profile(self.hourly_profile)
+        except ValueError as exc:
+            raise SubKeyError("hourly_profile", str(exc)) from None
+        blocks = [(parse_hhmm(b.start), parse_hhmm(b.end), b.weight) for b in self.hourly_profile]
+        mass = sum((e - s) * w for s, e, w in blocks)
+        s, e, w = max(blocks, key=lambda b: b[2])
+        peak = w * self.dossiers_per_day / mass
+        if peak > ONLINE_PEAK_PER_MIN_MAX:
+            raise SubKeyError(
+                "hourly_profile",
+                f"the block {_hhmm(s)}–{_hhmm(e)} would bring {peak:.1f} dossiers a minute "
+                f"(dossiers_per_day spread over the blocks by weight); at most "
+                f"{ONLINE_PEAK_PER_MIN_MAX} a minute ({_NOT_A_CENTRE} receives online): spread "
+                "the blocks wider",
+            )
+        return self
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _target_value(value: float) -> float:
+    if abs(value) > TARGET_VALUE_MAX:
+        raise ValueError(f"must be between -{TARGET_VALUE_MAX:.0f} and {TARGET_VALUE_MAX:.0f} (no KPI "
+                         f"reaches it), got {value!r}")
+    return value
 
 
 class TargetRule(Strict):
@@ -331,12 +459,12 @@ class TargetRule(Strict):
 
     kpi: str
     op: Literal["<=", ">=", "<", ">"]
-    value: float
+    value: Annotated[float, AfterValidator(_target_value)]
     label: str = ""
 
 
 class TargetsSpec(Strict):
-    wait_threshold_min: Positive = 15.0
+    wait_threshold_min: Annotated[float, Field(gt=0), at_most(1440, "a whole day", "minutes")] = 15.0
     rules: list[TargetRule] = Field(default_factory=list)
 
 
@@ -354,9 +482,18 @@ class Scenario(Strict):
     scenario: ScenarioInfo
     calendar: CalendarSpec
     demand: DemandSpec
-    fields: Annotated[list[FieldSpec], Field(min_length=1)]
-    procedures: Annotated[list[ProcedureSpec], Field(min_length=1)]
-    staff: Annotated[list[StaffSpec], Field(min_length=1)]
+    fields: Annotated[
+        list[FieldSpec], Field(min_length=1),
+        at_most_items(FIELDS_MAX, "fields", f"{_NOT_A_CENTRE} has"),
+    ]
+    procedures: Annotated[
+        list[ProcedureSpec], Field(min_length=1),
+        at_most_items(PROCEDURES_MAX, "procedures", "more than a commune handles"),
+    ]
+    staff: Annotated[
+        list[StaffSpec], Field(min_length=1),
+        at_most_items(STAFF_MAX, "staff", f"{_NOT_A_CENTRE} employs"),
+    ]
     equipment: EquipmentSpec = Field(default_factory=EquipmentSpec)
     support_team: SupportTeamSpec = Field(default_factory=SupportTeamSpec)
     policies: PoliciesSpec = Field(default_factory=PoliciesSpec)
@@ -368,6 +505,14 @@ class Scenario(Strict):
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Inputs accepted but probably mistaken, as "key.path: message" strings (see
+        `sim.scenario.warnings`); computed when asked, so the frozen model and the run are as before."""
+        from sim.scenario.warnings import scenario_warnings  # it imports this module
+
+        return scenario_warnings(self)
 
     @property
     def back_office_start(self) -> str | None:
