@@ -296,10 +296,18 @@ REFUSED: list[tuple[str, Mutation, str, str]] = [
      "targets.rules[0].kpi", "'nofield' is not a field id (breakdown wait_mean_min.<field id>); "
      "allowed: certification, civil_status, land, social, business, other"),
     ("breakdown of a KPI that has none", put("targets", "rules", 0, "kpi", value="visitors_arrived.x"),
-     "targets.rules[0].kpi", "'visitors_arrived' has no breakdown; breakdowns exist for "
-     "staff_utilisation, wait_mean_min, wait_p90_min, dossiers_received, on_time_rate, early_rate, "
-     "late_dossiers, processing_days_mean (by staff id for staff_utilisation, by field id for the "
-     "others)"),
+     "targets.rules[0].kpi", "'visitors_arrived' has no breakdown; breakdowns exist by staff id for "
+     "staff_utilisation, staff_busy_share, staff_busy_counter_share, staff_busy_back_office_share, "
+     "staff_busy_manual_share; by ticket machine number for ticket_machine_out_min; by field id for "
+     "wait_mean_min, wait_p90_min, dossiers_received, on_time_rate, early_rate, late_dossiers, "
+     "processing_days_mean"),
+    ("machine breakdown by a number that is no machine",
+     put("targets", "rules", 0, "kpi", value="ticket_machine_out_min.2"),
+     "targets.rules[0].kpi", "'2' is not a ticket machine number (breakdown "
+     "ticket_machine_out_min.<n>); allowed: 1"),
+    ("staff busy share by a field id", put("targets", "rules", 0, "kpi", value="staff_busy_share.land"),
+     "targets.rules[0].kpi", "'land' is not a staff id (breakdown staff_busy_share.<staff id>); "
+     "allowed: director, deputy, spec_cert, spec_civil, spec_land, spec_social, spec_business"),
     ("staff breakdown by a field id", put("targets", "rules", 0, "kpi", value="staff_utilisation.land"),
      "targets.rules[0].kpi", "'land' is not a staff id (breakdown staff_utilisation.<staff id>); "
      "allowed: director, deputy, spec_cert, spec_civil, spec_land, spec_social, spec_business"),

@@ -16,15 +16,15 @@ from sim.scenario.calendar import (
     season_for,
     working_days,
 )
-from sim.scenario.kpis import BREAKDOWNS, KPIS, is_known_kpi
+from sim.scenario.kpis import BREAKDOWN_BY, BREAKDOWNS, KPIS, is_known_kpi
 from sim.scenario.schema import RateBlock, Scenario
 
 EARLY_ARRIVAL_MIN = 30.0
 """Visitors may arrive this long before the day opens (as `sim.model.demand.EARLY_ARRIVAL_MIN`,
 which a test keeps equal; the scenario layer does not import the model)."""
 
-STAFF_BREAKDOWNS = ("staff_utilisation",)
-"""Breakdowns by staff id; every other breakdown in `BREAKDOWNS` is by field id."""
+STAFF_BREAKDOWNS = tuple(k for k, by in BREAKDOWN_BY.items() if by == "staff")
+"""Breakdowns by staff id."""
 
 DOSSIER_KPIS = (
     "dossiers_received", "dossiers_online", "dossiers_completed", "on_time_rate", "early_rate",
@@ -117,24 +117,31 @@ def check_references(s: Scenario) -> None:
                 f"{rule.kpi!r} is not a KPI; allowed: {', '.join(KPIS)}; or a breakdown by staff "
                 f"or field id such as {BREAKDOWNS[0]}.<id> (meanings in sim/scenario/kpis.py)",
             )
-        _check_breakdown(f"targets.rules[{i}].kpi", rule.kpi, field_ids, staff_ids)
+        _check_breakdown(f"targets.rules[{i}].kpi", rule.kpi, field_ids, staff_ids,
+                         s.equipment.ticket_machines.count)
     _check_back_office(s, field_ids, staff_ids)
     _check_window(s)
     _check_opening_hours(s)
 
 
-def _check_breakdown(key: str, kpi: str, field_ids: list[str], staff_ids: list[str]) -> None:
+def _check_breakdown(key: str, kpi: str, field_ids: list[str], staff_ids: list[str],
+                     machine_count: int) -> None:
     """A dotted KPI must be a breakdown the model reports, by an id that exists: otherwise its
     target is never evaluated and reads "undecided" for ever."""
     if "." not in kpi:
         return
     head, _, suffix = kpi.partition(".")
     if head not in BREAKDOWNS:
+        by = {d: ", ".join(k for k, v in BREAKDOWN_BY.items() if v == d)
+              for d in ("staff", "machine", "field")}
         raise CrossReferenceError(
-            key, f"{head!r} has no breakdown; breakdowns exist for {', '.join(BREAKDOWNS)} "
-            f"(by staff id for {', '.join(STAFF_BREAKDOWNS)}, by field id for the others)")
-    if head in STAFF_BREAKDOWNS:
+            key, f"{head!r} has no breakdown; breakdowns exist by staff id for {by['staff']}; "
+            f"by ticket machine number for {by['machine']}; by field id for {by['field']}")
+    if BREAKDOWN_BY[head] == "staff":
         _must_be_in(key, suffix, staff_ids, f"staff id (breakdown {head}.<staff id>)")
+    elif BREAKDOWN_BY[head] == "machine":
+        machines = [str(n + 1) for n in range(machine_count)]
+        _must_be_in(key, suffix, machines, f"ticket machine number (breakdown {head}.<n>)")
     else:
         _must_be_in(key, suffix, field_ids, f"field id (breakdown {head}.<field id>)")
 
