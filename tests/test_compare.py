@@ -157,6 +157,60 @@ def test_verdicts(direction: int, low: float, high: float, expected: str) -> Non
     assert expected in (*VERDICTS, "")
 
 
+@pytest.mark.parametrize(("direction", "low", "high", "expected"), [
+    # lower is better (a wait), minimum important difference 1 minute
+    (-1, -3.0, -1.5, "better"),
+    (-1, -3.0, -1.0, "better"),  # the whole gain is at least the band: important
+    (-1, -0.2, -0.05, "better, but too small to matter"),  # the 7-second gain
+    (-1, -1.6, -0.3, "better, maybe not enough to matter"),  # crosses the band's edge
+    (-1, -0.5, 0.4, "no detectable difference"),
+    (-1, -2.0, 2.0, "no detectable difference"),  # wide, across zero and both edges
+    (-1, 0.05, 0.2, "worse, but too small to matter"),
+    (-1, 0.3, 1.6, "worse, maybe enough to matter"),
+    (-1, 1.0, 3.0, "worse"),
+    # higher is better (on-time rate), band 1 point
+    (1, 0.02, 0.04, "better"), (1, 0.0004, 0.0013, "better, but too small to matter"),
+    (1, 0.005, 0.02, "better, maybe not enough to matter"), (1, -0.0004, 0.0013, "no detectable difference"),
+    (1, -0.003, -0.001, "worse, but too small to matter"), (1, -0.02, -0.005, "worse, maybe enough to matter"),
+    (1, -0.05, -0.02, "worse"),
+])
+def test_verdicts_with_a_minimum_important_difference(direction: int, low: float, high: float,
+                                                       expected: str) -> None:
+    mid = 1.0 if direction < 0 else 0.01
+    assert verdict_for(direction, low, high, mid) == expected
+    assert expected in VERDICTS
+
+
+def test_verdict_classes_are_ordered_and_a_negative_band_is_refused() -> None:
+    assert VERDICTS[0] == "better" and VERDICTS[-1] == "worse" and len(set(VERDICTS)) == 7
+    with pytest.raises(ValueError, match="mid"):
+        verdict_for(-1, -2.0, -1.0, -1.0)
+
+
+def test_minimum_important_difference_defaults_and_overrides(named: dict[str, Scenario]) -> None:
+    from sim.decide.compare import minimum_important_difference
+    from sim.scenario.schema import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE
+
+    base = named["base"]
+    assert base.targets.minimum_important_difference == DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE
+    assert all(k in DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE for k in DEFAULT_KEY_KPIS)
+    assert minimum_important_difference(base, "wait_mean_min") == 1.0
+    assert minimum_important_difference(base, "wait_mean_min.land") == 1.0
+    assert minimum_important_difference(base, "queue_mean") == 0.0
+    data = read_toml(BUNDLED)
+    data["targets"]["minimum_important_difference"] = {"wait_mean_min": 0.5, "queue_mean": 1}
+    s = parse_scenario(data)
+    assert s.targets.minimum_important_difference["wait_mean_min"] == 0.5
+    assert s.targets.minimum_important_difference["on_time_rate"] == 0.01  # default kept
+    assert minimum_important_difference(s, "queue_mean") == 1.0
+    data["targets"]["minimum_important_difference"] = {"no_such_kpi": 1.0}
+    with pytest.raises(Exception, match="no_such_kpi"):
+        parse_scenario(data)
+    data["targets"]["minimum_important_difference"] = {"wait_mean_min": -1.0}
+    with pytest.raises(Exception, match="minimum_important_difference"):
+        parse_scenario(data)
+
+
 def test_every_kpi_has_a_direction_and_breakdowns_follow_their_headline() -> None:
     assert set(KPI_DIRECTION) == set(KPIS)
     assert set(KPI_DIRECTION.values()) <= {-1, 0, 1}
@@ -200,7 +254,10 @@ def test_rows_carry_paired_differences_at_the_bonferroni_level(named: dict[str, 
             assert row.diff_ci_high - row.diff_ci_low > 1.3 * (hi95 - lo95)  # t(.99375)/t(.975) ≈ 1.40
     # half-width t(0.99375, 9)·1/3 = 1.23: alt1 (+0.5) straddles 0, alt2 (+2.0) lies above it
     assert c.row("alt1", "wait_mean_min").verdict == "no detectable difference"
-    assert c.row("alt2", "wait_mean_min").verdict == "worse"
+    # alt2's interval [0.77, 3.23] min crosses the 1-minute band's edge
+    assert c.row("alt2", "wait_mean_min").verdict == "worse, maybe enough to matter"
+    assert c.row("alt2", "wait_mean_min").mid == 1.0
+    assert math.isnan(c.row("alt2", "visitors_arrived").mid)
     assert c.row("alt2", "visitors_arrived").verdict == ""  # neutral, and not a key KPI
     base_row = c.row("base", "wait_mean_min")
     assert base_row.verdict == "" and math.isnan(base_row.difference)
