@@ -171,7 +171,8 @@ def test_verdicts(direction: int, low: float, high: float, expected: str) -> Non
     # higher is better (on-time rate), band 1 point
     (1, 0.02, 0.04, "better"), (1, 0.0004, 0.0013, "better, but too small to matter"),
     (1, 0.005, 0.02, "better, maybe not enough to matter"), (1, -0.0004, 0.0013, "no detectable difference"),
-    (1, -0.003, -0.001, "worse, but too small to matter"), (1, -0.02, -0.005, "worse, maybe enough to matter"),
+    (1, -0.003, -0.001, "worse, but too small to matter"),
+    (1, -0.02, -0.005, "worse, maybe enough to matter"),
     (1, -0.05, -0.02, "worse"),
 ])
 def test_verdicts_with_a_minimum_important_difference(direction: int, low: float, high: float,
@@ -464,6 +465,13 @@ def test_cli_compare_writes_comparison_csv(tmp_path: Path) -> None:
         rows = list(csv.reader(fh))
     assert rows[0] == list(COLUMNS)
     assert {r[0] for r in rows[1:]} == {"week", "week_fewer"}
+    table = pd.read_csv(out / "comparison.csv", keep_default_na=False, na_values=[""])
+    key = table[(table["scenario"] == "week_fewer") & table["kpi"].isin(DEFAULT_KEY_KPIS)]
+    assert set(key["kpi"]) >= {"wait_mean_min", "on_time_rate"}
+    for r in key.itertuples():  # every key KPI judged against its default band
+        assert r.mid == {"wait_mean_min": 1.0, "wait_p90_min": 2.0, "late_dossiers": 1.0}.get(r.kpi, 0.01)
+        assert r.verdict == verdict_for(kpi_direction(r.kpi), r.diff_ci_low, r.diff_ci_high, r.mid)
+    assert table[~table["kpi"].isin(DEFAULT_KEY_KPIS)]["mid"].isna().all()
     for key in ("wait_mean_min", "wait_p90_min", "wait_within_target", "on_time_rate"):
         assert f"\n  {key} " in proc.stdout
     assert "week_fewer against week" in proc.stdout

@@ -49,10 +49,10 @@ class KpiComparison:
     diff_ci_low: float = float("nan")
     diff_ci_high: float = float("nan")
     """Bonferroni-adjusted confidence interval of the paired difference."""
-    mid: float = float("nan")
-    """Minimum important difference the verdict used, in the KPI's unit (NaN: not a key KPI)."""
     verdict: str = ""
     """One of VERDICTS for an alternative's KPI with a direction; "" for the base or a neutral KPI."""
+    mid: float = float("nan")
+    """Minimum important difference the verdict used, in the KPI's unit (NaN: not a key KPI)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,14 +241,16 @@ _VI: dict[str, str] = {
     "answer.run.item_noci": "{kpi}: {value} (chưa có khoảng tin cậy)",
     "answer.clause.down": "{kpi} giảm {amount} (khoảng tin cậy 95%: {ci})",
     "answer.clause.up": "{kpi} tăng {amount} (khoảng tin cậy 95%: {ci})",
-    "answer.clause.same": "{kpis} không thay đổi đáng kể",
-    "answer.clause.same_many": "{kpis} không thay đổi đáng kể",
+    "answer.clause.same": "{kpis} không thay đổi rõ rệt",
+    "answer.clause.same_many": "{kpis} không thay đổi rõ rệt",
+    "answer.clause.small": "{clause}, nhỏ hơn mức chênh lệch đáng kể ({mid})",
+    "answer.clause.maybe_small": "{clause}, có thể chưa đạt mức chênh lệch đáng kể ({mid})",
     "list.and": " và ",
     "answer.clause.noci": "{kpi} chênh lệch {amount} (chưa có khoảng tin cậy: cần ít nhất 2 lần mô "
                           "phỏng)",
     "answer.clause.nodata": "{kpi}: không đủ số liệu để so sánh",
-    "answer.tally": "Tóm lại, trên {total} chỉ tiêu chính: tốt hơn ở {better}, kém hơn ở {worse}, không "
-                    "có khác biệt rõ rệt ở {none}.",
+    "answer.tally": "Tóm lại, trên {total} chỉ tiêu chính: {parts}.",
+    "answer.tally.part": "{verdict} ở {n}",
     "answer.targets": "Mục tiêu của “{scenario}”: đạt {met}/{total}, không đạt {not_met}, chưa kết luận "
                       "được {undecided}.",
     "answer.no_targets": "Kịch bản không đặt mục tiêu nào.",
@@ -257,7 +259,10 @@ _VI: dict[str, str] = {
                        "trên nhiều giả định là ước tính (xem mục “Các giả định là ước tính”).",
     "answer.note.compare": "Mỗi phương án được mô phỏng {replications} lần với cùng một dòng khách đến "
                            "(so sánh theo cặp). Một chênh lệch được coi là rõ rệt khi khoảng tin cậy "
-                           "của nó không chứa 0. Các khoảng tin cậy của chênh lệch là khoảng đồng thời "
+                           "của nó không chứa 0, và là đáng kể khi cả khoảng tin cậy vượt quá mức "
+                           "chênh lệch tối thiểu đáng kể của chỉ tiêu (mặc định 1 phút chờ, 1 điểm phần "
+                           "trăm, 1 hồ sơ trễ hạn; có thể đặt lại trong kịch bản). Các khoảng tin cậy "
+                           "của chênh lệch là khoảng đồng thời "
                            "{confidence} cho cả {comparisons} phép so sánh (hiệu chỉnh Bonferroni, mỗi "
                            "khoảng ở mức {adjusted}); từng chênh lệch và khoảng tin cậy của nó có trong "
                            "mục “Kết quả”. Kết quả dựa trên nhiều giả định là ước tính.",
@@ -265,7 +270,11 @@ _VI: dict[str, str] = {
                       "lần trở lên khi ra quyết định).",
     # verdicts
     "verdict.better": "tốt hơn",
+    "verdict.better, maybe not enough to matter": "tốt hơn, có thể chưa đáng kể",
+    "verdict.better, but too small to matter": "tốt hơn nhưng không đáng kể",
     "verdict.worse": "kém hơn",
+    "verdict.worse, maybe enough to matter": "kém hơn, có thể đáng kể",
+    "verdict.worse, but too small to matter": "kém hơn nhưng không đáng kể",
     "verdict.no detectable difference": "không có khác biệt rõ rệt",
     "verdict.neutral": "không đánh giá",
     "target.met": "đạt",
@@ -338,7 +347,9 @@ _VI: dict[str, str] = {
     "col.n": "{n}/{total} lần mô phỏng có số liệu",
     "figure.forest": "Chênh lệch so với phương án cơ sở ở các chỉ tiêu chính. Điểm là chênh lệch trung "
                      "bình, vạch ngang là khoảng tin cậy đồng thời {confidence}; vạch cắt đường 0 nghĩa "
-                     "là chưa có khác biệt rõ rệt.",
+                     "là chưa có khác biệt rõ rệt. Vùng tô xám là ± mức chênh lệch tối thiểu đáng kể: "
+                     "một chênh lệch nằm trong vùng này là quá nhỏ để tạo khác biệt cho người dân.",
+    "figure.forest.band": "± mức chênh lệch tối thiểu đáng kể",
     "figure.forest.title": "Chênh lệch so với “{base}”",
     "figure.forest.axis": "chênh lệch ({unit})",
     "figure.wait_distribution": "Phân bố thời gian chờ đến lượt tại quầy.",
@@ -395,6 +406,7 @@ _VI: dict[str, str] = {
     "unit.people.one": "người",
     "unit.points": "điểm",
     "unit.pp": "điểm phần trăm",
+    "unit.pp.one": "điểm phần trăm",
     "unit.pp_short": "điểm %",
     "unit.replications": "lần mô phỏng",
     # number and range formats
@@ -433,12 +445,14 @@ _EN: dict[str, str] = {
     "answer.clause.up": "{kpi} rises by {amount} (95% confidence interval: {ci})",
     "answer.clause.same": "{kpis} shows no clear change",
     "answer.clause.same_many": "{kpis} show no clear change",
+    "answer.clause.small": "{clause}, less than the smallest difference that matters ({mid})",
+    "answer.clause.maybe_small": "{clause}, perhaps less than the smallest difference that matters ({mid})",
     "list.and": " and ",
     "answer.clause.noci": "{kpi} differs by {amount} (no confidence interval: at least 2 runs are "
                           "needed)",
     "answer.clause.nodata": "{kpi}: not enough data to compare",
-    "answer.tally": "In short, on {total} key indicators: better on {better}, worse on {worse}, no "
-                    "detectable difference on {none}.",
+    "answer.tally": "In short, on {total} key indicators: {parts}.",
+    "answer.tally.part": "{verdict} on {n}",
     "answer.targets": "Targets of “{scenario}”: {met}/{total} met, {not_met} not met, {undecided} "
                       "undecided.",
     "answer.no_targets": "The scenario sets no targets.",
@@ -448,14 +462,21 @@ _EN: dict[str, str] = {
                        "estimates”).",
     "answer.note.compare": "Each scenario was simulated {replications} times with the same stream of "
                            "arriving visitors (a paired comparison). A difference counts as clear when "
-                           "its confidence interval excludes 0. The intervals of the differences hold "
+                           "its confidence interval excludes 0, and as important when the whole "
+                           "interval lies beyond the indicator's minimum important difference (by "
+                           "default 1 minute of wait, 1 percentage point, 1 late dossier; the scenario "
+                           "can set its own). The intervals of the differences hold "
                            "jointly at {confidence} for all {comparisons} comparisons (Bonferroni "
                            "adjustment, {adjusted} each); each difference with its interval is under "
                            "“Results”. The results rest on many assumptions that are estimates.",
     "answer.one_rep": "With a single run there is no confidence interval; run at least 2 (20 or more for "
                       "decisions).",
     "verdict.better": "better",
+    "verdict.better, maybe not enough to matter": "better, maybe not enough to matter",
+    "verdict.better, but too small to matter": "better, but too small to matter",
     "verdict.worse": "worse",
+    "verdict.worse, maybe enough to matter": "worse, maybe enough to matter",
+    "verdict.worse, but too small to matter": "worse, but too small to matter",
     "verdict.no detectable difference": "no detectable difference",
     "verdict.neutral": "not judged",
     "target.met": "met",
@@ -527,7 +548,9 @@ _EN: dict[str, str] = {
     "col.n": "data in {n} of {total} runs",
     "figure.forest": "Differences from the base scenario on the key indicators. Dots are mean "
                      "differences, lines the joint {confidence} confidence intervals; a line crossing 0 "
-                     "means no detectable difference.",
+                     "means no detectable difference. The grey band is ± the minimum important "
+                     "difference: a difference inside it is too small to matter to people waiting.",
+    "figure.forest.band": "± minimum important difference",
     "figure.forest.title": "Difference from “{base}”",
     "figure.forest.axis": "difference ({unit})",
     "figure.wait_distribution": "Distribution of the wait for the counter.",
@@ -581,6 +604,7 @@ _EN: dict[str, str] = {
     "unit.people.one": "person",
     "unit.points": "points",
     "unit.pp": "percentage points",
+    "unit.pp.one": "percentage point",
     "unit.pp_short": "% points",
     "unit.replications": "runs",
     "range.dash": "{low}–{high}",
@@ -755,7 +779,10 @@ def _number_in_unit(key: str, x: float, lang: str, decimals: int, signed: bool =
 def unit_label(key: str, lang: str, *, diff: bool, number: str = "", short: bool = False) -> str:
     unit = kpi_unit(key)
     if unit == "percent":
-        return t("unit.pp_short" if short else "unit.pp", lang) if diff else "%"
+        if not diff:
+            return "%"
+        one = number.lstrip("+" + MINUS) == "1"
+        return t("unit.pp_short" if short else "unit.pp.one" if one else "unit.pp", lang)
     if unit in {"minutes", "days", "points"}:
         return t(f"unit.{unit}", lang)
     if unit:

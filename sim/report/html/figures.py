@@ -105,7 +105,10 @@ def _forest_own(p: _Page) -> Figure:
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter
+
+    from sim.report.compare_plots import panel_mid
 
     comp = p.comparison
     assert comp is not None
@@ -121,8 +124,13 @@ def _forest_own(p: _Page) -> Figure:
         return fig
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     y = np.arange(n)[::-1]
+    banded = False
     for ax, kpi in zip(axes, keys, strict=True):
         scale = 100.0 if kpi_kind(kpi) == "share" else 1.0
+        mid = panel_mid(comp, kpi)
+        if mid > 0:
+            ax.axvspan(-scale * mid, scale * mid, color="#D9D9D9", alpha=0.6, linewidth=0, zorder=0)
+            banded = True
         for yi, alt in zip(y, alts, strict=True):
             r = rows.get((alt.scenario.name, kpi))
             if r is None or _missing(r.difference):
@@ -145,6 +153,9 @@ def _forest_own(p: _Page) -> Figure:
         ax.set_title(f"{p.kpi(kpi)} ({unit})" if unit else p.kpi(kpi), fontsize=9, loc="left")
         ax.tick_params(axis="x", labelsize=8)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_plain(v, p.lang)))
+    if banded:
+        fig.legend(handles=[Patch(color="#D9D9D9", alpha=0.6, label=p.text("figure.forest.band"))],
+                   loc="outside lower center", fontsize=8)
     return fig
 
 
