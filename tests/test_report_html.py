@@ -357,3 +357,23 @@ def test_number_and_date_formats():
     assert fmt_kpi_range("wait_mean_min", 0.8, 1.6, "vi").replace("\u00a0", " ") == "0,8–1,6 phút"
     assert fmt_kpi_range("on_time_rate", -0.005, 0.007, "vi", diff=True, signed=True) \
         .replace("\u00a0", " ") == "từ \u22120,5 đến +0,7 điểm phần trăm"
+
+
+def test_rounded_differences_keep_their_signs(base, alternative):
+    """+0.05 [−0.04, +0.13] points must not read "0,0 điểm % [0,0; +0,1]"."""
+    from sim.report.i18n import diff_decimals, fmt_ci
+
+    d, lo, hi = 0.0005, -0.0004, 0.0013
+    assert diff_decimals("on_time_rate", (d, lo, hi)) == 2
+    assert fmt_ci("on_time_rate", lo, hi, "vi", 2, signed=True) == "[−0,04; +0,13]"
+    assert diff_decimals("wait_mean_min", (0.004, -0.003, 0.011)) == 3
+    assert diff_decimals("wait_mean_min", (1.5, 0.5, 2.5)) == 1  # nothing hidden: usual decimals
+    assert diff_decimals("wait_mean_min", (1e-9, -1e-9, 2e-9)) == 4  # bounded
+    rows = (KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
+            KpiComparison(alternative.scenario.name, "on_time_rate", 0.9505, 0.9, 1.0, d, lo, hi,
+                          "no detectable difference", mid=0.01))
+    comp = Comparison(base=base, alternatives=(alternative,), rows=rows, key_kpis=("on_time_rate",),
+                      confidence=0.95, comparisons=1, replications=2,
+                      replication_rule="fixed: 2 replications")
+    table = html_results._results_compare(html_base._Page("vi", (base, alternative), comp, None))
+    assert "+0,05\u00a0điểm %</span> <span class=\"ci\">[−0,04; +0,13]" in table

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.report.table import format_ci, format_kpi, format_threshold, kpi_kind
+from sim.report.table import format_ci, format_kpi, format_threshold, kpi_kind, sign_decimals
 
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison
@@ -24,29 +24,37 @@ def _percent(share: float) -> str:
     return f"{100 * share:.4g}%"
 
 
-def format_difference(key: str, value: float) -> str:
-    """A signed difference in the KPI's unit: '+0.52 min', '-1.30 pp', '+3.1', '+0.05 d'."""
+def _difference_digits(key: str) -> tuple[float, int]:
+    kind = kpi_kind(key)
+    return (100.0 if kind == "share" else 1.0), (1 if kind == "count" else 2)
+
+
+def format_difference(key: str, value: float, digits: int | None = None) -> str:
+    """A signed difference in the KPI's unit: '+0.52 min', '-1.30 pp', '+3.1', '+0.05 d'.
+
+    `digits` (default: the KPI's usual decimals, more if needed to show the sign)."""
     if math.isnan(value):
         return "–"
     kind = kpi_kind(key)
-    if kind == "share":
-        return f"{100 * value:+.2f} pp"
-    if kind == "minutes":
-        return f"{value:+.2f} min"
-    if kind == "days":
-        return f"{value:+.2f} d"
-    if kind == "count":
-        return f"{value:+,.1f}"
-    return f"{value:+,.2f}"
+    scale, usual = _difference_digits(key)
+    d = sign_decimals([value], usual, scale) if digits is None else digits
+    unit = {"share": " pp", "minutes": " min", "days": " d"}.get(kind, "")
+    return f"{scale * value:+,.{d}f}{unit}"
 
 
-def format_difference_ci(key: str, low: float, high: float) -> str:
+def format_difference_ci(key: str, low: float, high: float, digits: int | None = None) -> str:
     """'[+0.41, +0.63]' in the difference's unit (without it); '[no interval]' when undefined."""
     if math.isnan(low) or math.isnan(high):
         return "[no interval]"
-    scale = 100.0 if kpi_kind(key) == "share" else 1.0
-    digits = 1 if kpi_kind(key) == "count" else 2
-    return f"[{scale * low:+,.{digits}f}, {scale * high:+,.{digits}f}]"
+    scale, usual = _difference_digits(key)
+    d = sign_decimals([low, high], usual, scale) if digits is None else digits
+    return f"[{scale * low:+,.{d}f}, {scale * high:+,.{d}f}]"
+
+
+def difference_digits(key: str, value: float, low: float, high: float) -> int:
+    """One number of decimals for a difference and its interval, enough to show every sign."""
+    scale, usual = _difference_digits(key)
+    return sign_decimals([value, low, high], usual, scale)
 
 
 def format_comparison(comparison: Comparison) -> str:
@@ -80,8 +88,9 @@ def format_comparison(comparison: Comparison) -> str:
                 lines.append(f"{_INDENT}{key:<{width}}  {base_mean:>11}  {'–':>11}  "
                              f"{'not reported':<36}")
                 continue
-            diff = (f"{format_difference(key, a.difference)} "
-                    f"{format_difference_ci(key, a.diff_ci_low, a.diff_ci_high)}")
+            digits = difference_digits(key, a.difference, a.diff_ci_low, a.diff_ci_high)
+            diff = (f"{format_difference(key, a.difference, digits)} "
+                    f"{format_difference_ci(key, a.diff_ci_low, a.diff_ci_high, digits)}")
             lines.append(f"{_INDENT}{key:<{width}}  {base_mean:>11}  {format_kpi(key, a.mean):>11}  "
                          f"{diff:<36}  {a.verdict}")
     lines += ["", "Targets (each scenario on its own 95% CI: met / not met / undecided)"]

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import string
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sim.report.table import SCORE_MAX, kpi_kind
+from sim.report.table import SCORE_MAX, kpi_kind, sign_decimals
 from sim.scenario.kpis import BREAKDOWNS, KPIS
 
 if TYPE_CHECKING:
@@ -769,6 +770,14 @@ def kpi_decimals(key: str, magnitude: float) -> int:
     if kind == "count" or kpi_unit(key) == "people":
         return 0 if m >= 100 else 1
     return 2 if m < 10 else 1
+
+
+def diff_decimals(key: str, values: Iterable[float]) -> int:
+    """Decimals for a difference and its interval: the KPI's usual ones for their magnitude, plus
+    as many as it takes (at most `MAX_SIGN_DECIMALS`) for no non-zero bound to print as 0."""
+    values = [v for v in values if not _missing(v)]
+    usual = kpi_decimals(key, max((abs(v) for v in values), default=0.0))
+    return sign_decimals(values, usual, 100.0 if kpi_kind(key) == "share" else 1.0)
 
 
 def _number_in_unit(key: str, x: float, lang: str, decimals: int, signed: bool = False) -> str:

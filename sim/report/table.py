@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sim.scenario.kpis import KPIS
@@ -104,6 +105,25 @@ def format_ci(low: float, high: float, kind: str) -> str:
     if math.isnan(low) or math.isnan(high):
         return "–"
     return f"[{_num(low, kind)}, {_num(high, kind)}]"
+
+
+MAX_SIGN_DECIMALS = 4
+"""Most decimals `sign_decimals` adds: a difference smaller than that prints as 0."""
+
+
+def sign_decimals(values: Iterable[float], decimals: int, scale: float = 1.0,
+                  most: int = MAX_SIGN_DECIMALS) -> int:
+    """The decimals, from `decimals` up to `most`, at which no non-zero value prints as zero.
+
+    A difference "+0.05 [−0.04, +0.13]" rounded to one decimal reads "+0.0 [-0.0, +0.1]": the
+    sign of the mean and of the lower bound, which is what a reader of an interval looks at, is
+    lost. `scale` is the factor the values are printed with (100 for shares in points).
+    """
+    shown = [abs(scale * v) for v in values if math.isfinite(v) and v != 0]
+    d = decimals
+    while d < most and any(float(f"{v:.{d}f}") == 0 for v in shown):
+        d += 1
+    return d
 
 
 def _short(name: str, width: int) -> str:

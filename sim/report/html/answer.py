@@ -17,6 +17,7 @@ from sim.decide.comparison import (
 from sim.experiment.results import package_version
 from sim.report import i18n
 from sim.report.i18n import (
+    diff_decimals,
     fmt_date,
     fmt_kpi,
     fmt_kpi_diff,
@@ -161,7 +162,7 @@ def _clause(p: _Page, key: str, r: KpiComparison | None) -> Html:
     if r is None or _missing(r.difference):
         return p.t("answer.clause.nodata", kpi=name)
     d, lo, hi = r.difference, r.diff_ci_low, r.diff_ci_high
-    dec = kpi_decimals(key, _magnitude(r))
+    dec = diff_decimals(key, (d, lo, hi))
     if _missing(lo) or _missing(hi):
         return p.t("answer.clause.noci", kpi=name, amount=fmt_kpi_diff(key, d, p.lang, dec))
     if lo > 0 or hi < 0:

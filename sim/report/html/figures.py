@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim.report import i18n
 from sim.report.i18n import (
+    diff_decimals,
     field_label,
     fmt_kpi_diff,
     fmt_plain,
@@ -140,7 +141,8 @@ def _forest_own(p: _Page) -> Figure:
             colour = _VERDICT_COLOURS.get(r.verdict, _VERDICT_COLOURS[""])
             ax.errorbar([d], [yi], xerr=err, fmt="o", color=colour, capsize=4, markersize=5,
                         elinewidth=1.6)
-            label = fmt_kpi_diff(kpi, r.difference, p.lang, short=True)
+            dec = diff_decimals(kpi, (r.difference, r.diff_ci_low, r.diff_ci_high))
+            label = fmt_kpi_diff(kpi, r.difference, p.lang, dec, short=True)
             if r.verdict:
                 label += f"  {p.text('verdict.' + r.verdict)}"
             ax.annotate(label, (d, yi), xytext=(0, 6), textcoords="offset points", ha="center",

@@ -6,16 +6,16 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.report.i18n import (
+    diff_decimals,
     fmt_ci,
     fmt_kpi_diff,
-    kpi_decimals,
 )
 
 if TYPE_CHECKING:
 
     from sim.experiment.results import Results
 
-from sim.report.html.answer import _magnitude, _rows, _rule_text
+from sim.report.html.answer import _rows, _rule_text
 from sim.report.html.base import (
     _TARGET_CLASS,
     _VERDICT_CLASS,
@@ -74,7 +74,7 @@ def _results_compare(p: _Page) -> Html:
             if is_base or row is None:
                 diff, verdict = Html(""), Html("")
             else:
-                dec = kpi_decimals(key, _magnitude(row))
+                dec = diff_decimals(key, (row.difference, row.diff_ci_low, row.diff_ci_high))
                 amount = fmt_kpi_diff(key, row.difference, p.lang, dec, short=True)
                 ci = fmt_ci(key, row.diff_ci_low, row.diff_ci_high, p.lang, dec, signed=True)
                 diff = Html(f'<span class="v">{esc(amount)}</span> <span class="ci">{esc(ci)}</span>')
