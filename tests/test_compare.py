@@ -480,6 +480,27 @@ def test_cli_compare_writes_comparison_csv(tmp_path: Path) -> None:
     assert (scenario_folder(out, "week_fewer") / "replications.csv").is_file()
 
 
+def test_cli_compare_prints_the_answer_first_in_vietnamese(tmp_path: Path) -> None:
+    base, fewer = _variants(tmp_path)
+    out = tmp_path / "out"
+    proc = cli("compare", base, fewer, "--replications", "2", "--workers", "1", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("Đang mô phỏng 2 phương án, mỗi phương án 2 lần")
+    text = proc.stdout
+    at = 0
+    for part in ("So sánh phương án với phương án cơ sở week", "TRẢ LỜI", "week_fewer so với week:",
+                 "Thời gian chờ trung bình", "(mức đáng kể ±1 phút)", "Mục tiêu của từng phương án",
+                 "BẢNG ĐẦY ĐỦ", "chênh lệch [KTC hiệu chỉnh]", "Số lần mô phỏng: 2 cho mỗi phương án "
+                 "(số cố định)", f"Đã ghi kết quả vào {out}"):
+        found = text.find(part, at)
+        assert found >= 0, (part, text[at - 200:at])
+        at = found + len(part)
+    plain = text.replace(str(out), "").replace("week_fewer", "").replace("week", "")
+    for english in ("better", "worse", "no detectable", "Targets", "against", "Replications", "base",
+                    "wait_", "min ", " pp", "Results"):
+        assert english not in plain, english
+
+
 @pytest.mark.parametrize("flags", [("--replications", "0"), ("--replications", "abc"),
                                    ("--seed", "-1"), ("--lang", "fr")])
 def test_cli_compare_bad_flags(tmp_path: Path, flags: tuple[str, str]) -> None:

@@ -269,6 +269,59 @@ _VI: dict[str, str] = {
                            "mục “Kết quả”. Kết quả dựa trên nhiều giả định là ước tính.",
     "answer.one_rep": "Chỉ có 1 lần mô phỏng nên chưa có khoảng tin cậy; cần ít nhất 2 lần (nên từ 20 "
                       "lần trở lên khi ra quyết định).",
+    # console (python -m sim run / compare)
+    "console.run.header": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, mỗi lần "
+                          "{days} ngày làm việc",
+    "console.run.header.one": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, "
+                              "{days} ngày làm việc",
+    "console.running": "Đang mô phỏng {n} lần kịch bản {name}…",
+    "console.running.compare": "Đang mô phỏng {scenarios} phương án, mỗi phương án {n} lần…",
+    "console.running.auto": "Đang mô phỏng {scenarios} phương án, số lần mô phỏng tự chọn…",
+    "console.written": "Đã ghi kết quả vào {folder}",
+    "console.answer": "TRẢ LỜI",
+    "console.answer.kpis": "Chỉ tiêu chính (trung bình, khoảng tin cậy 95%):",
+    "console.full_table": "BẢNG ĐẦY ĐỦ",
+    "console.col.kpi": "Chỉ tiêu",
+    "console.col.mean": "trung bình",
+    "console.col.ci": "KTC 95%",
+    "console.no_data": "(không có số liệu)",
+    "console.partial": "(n=…: số lần mô phỏng có số liệu của chỉ tiêu, ví dụ có người dân đến quầy)",
+    "console.targets.title": "Mục tiêu (theo khoảng tin cậy 95%: đạt / không đạt / chưa kết luận "
+                             "được):",
+    "console.target.detail": "trung bình {mean}, KTC {ci}",
+    "console.backlog.warmup": "Giải quyết hồ sơ: chạy trước {days} ngày làm việc{extra} (số liệu tính "
+                              "từ {start})",
+    "console.backlog.given": " cùng số hồ sơ tồn cho trước",
+    "console.backlog.empty": "Giải quyết hồ sơ: bắt đầu không có hồ sơ tồn (ngày {start})",
+    "console.backlog.from": "Giải quyết hồ sơ: bắt đầu với hồ sơ tồn ngày {start}: {parts}",
+    "console.backlog.part": "{n} hồ sơ {field}",
+    "console.compare.header.one": "So sánh phương án với phương án cơ sở {base}, mỗi phương án {n} lần "
+                                  "mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng người dân "
+                                  "đến)",
+    "console.compare.header": "So sánh {alternatives} phương án với phương án cơ sở {base}, mỗi phương "
+                              "án {n} lần mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng "
+                              "người dân đến)",
+    "console.compare.intervals": "Chênh lệch = phương án − cơ sở; khoảng tin cậy đồng thời {confidence} "
+                                 "(hiệu chỉnh Bonferroni cho {comparisons} phép so sánh: mỗi khoảng "
+                                 "{adjusted}).",
+    "console.compare.against": "{alternative} so với {base}:",
+    "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
+    "console.compare.band": "(mức đáng kể ±{mid})",
+    "console.compare.col.base": "cơ sở",
+    "console.compare.col.alternative": "phương án",
+    "console.compare.col.difference": "chênh lệch [KTC hiệu chỉnh]",
+    "console.compare.col.verdict": "kết luận",
+    "console.compare.not_reported": "không có số liệu",
+    "console.compare.no_keys": "(phương án cơ sở không có chỉ tiêu chính nào)",
+    "console.compare.targets": "Mục tiêu của từng phương án (theo khoảng tin cậy 95% của chính nó: đạt "
+                               "/ không đạt / chưa kết luận được):",
+    "console.compare.no_targets": "{scenario}{role}: không đặt mục tiêu",
+    "console.compare.base_role": " (cơ sở)",
+    "console.compare.no_interval": "[chưa có khoảng tin cậy]",
+    "console.replications": "Số lần mô phỏng: {n} cho mỗi phương án ({rule})",
+    "console.rule.fixed": "số cố định",
+    "console.rule.auto_met": "tự động: dừng khi mọi chênh lệch chính đủ chính xác",
+    "console.rule.auto_cap": "tự động: dừng ở mức tối đa, còn {unmet} chênh lệch chưa đủ chính xác",
     # verdicts
     "verdict.better": "tốt hơn",
     "verdict.better, maybe not enough to matter": "tốt hơn, có thể chưa đáng kể",
@@ -472,6 +525,53 @@ _EN: dict[str, str] = {
                            "“Results”. The results rest on many assumptions that are estimates.",
     "answer.one_rep": "With a single run there is no confidence interval; run at least 2 (20 or more for "
                       "decisions).",
+    # console (python -m sim run / compare)
+    "console.run.header": "Scenario {name}: {n} replications, seed {seed}, {days} working days each",
+    "console.run.header.one": "Scenario {name}: {n} replication, seed {seed}, {days} working days each",
+    "console.running": "Running {n} replications of {name}…",
+    "console.running.compare": "Running {scenarios} scenarios, {n} replications each…",
+    "console.running.auto": "Running {scenarios} scenarios, replications chosen automatically…",
+    "console.written": "Results written to {folder}",
+    "console.answer": "ANSWER",
+    "console.answer.kpis": "Headline KPIs (mean, 95% CI):",
+    "console.full_table": "FULL TABLE",
+    "console.col.kpi": "KPI",
+    "console.col.mean": "mean",
+    "console.col.ci": "95% CI",
+    "console.no_data": "(no data)",
+    "console.partial": "(n=…: replications in which the KPI was defined, e.g. had counter visitors)",
+    "console.targets.title": "Targets (judged on the 95% CI: met / not met / undecided):",
+    "console.target.detail": "mean {mean}, CI {ci}",
+    "console.backlog.warmup": "Back office: a warm-up of {days} working days{extra} (statistics from "
+                              "{start} on)",
+    "console.backlog.given": " plus a given backlog",
+    "console.backlog.empty": "Back office: starts empty (no dossiers in progress on {start})",
+    "console.backlog.from": "Back office: starts from a given backlog on {start}: {parts}",
+    "console.backlog.part": "{n} {field}",
+    "console.compare.header": "Comparison: {alternatives} alternatives against the base {base}, {n} "
+                              "paired replications each (seed {seed}, common random numbers)",
+    "console.compare.header.one": "Comparison: 1 alternative against the base {base}, {n} paired "
+                                  "replications each (seed {seed}, common random numbers)",
+    "console.compare.intervals": "Differences are alternative − base; intervals are {confidence} "
+                                 "family-wise (Bonferroni over {comparisons} comparisons: {adjusted} "
+                                 "each).",
+    "console.compare.against": "{alternative} against {base}:",
+    "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
+    "console.compare.band": "(matters from ±{mid})",
+    "console.compare.col.base": "base",
+    "console.compare.col.alternative": "alternative",
+    "console.compare.col.difference": "difference [adjusted CI]",
+    "console.compare.col.verdict": "verdict",
+    "console.compare.not_reported": "not reported",
+    "console.compare.no_keys": "(no key KPIs reported by the base)",
+    "console.compare.targets": "Targets (each scenario on its own 95% CI: met / not met / undecided):",
+    "console.compare.no_targets": "{scenario}{role}: no targets",
+    "console.compare.base_role": " (base)",
+    "console.compare.no_interval": "[no interval]",
+    "console.replications": "Replications: {n} per scenario ({rule})",
+    "console.rule.fixed": "fixed",
+    "console.rule.auto_met": "auto: every key difference precise enough",
+    "console.rule.auto_cap": "auto: stopped at the cap; {unmet} key differences not yet precise enough",
     "verdict.better": "better",
     "verdict.better, maybe not enough to matter": "better, maybe not enough to matter",
     "verdict.better, but too small to matter": "better, but too small to matter",
