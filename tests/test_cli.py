@@ -223,3 +223,25 @@ def test_no_command_exits_2() -> None:
     proc = cli()
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_help_texts() -> None:
+    verify = cli("verify", "--help")
+    assert verify.returncode == 0
+    assert "95%" in verify.stdout and "%%" not in verify.stdout
+    run = cli("run", "--help")
+    assert run.returncode == 0
+    assert "report.html" in run.stdout and "%%" not in run.stdout
+    compare = cli("compare", "--help")
+    assert "report.html" in compare.stdout and "±5%" in compare.stdout and "%%" not in compare.stdout
+    for text in (run.stdout, compare.stdout):
+        assert "printed answer" in " ".join(text.split())  # --lang covers the console too
+
+
+def test_the_test_extras_can_run_the_notebooks_as_the_readme_says() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["optional-dependencies"]
+    names = {req.split(">")[0].split("[")[0].strip() for req in extras["test"]}
+    assert {"nbconvert", "nbclient", "ipykernel"} <= names
+    assert "jupyter nbconvert" in (ROOT / "README.md").read_text("utf-8")
