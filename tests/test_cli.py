@@ -231,7 +231,8 @@ def test_help_texts() -> None:
     assert "95%" in verify.stdout and "%%" not in verify.stdout
     run = cli("run", "--help")
     assert run.returncode == 0
-    assert "report.html" in run.stdout and "%%" not in run.stdout
+    assert "replications.csv, plots/, report.html)" in " ".join(run.stdout.split())  # the folder
+    assert "%%" not in run.stdout
     compare = cli("compare", "--help")
     assert "report.html" in compare.stdout and "±5%" in compare.stdout and "%%" not in compare.stdout
     for text in (run.stdout, compare.stdout):
