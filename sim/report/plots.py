@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from sim.experiment.statistics import summarise
 from sim.model.output import WAIT_BIN_MIN
@@ -63,9 +65,25 @@ _OUTCOME_STACK: tuple[int, ...] = (0, 1, 3, 2)
 """Stacking order left to right: the on-time part first, so the late segment starts at the on-time rate."""
 
 
-def new_figure(width: float = 8.0, height: float = 4.5) -> Figure:
-    """A figure on its own Agg canvas (no pyplot state)."""
-    fig = Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
+class PlainTextFigure(Figure):
+    """A figure that draws every text exactly as typed, never as mathtext.
+
+    Staff, field and scenario names are what a user typed: "$\\undefinedcommand$" would make
+    matplotlib's mathtext parser raise at draw time, and "$5 – $10" would lose its dollar signs.
+    Every text drawn (titles, labels, legends, annotations, and tick labels, which matplotlib
+    creates while drawing) is drawn with `parse_math` off, so no figure code needs to escape names.
+    """
+
+    def draw(self, renderer: Any) -> None:
+        with rc_context({"text.parse_math": False}):
+            for text in self.findobj(Text):
+                text.set_parse_math(False)
+            super().draw(renderer)
+
+
+def new_figure(width: float = 8.0, height: float = 4.5, dpi: float = _DPI) -> Figure:
+    """A figure on its own Agg canvas (no pyplot state) that draws text as plain text."""
+    fig = PlainTextFigure(figsize=(width, height), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 

@@ -104,12 +104,11 @@ def _standard_figures(results: Results) -> dict[str, Callable[[Results], Figure]
 def _forest_own(p: _Page) -> Figure:
     """Differences from the base for each key KPI with their adjusted intervals, in the language."""
     import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter
 
     from sim.report.compare_plots import panel_mid
+    from sim.report.plots import new_figure
 
     comp = p.comparison
     assert comp is not None
@@ -117,9 +116,7 @@ def _forest_own(p: _Page) -> Figure:
     keys = list(comp.key_kpis)
     alts = list(p.alternatives)
     n = max(1, len(alts))
-    fig = Figure(figsize=(8.0, max(2.6, 0.9 + len(keys) * (0.75 + 0.34 * n))), dpi=120,
-                 layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(8.0, max(2.6, 0.9 + len(keys) * (0.75 + 0.34 * n)), dpi=120)
     fig.suptitle(p.text("figure.forest.title", base=_title(p.base)), fontsize=10)
     if not keys or not alts:
         return fig
