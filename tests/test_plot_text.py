@@ -82,3 +82,28 @@ def test_a_run_with_any_name_saves_its_folder(tmp_path) -> None:
         warnings.simplefilter("ignore", UserWarning)
         folder = results.save(tmp_path / "out")
     assert (folder / "plots" / "utilisation.png").is_file()
+
+
+def test_wait_by_hour_explains_the_door_queue_before_opening(comparison) -> None:
+    """The hours before opening have the longest waits (people wait at the door) while the queue
+    plot counts nobody then: the wait plot marks those hours and says why."""
+    from matplotlib.patches import Rectangle
+
+    from sim.report.html import base as html_base
+    from sim.report.html.figures import _localise
+    from sim.report.plots import opening_minutes, wait_by_hour_figure
+
+    results = comparison.base
+    assert opening_minutes(results) == (420.0, 420.0)  # Đào Xá opens at 07:00 in summer
+    fig = wait_by_hour_figure(results)
+    ax = fig.axes[0]
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert hatched and all(p.get_x() + p.get_width() / 2 < 7 for p in hatched)
+    assert min(p.get_x() for p in hatched) < 6.5  # 06:00–07:00 has visitors at the door
+    labels = ax.get_legend_handles_labels()[1]
+    assert "arrived before opening (07:00): includes the wait at the door" in labels
+    page = html_base._Page("vi", (results,), None, None)
+    vi = _localise(wait_by_hour_figure(results), page, results.scenario)
+    texts = {t.get_text() for t in vi.findobj(lambda a: hasattr(a, "get_text"))}
+    assert "đến trước giờ mở cửa (07:00): gồm cả thời gian chờ ở cửa" in texts
+    assert not any("arrived" in t or "hour of arrival" in t for t in texts)
