@@ -289,6 +289,8 @@ _VI: dict[str, str] = {
     "console.targets.title": "Mục tiêu (theo khoảng tin cậy 95%: đạt / không đạt / chưa kết luận "
                              "được):",
     "console.target.detail": "trung bình {mean}, KTC {ci}",
+    "console.targets.tally": "Mục tiêu: đạt {met}/{total}, không đạt {not_met}, chưa kết luận được "
+                             "{undecided} (chi tiết ở phần trả lời phía trên)",
     "console.backlog.warmup": "Giải quyết hồ sơ: chạy trước {days} ngày làm việc{extra} (số liệu tính "
                               "từ {start})",
     "console.backlog.given": " cùng số hồ sơ tồn cho trước",
@@ -542,6 +544,8 @@ _EN: dict[str, str] = {
     "console.partial": "(n=…: replications in which the KPI was defined, e.g. had counter visitors)",
     "console.targets.title": "Targets (judged on the 95% CI: met / not met / undecided):",
     "console.target.detail": "mean {mean}, CI {ci}",
+    "console.targets.tally": "Targets: {met}/{total} met, {not_met} not met, {undecided} undecided "
+                             "(details in the answer above)",
     "console.backlog.warmup": "Back office: a warm-up of {days} working days{extra} (statistics from "
                               "{start} on)",
     "console.backlog.given": " plus a given backlog",
