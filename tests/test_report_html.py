@@ -263,7 +263,7 @@ def test_a_gain_too_small_to_matter_is_not_green(base, alternative):
                       replications=2, replication_rule="fixed: 2 replications")
     for lang, small, maybe, tally in (
             ("vi", "nhỏ hơn mức chênh lệch đáng kể (1 phút)", "có thể chưa đạt mức chênh lệch đáng kể "
-             "(1 điểm phần trăm)", "tốt hơn, có thể chưa đáng kể ở 1, tốt hơn nhưng không đáng kể ở 1"),
+             "(1 điểm phần trăm)", "tốt hơn, có thể chưa đáng kể ở 1; tốt hơn nhưng không đáng kể ở 1"),
             ("en", "less than the smallest difference that matters (1 min)", "perhaps less than the "
              "smallest difference that matters (1 percentage point", "better, but too small to matter on 1")):
         page = html_base._Page(lang, (base, alternative), comp, None)

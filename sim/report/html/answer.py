@@ -189,7 +189,7 @@ def _tally(p: _Page, total: int, verdicts: Counter[str]) -> Html:
     """"In short, on 5 key indicators: better on 1, …": the verdicts that occur, best first."""
     parts = [p.text("answer.tally.part", verdict=p.text("verdict." + v), n=verdicts[v])
              for v in VERDICTS if verdicts[v]]
-    return p.t("answer.tally", total=total, parts=", ".join(parts))
+    return p.t("answer.tally", total=total, parts="; ".join(parts))  # verdicts hold commas
 
 
 def _answer_compare(p: _Page) -> Html:
