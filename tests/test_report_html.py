@@ -271,6 +271,7 @@ def test_a_gain_too_small_to_matter_is_not_green(base, alternative):
         assert small in answer and maybe in answer and tally in answer, answer
         table = html_results._results_compare(page)
         assert '<span class="badge good">' not in table
+        assert MESSAGES[lang]["results.band"].format(mid="1\u00a0" + MESSAGES[lang]["unit.minutes"]) in table
         small_badge = MESSAGES[lang]["verdict.better, but too small to matter"]
         assert f'<span class="badge neutral">{small_badge}' in table
 

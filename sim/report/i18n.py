@@ -392,6 +392,7 @@ _VI: dict[str, str] = {
     "results.intro.compare": "Trung bình {replications} lần mô phỏng mỗi phương án, khoảng tin cậy 95% "
                              "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
                              "đồng thời {confidence}.",
+    "results.band": "Chênh lệch tối thiểu đáng kể: ±{mid}",
     "col.kpi": "Chỉ tiêu",
     "col.scenario": "Phương án",
     "col.mean": "Trung bình [KTC 95%]",
@@ -643,6 +644,7 @@ _EN: dict[str, str] = {
     "results.intro.compare": "Mean of {replications} simulation runs per scenario, 95% confidence "
                              "interval in brackets; the difference from the base scenario with its "
                              "joint {confidence} confidence interval.",
+    "results.band": "Smallest difference that matters: ±{mid}",
     "col.kpi": "Indicator",
     "col.scenario": "Scenario",
     "col.mean": "Mean [95% CI]",

@@ -6,13 +6,17 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.report.i18n import (
+    attach_unit,
     diff_decimals,
     fmt_ci,
     fmt_kpi_diff,
+    fmt_plain,
+    unit_label,
 )
 
 if TYPE_CHECKING:
 
+    from sim.decide.comparison import Comparison
     from sim.experiment.results import Results
 
 from sim.report.html.answer import _rows, _rule_text
@@ -29,6 +33,7 @@ from sim.report.html.base import (
     esc,
 )
 from sim.report.html.figures import _figure_html, _forest, _localise, _standard_figures
+from sim.report.table import kpi_kind
 
 
 def _run_keys(results: Results) -> list[str]:
@@ -53,6 +58,18 @@ def _results_run(p: _Page) -> Html:
         figures.append(_figure_html(fig, p.text(f"figure.{name}")))
     intro = p.t("results.intro.run", replications=r.n_replications)
     return Html(f"<p>{intro}</p>{table}{''.join(figures)}")
+
+
+def _band_hint(p: _Page, key: str, comp: Comparison) -> Html:
+    """"Smallest difference that matters: ±1 min" under a key KPI's name (nothing without a band)."""
+    from sim.report.compare_plots import panel_mid
+
+    mid = panel_mid(comp, key)
+    if not mid > 0:
+        return Html("")
+    number = fmt_plain(100 * mid if kpi_kind(key) == "share" else mid, p.lang)
+    amount = attach_unit(number, unit_label(key, p.lang, diff=True, number=number))
+    return Html(f'<div class="hint">{p.t("results.band", mid=amount)}</div>')
 
 
 def _results_compare(p: _Page) -> Html:
@@ -81,7 +98,8 @@ def _results_compare(p: _Page) -> Html:
                 verdict = (_badge(_VERDICT_CLASS.get(row.verdict, "neutral"),
                                   p.text("verdict." + row.verdict)) if row.verdict
                            else _badge("neutral", p.text("verdict.neutral")))
-            first = (f'<td rowspan="{len(present)}" class="kpi">{_kpi_cell(p, key)}</td>' if k == 0 else "")
+            first = (f'<td rowspan="{len(present)}" class="kpi">{_kpi_cell(p, key)}'
+                     f"{_band_hint(p, key, comp)}</td>" if k == 0 else "")
             cls = ' class="group"' if k == 0 else ""
             body.append(f"<tr{cls}>{first}<td>{name}</td><td class=\"num\">"
                         f"{_value_cell(p, key, mean, low, high)}</td><td class=\"num\">{diff}</td>"
