@@ -87,9 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run", help="run replications of a scenario and write a results folder",
-        description="Run replications of a scenario, print the KPI table with 95% confidence "
-        "intervals and target verdicts, and write a new results folder (scenario, metadata, "
-        "summary.json, replications.csv, plots).")
+        description="Run replications of a scenario, print the answer (target verdicts and the "
+        "headline KPIs with 95% confidence intervals) and then the full KPI table, and write a new "
+        "results folder (scenario.toml, meta.json, summary.json, replications.csv, plots/, "
+        "report.html).")
     run.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file")
     run.add_argument("--replications", metavar="N",
                      help="number of replications (default: the scenario's [run] replications)")
@@ -103,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress bar and no table; print only the results folder")
     run.add_argument("--lang", choices=("vi", "en"), default="vi",
-                     help="language of report.html (default: vi, Vietnamese)")
+                     help="language of the printed answer and table and of report.html "
+                     "(default: vi, Vietnamese)")
     _executor_flags(run)
     run.add_argument("--event-log", action="store_true",
                      help="also write event_log.csv, one row per visit (large)")
@@ -113,9 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", help="compare alternatives with a base scenario (common random numbers)",
         description="Run every scenario with the same seeds (common random numbers), print each "
         "alternative's paired difference from the base for the key KPIs with Bonferroni-adjusted "
-        "95% confidence intervals and a verdict (better / worse / no detectable difference), each "
-        "scenario's target verdicts, and write a new results folder (comparison.csv, meta.json, "
-        "plots, one folder per scenario, report).")
+        "95% confidence intervals and a verdict that weighs the minimum important difference of "
+        "[targets] (better / better, but too small to matter / no detectable difference / ...), "
+        "each scenario's target verdicts, and write a new results folder (comparison.csv, "
+        "meta.json, plots/, one folder per scenario, report.html).")
     compare.add_argument("base", metavar="BASE.toml", help="the base scenario")
     compare.add_argument("alternatives", metavar="ALT.toml", nargs="+",
                          help="alternative scenarios (e.g. variants that `extends` the base)")
@@ -130,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="worker processes (default: one per CPU; 1 runs in this process)")
     _executor_flags(compare)
     compare.add_argument("--lang", choices=("vi", "en"), default="vi",
-                         help="language of the HTML report (default: vi)")
+                         help="language of the printed answer and table and of report.html "
+                         "(default: vi)")
     compare.add_argument("--out", metavar="DIR", help="results folder to create; must not exist "
                          "(default: results/compare-<base name>-<date>-<time>/)")
     compare.add_argument("-q", "--quiet", action="store_true",
@@ -149,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check the model against queueing theory",
         description="Run textbook reductions of the model (M/M/1, M/M/c, M/D/1, M/G/1, M/G/c, "
         "Little's law, non-homogeneous arrivals) and compare them with queueing theory. Prints, "
-        "for each case, the analytic value, the simulated mean with its 95%% confidence interval, "
+        "for each case, the analytic value, the simulated mean with its 95% confidence interval, "
         "the tolerance and PASS/FAIL; exit status 0 when every case passes, 1 otherwise.")
     verify.add_argument("--quick", action="store_true",
                         help="shorter runs (a few seconds; what the tests run)")
@@ -241,6 +245,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     workers = _int_flag("--workers", args.workers, 1)
     out = _out_flag(args.out)
     scenario = load_scenario(args.scenario, _scenario_root(args))
+    if not args.quiet:
+        _progress("console.running", args.lang, n=replications or scenario.run.replications,
+                  name=scenario.name)
 
     from sim.api import run  # pandas, scipy and the model load only when a run is asked for
     from sim.report.html import report_writer
@@ -254,7 +261,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.report import format_table
 
     return _save_and_print(results.save, results.scenario.name, out, args.quiet,
-                           lambda: format_table(results))
+                           lambda: format_table(results, args.lang), args.lang)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -333,6 +340,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"{' '.join([args.base, *args.alternatives])}: {exc}") from None
 
+    if not args.quiet:
+        if replications == "auto":
+            _progress("console.running.auto", args.lang, scenarios=1 + len(alternatives))
+        else:
+            _progress("console.running.compare", args.lang, scenarios=1 + len(alternatives),
+                      n=replications or base.run.replications)
     from sim.api import compare  # pandas, scipy and the model load only when a run is asked for
     from sim.report.html import report_writer
 
@@ -345,19 +358,32 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.report.compare_table import format_comparison
 
     return _save_and_print(comparison.save, f"compare-{base.name}", out, args.quiet,
-                           lambda: format_comparison(comparison))
+                           lambda: format_comparison(comparison, args.lang), args.lang)
+
+
+def _say(key: str, lang: str, **values: Any) -> str:
+    from sim.report.i18n import t
+
+    return t(key, lang, **values)
+
+
+def _progress(key: str, lang: str, **values: Any) -> None:
+    """A first line on stderr at once, before the model loads: the run has started."""
+    print(_say(key, lang, **values), file=sys.stderr, flush=True)
 
 
 def _save_and_print(save: Callable[[Path], Path], name: str, out: Path | None, quiet: bool,
-                    table: Callable[[], str]) -> int:
-    """Write the results folder, then print the table and where it went (only the path if quiet)."""
+                    table: Callable[[], str], lang: str = "en") -> int:
+    """Print the answer and the table, then write the results folder (plots and the report take
+    a while) and say where it went; only the path if quiet."""
+    if not quiet:
+        print(table(), flush=True)
     folder = _save(save, name, out)
     if quiet:
         print(folder)
     else:
-        print(table())
         print()
-        print(f"Results written to {folder}")
+        print(_say("console.written", lang, folder=folder))
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,7 @@ def test_run_writes_a_results_folder(tmp_path: Path) -> None:
 def test_run_prints_the_table_and_the_folder(short_scenario: Path, tmp_path: Path) -> None:
     out = tmp_path / "res"
     proc = cli("run", short_scenario, "--replications", "2", "--seed", "5", "--workers", "1",
-               "--out", out, "--event-log")
+               "--out", out, "--event-log", "--lang", "en")
     assert proc.returncode == 0, proc.stderr
     assert "wait_p90_min" in proc.stdout and "95% CI" in proc.stdout
     assert "Targets" in proc.stdout
@@ -84,6 +85,59 @@ def test_run_prints_the_table_and_the_folder(short_scenario: Path, tmp_path: Pat
 
 
 @pytest.mark.usefixtures("model")
+def _in_order(text: str, *parts: str) -> None:
+    """Each part occurs after the one before it."""
+    at = 0
+    for part in parts:
+        found = text.find(part, at)
+        assert found >= 0, f"{part!r} not found after position {at}: {text[:at][-200:]!r}"
+        at = found + len(part)
+
+
+ENGLISH_WORDS = ("Targets", "mean", "replication", "Front office", "Back office", "Results written",
+                 "KPI", "CI ", "met", "undecided", "Scenario", "wait_", "dossiers", "seed", "Running")
+"""English console words that must not survive in the Vietnamese output."""
+
+
+@pytest.mark.usefixtures("model")
+def test_run_prints_the_answer_first_in_the_language_asked(short_scenario: Path, tmp_path: Path) -> None:
+    en = cli("run", short_scenario, "--replications", "2", "--workers", "1", "--lang", "en",
+             "--out", tmp_path / "en")
+    assert en.returncode == 0, en.stderr
+    assert en.stderr.startswith("Running 2 replications of dao_xa_2025")
+    _in_order(en.stdout, "Scenario dao_xa_2025", "ANSWER", "Targets", "Headline KPIs",
+              "on_time_rate", "FULL TABLE", "Front office", "visitors_arrived", "Back office (dossiers)",
+              "Results written to")
+    assert en.stdout.count("wait_p90_min <= 15 min") == 1  # the targets are in the answer only
+
+    vi = cli("run", short_scenario, "--replications", "2", "--workers", "1", "--out", tmp_path / "vi")
+    assert vi.returncode == 0, vi.stderr
+    assert vi.stderr.startswith("Đang mô phỏng 2 lần kịch bản dao_xa_2025")
+    _in_order(vi.stdout, "Kịch bản dao_xa_2025", "TRẢ LỜI", "Mục tiêu", "Chỉ tiêu chính",
+              "Tỷ lệ hồ sơ đúng hạn", "BẢNG ĐẦY ĐỦ", "Tiếp đón khách và quầy", "Lượt khách đến",
+              "Giải quyết hồ sơ", "Đã ghi kết quả vào")
+    text = vi.stdout.replace(str(tmp_path / "vi"), "").replace("dao_xa_2025", "")
+    assert [w for w in ENGLISH_WORDS if w in text] == []
+    assert re.search(r"\d,\d%", text) and not re.search(r"\d\.\d%", text)  # decimal comma
+    assert max(len(line) for line in vi.stdout.splitlines()[:-1]) <= 80
+
+
+def test_the_table_is_printed_before_the_folder_is_written(capsys: pytest.CaptureFixture[str],
+                                                           tmp_path: Path) -> None:
+    """Plots and the report take seconds: the answer must not wait for them."""
+    from sim import cli as cli_module
+
+    seen: list[str] = []
+
+    def save(folder: Path) -> Path:
+        seen.append(capsys.readouterr().out)
+        return folder
+
+    assert cli_module._save_and_print(save, "x", tmp_path / "x", False, lambda: "ANSWER ...", "en") == 0
+    assert seen == ["ANSWER ...\n"]
+    assert capsys.readouterr().out == f"\nResults written to {tmp_path / 'x'}\n"
+
+
 def test_default_folder_is_under_results(short_scenario: Path, tmp_path: Path) -> None:
     proc = cli("run", short_scenario, "--replications", "1", "--workers", "1", "-q",
                cwd=tmp_path)
@@ -169,3 +223,26 @@ def test_no_command_exits_2() -> None:
     proc = cli()
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_help_texts() -> None:
+    verify = cli("verify", "--help")
+    assert verify.returncode == 0
+    assert "95%" in verify.stdout and "%%" not in verify.stdout
+    run = cli("run", "--help")
+    assert run.returncode == 0
+    assert "replications.csv, plots/, report.html)" in " ".join(run.stdout.split())  # the folder
+    assert "%%" not in run.stdout
+    compare = cli("compare", "--help")
+    assert "report.html" in compare.stdout and "±5%" in compare.stdout and "%%" not in compare.stdout
+    for text in (run.stdout, compare.stdout):
+        assert "printed answer" in " ".join(text.split())  # --lang covers the console too
+
+
+def test_the_test_extras_can_run_the_notebooks_as_the_readme_says() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["optional-dependencies"]
+    names = {req.split(">")[0].split("[")[0].strip() for req in extras["test"]}
+    assert {"nbconvert", "nbclient", "ipykernel"} <= names
+    assert "jupyter nbconvert" in (ROOT / "README.md").read_text("utf-8")

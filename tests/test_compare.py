@@ -157,6 +157,61 @@ def test_verdicts(direction: int, low: float, high: float, expected: str) -> Non
     assert expected in (*VERDICTS, "")
 
 
+@pytest.mark.parametrize(("direction", "low", "high", "expected"), [
+    # lower is better (a wait), minimum important difference 1 minute
+    (-1, -3.0, -1.5, "better"),
+    (-1, -3.0, -1.0, "better"),  # the whole gain is at least the band: important
+    (-1, -0.2, -0.05, "better, but too small to matter"),  # the 7-second gain
+    (-1, -1.6, -0.3, "better, maybe not enough to matter"),  # crosses the band's edge
+    (-1, -0.5, 0.4, "no detectable difference"),
+    (-1, -2.0, 2.0, "no detectable difference"),  # wide, across zero and both edges
+    (-1, 0.05, 0.2, "worse, but too small to matter"),
+    (-1, 0.3, 1.6, "worse, maybe enough to matter"),
+    (-1, 1.0, 3.0, "worse"),
+    # higher is better (on-time rate), band 1 point
+    (1, 0.02, 0.04, "better"), (1, 0.0004, 0.0013, "better, but too small to matter"),
+    (1, 0.005, 0.02, "better, maybe not enough to matter"), (1, -0.0004, 0.0013, "no detectable difference"),
+    (1, -0.003, -0.001, "worse, but too small to matter"),
+    (1, -0.02, -0.005, "worse, maybe enough to matter"),
+    (1, -0.05, -0.02, "worse"),
+])
+def test_verdicts_with_a_minimum_important_difference(direction: int, low: float, high: float,
+                                                       expected: str) -> None:
+    mid = 1.0 if direction < 0 else 0.01
+    assert verdict_for(direction, low, high, mid) == expected
+    assert expected in VERDICTS
+
+
+def test_verdict_classes_are_ordered_and_a_negative_band_is_refused() -> None:
+    assert VERDICTS[0] == "better" and VERDICTS[-1] == "worse" and len(set(VERDICTS)) == 7
+    with pytest.raises(ValueError, match="mid"):
+        verdict_for(-1, -2.0, -1.0, -1.0)
+
+
+def test_minimum_important_difference_defaults_and_overrides(named: dict[str, Scenario]) -> None:
+    from sim.decide.compare import minimum_important_difference
+    from sim.scenario.schema import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE
+
+    base = named["base"]
+    assert base.targets.minimum_important_difference == DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE
+    assert all(k in DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE for k in DEFAULT_KEY_KPIS)
+    assert minimum_important_difference(base, "wait_mean_min") == 1.0
+    assert minimum_important_difference(base, "wait_mean_min.land") == 1.0
+    assert minimum_important_difference(base, "queue_mean") == 0.0
+    data = read_toml(BUNDLED)
+    data["targets"]["minimum_important_difference"] = {"wait_mean_min": 0.5, "queue_mean": 1}
+    s = parse_scenario(data)
+    assert s.targets.minimum_important_difference["wait_mean_min"] == 0.5
+    assert s.targets.minimum_important_difference["on_time_rate"] == 0.01  # default kept
+    assert minimum_important_difference(s, "queue_mean") == 1.0
+    data["targets"]["minimum_important_difference"] = {"no_such_kpi": 1.0}
+    with pytest.raises(Exception, match="no_such_kpi"):
+        parse_scenario(data)
+    data["targets"]["minimum_important_difference"] = {"wait_mean_min": -1.0}
+    with pytest.raises(Exception, match="minimum_important_difference"):
+        parse_scenario(data)
+
+
 def test_every_kpi_has_a_direction_and_breakdowns_follow_their_headline() -> None:
     assert set(KPI_DIRECTION) == set(KPIS)
     assert set(KPI_DIRECTION.values()) <= {-1, 0, 1}
@@ -200,7 +255,10 @@ def test_rows_carry_paired_differences_at_the_bonferroni_level(named: dict[str, 
             assert row.diff_ci_high - row.diff_ci_low > 1.3 * (hi95 - lo95)  # t(.99375)/t(.975) ≈ 1.40
     # half-width t(0.99375, 9)·1/3 = 1.23: alt1 (+0.5) straddles 0, alt2 (+2.0) lies above it
     assert c.row("alt1", "wait_mean_min").verdict == "no detectable difference"
-    assert c.row("alt2", "wait_mean_min").verdict == "worse"
+    # alt2's interval [0.77, 3.23] min crosses the 1-minute band's edge
+    assert c.row("alt2", "wait_mean_min").verdict == "worse, maybe enough to matter"
+    assert c.row("alt2", "wait_mean_min").mid == 1.0
+    assert math.isnan(c.row("alt2", "visitors_arrived").mid)
     assert c.row("alt2", "visitors_arrived").verdict == ""  # neutral, and not a key KPI
     base_row = c.row("base", "wait_mean_min")
     assert base_row.verdict == "" and math.isnan(base_row.difference)
@@ -407,12 +465,40 @@ def test_cli_compare_writes_comparison_csv(tmp_path: Path) -> None:
         rows = list(csv.reader(fh))
     assert rows[0] == list(COLUMNS)
     assert {r[0] for r in rows[1:]} == {"week", "week_fewer"}
+    table = pd.read_csv(out / "comparison.csv", keep_default_na=False, na_values=[""])
+    key = table[(table["scenario"] == "week_fewer") & table["kpi"].isin(DEFAULT_KEY_KPIS)]
+    assert set(key["kpi"]) >= {"wait_mean_min", "on_time_rate"}
+    for r in key.itertuples():  # every key KPI judged against its default band
+        assert r.mid == {"wait_mean_min": 1.0, "wait_p90_min": 2.0, "late_dossiers": 1.0}.get(r.kpi, 0.01)
+        assert r.verdict == verdict_for(kpi_direction(r.kpi), r.diff_ci_low, r.diff_ci_high, r.mid)
+    assert table[~table["kpi"].isin(DEFAULT_KEY_KPIS)]["mid"].isna().all()
     for key in ("wait_mean_min", "wait_p90_min", "wait_within_target", "on_time_rate"):
         assert f"\n  {key} " in proc.stdout
     assert "week_fewer against week" in proc.stdout
     assert "Replications: 3 per scenario (fixed: 3 replications)" in proc.stdout
     assert f"Results written to {out}" in proc.stdout
     assert (scenario_folder(out, "week_fewer") / "replications.csv").is_file()
+
+
+def test_cli_compare_prints_the_answer_first_in_vietnamese(tmp_path: Path) -> None:
+    base, fewer = _variants(tmp_path)
+    out = tmp_path / "out"
+    proc = cli("compare", base, fewer, "--replications", "2", "--workers", "1", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("Đang mô phỏng 2 phương án, mỗi phương án 2 lần")
+    text = proc.stdout
+    at = 0
+    for part in ("So sánh phương án với phương án cơ sở week", "TRẢ LỜI", "week_fewer so với week:",
+                 "Thời gian chờ trung bình", "(mức đáng kể ±1 phút)", "Mục tiêu của từng phương án",
+                 "BẢNG ĐẦY ĐỦ", "chênh lệch [KTC hiệu chỉnh]", "Số lần mô phỏng: 2 cho mỗi phương án "
+                 "(số cố định)", f"Đã ghi kết quả vào {out}"):
+        found = text.find(part, at)
+        assert found >= 0, (part, text[at - 200:at])
+        at = found + len(part)
+    plain = text.replace(str(out), "").replace("week_fewer", "").replace("week", "")
+    for english in ("better", "worse", "no detectable", "Targets", "against", "Replications", "base",
+                    "wait_", "min ", " pp", "Results"):
+        assert english not in plain, english
 
 
 @pytest.mark.parametrize("flags", [("--replications", "0"), ("--replications", "abc"),
@@ -442,3 +528,16 @@ def test_shares_are_judged_by_their_absolute_bound_only():
     # Waits: 5% of the base, but never tighter than the absolute floor.
     assert precision_bound("wait_p90_min", 20.0, 0.05, DEFAULT_ABSOLUTE) == pytest.approx(1.0)
     assert precision_bound("wait_p90_min", 3.0, 0.05, DEFAULT_ABSOLUTE) == 0.5
+
+
+def test_console_differences_keep_their_signs() -> None:
+    from sim.report.compare_table import difference_digits, format_difference, format_difference_ci
+
+    d, lo, hi = 0.00004, -0.00003, 0.00012  # on-time rate: +0.004 [−0.003, +0.012] points
+    digits = difference_digits("on_time_rate", d, lo, hi)
+    assert digits == 3  # two usually: "+0.00 pp [-0.00, +0.01]" would hide two signs
+    assert format_difference("on_time_rate", d, digits) == "+0.004 pp"
+    assert format_difference_ci("on_time_rate", lo, hi, digits) == "[-0.003, +0.012]"
+    assert format_difference_ci("late_dossiers", -0.04, 0.3) == "[-0.04, +0.30]"  # count: 1 usually
+    assert format_difference("wait_mean_min", 0.52) == "+0.52 min"
+    assert format_difference("wait_mean_min", 1e-9) == "+0.0000 min"  # at most 4 decimals

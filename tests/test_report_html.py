@@ -24,6 +24,7 @@ from sim.report.html import REPORT_FILE, RUN_KEY_KPIS, render_report, write_repo
 from sim.report.html import answer as html_answer
 from sim.report.html import base as html_base
 from sim.report.html import extras as html_extras
+from sim.report.html import results as html_results
 from sim.report.i18n import (
     LANGS,
     MESSAGES,
@@ -242,11 +243,39 @@ def test_answer_sentences_follow_the_data(base, alternative):
                       replications=2, replication_rule="fixed: 2 replications")
     vi = Page(html_answer._answer(html_base._Page("vi", (base, alternative), comp, None))).all_text()
     assert ("Thêm một máy lấy số: thời gian chờ trung bình giảm 1,2 phút (khoảng tin cậy 95%: 0,8–1,6 "
-            "phút); tỷ lệ hồ sơ đúng hạn không thay đổi đáng kể.") in vi.replace("\u00a0", " ")
+            "phút); tỷ lệ hồ sơ đúng hạn không thay đổi rõ rệt.") in vi.replace("\u00a0", " ")
     assert "tốt hơn ở 1" in vi
     en = Page(html_answer._answer(html_base._Page("en", (base, alternative), comp, None))).all_text()
     assert "mean waiting time falls by 1.2 min (95% confidence interval: 0.8–1.6 min)" in \
         en.replace("\u00a0", " ")
+
+
+def test_a_gain_too_small_to_matter_is_not_green(base, alternative):
+    """A 7-second gain is detectable but inside the 1-minute band: said so, and badged grey."""
+    rows = (
+        KpiComparison(base.scenario.name, "wait_mean_min", 5.0, 4.0, 6.0),
+        KpiComparison(alternative.scenario.name, "wait_mean_min", 4.88, 3.9, 5.9, -7 / 60, -0.2, -0.05,
+                      "better, but too small to matter", mid=1.0),
+        KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
+        KpiComparison(alternative.scenario.name, "on_time_rate", 0.97, 0.92, 1.0, 0.02, 0.005, 0.035,
+                      "better, maybe not enough to matter", mid=0.01),
+    )
+    comp = Comparison(base=base, alternatives=(alternative,), rows=rows,
+                      key_kpis=("wait_mean_min", "on_time_rate"), confidence=0.95, comparisons=2,
+                      replications=2, replication_rule="fixed: 2 replications")
+    for lang, small, maybe, tally in (
+            ("vi", "nhỏ hơn mức chênh lệch đáng kể (1 phút)", "có thể chưa đạt mức chênh lệch đáng kể "
+             "(1 điểm phần trăm)", "tốt hơn, có thể chưa đáng kể ở 1; tốt hơn nhưng không đáng kể ở 1"),
+            ("en", "less than the smallest difference that matters (1 min)", "perhaps less than the "
+             "smallest difference that matters (1 percentage point", "better, but too small to matter on 1")):
+        page = html_base._Page(lang, (base, alternative), comp, None)
+        answer = Page(html_answer._answer(page)).all_text().replace("\u00a0", " ")
+        assert small in answer and maybe in answer and tally in answer, answer
+        table = html_results._results_compare(page)
+        assert '<span class="badge good">' not in table
+        assert MESSAGES[lang]["results.band"].format(mid="1\u00a0" + MESSAGES[lang]["unit.minutes"]) in table
+        small_badge = MESSAGES[lang]["verdict.better, but too small to matter"]
+        assert f'<span class="badge neutral">{small_badge}' in table
 
 
 def test_write_report(tmp_path, base):
@@ -331,3 +360,23 @@ def test_number_and_date_formats():
     assert fmt_kpi_range("wait_mean_min", 0.8, 1.6, "vi").replace("\u00a0", " ") == "0,8–1,6 phút"
     assert fmt_kpi_range("on_time_rate", -0.005, 0.007, "vi", diff=True, signed=True) \
         .replace("\u00a0", " ") == "từ \u22120,5 đến +0,7 điểm phần trăm"
+
+
+def test_rounded_differences_keep_their_signs(base, alternative):
+    """+0.05 [−0.04, +0.13] points must not read "0,0 điểm % [0,0; +0,1]"."""
+    from sim.report.i18n import diff_decimals, fmt_ci
+
+    d, lo, hi = 0.0005, -0.0004, 0.0013
+    assert diff_decimals("on_time_rate", (d, lo, hi)) == 2
+    assert fmt_ci("on_time_rate", lo, hi, "vi", 2, signed=True) == "[−0,04; +0,13]"
+    assert diff_decimals("wait_mean_min", (0.004, -0.003, 0.011)) == 3
+    assert diff_decimals("wait_mean_min", (1.5, 0.5, 2.5)) == 1  # nothing hidden: usual decimals
+    assert diff_decimals("wait_mean_min", (1e-9, -1e-9, 2e-9)) == 4  # bounded
+    rows = (KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
+            KpiComparison(alternative.scenario.name, "on_time_rate", 0.9505, 0.9, 1.0, d, lo, hi,
+                          "no detectable difference", mid=0.01))
+    comp = Comparison(base=base, alternatives=(alternative,), rows=rows, key_kpis=("on_time_rate",),
+                      confidence=0.95, comparisons=1, replications=2,
+                      replication_rule="fixed: 2 replications")
+    table = html_results._results_compare(html_base._Page("vi", (base, alternative), comp, None))
+    assert "+0,05\u00a0điểm %</span> <span class=\"ci\">[−0,04; +0,13]" in table

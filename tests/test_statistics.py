@@ -96,3 +96,70 @@ def test_verdict_from_constructed_replications() -> None:
 def test_unknown_operator_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown operator"):
         verdict("==", 1.0, 0.0, 2.0)
+
+
+# ----- intervals that stay within the KPI's range -------------------------------------------------
+
+
+def test_kpi_ranges() -> None:
+    from sim.experiment.statistics import kpi_range
+
+    assert kpi_range("on_time_rate") == (0.0, 1.0)
+    assert kpi_range("on_time_rate.land") == (0.0, 1.0)
+    assert kpi_range("wait_within_target") == (0.0, 1.0)
+    assert kpi_range("staff_utilisation.s1") == (0.0, 1.0)
+    assert kpi_range("late_dossiers") == (0.0, math.inf)
+    assert kpi_range("wait_mean_min") == (0.0, math.inf)
+    assert kpi_range("score_progress_766") == (0.0, 20.0)
+    assert kpi_range("not_a_kpi") == (-math.inf, math.inf)
+
+
+def test_share_and_count_intervals_stay_within_their_range() -> None:
+    from sim.experiment.statistics import summarise_kpi
+
+    share = [1.0, 1.0, 1.0, 0.96, 1.0, 0.99]  # the t interval reaches above 100%
+    assert summarise(share)["ci_high"] > 1.0
+    s = summarise_kpi("on_time_rate", share)
+    assert s["ci_high"] == 1.0 and s["ci_low"] == summarise(share)["ci_low"]
+    assert s["mean"] == summarise(share)["mean"]
+    late = [0.0, 0.0, 3.0, 0.0, 1.0]  # the t interval reaches below 0 dossiers
+    assert summarise(late)["ci_low"] < 0.0
+    c = summarise_kpi("late_dossiers", late)
+    assert c["ci_low"] == 0.0 and c["ci_high"] == summarise(late)["ci_high"]
+    w = summarise_kpi("wait_mean_min", [0.01, 0.3, 0.02])
+    assert w["ci_low"] == 0.0
+    assert summarise_kpi("score_handling_satisfaction_766", [6.0, 5.9, 6.0])["ci_high"] == 6.0
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=2, max_size=30))
+def test_share_intervals_never_leave_zero_to_one(values: list[float]) -> None:
+    from sim.experiment.statistics import summarise_kpi
+
+    s = summarise_kpi("wait_within_target", values)
+    assert 0.0 <= s["ci_low"] <= s["mean"] + 1e-12 and s["mean"] - 1e-12 <= s["ci_high"] <= 1.0
+
+
+def _near_the_edge(scenario, seed: int, replication: int, *, event_log: bool = False):
+    """Replications whose on-time rate is mostly 100% and late dossiers mostly 0."""
+    from sim.model.output import WAIT_BINS, ReplicationOutput
+
+    edge = replication % 4 != 0
+    kpis = {"on_time_rate": 1.0 if edge else 0.97, "late_dossiers": 0.0 if edge else 2.0}
+    return ReplicationOutput(replication=replication, kpis=kpis, working_days=1,
+                             wait_histogram=np.zeros(WAIT_BINS + 1, dtype=np.int64),
+                             hourly_wait_sum=np.zeros(24), hourly_wait_count=np.zeros(24),
+                             hourly_queue_area=np.zeros(24))
+
+
+def test_results_summary_keeps_intervals_in_range() -> None:
+    """The summary (and so summary.json, tables and reports) never shows 100.4% or −0.3 dossiers."""
+    from pathlib import Path
+
+    from sim.experiment import run
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "dao_xa_2025.toml")
+    results = run(scenario, replications=8, seed=1, workers=1, simulate=_near_the_edge)
+    on_time, late = results.summary["on_time_rate"], results.summary["late_dossiers"]
+    assert on_time["ci_high"] == 1.0 and on_time["ci_low"] < on_time["mean"] < 1.0
+    assert late["ci_low"] == 0.0 and late["ci_high"] > late["mean"] > 0.0

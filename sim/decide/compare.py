@@ -10,8 +10,11 @@ than the difference of two independent intervals, because both scenarios share m
 Several differences are judged at once (each alternative × each key KPI), so each interval is a
 Bonferroni interval at 1 − (1 − level)/m: the chance that *any* of the m intervals misses its true
 difference is at most 1 − level (5% at the 95% level). Verdicts follow the KPI's better direction
-(`sim.scenario.kpis.KPI_DIRECTION`): "better" or "worse" only when the whole adjusted interval lies
-on one side of zero; otherwise "no detectable difference".
+(`sim.scenario.kpis.KPI_DIRECTION`) and the base scenario's minimum important difference δ
+(`[targets] minimum_important_difference`): "better" or "worse" only when the whole adjusted
+interval lies beyond ±δ; "…, but too small to matter" when it excludes zero but lies inside the
+band; "better, maybe not enough to matter" / "worse, maybe enough to matter" when it crosses the
+band's edge; "no detectable difference" when it contains zero (`sim.decide.comparison.VERDICTS`).
 
 `replications="auto"` runs `start` replications of every scenario, then adds `step` more (only the
 new replication indices, appended — never a restart) until every key difference's adjusted
@@ -27,7 +30,18 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from sim.decide.comparison import Comparison, KpiComparison, PrecisionCheck
+from sim.decide.comparison import (
+    BETTER,
+    BETTER_MAYBE_SMALL,
+    BETTER_SMALL,
+    NO_DIFFERENCE,
+    WORSE,
+    WORSE_MAYBE_SMALL,
+    WORSE_SMALL,
+    Comparison,
+    KpiComparison,
+    PrecisionCheck,
+)
 from sim.experiment.results import Results, kpi_order
 from sim.experiment.runner import run
 from sim.experiment.statistics import CONFIDENCE, summarise
@@ -86,22 +100,31 @@ def bonferroni(confidence: float, m: int) -> float:
     return 1.0 - (1.0 - confidence) / m
 
 
-def verdict_for(direction: int, low: float, high: float) -> str:
-    """Plain verdict of an alternative from the interval of `alternative − base`.
+def verdict_for(direction: int, low: float, high: float, mid: float = 0.0) -> str:
+    """Verdict of an alternative from the interval of `alternative − base` and the minimum
+    important difference `mid` (≥ 0, in the KPI's unit): one of `VERDICTS`.
 
-    direction −1 (lower is better) or +1 (higher is better): "better"/"worse" when the whole
-    interval is on one side of zero, else "no detectable difference" (also when there is no
-    interval). direction 0 (a neutral KPI): "".
+    direction −1 (lower is better) or +1 (higher is better). The interval is turned into one of
+    the gain (direction × difference); a gain that is detectable (the interval excludes zero) is
+    only "better" when the whole interval clears `mid`, because a 7-second gain is real but changes
+    nothing for people waiting. No interval → "no detectable difference"; direction 0 → "".
     """
     if direction == 0:
         return ""
     if math.isnan(low) or math.isnan(high):
-        return "no detectable difference"
-    if low > 0:
-        return "better" if direction > 0 else "worse"
-    if high < 0:
-        return "better" if direction < 0 else "worse"
-    return "no detectable difference"
+        return NO_DIFFERENCE
+    if not mid >= 0:
+        raise ValueError(f"mid: must be a non-negative number, got {mid!r}")
+    gain_low, gain_high = (low, high) if direction > 0 else (-high, -low)
+    if gain_low > 0:
+        if mid == 0 or gain_low >= mid:
+            return BETTER
+        return BETTER_SMALL if gain_high < mid else BETTER_MAYBE_SMALL
+    if gain_high < 0:
+        if mid == 0 or gain_high <= -mid:
+            return WORSE
+        return WORSE_SMALL if gain_low > -mid else WORSE_MAYBE_SMALL
+    return NO_DIFFERENCE
 
 
 def check_names(scenarios: Sequence[Scenario]) -> None:
@@ -283,6 +306,13 @@ def _auto_rule(checks: Sequence[PrecisionCheck], n: int, confidence: float, leve
     return f"auto: stopped at the cap of {cap}; " + "; ".join(parts) + more
 
 
+def minimum_important_difference(scenario: Scenario, kpi: str) -> float:
+    """The base scenario's `[targets] minimum_important_difference` for `kpi` (a breakdown takes
+    its headline's); 0 when none is set, so any detectable difference counts."""
+    table = scenario.targets.minimum_important_difference
+    return float(table.get(kpi, table.get(kpi.split(".", 1)[0], 0.0)))
+
+
 def _rows(results: Sequence[Results], keys: Sequence[str], level: float) -> list[KpiComparison]:
     base = results[0]
     kpis = kpi_order({k for r in results for k in r.summary})
@@ -297,14 +327,15 @@ def _rows(results: Sequence[Results], keys: Sequence[str], level: float) -> list
                 continue
             s = alt.summary[k]
             diff, low, high, _ = paired_difference(_column(base, k), _column(alt, k), level)
+            mid = minimum_important_difference(base.scenario, k) if k in keys else math.nan
             rows.append(KpiComparison(
                 alt.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"], difference=diff,
-                diff_ci_low=low, diff_ci_high=high,
-                verdict=verdict_for(kpi_direction(k), low, high) if k in keys else ""))
+                diff_ci_low=low, diff_ci_high=high, mid=mid,
+                verdict=verdict_for(kpi_direction(k), low, high, mid) if k in keys else ""))
     return rows
 
 
 __all__ = [
     "DEFAULT_ABSOLUTE", "DEFAULT_KEY_KPIS", "DEFAULT_PRECISION", "bonferroni", "check_names",
-    "compare", "paired_difference", "verdict_for",
+    "compare", "minimum_important_difference", "paired_difference", "verdict_for",
 ]

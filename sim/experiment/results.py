@@ -31,7 +31,7 @@ import pandas as pd
 import tomli_w
 
 from sim.experiment.folders import write_new_folder
-from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise, verdict
+from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise_kpi, verdict
 from sim.model.output import EVENT_LOG_COLUMNS, ReplicationOutput
 from sim.scenario.kpis import KPIS
 from sim.scenario.schema import Scenario
@@ -152,7 +152,7 @@ class Results:
     def summary(self) -> dict[str, KpiSummary]:
         """KPI → mean, 95% CI limits and n (replications with a value), in column order."""
         frame = self.replications
-        return {k: summarise(frame[k].to_numpy()) for k in frame.columns[1:]}
+        return {k: summarise_kpi(k, frame[k].to_numpy()) for k in frame.columns[1:]}
 
     @cached_property
     def targets(self) -> list[dict[str, Any]]:

@@ -11,6 +11,11 @@ Conventions, chosen so that a planner is never shown false certainty:
 - n = 1: the mean is the single value and both limits are NaN — one replication says nothing about
   its own variability, so no interval is reported and every target verdict is "undecided".
 - All values equal (zero variance, n ≥ 2): the interval collapses to the value itself.
+- A KPI with a natural range (`kpi_range`: shares 0–1, counts and durations ≥ 0, 766 scores up to
+  their maximum) gets the t interval intersected with that range, so no interval shows a negative
+  count or a share above 100%. The true mean lies in the range, so the intersection covers it
+  whenever the t interval does: coverage is unchanged. (A Wilson or logit interval would need the
+  visitors behind each share; a replication reports only the share.)
 - A verdict is "met" only when the whole interval satisfies the rule, "not met" when the whole
   interval violates it, and "undecided" otherwise (including when there is no interval).
 """
@@ -24,6 +29,8 @@ from typing import Literal, TypedDict
 
 import numpy as np
 from scipy import stats
+
+from sim.scenario.kpis import KPIS
 
 CONFIDENCE = 0.95
 """Confidence level of every interval and verdict the project reports."""
@@ -48,8 +55,27 @@ class KpiSummary(TypedDict):
     n: int
 
 
-def summarise(values: Iterable[float], confidence: float = CONFIDENCE) -> KpiSummary:
-    """Mean and two-sided Student-t interval of replication values, NaNs dropped."""
+SCORE_RANGE: dict[str, float] = {"score_progress_766": 20.0, "score_handling_satisfaction_766": 6.0}
+"""Maximum points of the 766-index scores."""
+
+
+def kpi_range(key: str) -> tuple[float, float]:
+    """The values a KPI (or a dotted breakdown) can take: (0, 1) for shares, (0, max) for scores,
+    (0, ∞) for every other headline KPI (counts, minutes, days), (−∞, ∞) for an unknown key."""
+    base = key.split(".", 1)[0]
+    if base in SCORE_RANGE:
+        return 0.0, SCORE_RANGE[base]
+    if "utilisation" in base or base == "wait_within_target" or base.endswith(("_rate", "_share")):
+        return 0.0, 1.0
+    if base in KPIS:
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def summarise(values: Iterable[float], confidence: float = CONFIDENCE,
+              bounds: tuple[float, float] | None = None) -> KpiSummary:
+    """Mean and two-sided Student-t interval of replication values, NaNs dropped; `bounds`
+    (e.g. `kpi_range(key)`) clip the interval to the values the quantity can take."""
     x = np.asarray(list(values), dtype=float)
     x = x[~np.isnan(x)]
     n = int(x.size)
@@ -65,7 +91,15 @@ def summarise(values: Iterable[float], confidence: float = CONFIDENCE) -> KpiSum
     mean = float(np.mean(x))
     sem = float(np.std(x, ddof=1)) / math.sqrt(n)
     half = float(stats.t.ppf(0.5 + confidence / 2, df=n - 1)) * sem
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return {"mean": mean, "ci_low": low, "ci_high": high, "n": n}
+
+
+def summarise_kpi(key: str, values: Iterable[float], confidence: float = CONFIDENCE) -> KpiSummary:
+    """`summarise` of a KPI's replication values, its interval kept within `kpi_range(key)`."""
+    return summarise(values, confidence, kpi_range(key))
 
 
 def verdict(op: str, value: float, ci_low: float, ci_high: float) -> Verdict:

@@ -5,8 +5,8 @@ global state), each `*_figure` returns a `Figure`, and `write_comparison_plots` 
 PNG into `plots/` (a `Comparison` writer, attached by `sim.compare`).
 
 - `forest_figure`: each alternative's paired difference from the base for each key KPI, with its
-  Bonferroni-adjusted interval, a zero line, coloured by verdict; one panel per KPI (the KPIs have
-  different units), one row per alternative.
+  Bonferroni-adjusted interval, a zero line and a grey band of ± the minimum important difference,
+  coloured by verdict; one panel per KPI (the KPIs have different units), one row per alternative.
 - `wait_by_hour_by_scenario_figure`: mean counter wait by hour of arrival, one line per scenario,
   pooled over replications as in `sim.report.plots.wait_by_hour_figure`.
 - `on_time_by_scenario_figure`: each scenario's on-time rate (portal definition) with its 95%
@@ -21,9 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
+from sim.decide.comparison import VERDICTS
 from sim.report.plots import new_figure, no_data, save_figures
 from sim.report.table import kpi_kind
 
@@ -34,11 +37,17 @@ if TYPE_CHECKING:
 _DPI = 120
 VERDICT_COLOURS: dict[str, str] = {
     "better": "#1B7837",
-    "worse": "#C44E52",
+    "better, maybe not enough to matter": "#5B8DB8",
+    "better, but too small to matter": "#7F7F7F",
     "no detectable difference": "#7F7F7F",
+    "worse, but too small to matter": "#B8860B",
+    "worse, maybe enough to matter": "#C44E52",
+    "worse": "#C44E52",
     "": "#4C72B0",
 }
-"""Colour of a difference by its verdict ("" for a KPI without a better direction)."""
+"""Colour of a difference by its verdict ("" for a KPI without a better direction): only a clear
+gain that matters is green."""
+_BAND_COLOUR = "#D9D9D9"
 _SCENARIO_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
                      "#8C8C8C", "#CCB974", "#64B5CD")
 _TARGET_COLOUR = "#C44E52"
@@ -67,8 +76,14 @@ def forest_figure(comparison: Comparison) -> Figure:
     axes = fig.subplots(len(keys), 1, squeeze=False,
                         gridspec_kw={"height_ratios": [rows_per_panel + 0.6] * len(keys)})[:, 0]
     y = np.arange(rows_per_panel)[::-1]
+    banded = False
     for ax, kpi in zip(axes, keys, strict=True):
         factor, unit = difference_scale(kpi)
+        mid = panel_mid(comparison, kpi)
+        if mid > 0:
+            ax.axvspan(-factor * mid, factor * mid, color=_BAND_COLOUR, alpha=0.6, linewidth=0,
+                       zorder=0)
+            banded = True
         for yi, name in zip(y, alts, strict=True):
             row = comparison.row(name, kpi)
             if row is None or math.isnan(row.difference):
@@ -88,15 +103,29 @@ def forest_figure(comparison: Comparison) -> Figure:
         ax.set_yticks(y, alts, fontsize=8)
         ax.set_ylim(-0.7, rows_per_panel - 0.3)
         ax.margins(x=0.25)
-        ax.set_xlabel(f"{kpi}: alternative − base" + (f" ({unit})" if unit else ""), fontsize=8)
+        band = f"; band ±{factor * mid:.3g}" if mid > 0 else ""
+        ax.set_xlabel(f"{kpi}: alternative − base" + (f" ({unit})" if unit else "") + band, fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
     fig.suptitle(f"{title}\n{_percent(comparison.confidence)} family-wise intervals "
                  f"(Bonferroni over {comparison.comparisons}: {_percent(comparison.adjusted_confidence)}"
                  f" each), {comparison.replications} paired replications", fontsize=10)
-    handles = [Line2D([], [], marker="o", linestyle="", color=VERDICT_COLOURS[v], label=v)
-               for v in ("better", "worse", "no detectable difference")]
+    shown = {r.verdict for r in comparison.rows if r.verdict}
+    handles: list[Artist] = [
+        Line2D([], [], marker="o", linestyle="", color=VERDICT_COLOURS[v], label=v)
+        for v in VERDICTS if v in shown or v in {"better", "worse", "no detectable difference"}]
+    if banded:
+        handles.append(Patch(color=_BAND_COLOUR, alpha=0.6, label="± minimum important difference"))
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
     return fig
+
+
+def panel_mid(comparison: Comparison, kpi: str) -> float:
+    """The minimum important difference the verdicts of `kpi` used (0 when none): one per KPI,
+    since it comes from the base scenario."""
+    for r in comparison.rows:
+        if r.kpi == kpi and not math.isnan(r.mid):
+            return r.mid
+    return 0.0
 
 
 def _hourly_wait(results: Results) -> tuple[np.ndarray, np.ndarray]:

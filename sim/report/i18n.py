@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import string
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sim.report.table import SCORE_MAX, kpi_kind
+from sim.report.table import SCORE_MAX, kpi_kind, sign_decimals
 from sim.scenario.kpis import BREAKDOWNS, KPIS
 
 if TYPE_CHECKING:
@@ -292,14 +293,16 @@ _VI: dict[str, str] = {
     "answer.run.item_noci": "{kpi}: {value} (chưa có khoảng tin cậy)",
     "answer.clause.down": "{kpi} giảm {amount} (khoảng tin cậy 95%: {ci})",
     "answer.clause.up": "{kpi} tăng {amount} (khoảng tin cậy 95%: {ci})",
-    "answer.clause.same": "{kpis} không thay đổi đáng kể",
-    "answer.clause.same_many": "{kpis} không thay đổi đáng kể",
+    "answer.clause.same": "{kpis} không thay đổi rõ rệt",
+    "answer.clause.same_many": "{kpis} không thay đổi rõ rệt",
+    "answer.clause.small": "{clause}, nhỏ hơn mức chênh lệch đáng kể ({mid})",
+    "answer.clause.maybe_small": "{clause}, có thể chưa đạt mức chênh lệch đáng kể ({mid})",
     "list.and": " và ",
     "answer.clause.noci": "{kpi} chênh lệch {amount} (chưa có khoảng tin cậy: cần ít nhất 2 lần mô "
                           "phỏng)",
     "answer.clause.nodata": "{kpi}: không đủ số liệu để so sánh",
-    "answer.tally": "Tóm lại, trên {total} chỉ tiêu chính: tốt hơn ở {better}, kém hơn ở {worse}, không "
-                    "có khác biệt rõ rệt ở {none}.",
+    "answer.tally": "Tóm lại, trên {total} chỉ tiêu chính: {parts}.",
+    "answer.tally.part": "{verdict} ở {n}",
     "answer.targets": "Mục tiêu của “{scenario}”: đạt {met}/{total}, không đạt {not_met}, chưa kết luận "
                       "được {undecided}.",
     "answer.no_targets": "Kịch bản không đặt mục tiêu nào.",
@@ -308,15 +311,87 @@ _VI: dict[str, str] = {
                        "trên nhiều giả định là ước tính (xem mục “Các giả định là ước tính”).",
     "answer.note.compare": "Mỗi phương án được mô phỏng {replications} lần với cùng một dòng khách đến "
                            "(so sánh theo cặp). Một chênh lệch được coi là rõ rệt khi khoảng tin cậy "
-                           "của nó không chứa 0. Các khoảng tin cậy của chênh lệch là khoảng đồng thời "
+                           "của nó không chứa 0, và là đáng kể khi cả khoảng tin cậy vượt quá mức "
+                           "chênh lệch tối thiểu đáng kể của chỉ tiêu (mặc định 1 phút chờ trung bình, 2 "
+                           "phút với thời gian chờ của 90% số khách, 1 điểm phần trăm, 1 hồ sơ trễ hạn; "
+                           "có thể đặt lại trong kịch bản). Các khoảng tin cậy "
+                           "của chênh lệch là khoảng đồng thời "
                            "{confidence} cho cả {comparisons} phép so sánh (hiệu chỉnh Bonferroni, mỗi "
                            "khoảng ở mức {adjusted}); từng chênh lệch và khoảng tin cậy của nó có trong "
                            "mục “Kết quả”. Kết quả dựa trên nhiều giả định là ước tính.",
     "answer.one_rep": "Chỉ có 1 lần mô phỏng nên chưa có khoảng tin cậy; cần ít nhất 2 lần (nên từ 20 "
                       "lần trở lên khi ra quyết định).",
+    # console (python -m sim run / compare)
+    "console.run.header": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, mỗi lần "
+                          "{days} ngày làm việc",
+    "console.run.header.one": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, "
+                              "{days} ngày làm việc",
+    "console.staff_time.title": "Thời gian làm việc của cán bộ: tỷ lệ thời gian bận = tiếp nhận tại "
+    "quầy + giải quyết hồ sơ + cấp số thủ công",
+    "console.staff_time.person": "cán bộ",
+    "console.staff_time.total": "tổng",
+    "console.staff_time.ci": "KTC 95%",
+    "console.staff_time.counter": "tại quầy",
+    "console.staff_time.back_office": "xử lý hồ sơ",
+    "console.staff_time.manual": "cấp số",
+    "console.staff_time.all": "chung (trung bình)",
+    "console.running": "Đang mô phỏng {n} lần kịch bản {name}…",
+    "console.running.compare": "Đang mô phỏng {scenarios} phương án, mỗi phương án {n} lần…",
+    "console.running.auto": "Đang mô phỏng {scenarios} phương án, số lần mô phỏng tự chọn…",
+    "console.written": "Đã ghi kết quả vào {folder}",
+    "console.answer": "TRẢ LỜI",
+    "console.answer.kpis": "Chỉ tiêu chính (trung bình, khoảng tin cậy 95%):",
+    "console.full_table": "BẢNG ĐẦY ĐỦ",
+    "console.col.kpi": "Chỉ tiêu",
+    "console.col.mean": "trung bình",
+    "console.col.ci": "KTC 95%",
+    "console.no_data": "(không có số liệu)",
+    "console.partial": "(n=…: số lần mô phỏng có số liệu của chỉ tiêu, ví dụ có người dân đến quầy)",
+    "console.targets.title": "Mục tiêu (theo khoảng tin cậy 95%: đạt / không đạt / chưa kết luận "
+                             "được):",
+    "console.target.detail": "trung bình {mean}, KTC {ci}",
+    "console.targets.tally": "Mục tiêu: đạt {met}/{total}, không đạt {not_met}, chưa kết luận được "
+                             "{undecided} (chi tiết ở phần trả lời phía trên)",
+    "console.backlog.warmup": "Giải quyết hồ sơ: chạy trước {days} ngày làm việc{extra} (số liệu tính "
+                              "từ {start})",
+    "console.backlog.given": " cùng số hồ sơ tồn cho trước",
+    "console.backlog.empty": "Giải quyết hồ sơ: bắt đầu không có hồ sơ tồn (ngày {start})",
+    "console.backlog.from": "Giải quyết hồ sơ: bắt đầu với hồ sơ tồn ngày {start}: {parts}",
+    "console.backlog.part": "{n} hồ sơ {field}",
+    "console.compare.header.one": "So sánh phương án với phương án cơ sở {base}, mỗi phương án {n} lần "
+                                  "mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng người dân "
+                                  "đến)",
+    "console.compare.header": "So sánh {alternatives} phương án với phương án cơ sở {base}, mỗi phương "
+                              "án {n} lần mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng "
+                              "người dân đến)",
+    "console.compare.intervals": "Chênh lệch = phương án − cơ sở; khoảng tin cậy đồng thời {confidence} "
+                                 "(hiệu chỉnh Bonferroni cho {comparisons} phép so sánh: mỗi khoảng "
+                                 "{adjusted}).",
+    "console.compare.against": "{alternative} so với {base}:",
+    "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
+    "console.compare.band": "(mức đáng kể ±{mid})",
+    "console.compare.col.base": "cơ sở",
+    "console.compare.col.alternative": "phương án",
+    "console.compare.col.difference": "chênh lệch [KTC hiệu chỉnh]",
+    "console.compare.col.verdict": "kết luận",
+    "console.compare.not_reported": "không có số liệu",
+    "console.compare.no_keys": "(phương án cơ sở không có chỉ tiêu chính nào)",
+    "console.compare.targets": "Mục tiêu của từng phương án (theo khoảng tin cậy 95% của chính nó: đạt "
+                               "/ không đạt / chưa kết luận được):",
+    "console.compare.no_targets": "{scenario}{role}: không đặt mục tiêu",
+    "console.compare.base_role": " (cơ sở)",
+    "console.compare.no_interval": "[chưa có khoảng tin cậy]",
+    "console.replications": "Số lần mô phỏng: {n} cho mỗi phương án ({rule})",
+    "console.rule.fixed": "số cố định",
+    "console.rule.auto_met": "tự động: dừng khi mọi chênh lệch chính đủ chính xác",
+    "console.rule.auto_cap": "tự động: dừng ở mức tối đa, còn {unmet} chênh lệch chưa đủ chính xác",
     # verdicts
     "verdict.better": "tốt hơn",
+    "verdict.better, maybe not enough to matter": "tốt hơn, có thể chưa đáng kể",
+    "verdict.better, but too small to matter": "tốt hơn nhưng không đáng kể",
     "verdict.worse": "kém hơn",
+    "verdict.worse, maybe enough to matter": "kém hơn, có thể đáng kể",
+    "verdict.worse, but too small to matter": "kém hơn nhưng không đáng kể",
     "verdict.no detectable difference": "không có khác biệt rõ rệt",
     "verdict.neutral": "không đánh giá",
     "target.met": "đạt",
@@ -378,6 +453,7 @@ _VI: dict[str, str] = {
     "results.intro.compare": "Trung bình {replications} lần mô phỏng mỗi phương án, khoảng tin cậy 95% "
                              "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
                              "đồng thời {confidence}.",
+    "results.band": "Chênh lệch tối thiểu đáng kể: ±{mid}",
     "col.kpi": "Chỉ tiêu",
     "staff_time.title": "Thời gian làm việc của cán bộ",
     "staff_time.intro": "Phần thời gian làm việc mỗi cán bộ bận việc, gồm tiếp người dân tại quầy, xử "
@@ -397,7 +473,9 @@ _VI: dict[str, str] = {
     "col.n": "{n}/{total} lần mô phỏng có số liệu",
     "figure.forest": "Chênh lệch so với phương án cơ sở ở các chỉ tiêu chính. Điểm là chênh lệch trung "
                      "bình, vạch ngang là khoảng tin cậy đồng thời {confidence}; vạch cắt đường 0 nghĩa "
-                     "là chưa có khác biệt rõ rệt.",
+                     "là chưa có khác biệt rõ rệt. Vùng tô xám là ± mức chênh lệch tối thiểu đáng kể: "
+                     "một chênh lệch nằm trong vùng này là quá nhỏ để tạo khác biệt cho người dân.",
+    "figure.forest.band": "± mức chênh lệch tối thiểu đáng kể",
     "figure.forest.title": "Chênh lệch so với “{base}”",
     "figure.forest.axis": "chênh lệch ({unit})",
     "figure.wait_distribution": "Phân bố thời gian chờ đến lượt tại quầy.",
@@ -455,6 +533,7 @@ _VI: dict[str, str] = {
     "unit.people.one": "người",
     "unit.points": "điểm",
     "unit.pp": "điểm phần trăm",
+    "unit.pp.one": "điểm phần trăm",
     "unit.pp_short": "điểm %",
     "unit.replications": "lần mô phỏng",
     # number and range formats
@@ -493,12 +572,14 @@ _EN: dict[str, str] = {
     "answer.clause.up": "{kpi} rises by {amount} (95% confidence interval: {ci})",
     "answer.clause.same": "{kpis} shows no clear change",
     "answer.clause.same_many": "{kpis} show no clear change",
+    "answer.clause.small": "{clause}, less than the smallest difference that matters ({mid})",
+    "answer.clause.maybe_small": "{clause}, perhaps less than the smallest difference that matters ({mid})",
     "list.and": " and ",
     "answer.clause.noci": "{kpi} differs by {amount} (no confidence interval: at least 2 runs are "
                           "needed)",
     "answer.clause.nodata": "{kpi}: not enough data to compare",
-    "answer.tally": "In short, on {total} key indicators: better on {better}, worse on {worse}, no "
-                    "detectable difference on {none}.",
+    "answer.tally": "In short, on {total} key indicators: {parts}.",
+    "answer.tally.part": "{verdict} on {n}",
     "answer.targets": "Targets of “{scenario}”: {met}/{total} met, {not_met} not met, {undecided} "
                       "undecided.",
     "answer.no_targets": "The scenario sets no targets.",
@@ -508,14 +589,80 @@ _EN: dict[str, str] = {
                        "estimates”).",
     "answer.note.compare": "Each scenario was simulated {replications} times with the same stream of "
                            "arriving visitors (a paired comparison). A difference counts as clear when "
-                           "its confidence interval excludes 0. The intervals of the differences hold "
+                           "its confidence interval excludes 0, and as important when the whole "
+                           "interval lies beyond the indicator's minimum important difference (by "
+                           "default 1 minute of mean wait, 2 minutes of the 90th percentile, 1 "
+                           "percentage point, 1 late dossier; the scenario can set its own). The "
+                           "intervals of the differences hold "
                            "jointly at {confidence} for all {comparisons} comparisons (Bonferroni "
                            "adjustment, {adjusted} each); each difference with its interval is under "
                            "“Results”. The results rest on many assumptions that are estimates.",
     "answer.one_rep": "With a single run there is no confidence interval; run at least 2 (20 or more for "
                       "decisions).",
+    # console (python -m sim run / compare)
+    "console.run.header": "Scenario {name}: {n} replications, seed {seed}, {days} working days each",
+    "console.run.header.one": "Scenario {name}: {n} replication, seed {seed}, {days} working days each",
+    "console.staff_time.title": "Staff time: busy share of time at work = counter + back office + "
+    "manual numbers",
+    "console.staff_time.person": "person",
+    "console.staff_time.total": "total",
+    "console.staff_time.ci": "95% CI",
+    "console.staff_time.counter": "counter",
+    "console.staff_time.back_office": "back office",
+    "console.staff_time.manual": "manual",
+    "console.staff_time.all": "all (mean)",
+    "console.running": "Running {n} replications of {name}…",
+    "console.running.compare": "Running {scenarios} scenarios, {n} replications each…",
+    "console.running.auto": "Running {scenarios} scenarios, replications chosen automatically…",
+    "console.written": "Results written to {folder}",
+    "console.answer": "ANSWER",
+    "console.answer.kpis": "Headline KPIs (mean, 95% CI):",
+    "console.full_table": "FULL TABLE",
+    "console.col.kpi": "KPI",
+    "console.col.mean": "mean",
+    "console.col.ci": "95% CI",
+    "console.no_data": "(no data)",
+    "console.partial": "(n=…: replications in which the KPI was defined, e.g. had counter visitors)",
+    "console.targets.title": "Targets (judged on the 95% CI: met / not met / undecided):",
+    "console.target.detail": "mean {mean}, CI {ci}",
+    "console.targets.tally": "Targets: {met}/{total} met, {not_met} not met, {undecided} undecided "
+                             "(details in the answer above)",
+    "console.backlog.warmup": "Back office: a warm-up of {days} working days{extra} (statistics from "
+                              "{start} on)",
+    "console.backlog.given": " plus a given backlog",
+    "console.backlog.empty": "Back office: starts empty (no dossiers in progress on {start})",
+    "console.backlog.from": "Back office: starts from a given backlog on {start}: {parts}",
+    "console.backlog.part": "{n} {field}",
+    "console.compare.header": "Comparison: {alternatives} alternatives against the base {base}, {n} "
+                              "paired replications each (seed {seed}, common random numbers)",
+    "console.compare.header.one": "Comparison: 1 alternative against the base {base}, {n} paired "
+                                  "replications each (seed {seed}, common random numbers)",
+    "console.compare.intervals": "Differences are alternative − base; intervals are {confidence} "
+                                 "family-wise (Bonferroni over {comparisons} comparisons: {adjusted} "
+                                 "each).",
+    "console.compare.against": "{alternative} against {base}:",
+    "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
+    "console.compare.band": "(matters from ±{mid})",
+    "console.compare.col.base": "base",
+    "console.compare.col.alternative": "alternative",
+    "console.compare.col.difference": "difference [adjusted CI]",
+    "console.compare.col.verdict": "verdict",
+    "console.compare.not_reported": "not reported",
+    "console.compare.no_keys": "(no key KPIs reported by the base)",
+    "console.compare.targets": "Targets (each scenario on its own 95% CI: met / not met / undecided):",
+    "console.compare.no_targets": "{scenario}{role}: no targets",
+    "console.compare.base_role": " (base)",
+    "console.compare.no_interval": "[no interval]",
+    "console.replications": "Replications: {n} per scenario ({rule})",
+    "console.rule.fixed": "fixed",
+    "console.rule.auto_met": "auto: every key difference precise enough",
+    "console.rule.auto_cap": "auto: stopped at the cap; {unmet} key differences not yet precise enough",
     "verdict.better": "better",
+    "verdict.better, maybe not enough to matter": "better, maybe not enough to matter",
+    "verdict.better, but too small to matter": "better, but too small to matter",
     "verdict.worse": "worse",
+    "verdict.worse, maybe enough to matter": "worse, maybe enough to matter",
+    "verdict.worse, but too small to matter": "worse, but too small to matter",
     "verdict.no detectable difference": "no detectable difference",
     "verdict.neutral": "not judged",
     "target.met": "met",
@@ -576,6 +723,7 @@ _EN: dict[str, str] = {
     "results.intro.compare": "Mean of {replications} simulation runs per scenario, 95% confidence "
                              "interval in brackets; the difference from the base scenario with its "
                              "joint {confidence} confidence interval.",
+    "results.band": "Smallest difference that matters: ±{mid}",
     "col.kpi": "Indicator",
     "staff_time.title": "Staff working time",
     "staff_time.intro": "The share of each person's time at work spent busy: serving at the counter, "
@@ -595,7 +743,9 @@ _EN: dict[str, str] = {
     "col.n": "data in {n} of {total} runs",
     "figure.forest": "Differences from the base scenario on the key indicators. Dots are mean "
                      "differences, lines the joint {confidence} confidence intervals; a line crossing 0 "
-                     "means no detectable difference.",
+                     "means no detectable difference. The grey band is ± the minimum important "
+                     "difference: a difference inside it is too small to matter to people waiting.",
+    "figure.forest.band": "± minimum important difference",
     "figure.forest.title": "Difference from “{base}”",
     "figure.forest.axis": "difference ({unit})",
     "figure.wait_distribution": "Distribution of the wait for the counter.",
@@ -650,6 +800,7 @@ _EN: dict[str, str] = {
     "unit.people.one": "person",
     "unit.points": "points",
     "unit.pp": "percentage points",
+    "unit.pp.one": "percentage point",
     "unit.pp_short": "% points",
     "unit.replications": "runs",
     "range.dash": "{low}–{high}",
@@ -816,6 +967,14 @@ def kpi_decimals(key: str, magnitude: float) -> int:
     return 2 if m < 10 else 1
 
 
+def diff_decimals(key: str, values: Iterable[float]) -> int:
+    """Decimals for a difference and its interval: the KPI's usual ones for their magnitude, plus
+    as many as it takes (at most `MAX_SIGN_DECIMALS`) for no non-zero bound to print as 0."""
+    values = [v for v in values if not _missing(v)]
+    usual = kpi_decimals(key, max((abs(v) for v in values), default=0.0))
+    return sign_decimals(values, usual, 100.0 if kpi_kind(key) == "share" else 1.0)
+
+
 def _number_in_unit(key: str, x: float, lang: str, decimals: int, signed: bool = False) -> str:
     value = 100 * x if kpi_kind(key) == "share" else x
     return (fmt_signed if signed else fmt_number)(value, lang, decimals)
@@ -824,7 +983,10 @@ def _number_in_unit(key: str, x: float, lang: str, decimals: int, signed: bool =
 def unit_label(key: str, lang: str, *, diff: bool, number: str = "", short: bool = False) -> str:
     unit = kpi_unit(key)
     if unit == "percent":
-        return t("unit.pp_short" if short else "unit.pp", lang) if diff else "%"
+        if not diff:
+            return "%"
+        one = number.lstrip("+" + MINUS) == "1"
+        return t("unit.pp_short" if short else "unit.pp.one" if one else "unit.pp", lang)
     if unit in {"minutes", "days", "points"}:
         return t(f"unit.{unit}", lang)
     if unit:
@@ -995,6 +1157,10 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^p90 ([\d.]+) min \(mean\)$", r"phân vị 90: \1 phút (trung bình)"),
     (r"^Mean wait by hour of arrival", "Thời gian chờ trung bình theo giờ đến"),
     (r"^hour of day$", "giờ trong ngày"),
+    (r"^arrived before opening \(([\d:–]+)\): includes the wait at the door$",
+     r"đến trước giờ mở cửa (\1): gồm cả thời gian chờ ở cửa"),
+    (r"^hour of arrival \(the wait runs from stepping into the ticket line to the counter call\)$",
+     "giờ đến (thời gian chờ tính từ lúc xếp hàng lấy số đến khi được gọi lên quầy)"),
     (r"^mean wait \(minutes\)$", "thời gian chờ trung bình (phút)"),
     (r"^Mean queue length by hour of day", "Số người chờ trung bình theo giờ trong ngày"),
     (r"^visitors waiting \(time average\)$", "số người chờ (trung bình theo thời gian)"),

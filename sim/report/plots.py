@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from sim.experiment.statistics import summarise
 from sim.model.output import WAIT_BIN_MIN
@@ -70,9 +72,25 @@ _OUTCOME_STACK: tuple[int, ...] = (0, 1, 3, 2)
 """Stacking order left to right: the on-time part first, so the late segment starts at the on-time rate."""
 
 
-def new_figure(width: float = 8.0, height: float = 4.5) -> Figure:
-    """A figure on its own Agg canvas (no pyplot state)."""
-    fig = Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
+class PlainTextFigure(Figure):
+    """A figure that draws every text exactly as typed, never as mathtext.
+
+    Staff, field and scenario names are what a user typed: "$\\undefinedcommand$" would make
+    matplotlib's mathtext parser raise at draw time, and "$5 – $10" would lose its dollar signs.
+    Every text drawn (titles, labels, legends, annotations, and tick labels, which matplotlib
+    creates while drawing) is drawn with `parse_math` off, so no figure code needs to escape names.
+    """
+
+    def draw(self, renderer: Any) -> None:
+        with rc_context({"text.parse_math": False}):
+            for text in self.findobj(Text):
+                text.set_parse_math(False)
+            super().draw(renderer)
+
+
+def new_figure(width: float = 8.0, height: float = 4.5, dpi: float = _DPI) -> Figure:
+    """A figure on its own Agg canvas (no pyplot state) that draws text as plain text."""
+    fig = PlainTextFigure(figsize=(width, height), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
@@ -156,8 +174,25 @@ def _hour_axis(ax: Axes, hours: np.ndarray) -> None:
     ax.set_xlabel("hour of day")
 
 
+def opening_minutes(results: Results) -> tuple[float, float] | None:
+    """Earliest and latest opening time of the window's working days (minutes after midnight)."""
+    opens = [day.opens % 1440.0 for day in working_days(results.scenario.calendar)]
+    return (min(opens), max(opens)) if opens else None
+
+
+def _clock(minutes: float) -> str:
+    return f"{int(minutes // 60):02d}:{int(minutes % 60):02d}"
+
+
 def wait_by_hour_figure(results: Results) -> Figure:
-    """Mean counter wait by hour of arrival, pooled over replications; hours with visitors only."""
+    """Mean counter wait by hour of arrival, pooled over replications; hours with visitors only.
+
+    A visitor's wait starts when they step into the ticket line, so people who come before the
+    centre opens wait at the door until it does: the hours before opening have the longest waits,
+    while the queue-length plot, which counts a visitor from the moment they hold a number, shows
+    nobody then. Those bars are hatched and the legend says so, rather than leaving the two plots
+    to contradict each other.
+    """
     fig = new_figure()
     title = "Mean wait by hour of arrival"
     if not results.outputs:
@@ -167,11 +202,21 @@ def wait_by_hour_figure(results: Results) -> Figure:
     if hours.size == 0:
         return no_data(fig, title, "no counter visitors")
     ax = fig.add_subplot()
-    ax.bar(hours, wait_sum[hours] / wait_count[hours], color=_STAFF_COLOUR, width=0.8)
+    mean = wait_sum[hours] / wait_count[hours]
+    opening = opening_minutes(results)
+    early = hours * 60.0 < opening[1] if opening is not None else np.zeros(hours.size, dtype=bool)
+    ax.bar(hours[~early], mean[~early], color=_STAFF_COLOUR, width=0.8)
+    if early.any() and opening is not None:
+        opens = _clock(opening[1]) if opening[0] == opening[1] else \
+            f"{_clock(opening[0])}–{_clock(opening[1])}"
+        ax.bar(hours[early], mean[early], color="white", edgecolor=_STAFF_COLOUR, hatch="///",
+               width=0.8, label=f"arrived before opening ({opens}): includes the wait at the door")
     threshold = float(results.scenario.targets.wait_threshold_min)
     ax.axhline(threshold, color=_TARGET_COLOUR, linestyle="--",
                label=f"threshold {threshold:g} min")
     _hour_axis(ax, hours)
+    ax.set_xlabel("hour of arrival (the wait runs from stepping into the ticket line to the "
+                  "counter call)")
     ax.set_ylabel("mean wait (minutes)")
     ax.set_title(f"{title}\n{_subtitle(results)}")
     ax.legend(fontsize=8)

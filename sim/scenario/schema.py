@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, model_validator
 from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items
 from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, parse_hhmm
 from sim.scenario.distributions import Deterministic, Distribution, Uniform, bounded, positive_mean
+from sim.scenario.kpis import is_known_kpi
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -463,9 +464,34 @@ class TargetRule(Strict):
     label: str = ""
 
 
+DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE: dict[str, float] = {
+    "wait_mean_min": 1.0,        # minutes
+    "wait_p90_min": 2.0,         # minutes
+    "wait_within_target": 0.01,  # 1 percentage point
+    "on_time_rate": 0.01,        # 1 percentage point
+    "late_dossiers": 1.0,        # dossiers in the window
+}
+"""Smallest change in each key KPI of a comparison that a planner would act on (ESTIMATE): a
+difference the simulation can detect but that lies inside ±this band is "too small to matter"."""
+
+
 class TargetsSpec(Strict):
     wait_threshold_min: Annotated[float, Field(gt=0), at_most(1440, "a whole day", "minutes")] = 15.0
     rules: list[TargetRule] = Field(default_factory=list)
+    minimum_important_difference: dict[str, NonNegative] = Field(
+        default_factory=lambda: dict(DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE))
+    """KPI → the smallest difference that matters, in the KPI's unit (shares as fractions: 0.01 is
+    one percentage point). Keys given here replace the defaults one by one; 0 turns the band off."""
+
+    @model_validator(mode="after")
+    def _merge_minimum_important_difference(self) -> TargetsSpec:
+        unknown = [k for k in self.minimum_important_difference if not is_known_kpi(k)]
+        if unknown:
+            raise ValueError(f"minimum_important_difference: unknown KPI {unknown[0]!r}; see "
+                             "sim.scenario.kpis.KPIS")
+        merged = {**DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, **self.minimum_important_difference}
+        object.__setattr__(self, "minimum_important_difference", merged)
+        return self
 
 
 class RunSpec(Strict):

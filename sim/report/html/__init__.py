@@ -14,15 +14,18 @@ Leaders read the first page; the rest is for planners and researchers. Sections,
    for a comparison, built from the scenarios' titles and descriptions.
 2. **The answer**: sentences generated from the data. For a comparison, each alternative's
    change in each key KPI with its adjusted 95% interval ("thời gian chờ trung bình giảm 1,2 phút
-   (khoảng tin cậy 95%: 0,8–1,6 phút)", "… không thay đổi đáng kể …"), a tally of verdicts, and
-   each scenario's target tally. For a run, the headline KPIs with their intervals and the targets.
+   (khoảng tin cậy 95%: 0,8–1,6 phút)", "… không thay đổi rõ rệt …"; a clear change inside the
+   minimum important difference adds ", nhỏ hơn mức chênh lệch đáng kể (1 phút)"), a tally of
+   verdicts, and each scenario's target tally. For a run, the headline KPIs with their intervals
+   and the targets.
 3. **The scenarios and what differs**: key facts of each scenario side by side, then for each
    alternative the parameters that differ from the base (base → alternative). Parameters are
    compared as run — the validated scenario with every default filled in, row by row as
    `sim.report.params.parameter_rows` writes them — so a key restated with its default value is no
    difference. Notes come from the scenario files' comments when their paths are known.
 4. **Results**: key KPIs, mean [95% CI] per scenario, the paired difference [adjusted CI] and the
-   verdict; the forest chart of differences (comparison) or the standard figures (run).
+   verdict (green only for a clear gain that matters); the forest chart of differences with the
+   ±band that matters shaded (comparison), or the standard figures (run).
 5. **Target verdicts** per scenario (met / not met / undecided at 95%).
 6. **Assumptions that are estimates**: the parameters labelled ESTIMATE in the scenario file
    (`sim.report.params`), grouped, with the file's own notes.

@@ -7,9 +7,17 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sim.decide.comparison import (
+    BETTER_MAYBE_SMALL,
+    BETTER_SMALL,
+    VERDICTS,
+    WORSE_MAYBE_SMALL,
+    WORSE_SMALL,
+)
 from sim.experiment.results import package_version
 from sim.report import i18n
 from sim.report.i18n import (
+    diff_decimals,
     fmt_date,
     fmt_kpi,
     fmt_kpi_diff,
@@ -154,16 +162,34 @@ def _clause(p: _Page, key: str, r: KpiComparison | None) -> Html:
     if r is None or _missing(r.difference):
         return p.t("answer.clause.nodata", kpi=name)
     d, lo, hi = r.difference, r.diff_ci_low, r.diff_ci_high
-    dec = kpi_decimals(key, _magnitude(r))
+    dec = diff_decimals(key, (d, lo, hi))
     if _missing(lo) or _missing(hi):
         return p.t("answer.clause.noci", kpi=name, amount=fmt_kpi_diff(key, d, p.lang, dec))
     if lo > 0 or hi < 0:
         if d < 0:
-            return p.t("answer.clause.down", kpi=name, amount=fmt_kpi_diff(key, d, p.lang, dec, signed=False),
-                       ci=fmt_kpi_range(key, -hi, -lo, p.lang, diff=True, decimals=dec))
-        return p.t("answer.clause.up", kpi=name, amount=fmt_kpi_diff(key, d, p.lang, dec, signed=False),
-                   ci=fmt_kpi_range(key, lo, hi, p.lang, diff=True, decimals=dec))
+            clause = p.t("answer.clause.down", kpi=name,
+                         amount=fmt_kpi_diff(key, d, p.lang, dec, signed=False),
+                         ci=fmt_kpi_range(key, -hi, -lo, p.lang, diff=True, decimals=dec))
+        else:
+            clause = p.t("answer.clause.up", kpi=name,
+                         amount=fmt_kpi_diff(key, d, p.lang, dec, signed=False),
+                         ci=fmt_kpi_range(key, lo, hi, p.lang, diff=True, decimals=dec))
+        small = {BETTER_SMALL: "answer.clause.small", WORSE_SMALL: "answer.clause.small",
+                 BETTER_MAYBE_SMALL: "answer.clause.maybe_small",
+                 WORSE_MAYBE_SMALL: "answer.clause.maybe_small"}.get(r.verdict)
+        if small is None or _missing(r.mid):
+            return clause
+        number = fmt_plain(100 * r.mid if kpi_kind(key) == "share" else r.mid, p.lang)
+        mid = i18n.attach_unit(number, i18n.unit_label(key, p.lang, diff=True, number=number))
+        return p.t(small, clause=clause, mid=mid)
     raise ValueError("no clear change: see _answer_compare")
+
+
+def _tally(p: _Page, total: int, verdicts: Counter[str]) -> Html:
+    """"In short, on 5 key indicators: better on 1, …": the verdicts that occur, best first."""
+    parts = [p.text("answer.tally.part", verdict=p.text("verdict." + v), n=verdicts[v])
+             for v in VERDICTS if verdicts[v]]
+    return p.t("answer.tally", total=total, parts="; ".join(parts))  # verdicts hold commas
 
 
 def _answer_compare(p: _Page) -> Html:
@@ -181,8 +207,7 @@ def _answer_compare(p: _Page) -> Html:
                                kpis=_and(p, same)))
         verdicts = Counter(rows[(alt.scenario.name, k)].verdict for k in comp.key_kpis
                            if (alt.scenario.name, k) in rows)
-        tally = p.t("answer.tally", total=len(comp.key_kpis), better=verdicts["better"],
-                    worse=verdicts["worse"], none=verdicts["no detectable difference"])
+        tally = _tally(p, len(comp.key_kpis), verdicts)
         lead = Html(f"<strong>{esc(_title(alt))}</strong>")
         out.append(f'<p class="verdict">{lead}: {"; ".join(clauses)}. {tally}</p>')
     with_targets = [r for r in p.runs if r.targets]

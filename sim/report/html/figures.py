@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim.report import i18n
 from sim.report.i18n import (
+    diff_decimals,
     field_label,
     fmt_kpi_diff,
     fmt_plain,
@@ -103,9 +104,11 @@ def _standard_figures(results: Results) -> dict[str, Callable[[Results], Figure]
 def _forest_own(p: _Page) -> Figure:
     """Differences from the base for each key KPI with their adjusted intervals, in the language."""
     import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter
+
+    from sim.report.compare_plots import panel_mid
+    from sim.report.plots import new_figure
 
     comp = p.comparison
     assert comp is not None
@@ -113,16 +116,19 @@ def _forest_own(p: _Page) -> Figure:
     keys = list(comp.key_kpis)
     alts = list(p.alternatives)
     n = max(1, len(alts))
-    fig = Figure(figsize=(8.0, max(2.6, 0.9 + len(keys) * (0.75 + 0.34 * n))), dpi=120,
-                 layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(8.0, max(2.6, 0.9 + len(keys) * (0.75 + 0.34 * n)), dpi=120)
     fig.suptitle(p.text("figure.forest.title", base=_title(p.base)), fontsize=10)
     if not keys or not alts:
         return fig
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     y = np.arange(n)[::-1]
+    banded = False
     for ax, kpi in zip(axes, keys, strict=True):
         scale = 100.0 if kpi_kind(kpi) == "share" else 1.0
+        mid = panel_mid(comp, kpi)
+        if mid > 0:
+            ax.axvspan(-scale * mid, scale * mid, color="#D9D9D9", alpha=0.6, linewidth=0, zorder=0)
+            banded = True
         for yi, alt in zip(y, alts, strict=True):
             r = rows.get((alt.scenario.name, kpi))
             if r is None or _missing(r.difference):
@@ -132,7 +138,8 @@ def _forest_own(p: _Page) -> Figure:
             colour = _VERDICT_COLOURS.get(r.verdict, _VERDICT_COLOURS[""])
             ax.errorbar([d], [yi], xerr=err, fmt="o", color=colour, capsize=4, markersize=5,
                         elinewidth=1.6)
-            label = fmt_kpi_diff(kpi, r.difference, p.lang, short=True)
+            dec = diff_decimals(kpi, (r.difference, r.diff_ci_low, r.diff_ci_high))
+            label = fmt_kpi_diff(kpi, r.difference, p.lang, dec, short=True)
             if r.verdict:
                 label += f"  {p.text('verdict.' + r.verdict)}"
             ax.annotate(label, (d, yi), xytext=(0, 6), textcoords="offset points", ha="center",
@@ -145,6 +152,9 @@ def _forest_own(p: _Page) -> Figure:
         ax.set_title(f"{p.kpi(kpi)} ({unit})" if unit else p.kpi(kpi), fontsize=9, loc="left")
         ax.tick_params(axis="x", labelsize=8)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_plain(v, p.lang)))
+    if banded:
+        fig.legend(handles=[Patch(color="#D9D9D9", alpha=0.6, label=p.text("figure.forest.band"))],
+                   loc="outside lower center", fontsize=8)
     return fig
 
 

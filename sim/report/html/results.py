@@ -6,16 +6,20 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.report.i18n import (
+    attach_unit,
+    diff_decimals,
     fmt_ci,
     fmt_kpi_diff,
-    kpi_decimals,
+    fmt_plain,
+    unit_label,
 )
 
 if TYPE_CHECKING:
 
+    from sim.decide.comparison import Comparison
     from sim.experiment.results import Results
 
-from sim.report.html.answer import _magnitude, _rows, _rule_text
+from sim.report.html.answer import _rows, _rule_text
 from sim.report.html.base import (
     _TARGET_CLASS,
     _VERDICT_CLASS,
@@ -29,6 +33,7 @@ from sim.report.html.base import (
     esc,
 )
 from sim.report.html.figures import _figure_html, _forest, _localise, _standard_figures
+from sim.report.table import kpi_kind
 
 
 def _run_keys(results: Results) -> list[str]:
@@ -86,6 +91,18 @@ def _staff_time(p: _Page, r: Results) -> Html:
                 f'</thead><tbody>{"".join(body)}</tbody></table>')
 
 
+def _band_hint(p: _Page, key: str, comp: Comparison) -> Html:
+    """"Smallest difference that matters: ±1 min" under a key KPI's name (nothing without a band)."""
+    from sim.report.compare_plots import panel_mid
+
+    mid = panel_mid(comp, key)
+    if not mid > 0:
+        return Html("")
+    number = fmt_plain(100 * mid if kpi_kind(key) == "share" else mid, p.lang)
+    amount = attach_unit(number, unit_label(key, p.lang, diff=True, number=number))
+    return Html(f'<div class="hint">{p.t("results.band", mid=amount)}</div>')
+
+
 def _results_compare(p: _Page) -> Html:
     comp = p.comparison
     assert comp is not None
@@ -105,14 +122,15 @@ def _results_compare(p: _Page) -> Html:
             if is_base or row is None:
                 diff, verdict = Html(""), Html("")
             else:
-                dec = kpi_decimals(key, _magnitude(row))
+                dec = diff_decimals(key, (row.difference, row.diff_ci_low, row.diff_ci_high))
                 amount = fmt_kpi_diff(key, row.difference, p.lang, dec, short=True)
                 ci = fmt_ci(key, row.diff_ci_low, row.diff_ci_high, p.lang, dec, signed=True)
                 diff = Html(f'<span class="v">{esc(amount)}</span> <span class="ci">{esc(ci)}</span>')
                 verdict = (_badge(_VERDICT_CLASS.get(row.verdict, "neutral"),
                                   p.text("verdict." + row.verdict)) if row.verdict
                            else _badge("neutral", p.text("verdict.neutral")))
-            first = (f'<td rowspan="{len(present)}" class="kpi">{_kpi_cell(p, key)}</td>' if k == 0 else "")
+            first = (f'<td rowspan="{len(present)}" class="kpi">{_kpi_cell(p, key)}'
+                     f"{_band_hint(p, key, comp)}</td>" if k == 0 else "")
             cls = ' class="group"' if k == 0 else ""
             body.append(f"<tr{cls}>{first}<td>{name}</td><td class=\"num\">"
                         f"{_value_cell(p, key, mean, low, high)}</td><td class=\"num\">{diff}</td>"
