@@ -311,21 +311,31 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
         return []
     col = {c: _say(f"console.staff_time.{c}", lang)
            for c in ("person", "total", "ci", "counter", "back_office", "manual")}
-    head = (f"{_INDENT}{col['person']:<16} {col['total']:>7}  {col['ci']:<14}{col['counter']:>8} "
+    head = (f"{_INDENT}{col['person']:<22} {col['total']:>7}  {col['ci']:<14}{col['counter']:>8} "
             f"{col['back_office']:>12} {col['manual']:>7}")
     lines = ["", *_wrap(_say("console.staff_time.title", lang), _INDENT), head.rstrip()]
-    people = [(m.id, m.id) for m in results.scenario.staff] + [("", _say("console.staff_time.all", lang))]
+    from sim.report.i18n import staff_labels
+
+    names = staff_labels(results.scenario, lang) if lang != "en" else {}
+    people = [(m.id, names.get(m.id, m.id)) for m in results.scenario.staff]
+    people.append(("", _say("console.staff_time.all", lang)))
     for sid, label in people:
         suffix = f".{sid}" if sid else ""
         total = summary.get(f"staff_busy_share{suffix}")
         if total is None:
             continue
-        parts = [summary.get(f"{key}{suffix}") for key in STAFF_TIME_KPIS[1:]]
-        cells = [format_value(p["mean"], "share") if p is not None else "–" for p in parts]
+        cells = []
+        for key in STAFF_TIME_KPIS[1:]:
+            part = summary.get(f"{key}{suffix}")
+            cells.append(_value(key, part["mean"], lang) if part is not None else "–")
+        key = "staff_busy_share"
+        if len(label) > 22:  # a long name on its own line rather than cut off
+            lines.append(f"{_INDENT}{label}")
+            label = ""
         lines.append(
-            f"{_INDENT}{_short(label, 16):<16} {format_value(total['mean'], 'share'):>7}  "
-            f"{format_ci(total['ci_low'], total['ci_high'], 'share'):<14}{cells[0]:>8} "
-            f"{cells[1]:>12} {cells[2]:>7}")
+            f"{_INDENT}{label:<22} {_value(key, total['mean'], lang):>7}  "
+            f"{_interval(key, total['ci_low'], total['ci_high'], total['mean'], lang):<14}"
+            f"{cells[0]:>8} {cells[1]:>12} {cells[2]:>7}")
     return lines
 
 
