@@ -114,7 +114,7 @@ def test_run_prints_the_answer_first_in_the_language_asked(short_scenario: Path,
     assert vi.returncode == 0, vi.stderr
     assert vi.stderr.startswith("Đang mô phỏng 2 lần kịch bản dao_xa_2025")
     _in_order(vi.stdout, "Kịch bản dao_xa_2025", "TRẢ LỜI", "Mục tiêu", "Chỉ tiêu chính",
-              "Tỷ lệ hồ sơ đúng hạn", "BẢNG ĐẦY ĐỦ", "Tiếp đón khách và quầy", "Lượt khách đến",
+              "Tỷ lệ hồ sơ đúng hạn", "BẢNG ĐẦY ĐỦ", "Đón tiếp người dân tại quầy", "Lượt người dân đến",
               "Giải quyết hồ sơ", "Đã ghi kết quả vào")
     text = vi.stdout.replace(str(tmp_path / "vi"), "").replace("dao_xa_2025", "")
     assert [w for w in ENGLISH_WORDS if w in text] == []

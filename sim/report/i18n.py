@@ -40,37 +40,37 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 # ----- KPI names and explanations ----------------------------------------------------------------
 
 _KPI_VI: dict[str, tuple[str, str]] = {
-    "visitors_arrived": ("Lượt khách đến", "Số lượt người đến trung tâm; người được hẹn quay lại hôm "
+    "visitors_arrived": ("Lượt người dân đến", "Số lượt người đến trung tâm; người được hẹn quay lại hôm "
                          "sau được tính thêm một lượt."),
-    "visitors_served": ("Lượt khách được phục vụ", "Lượt đến được giải quyết tại quầy, tổ hỗ trợ hoặc "
+    "visitors_served": ("Lượt người dân được phục vụ", "Lượt đến được giải quyết tại quầy, tổ hỗ trợ hoặc "
                         "máy tra cứu."),
-    "visitors_reneged": ("Lượt khách bỏ về khi đang chờ", "Người đã lấy số nhưng hết kiên nhẫn và ra "
+    "visitors_reneged": ("Lượt người dân bỏ về khi đang chờ", "Người đã lấy số nhưng hết kiên nhẫn và ra "
                          "về trước khi được gọi."),
-    "visitors_balked": ("Lượt khách bỏ về vì đông", "Người thấy hàng chờ quá dài nên về ngay khi vừa "
+    "visitors_balked": ("Lượt người dân bỏ về vì đông", "Người thấy hàng chờ quá dài nên về ngay khi vừa "
                         "đến."),
-    "visitors_sent_home": ("Lượt khách hẹn quay lại hôm sau", "Người còn chờ lúc hết giờ làm việc, "
+    "visitors_sent_home": ("Lượt người dân hẹn quay lại hôm sau", "Người còn chờ lúc hết giờ làm việc, "
                            "được hẹn quay lại vào ngày làm việc tiếp theo."),
     "visitors_in_system_end": ("Khách còn ở trung tâm cuối giai đoạn", "Người vẫn còn ở trung tâm khi "
                                "giai đoạn mô phỏng kết thúc."),
-    "visitors_served_counter": ("Lượt khách được phục vụ tại quầy", "Lượt đến được cán bộ tiếp nhận "
+    "visitors_served_counter": ("Lượt người dân được phục vụ tại quầy", "Lượt đến được cán bộ tiếp nhận "
                                 "tại quầy."),
-    "visitors_served_support": ("Lượt khách được tổ hỗ trợ giúp nộp trực tuyến", "Lượt đến kết thúc "
+    "visitors_served_support": ("Lượt người dân được tổ hỗ trợ giúp nộp trực tuyến", "Lượt đến kết thúc "
                                 "sau khi tổ hỗ trợ giúp nộp hồ sơ trực tuyến."),
-    "visitors_served_lookup": ("Lượt khách dùng máy tra cứu", "Lượt đến chỉ để tra cứu thông tin tại "
+    "visitors_served_lookup": ("Lượt người dân dùng máy tra cứu", "Lượt đến chỉ để tra cứu thông tin tại "
                                "máy tra cứu."),
     "dossiers_submitted_counter": ("Hồ sơ nộp tại quầy", "Số hồ sơ người dân nộp trực tiếp tại quầy."),
     "dossiers_submitted_online_support": ("Hồ sơ nộp trực tuyến có hỗ trợ", "Số hồ sơ nộp trực tuyến "
                                           "với sự giúp đỡ của tổ hỗ trợ."),
     "wait_mean_min": ("Thời gian chờ trung bình", "Từ lúc xếp hàng lấy số (khi đến, hoặc sau khi dùng "
                       "máy tra cứu hay được tổ hỗ trợ giúp) đến khi được gọi lên quầy, trung bình "
-                      "mọi lượt khách."),
-    "wait_p50_min": ("Thời gian chờ trung vị", "Một nửa số khách chờ không quá thời gian này."),
-    "wait_p90_min": ("Thời gian chờ của 90% số khách", "90% số khách được gọi lên quầy trong khoảng "
+                      "mọi lượt người dân."),
+    "wait_p50_min": ("Thời gian chờ trung vị", "Một nửa số người dân chờ không quá thời gian này."),
+    "wait_p90_min": ("Thời gian chờ của 90% người dân", "90% người dân được gọi lên quầy trong khoảng "
                      "thời gian này (phân vị 90)."),
-    "wait_p95_min": ("Thời gian chờ của 95% số khách", "95% số khách được gọi lên quầy trong khoảng "
+    "wait_p95_min": ("Thời gian chờ của 95% người dân", "95% người dân được gọi lên quầy trong khoảng "
                      "thời gian này (phân vị 95)."),
     "wait_max_min": ("Thời gian chờ lâu nhất", "Lượt chờ lâu nhất trong giai đoạn."),
-    "wait_within_target": ("Tỷ lệ khách chờ không quá ngưỡng", "Tỷ lệ khách được gọi lên quầy trong "
+    "wait_within_target": ("Tỷ lệ người dân chờ không quá ngưỡng", "Tỷ lệ người dân được gọi lên quầy trong "
                            "ngưỡng thời gian chờ của kịch bản."),
     "queue_mean": ("Số người chờ trung bình", "Số người chờ đến lượt tại quầy, trung bình theo thời "
                    "gian trong giờ làm việc."),
@@ -144,7 +144,7 @@ _KPI_VI: dict[str, tuple[str, str]] = {
     "score_handling_satisfaction_766": ("Điểm hài lòng về giải quyết hồ sơ (Chỉ số 766)", "Tối đa 6 "
                                         "điểm = 6 × min(1, (tỷ lệ đúng hạn − tỷ lệ phản ánh) / 0,9); "
                                         "công thức suy ra từ dữ liệu Cổng, không chính thức."),
-    "staff_utilisation": ("Mức độ bận", "Tỷ lệ thời gian bận tiếp khách trên thời gian có mặt tại quầy."),
+    "staff_utilisation": ("Mức độ bận", "Tỷ lệ thời gian bận tiếp người dân trên thời gian có mặt tại quầy."),
 }
 
 _KPI_EN: dict[str, tuple[str, str]] = {
@@ -309,11 +309,11 @@ _VI: dict[str, str] = {
     "answer.note.run": "Mỗi con số là trung bình của {replications} lần mô phỏng với cùng điều kiện; "
                        "khoảng tin cậy 95% cho biết mức độ không chắc chắn của con số đó. Kết quả dựa "
                        "trên nhiều giả định là ước tính (xem mục “Các giả định là ước tính”).",
-    "answer.note.compare": "Mỗi phương án được mô phỏng {replications} lần với cùng một dòng khách đến "
+    "answer.note.compare": "Mỗi phương án được mô phỏng {replications} lần với cùng một dòng người dân đến "
                            "(so sánh theo cặp). Một chênh lệch được coi là rõ rệt khi khoảng tin cậy "
                            "của nó không chứa 0, và là đáng kể khi cả khoảng tin cậy vượt quá mức "
                            "chênh lệch tối thiểu đáng kể của chỉ tiêu (mặc định 1 phút chờ trung bình, 2 "
-                           "phút với thời gian chờ của 90% số khách, 1 điểm phần trăm, 1 hồ sơ trễ hạn; "
+                           "phút với thời gian chờ của 90% người dân, 1 điểm phần trăm, 1 hồ sơ trễ hạn; "
                            "có thể đặt lại trong kịch bản). Các khoảng tin cậy "
                            "của chênh lệch là khoảng đồng thời "
                            "{confidence} cho cả {comparisons} phép so sánh (hiệu chỉnh Bonferroni, mỗi "
@@ -446,7 +446,7 @@ _VI: dict[str, str] = {
     "part.online": "Hồ sơ trực tuyến",
     "part.targets": "Mục tiêu",
     "part.run": "Thiết lập chạy",
-    "part.front": "Tiếp đón khách và quầy",
+    "part.front": "Đón tiếp người dân tại quầy",
     "part.back": "Giải quyết hồ sơ",
     # results
     "results.intro.run": "Trung bình {replications} lần mô phỏng, khoảng tin cậy 95% trong ngoặc vuông.",
@@ -523,8 +523,8 @@ _VI: dict[str, str] = {
     # units
     "unit.minutes": "phút",
     "unit.days": "ngày",
-    "unit.visitors": "lượt khách",
-    "unit.visitors.one": "lượt khách",
+    "unit.visitors": "lượt",
+    "unit.visitors.one": "lượt",
     "unit.dossiers": "hồ sơ",
     "unit.dossiers.one": "hồ sơ",
     "unit.slips": "phiếu",
@@ -1121,7 +1121,7 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     # sim.report.compare_plots (before the general patterns they share words with)
     (r"^Mean wait by hour of arrival, by scenario", "Thời gian chờ trung bình theo giờ đến, theo phương án"),
     (r"(\d+) replications per scenario pooled, common random numbers",
-     r"gộp \1 lần mô phỏng mỗi phương án, cùng một dòng khách đến"),
+     r"gộp \1 lần mô phỏng mỗi phương án, cùng một dòng người dân đến"),
     (r"(\d+) replications per scenario", r"\1 lần mô phỏng mỗi phương án"),
     (r"^hour of arrival$", "giờ đến"),
     (r" \(base\)$", " (cơ sở)"),
@@ -1142,15 +1142,15 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"mean of (\d+) replications", r"trung bình \1 lần mô phỏng"),
     (r"(\d+) replications?\b", r"\1 lần mô phỏng"),
     (r"bars show the 95% confidence interval", "vạch sai số là khoảng tin cậy 95%"),
-    (r"^no counter visitors$", "không có khách đến quầy"),
+    (r"^no counter visitors$", "không có người dân đến quầy"),
     (r"^no replications$", "không có lần mô phỏng nào"),
     (r"^no dossiers$", "không có hồ sơ"),
     (r"^no utilisation KPIs reported$", "không có số liệu về mức độ bận"),
-    (r"share of visitors per ([\d.]+) min", r"tỷ lệ khách theo khoảng \1 phút"),
+    (r"share of visitors per ([\d.]+) min", r"tỷ lệ người dân theo khoảng \1 phút"),
     (r"^wait for the counter call \(minutes\)",
      "thời gian chờ đến khi được gọi lên quầy (phút)"),
-    (r"([\d.]+)% waited over ([\d.]+) min \(not shown\)", r"\1% số khách chờ quá \2 phút (không vẽ)"),
-    (r"^share of visitors \(%\)$", "tỷ lệ khách (%)"),
+    (r"([\d.]+)% waited over ([\d.]+) min \(not shown\)", r"\1% số người dân chờ quá \2 phút (không vẽ)"),
+    (r"^share of visitors \(%\)$", "tỷ lệ người dân (%)"),
     (r"^cumulative share \(%\)$", "tỷ lệ cộng dồn (%)"),
     (r"^cumulative share$", "tỷ lệ cộng dồn"),
     (r"^threshold ([\d.]+) min$", r"ngưỡng \1 phút"),

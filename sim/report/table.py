@@ -236,7 +236,7 @@ def _name_width(results: Results, keys: list[str], lang: str) -> int:
 
 
 def _value_width(results: Results, keys: list[str], lang: str) -> int:
-    """12 columns, or more for Vietnamese values with their units ("223 lượt khách")."""
+    """12 columns, or more for Vietnamese values with their units ("223 lượt người dân")."""
     return max([12, *(len(_value(k, results.summary[k]["mean"], lang)) for k in keys)])
 
 
@@ -340,7 +340,7 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
 
 
 def target_rule(key: str, op: str, value: float, lang: str, results: Results) -> str:
-    """'wait_p90_min <= 15 min' (en) / 'Thời gian chờ của 90% số khách ≤ 15 phút' (vi)."""
+    """'wait_p90_min <= 15 min' (en) / 'Thời gian chờ của 90% người dân ≤ 15 phút' (vi)."""
     if lang == "en":
         return f"{key} {op} {format_threshold(key, value)}"
     from sim.report import i18n

@@ -143,7 +143,7 @@ _PARAM_WORDS_VI: tuple[tuple[str, str], ...] = (
     (r"\bprobability\b", "xác suất"), (r"\brelative weight\b", "trọng số tương đối"),
     (r"\brelative rate\b", "hệ số tương đối"), (r"\bpeople waiting\b", "người chờ"),
     (r"\bpeople\b", "người"), (r"\bdossiers\b", "hồ sơ"), (r"\bdocuments\b", "giấy tờ"),
-    (r"\bvisits\b", "lượt khách"), (r"\btickets\b", "phiếu"), (r"\bcounter no\.", "quầy số"),
+    (r"\bvisits\b", "lượt người dân"), (r"\btickets\b", "phiếu"), (r"\bcounter no\.", "quầy số"),
     (r"\bclock time\b", "giờ"), (r"\bdate\b", "ngày"), (r"\bcalls\b", "lượt gọi"),
     (r"\breplications\b", "lần mô phỏng"), (r"× counter time\b", "× thời gian tại quầy"),
     (r"\bto\b", "đến"),
