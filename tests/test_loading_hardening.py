@@ -443,3 +443,11 @@ def test_validate_reports_every_file(tmp_path: Path) -> None:
 def test_validate_passes_when_every_file_is_valid() -> None:
     proc = cli("validate", BASE, BASE)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"ok: {BASE}\nok: {BASE}\n", "")
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Notepad on Windows saves UTF-8 with a byte-order mark; the scenario must still load."""
+    text = (ROOT / "scenarios" / "dao_xa_2025.toml").read_text(encoding="utf-8")
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load_scenario(path).name == "dao_xa_2025"

@@ -240,7 +240,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     source = str(path)
     try:
-        text = read_bytes(path).decode("utf-8")
+        text = read_bytes(path).decode("utf-8-sig")  # Windows editors may add a byte-order mark
     except UnicodeDecodeError:
         raise ScenarioError(source, "", "is not UTF-8 text; a scenario is a TOML text file "
                             "saved as UTF-8") from None
