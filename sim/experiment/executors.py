@@ -25,9 +25,11 @@ workers between `map` calls until it is closed, so one executor can run many sce
 
 How the work travels. A replication task holds the scenario (about 14 kB pickled; 0.5 ms to
 pickle and unpickle, against ~50 ms for a replication of Đào Xá's 40-day window and a few ms for
-one week). The process pool pickles `fn` once per `map` and sends those bytes with each item; a
-worker unpickles them only on its first item (as the former pool initializer did, but a pool can
-now serve several scenarios). Dask sends the task to every worker once per `map`
+one week). The process pool pickles `fn` once per `map` into a file of the pool's temporary
+folder and sends only its name with each item; a worker loads it on its first item (so a pool can
+serve several scenarios). Items stay a few hundred bytes, so loky's call queue never fills the
+pipe — with the 14 kB task in every item it could, and then a shutdown after Ctrl-C or SIGTERM
+waited forever on a killed worker's full pipe. Dask sends the task to every worker once per `map`
 (`client.scatter(..., broadcast=True)`) and each item refers to it; sending it inside every task
 instead took twice as long for 400 one-week replications on two local workers, and would push the
 scenario through the scheduler once per replication in a province-wide study.
@@ -41,18 +43,21 @@ unpickles a task does not pay for pandas or Dask.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import queue
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, runtime_checkable
@@ -233,19 +238,61 @@ def _mark(text: str) -> None:
             fh.write(text)
 
 
-def call_cached(key: str, blob: bytes, index: int, item: T) -> Any:
-    """What a pool worker runs for one item: `blob` is `fn` pickled once by the parent; the worker
-    unpickles it on its first item of a `map` and reuses it for the next ones. While it runs, the
-    worker's marker file holds `index`, so that the parent can say which item a dead worker ran."""
+def call_cached(key: str, task_file: str, index: int, item: T) -> Any:
+    """What a pool worker runs for one item: `task_file` holds `fn`, pickled once by the parent;
+    the worker loads it on its first item of a `map` and reuses it for the next ones. While it
+    runs, the worker's marker file holds `index`, so that the parent can say which item a dead
+    worker ran."""
     fn = _cached.get(key)
     if fn is None:
         _cached.clear()  # one `map` at a time: drop the previous scenario
-        fn = _cached[key] = pickle.loads(blob)
+        with open(task_file, "rb") as fh:
+            fn = _cached[key] = pickle.load(fh)
     _mark(str(index))
     try:
         return fn(item)
     finally:
         _mark("")
+
+
+SIGNAL_POLL_SECONDS = 0.1
+"""While a pool runs, Ctrl-C and SIGTERM wait at most this long to take effect."""
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[Callable[[], None]]:
+    """While this thread calls into the pool, SIGINT and SIGTERM are only noted, and the yielded
+    checkpoint runs their former handlers. A handler that raises (KeyboardInterrupt, the command
+    line's SIGTERM) in the middle of loky's queue or future code can leave one of their locks
+    held, and then the pool's shutdown waits forever; raised at the checkpoint, it unwinds
+    cleanly. (Masking the signals is not enough: numpy's BLAS threads would still take them.)
+    Main thread only, where handlers can be set; elsewhere signals arrive as before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: None
+        return
+    noted: list[int] = []
+    former: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        former[sig] = signal.signal(sig, lambda signum, frame: noted.append(signum))
+
+    def restore() -> None:
+        for sig, handler in former.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+    def checkpoint() -> None:
+        while noted:
+            sig = noted.pop(0)
+            handler = former[sig]
+            if callable(handler):
+                handler(sig, None)  # e.g. raises KeyboardInterrupt, here
+            elif handler in (signal.SIG_DFL, None):
+                restore()
+                signal.raise_signal(sig)  # the default action: end the process
+
+    try:
+        yield checkpoint
+    finally:
+        restore()
 
 
 def _how_it_ended(exc: BaseException) -> str:
@@ -305,6 +352,8 @@ class ProcessExecutor(_Base):
         indices: set[int] = set()
         if self._markers is not None:
             for name in os.listdir(self._markers):
+                if not name.isdigit():  # a worker's pid, not a task file
+                    continue
                 try:
                     with open(os.path.join(self._markers, name), encoding="ascii") as fh:
                         text = fh.read().strip()
@@ -323,26 +372,50 @@ class ProcessExecutor(_Base):
         import cloudpickle  # loky's own dependency: also pickles functions defined in __main__
         from loky.process_executor import TerminatedWorkerError
 
-        key, blob = uuid.uuid4().hex, cloudpickle.dumps(fn)
-        futures: dict[Future[R], int] = {
-            pool.submit(call_cached, key, blob, i, item): i for i, item in enumerate(items)}
+        key = uuid.uuid4().hex
+        assert self._markers is not None
+        task_file = os.path.join(self._markers, f"{key}.task")
+        with open(task_file, "wb") as fh:
+            cloudpickle.dump(fn, fh)
+        futures: dict[Future[R], int] = {}
         results: dict[int, R] = {}
+        finished: queue.SimpleQueue[Future[R]] = queue.SimpleQueue()
         try:
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()  # re-raises a worker's exception
-                if on_result is not None:
-                    on_result()
+            with _signals_deferred() as checkpoint:
+                for i, item in enumerate(items):
+                    fut = pool.submit(call_cached, key, task_file, i, item)
+                    futures[fut] = i
+                    fut.add_done_callback(finished.put)
+                while len(results) < len(items):
+                    checkpoint()  # Ctrl-C and SIGTERM take effect here, outside loky's code
+                    try:
+                        fut = finished.get(timeout=SIGNAL_POLL_SECONDS)
+                    except queue.Empty:
+                        continue
+                    results[futures[fut]] = fut.result()  # re-raises a worker's exception
+                    if on_result is not None:
+                        on_result()
         except TerminatedWorkerError as exc:
             lost = WorkerLostError(self._running(items), _how_it_ended(exc))
             self.close(kill=True)  # a new pool starts if the executor is used again
             raise lost from None
         except BaseException as exc:
-            for fut in futures:
-                fut.cancel()
             if not isinstance(exc, Exception) or isinstance(exc, BrokenProcessPool):
-                self.close(kill=True)  # Ctrl-C, SIGTERM: stop the workers now
+                # Ctrl-C, SIGTERM: stop the workers now (loky fails the pending futures itself,
+                # and breaks if they were cancelled first)
+                self.close(kill=True)
+            else:
+                for fut in futures:
+                    fut.cancel()
             raise
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(task_file)
         return [results[i] for i in range(len(items))]
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close(kill=exc is not None and not isinstance(exc, Exception))  # Ctrl-C: at once
 
     def close(self, kill: bool = False) -> None:
         """Stop the workers: after their current items, or at once with `kill=True`."""
