@@ -21,6 +21,8 @@ import pytest
 import tomli_w
 from helpers import DAO_XA, dao_xa_data
 
+from sim import cli
+from sim.experiment import executors
 from sim.experiment import run as run_experiment
 from sim.scenario.loader import parse_scenario
 
@@ -160,7 +162,7 @@ def test_a_worker_killed_mid_run_gives_one_line(long_run, tmp_path: Path) -> Non
     _wait_for(lambda: not any(map(_alive, workers)), 10, f"workers {workers} still alive")
 
 
-# ----- bad worker counts on the command line ------------------------------------------------------
+# ----- bad worker counts and scheduler addresses on the command line -----------------------------
 
 
 @pytest.fixture
@@ -168,3 +170,51 @@ def week_file(tmp_path: Path) -> Path:
     path = tmp_path / "week.toml"
     path.write_text(tomli_w.dumps(dao_xa_data(end=WEEK_END)), encoding="utf-8")
     return path
+
+
+def assert_one_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("flags", [
+    ["run", "{week}", "--workers", "10000"],
+    ["run", "{week}", "--dask", "--workers", "10000"],
+    ["compare", "{week}", "{week}", "--workers", "1025"],
+    ["verify", "--quick", "--workers", "10000"],
+])
+def test_absurd_worker_counts_are_refused(flags: list[str], week_file: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [f.format(week=week_file) for f in flags]
+    if flags[0] != "verify":
+        argv += ["--out", str(tmp_path / "res")]
+    code = cli.main(argv)
+    assert_one_error(code, capsys.readouterr().err, "--workers: ", "is too many; give 1 to 1024")
+    assert not (tmp_path / "res").exists()
+
+
+def test_more_workers_than_cpus_are_lowered_with_one_note(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(executors, "cpu_count", lambda: 2)
+    assert cli._workers_flag("64") == 2
+    assert cli._workers_flag("2") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "note: --workers 64 is more than this machine's 2 CPUs; using 2"]
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "tcp://", "tcp://127.0.0.1:abc",
+                                     "tls://127.0.0.1:8786", "inproc://192.168.0.2/1/2",
+                                     "127.0.0.1:8786", "tcp://127.0.0.1:99999"])
+def test_bad_or_unreachable_schedulers_give_one_line(
+        address: str, week_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(cli, "SCHEDULER_TIMEOUT_S", 1.0)  # port 1: nobody listens
+    code = cli.main(["run", str(week_file), "--scheduler", address, "--out", str(tmp_path / "r")])
+    needle = "cannot connect to the Dask scheduler" if address.endswith(":1") else "tcp://HOST:PORT"
+    assert_one_error(code, capsys.readouterr().err, "--scheduler: ", needle)
+    assert not (tmp_path / "r").exists()
