@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def _wait_for(condition, bound_s: float, what: str) -> None:
+def _wait_for(condition: Callable[[], bool], bound_s: float, what: str) -> None:
     """Poll `condition` until it holds; fail after `bound_s` (a bound, not a timing assertion)."""
     deadline = time.monotonic() + bound_s
     while not condition():
@@ -113,44 +114,52 @@ def _wait_for(condition, bound_s: float, what: str) -> None:
         time.sleep(0.05)
 
 
+LongRun = tuple[subprocess.Popen[bytes], list[int], Path, Path]
+"""The run, its worker pids, its working folder, its stderr file."""
+
+
 @pytest.fixture
-def long_run(tmp_path: Path):
-    """`python -m sim run` with two workers and far more work than the test lets it finish."""
-    out = tmp_path / "res"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", "run", str(DAO_XA), "--workers", "2", "--replications",
-         "2000", "--out", str(out), "-q"], cwd=tmp_path, env=ENV, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+def long_run(tmp_path: Path) -> Iterator[LongRun]:
+    """`python -m sim run` with two workers and far more work than the test lets it finish, in
+    `tmp_path / "work"`; its stderr goes to a file (orphaned workers holding a pipe would keep a
+    test waiting for it)."""
+    work, log = tmp_path / "work", tmp_path / "stderr.txt"
+    work.mkdir()
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sim", "run", str(DAO_XA), "--workers", "2", "--replications",
+             "2000", "--out", str(work / "res"), "-q"], cwd=work, env=ENV,
+            stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
     try:
         _wait_for(lambda: len(_children(proc.pid)) >= 2 or proc.poll() is not None, 60,
                   "the two workers did not start")
-        assert proc.poll() is None, proc.communicate()[1]
-        yield proc, _children(proc.pid), out
+        assert proc.poll() is None, log.read_text()
+        yield proc, _children(proc.pid), work, log
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.communicate()
+        proc.wait()
 
 
 @linux_only
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_workers_end_with_their_parent(sig: signal.Signals, long_run, tmp_path: Path) -> None:
-    proc, workers, out = long_run
+def test_workers_end_with_their_parent(sig: signal.Signals, long_run: LongRun) -> None:
+    proc, workers, work, log = long_run
     proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=60)
+    proc.wait(timeout=60)
     _wait_for(lambda: not any(map(_alive, workers)), 10, f"workers {workers} still alive")
-    assert not out.exists()
-    if sig == signal.SIGTERM:  # a clean interrupt: one line, nothing written
-        assert proc.returncode == 143, stderr
-        assert stderr.strip().splitlines() == ["terminated: nothing was written"]
-        assert list(tmp_path.iterdir()) == []
+    assert list(work.iterdir()) == []  # nothing written, not even a hidden partial folder
+    if sig == signal.SIGTERM:  # a clean interrupt: one line
+        assert proc.returncode == 143, log.read_text()
+        assert log.read_text().strip().splitlines() == ["terminated: nothing was written"]
 
 
 @linux_only
-def test_a_worker_killed_mid_run_gives_one_line(long_run, tmp_path: Path) -> None:
-    proc, workers, _ = long_run
+def test_a_worker_killed_mid_run_gives_one_line(long_run: LongRun) -> None:
+    proc, workers, work, log = long_run
     os.kill(workers[0], signal.SIGKILL)
-    _, stderr = proc.communicate(timeout=60)
+    proc.wait(timeout=60)
+    stderr = log.read_text()
     assert proc.returncode == 1, stderr
     assert "Traceback" not in stderr
     lines = stderr.strip().splitlines()
@@ -158,7 +167,7 @@ def test_a_worker_killed_mid_run_gives_one_line(long_run, tmp_path: Path) -> Non
     assert re.match(r"error: (replications? [\d, ]+|a replication): a worker process ended "
                     r"unexpectedly \(killed by signal SIGKILL\) while running", lines[0]), lines
     assert "nothing was written" in lines[0]
-    assert list(tmp_path.iterdir()) == []
+    assert list(work.iterdir()) == []
     _wait_for(lambda: not any(map(_alive, workers)), 10, f"workers {workers} still alive")
 
 
