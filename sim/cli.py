@@ -27,6 +27,13 @@ EXIT_FAILED = 1
 """`verify`: at least one case failed."""
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+"""128 + SIGTERM, as a shell reports a process ended by it."""
+EXIT_WORKER_LOST = 1
+"""A worker process died mid-run (killed, out of memory): nothing was written."""
+
+SCHEDULER_TIMEOUT_S = 5.0
+"""How long `--scheduler` waits for the scheduler, then for a first worker."""
 
 RESULTS_ROOT = Path("results")
 
@@ -43,6 +50,30 @@ def load_scenario(path: str | Path, *args: Any) -> Scenario:
 
 class UsageError(Exception):
     """A problem the user can fix; printed as one line, exit status 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so pools stop and temporary folders are removed."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """Turn SIGTERM into `Terminated` while the command runs (main thread only)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -200,11 +231,46 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _out_flag(text: str | None) -> Path | None:
-    out = Path(text) if text is not None else None
-    if out is not None and out.exists():
+    """The `--out` folder, refused before any work if it exists or cannot be created."""
+    if text is None:
+        return None
+    from sim.experiment.folders import check_new_folder
+
+    out = Path(text)
+    try:
+        check_new_folder(out)
+    except FileExistsError:
         raise UsageError(f"--out: {out} already exists; results are never overwritten, "
-                         "choose a new folder")
+                         "choose a new folder") from None
+    except OSError as exc:
+        raise UsageError(f"--out: {_short(out)}: {exc.strerror or exc}; choose a folder that "
+                         "can be created") from None
     return out
+
+
+def _short(path: Path, limit: int = 80) -> str:
+    """A path for an error line: a too-long name is cut in the middle."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-limit // 2:]}"
+
+
+def _workers_flag(text: str | None, flag: str = "--workers") -> int | None:
+    """`--workers`: a positive integer up to `MAX_WORKERS`; above the CPU count it is lowered to
+    it with one `note:` line (more processes than cores only queue and cost memory)."""
+    workers = _int_flag(flag, text, 1)
+    if workers is None:
+        return None
+    from sim.experiment.executors import MAX_WORKERS, cpu_count
+
+    if workers > MAX_WORKERS:
+        raise UsageError(f"{flag}: {workers} is too many; give 1 to {MAX_WORKERS} (more than "
+                         "the CPUs are lowered to the CPU count)")
+    cpus = cpu_count()
+    if workers > cpus:
+        print(f"note: {flag} {workers} is more than this machine's {cpus} CPUs; using {cpus}",
+              file=sys.stderr, flush=True)
+        return cpus
+    return workers
 
 
 def _executor_flags(parser: argparse.ArgumentParser) -> None:
@@ -217,17 +283,19 @@ def _executor_flags(parser: argparse.ArgumentParser) -> None:
 @contextlib.contextmanager
 def _executor(args: argparse.Namespace, workers: int | None) -> Iterator[Any]:
     """The executor the flags ask for (None: local processes), closed afterwards."""
-    if not (args.dask or args.scheduler):
+    if not (args.dask or args.scheduler is not None):
         yield None
         return
-    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
-        raise UsageError(f"--scheduler: expected an address like tcp://HOST:8786, got {args.scheduler}")
     from sim.experiment.executors import DaskExecutor, ExecutorUnavailableError
 
+    flag = "--scheduler" if args.scheduler is not None else "--dask"
     try:
-        executor = DaskExecutor(args.scheduler, workers=None if args.scheduler else workers)
+        executor = DaskExecutor(args.scheduler, workers=None if args.scheduler else workers,
+                                timeout=SCHEDULER_TIMEOUT_S)
+        executor.start()
     except (ExecutorUnavailableError, ValueError) as exc:
-        raise UsageError(f"{'--scheduler' if args.scheduler else '--dask'}: {exc}") from None
+        message = " ".join(str(exc).removeprefix("scheduler: ").split())  # one line
+        raise UsageError(f"{flag}: {message}") from None
     with executor:
         yield executor
 
@@ -242,7 +310,7 @@ def _replications_flag(text: str | None) -> int | None:
 def cmd_run(args: argparse.Namespace) -> int:
     replications = _replications_flag(args.replications)
     seed = _int_flag("--seed", args.seed, 0)
-    workers = _int_flag("--workers", args.workers, 1)
+    workers = _workers_flag(args.workers)
     out = _out_flag(args.out)
     scenario = load_scenario(args.scenario, _scenario_root(args))
     if not args.quiet:
@@ -267,7 +335,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     replications = _int_flag("--replications", args.replications, 1)
     seed = _int_flag("--seed", args.seed, 0)
-    workers = _int_flag("--workers", args.workers, 1)
+    workers = _workers_flag(args.workers)
     from sim.verify_suite import DEFAULT_REPLICATIONS, DEFAULT_SEED, MIN_REPLICATIONS, run_suite
 
     if replications is not None and not MIN_REPLICATIONS <= replications <= 10_000:
@@ -328,7 +396,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise UsageError(f"--replications: must be a positive integer or 'auto', "
                              f"got {args.replications}") from None
     seed = _int_flag("--seed", args.seed, 0)
-    workers = _int_flag("--workers", args.workers, 1)
+    workers = _workers_flag(args.workers)
     out = _out_flag(args.out)
     root = _scenario_root(args)
     base = load_scenario(args.base, root)
@@ -397,7 +465,8 @@ def _save(save: Callable[[Path], Path], name: str, out: Path | None) -> Path:
             if out is not None:
                 raise UsageError(f"--out: {exc}") from None
         except OSError as exc:
-            raise UsageError(f"{target}: cannot write results: {exc.strerror or exc}") from None
+            raise UsageError(f"{_short(target)}: cannot write results: {exc.strerror or exc}; "
+                             "choose a folder that can be created") from None
     raise UsageError(f"could not find a free results folder name under {RESULTS_ROOT}/")
 
 
@@ -408,19 +477,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    from sim.experiment.executors import ExecutorUnavailableError, WorkerLostError
+
     try:
-        if args.command == "validate":
-            return cmd_validate(args)
-        if args.command == "verify":
-            return cmd_verify(args)
-        if args.command == "compare":
-            return cmd_compare(args)
-        return cmd_run(args)
+        with _sigterm_unwinds():
+            if args.command == "validate":
+                return cmd_validate(args)
+            if args.command == "verify":
+                return cmd_verify(args)
+            if args.command == "compare":
+                return cmd_compare(args)
+            return cmd_run(args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+    except ExecutorUnavailableError as exc:  # e.g. the Dask scheduler went away mid-run
+        print(f"error: {exc}", file=sys.stderr)
+    except WorkerLostError as exc:
+        print(f"error: {exc}; nothing was written (run again; --workers 1 runs in this process "
+              "and shows any error)", file=sys.stderr)
+        return EXIT_WORKER_LOST
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Terminated:
+        print("terminated: nothing was written", file=sys.stderr)
+        return EXIT_TERMINATED
     return EXIT_BAD_INPUT

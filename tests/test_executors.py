@@ -7,6 +7,9 @@ are skipped when Dask is not installed; the test for the missing-Dask message ru
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -15,15 +18,20 @@ import numpy as np
 import pytest
 from helpers import DAO_XA
 
+from sim.experiment import executors
 from sim.experiment import run as run_experiment
 from sim.experiment.executors import (
+    MAX_WORKERS,
     DaskExecutor,
     Executor,
     ExecutorUnavailableError,
     ProcessExecutor,
     SerialExecutor,
+    WorkerLostError,
+    check_scheduler_address,
 )
 from sim.experiment.results import Results
+from sim.experiment.runner import resolve_workers
 from sim.scenario import Scenario
 from sim.scenario.loader import parse_scenario, read_document
 
@@ -176,3 +184,75 @@ def test_unreachable_scheduler_gives_a_clear_message() -> None:
     with pytest.raises(ExecutorUnavailableError, match="cannot connect to the Dask scheduler at "
                        r"tcp://127\.0\.0\.1:9"), DaskExecutor("tcp://127.0.0.1:9", timeout=1.0):
         pass
+
+
+# ----- worker counts, lost workers, scheduler addresses ------------------------------------------
+
+
+def kill_self_on_three(x: int) -> int:
+    """Item 3 kills its own worker process, as the OOM killer or a user would."""
+    if x == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.01)
+    return x
+
+
+@pytest.fixture
+def two_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend this machine has 2 CPUs, whatever it has."""
+    monkeypatch.setattr(executors, "cpu_count", lambda: 2)
+
+
+@pytest.mark.usefixtures("two_cpus")
+def test_worker_counts_are_capped_at_the_cpus_and_absurd_ones_refused() -> None:
+    with pytest.warns(UserWarning, match="workers=5 is more than this machine's 2 CPUs; using 2"):
+        assert ProcessExecutor(5).workers == 2
+    with pytest.warns(UserWarning, match="using 2"):
+        assert resolve_workers(10, replications=50) == 2
+    assert resolve_workers(None, replications=50) == 2
+    for bad in (MAX_WORKERS + 1, 10_000):
+        with pytest.raises(ValueError, match=f"workers: must be at most {MAX_WORKERS}, got {bad}"):
+            ProcessExecutor(bad)
+        with pytest.raises(ValueError, match=f"must be at most {MAX_WORKERS}"):
+            run_experiment(Scenario.model_construct(), replications=5, workers=bad)
+
+
+@pytest.mark.usefixtures("two_cpus")
+def test_a_local_dask_cluster_is_capped_too() -> None:
+    pytest.importorskip("distributed")
+    with pytest.warns(UserWarning, match="using 2"):
+        assert DaskExecutor(workers=3)._n_local == 2  # nothing started yet
+    with pytest.raises(ValueError, match=f"must be at most {MAX_WORKERS}"):
+        DaskExecutor(workers=10_000)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_killed_worker_is_named_and_the_pool_recovers() -> None:
+    with ProcessExecutor(2) as ex:
+        with pytest.raises(WorkerLostError, match=r"a worker process ended unexpectedly "
+                           r"\(killed by signal SIGKILL\)") as info:
+            ex.map(kill_self_on_three, range(8))
+        assert 3 in info.value.items and len(info.value.items) <= 2
+        assert ex.map(abs, [-1, -2]) == [1, 2]  # a new pool replaces the broken one
+
+
+@pytest.mark.parametrize(("address", "needle"), [
+    ("tcp://", "has no host"),
+    ("tcp://127.0.0.1:abc", "has no valid port"),
+    ("tcp://127.0.0.1:0", "has no valid port"),
+    ("tcp://127.0.0.1:70000", "has no valid port"),
+    ("tcp://127.0.0.1", "has no valid port"),
+    ("127.0.0.1:8786", "has no scheme"),
+    ("tls://127.0.0.1:8786", "tls:// needs client certificates"),
+    ("inproc://192.168.1.2/1234/5", "inproc:// reaches only a scheduler inside this process"),
+    ("ws://127.0.0.1:8786", "unknown scheme"),
+    ("tcp://127.0.0.1:8786/x", "more than a host and a port"),
+])
+def test_scheduler_addresses_are_checked(address: str, needle: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(needle) + ".*give tcp://HOST:PORT"):
+        check_scheduler_address(address)
+
+
+def test_good_scheduler_addresses_pass() -> None:
+    for address in ("tcp://127.0.0.1:8786", " tcp://scheduler.local:1 ", "tcp://[::1]:65535"):
+        assert check_scheduler_address(address) == address.strip()

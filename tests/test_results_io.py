@@ -7,7 +7,11 @@ experiment layer alone and stay fast; the last tests run the real model when it 
 from __future__ import annotations
 
 import json
+import logging
 import math
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -222,10 +226,10 @@ def test_default_workers_start_a_pool_only_when_worth_it(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch, pool_min_seconds: float,
     expected_workers: int,
 ) -> None:
-    from sim.experiment import runner
+    from sim.experiment import executors, runner
 
     monkeypatch.setattr(runner, "POOL_MIN_SECONDS", pool_min_seconds)
-    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(executors, "cpu_count", lambda: 2)
     auto = run_experiment(scenario, replications=4, seed=7, simulate=fake_simulate)
     assert auto.workers == expected_workers
     one = run_experiment(scenario, replications=4, seed=7, workers=1, simulate=fake_simulate)
@@ -269,3 +273,53 @@ def test_real_model_results_save(tmp_path: Path) -> None:
     frame = pd.read_csv(folder / "replications.csv")
     assert len(frame) == 2
     assert all(f"staff_utilisation.{m.id}" in frame.columns for m in res.scenario.staff)
+
+
+# ----- results folders that cannot be made, and leftovers of killed writers -----------------------
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended (the kernel does not reuse it this soon)."""
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(proc.stdout)
+
+
+def test_a_killed_writers_leftover_is_removed_by_the_next_save(
+        results: Results, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    stale = tmp_path / f".old.partial-{_dead_pid()}-0123abcd"
+    live = tmp_path / f".other.partial-{os.getpid()}-89abcdef"  # a writer still at work
+    for folder in (stale, live):
+        (folder / "plots").mkdir(parents=True)
+        (folder / "replications.csv").write_text("half", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="sim.experiment.folders"):
+        results.save(tmp_path / "new")
+    assert not stale.exists() and live.exists() and (tmp_path / "new" / "meta.json").exists()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"note: removed {stale}, an unfinished results folder left by an interrupted run "
+        f"(process {stale.name.split('-')[1]})"]
+
+
+@pytest.mark.parametrize("kind", ["name too long", "inside a file", "deep and too long"])
+def test_out_folders_that_cannot_be_made_give_one_line_and_leave_nothing(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim import cli
+
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    out = {"name too long": tmp_path / ("r" * 300),
+           "inside a file": tmp_path / "a-file" / "res",
+           "deep and too long": tmp_path / "new" / "deeper" / ("r" * 300)}[kind]
+    code = cli.main(["run", str(BUNDLED), "--out", str(out), "--replications", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --out: "), err
+    assert ("file name too long" if "long" in kind else "is not a folder") in lines[0]
+    assert "choose a folder that can be created" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_save_that_fails_removes_the_parents_it_made(results: Results, tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="too long"):
+        results.save(tmp_path / "new" / "deeper" / ("r" * 300))
+    assert list(tmp_path.iterdir()) == []

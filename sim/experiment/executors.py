@@ -12,8 +12,11 @@ workers between `map` calls until it is closed, so one executor can run many sce
             results = sim.experiment.run(scenario, executor=ex)
 
 - `SerialExecutor()`: in this process, one item after another.
-- `ProcessExecutor(workers)`: a pool of local worker processes started with "spawn" (see
-  `sim.experiment.runner` for why), created on first use and kept until `close`.
+- `ProcessExecutor(workers)`: a pool of local worker processes (loky), created on first use and
+  kept until `close`. Unlike the standard library's spawn pool, loky starts fresh interpreters
+  that do not re-import the caller's `__main__`, so a plain script without a main guard, standard
+  input, `python -c` and notebooks all work, on Linux, macOS and Windows; workers end when this
+  process ends, however it ends (`_watch_parent`).
 - `DaskExecutor(scheduler=None, workers=None)`: `scheduler=None` starts a local Dask cluster of
   `workers` single-threaded worker processes (default: one per CPU); `"tcp://HOST:PORT"` connects
   to a running cluster (`dask scheduler` and `dask worker tcp://HOST:PORT` on the machines, each
@@ -22,28 +25,43 @@ workers between `map` calls until it is closed, so one executor can run many sce
 
 How the work travels. A replication task holds the scenario (about 14 kB pickled; 0.5 ms to
 pickle and unpickle, against ~50 ms for a replication of Đào Xá's 40-day window and a few ms for
-one week). The process pool pickles `fn` once per `map` and sends those bytes with each item; a
-worker unpickles them only on its first item (as the former pool initializer did, but a pool can
-now serve several scenarios). Dask sends the task to every worker once per `map`
+one week). The process pool pickles `fn` once per `map` into a file of the pool's temporary
+folder and sends only its name with each item; a worker loads it on its first item (so a pool can
+serve several scenarios). Items stay a few hundred bytes, so loky's call queue never fills the
+pipe — with the 14 kB task in every item it could, and then a shutdown after Ctrl-C or SIGTERM
+waited forever on a killed worker's full pipe. Dask sends the task to every worker once per `map`
 (`client.scatter(..., broadcast=True)`) and each item refers to it; sending it inside every task
 instead took twice as long for 400 one-week replications on two local workers, and would push the
 scenario through the scheduler once per replication in a province-wide study.
 
-This module imports only the standard library (Dask on first use), so that a spawned worker that
+Worker counts are capped at the CPUs this process may use (`cpu_count`; more only queue on the
+cores and cost memory), with a warning, and refused above `MAX_WORKERS`.
+
+This module imports only the standard library (loky and Dask on first use), so that a worker that
 unpickles a task does not pay for pandas or Dask.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
 import pickle
+import queue
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, runtime_checkable
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -62,6 +80,57 @@ class ExecutorUnavailableError(RuntimeError):
 
 ExecutorUnavailable = ExecutorUnavailableError
 """Alias of `ExecutorUnavailableError`."""
+
+
+class WorkerLostError(RuntimeError):
+    """A worker process ended in the middle of the work (killed, out of memory, crashed).
+
+    `items` are the items that worker processes were running at that moment (the lost one among
+    them; several when several workers were busy) and `how` says how the process ended, e.g.
+    "killed by signal SIGKILL". The work is abandoned: nothing is returned, so nothing half-done
+    can be saved. `noun` names the items in the message ("replication" in the runner).
+    """
+
+    def __init__(self, items: list[Any], how: str, noun: str = "item") -> None:
+        self.items, self.how, self.noun = items, how, noun
+        if not items:
+            what, which = f"a {noun}", "while running it"
+        elif len(items) == 1:
+            what, which = f"{noun} {items[0]}", "while running it"
+        else:
+            what, which = f"{noun}s {', '.join(map(str, items))}", "while running one of them"
+        super().__init__(f"{what}: a worker process ended unexpectedly ({how}) {which}")
+
+
+MAX_WORKERS = 1024
+"""More workers than this is refused outright: no machine this runs on has that many CPUs."""
+
+
+def cpu_count() -> int:
+    """The CPUs this process may use (affinity and container limits included, as loky counts)."""
+    try:
+        from loky import cpu_count as loky_cpu_count
+    except ImportError:  # pragma: no cover - loky is a dependency
+        return max(1, os.cpu_count() or 1)
+    return max(1, loky_cpu_count())
+
+
+def check_workers(workers: int | None, name: str = "workers") -> int:
+    """A valid worker count: None → one per CPU; above the CPU count → the CPU count, with a
+    warning (more processes than cores only queue and cost memory); above `MAX_WORKERS` or not a
+    positive integer → `ValueError`."""
+    if workers is None:
+        return cpu_count()
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"{name}: must be a positive integer, got {workers!r}")
+    if workers > MAX_WORKERS:
+        raise ValueError(f"{name}: must be at most {MAX_WORKERS}, got {workers}")
+    cpus = cpu_count()
+    if workers > cpus:
+        warnings.warn(f"{name}={workers} is more than this machine's {cpus} CPUs; using {cpus}",
+                      UserWarning, stacklevel=3)
+        return cpus
+    return workers
 
 
 @runtime_checkable
@@ -98,14 +167,6 @@ class _Base:
         """Release the workers; the executor must not be used afterwards."""
 
 
-def _check_workers(workers: int | None) -> int:
-    if workers is None:
-        return max(1, os.cpu_count() or 1)
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers: must be a positive integer, got {workers!r}")
-    return workers
-
-
 class SerialExecutor(_Base):
     """Runs every item here, one after another."""
 
@@ -127,32 +188,147 @@ class SerialExecutor(_Base):
 _cached: dict[str, Callable[[Any], Any]] = {}
 """In a worker process: the function of the current `map`, unpickled once (key -> function)."""
 
+_marker: list[str] = []
+"""In a worker process: the file naming the item it runs (read by the parent if a worker dies)."""
 
-def call_cached(key: str, blob: bytes, item: T) -> Any:
-    """What a pool worker runs for one item: `blob` is `fn` pickled once by the parent; the worker
-    unpickles it on its first item of a `map` and reuses it for the next ones."""
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker checks that its parent is still alive (`_watch_parent`)."""
+
+
+def _parent_alive(parent: int) -> bool:
+    """Whether process `parent` still runs. POSIX re-parents an orphan, so `getppid` changes;
+    Windows does not, so there the parent's handle is asked whether it has ended."""
+    if sys.platform != "win32":
+        return os.getppid() == parent
+    import _winapi
+
+    try:
+        handle = _winapi.OpenProcess(0x00100000, False, parent)  # SYNCHRONIZE
+    except OSError:
+        return False
+    try:
+        return _winapi.WaitForSingleObject(handle, 0) == _winapi.WAIT_TIMEOUT
+    finally:
+        _winapi.CloseHandle(handle)
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker soon after its parent ends, even mid-replication: a parent killed with
+    SIGKILL (or a crashed notebook kernel) cannot tell its workers to stop, and loky's workers
+    notice only when they next talk to it, after the item they are running."""
+    while _parent_alive(parent):
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def init_worker(parent: int, markers: str, initializer: Callable[..., object] | None,
+                initargs: tuple[Any, ...]) -> None:
+    """Run once in each pool worker: watch the parent, name the marker file, then the caller's
+    initializer."""
+    threading.Thread(target=_watch_parent, args=(parent,), name="centre-sim-parent-watch",
+                     daemon=True).start()
+    _marker[:] = [os.path.join(markers, str(os.getpid()))]
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _mark(text: str) -> None:
+    if _marker:
+        with open(_marker[0], "w", encoding="ascii") as fh:
+            fh.write(text)
+
+
+def call_cached(key: str, task_file: str, index: int, item: T) -> Any:
+    """What a pool worker runs for one item: `task_file` holds `fn`, pickled once by the parent;
+    the worker loads it on its first item of a `map` and reuses it for the next ones. While it
+    runs, the worker's marker file holds `index`, so that the parent can say which item a dead
+    worker ran."""
     fn = _cached.get(key)
     if fn is None:
         _cached.clear()  # one `map` at a time: drop the previous scenario
-        fn = _cached[key] = pickle.loads(blob)
-    return fn(item)
+        with open(task_file, "rb") as fh:
+            fn = _cached[key] = pickle.load(fh)
+    _mark(str(index))
+    try:
+        return fn(item)
+    finally:
+        _mark("")
+
+
+SIGNAL_POLL_SECONDS = 0.1
+"""While a pool runs, Ctrl-C and SIGTERM wait at most this long to take effect."""
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[Callable[[], None]]:
+    """While this thread calls into the pool, SIGINT and SIGTERM are only noted, and the yielded
+    checkpoint runs their former handlers. A handler that raises (KeyboardInterrupt, the command
+    line's SIGTERM) in the middle of loky's queue or future code can leave one of their locks
+    held, and then the pool's shutdown waits forever; raised at the checkpoint, it unwinds
+    cleanly. (Masking the signals is not enough: numpy's BLAS threads would still take them.)
+    Main thread only, where handlers can be set; elsewhere signals arrive as before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: None
+        return
+    noted: list[int] = []
+    former: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        former[sig] = signal.signal(sig, lambda signum, frame: noted.append(signum))
+
+    def restore() -> None:
+        for sig, handler in former.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+    def checkpoint() -> None:
+        while noted:
+            sig = noted.pop(0)
+            handler = former[sig]
+            if callable(handler):
+                handler(sig, None)  # e.g. raises KeyboardInterrupt, here
+            elif handler in (signal.SIG_DFL, None):
+                restore()
+                signal.raise_signal(sig)  # the default action: end the process
+
+    try:
+        yield checkpoint
+    finally:
+        restore()
+
+
+def _how_it_ended(exc: BaseException) -> str:
+    """'killed by signal SIGKILL', from loky's message listing the dead workers' exit codes."""
+    found = re.findall(r"([A-Z]+)\((-?\d+)\)", str(exc))
+    if not found:
+        return "its exit status is unknown"
+    name, code = found[0]
+    if int(code) < 0 and name.startswith("SIG"):
+        return f"killed by signal {name}"
+    return f"exit status {code}"
 
 
 class ProcessExecutor(_Base):
-    """A pool of `workers` local processes (default: one per CPU), started with "spawn".
+    """A pool of `workers` local processes (default: one per CPU, never more), started by loky.
+
+    loky starts each worker as a fresh interpreter that imports only what the tasks need — never
+    the caller's `__main__` — so parallel runs work from a plain script without a main guard,
+    from standard input, `python -c` and notebooks, and behave the same on Linux, macOS and
+    Windows (the standard library's "spawn" pool re-runs the main script in every worker, and
+    "fork" can deadlock a parent that runs threads). Workers end when this process ends, even by
+    SIGKILL (`_watch_parent`).
 
     The pool starts on the first `map` and is kept for the next ones until `close`. `initializer`
-    and `initargs` are run once in each worker process when it starts, as with
-    `concurrent.futures.ProcessPoolExecutor`. A worker's exception is re-raised here, after the
-    items not yet started are cancelled.
+    and `initargs` are run once in each worker process when it starts. A worker's exception is
+    re-raised here, after the items not yet started are cancelled; a worker that dies (killed, out
+    of memory) raises `WorkerLostError` naming the items that were running.
     """
 
     def __init__(self, workers: int | None = None, *,
                  initializer: Callable[..., object] | None = None,
                  initargs: tuple[Any, ...] = ()) -> None:
-        self._workers = _check_workers(workers)
+        self._workers = check_workers(workers)
         self._initializer, self._initargs = initializer, initargs
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Any = None
+        self._markers: str | None = None
 
     def __repr__(self) -> str:
         return f"ProcessExecutor(workers={self._workers})"
@@ -161,12 +337,31 @@ class ProcessExecutor(_Base):
     def workers(self) -> int:
         return self._workers
 
-    def _get_pool(self) -> ProcessPoolExecutor:
+    def _get_pool(self) -> Any:
         if self._pool is None:
+            from loky import ProcessPoolExecutor
+
+            self._markers = tempfile.mkdtemp(prefix="centre-sim-workers-")
             self._pool = ProcessPoolExecutor(
-                max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=self._initializer, initargs=self._initargs)
+                max_workers=self._workers, initializer=init_worker,
+                initargs=(os.getpid(), self._markers, self._initializer, self._initargs))
         return self._pool
+
+    def _running(self, items: list[Any]) -> list[Any]:
+        """The items that the marker files say were running (when a worker has died)."""
+        indices: set[int] = set()
+        if self._markers is not None:
+            for name in os.listdir(self._markers):
+                if not name.isdigit():  # a worker's pid, not a task file
+                    continue
+                try:
+                    with open(os.path.join(self._markers, name), encoding="ascii") as fh:
+                        text = fh.read().strip()
+                except OSError:
+                    continue
+                if text.isdigit() and int(text) < len(items):
+                    indices.add(int(text))
+        return [items[i] for i in sorted(indices)]
 
     def map(self, fn: Callable[[T], R], items: Iterable[T], *,
             on_result: OnResult | None = None) -> list[R]:
@@ -174,27 +369,62 @@ class ProcessExecutor(_Base):
         if not items:
             return []
         pool = self._get_pool()
-        key, blob = uuid.uuid4().hex, pickle.dumps(fn)
-        futures: dict[Future[R], int] = {
-            pool.submit(call_cached, key, blob, item): i for i, item in enumerate(items)}
+        import cloudpickle  # loky's own dependency: also pickles functions defined in __main__
+        from loky.process_executor import TerminatedWorkerError
+
+        key = uuid.uuid4().hex
+        assert self._markers is not None
+        task_file = os.path.join(self._markers, f"{key}.task")
+        with open(task_file, "wb") as fh:
+            cloudpickle.dump(fn, fh)
+        futures: dict[Future[R], int] = {}
         results: dict[int, R] = {}
+        finished: queue.SimpleQueue[Future[R]] = queue.SimpleQueue()
         try:
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()  # re-raises a worker's exception
-                if on_result is not None:
-                    on_result()
+            with _signals_deferred() as checkpoint:
+                for i, item in enumerate(items):
+                    fut = pool.submit(call_cached, key, task_file, i, item)
+                    futures[fut] = i
+                    fut.add_done_callback(finished.put)
+                while len(results) < len(items):
+                    checkpoint()  # Ctrl-C and SIGTERM take effect here, outside loky's code
+                    try:
+                        fut = finished.get(timeout=SIGNAL_POLL_SECONDS)
+                    except queue.Empty:
+                        continue
+                    results[futures[fut]] = fut.result()  # re-raises a worker's exception
+                    if on_result is not None:
+                        on_result()
+        except TerminatedWorkerError as exc:
+            lost = WorkerLostError(self._running(items), _how_it_ended(exc))
+            self.close(kill=True)  # a new pool starts if the executor is used again
+            raise lost from None
         except BaseException as exc:
-            for fut in futures:
-                fut.cancel()
             if not isinstance(exc, Exception) or isinstance(exc, BrokenProcessPool):
-                self.close()  # Ctrl-C, or a worker died: stop the pool (a new one starts if needed)
+                # Ctrl-C, SIGTERM: stop the workers now (loky fails the pending futures itself,
+                # and breaks if they were cancelled first)
+                self.close(kill=True)
+            else:
+                for fut in futures:
+                    fut.cancel()
             raise
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(task_file)
         return [results[i] for i in range(len(items))]
 
-    def close(self) -> None:
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close(kill=exc is not None and not isinstance(exc, Exception))  # Ctrl-C: at once
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: after their current items, or at once with `kill=True`."""
+        pool, markers = self._pool, self._markers
+        self._pool = self._markers = None
+        if pool is not None:
+            pool.shutdown(wait=True, kill_workers=kill)
+        if markers is not None:
+            shutil.rmtree(markers, ignore_errors=True)
 
 
 # ----- Dask ---------------------------------------------------------------------------------------
@@ -207,6 +437,42 @@ def _import_distributed() -> Any:
         raise ExecutorUnavailableError(f"Dask is not installed: {DASK_INSTALL_HINT} "
                                   f"({exc})") from None
     return distributed
+
+
+SCHEDULER_FORM = "give tcp://HOST:PORT with a port from 1 to 65535, e.g. tcp://127.0.0.1:8786"
+
+
+def check_scheduler_address(address: object) -> str:
+    """`address` stripped, if it is `tcp://HOST:PORT` (IPv6 as `tcp://[::1]:PORT`); else
+    `ValueError` saying what is wrong. tls:// would need certificates, which `DaskExecutor` cannot
+    take, and inproc:// reaches only a scheduler inside this very process: both are refused."""
+    text = address.strip() if isinstance(address, str) else ""
+    if not text:
+        raise ValueError(f"scheduler: must be an address; {SCHEDULER_FORM}, got {address!r}")
+    scheme, sep, _ = text.partition("://")
+    if not sep:
+        raise ValueError(f"scheduler: {text} has no scheme; {SCHEDULER_FORM}")
+    if scheme == "tls":
+        raise ValueError(f"scheduler: {text}: tls:// needs client certificates, which centre-sim "
+                         f"cannot pass; reach the scheduler over tcp:// (an SSH tunnel, say): "
+                         f"{SCHEDULER_FORM}")
+    if scheme == "inproc":
+        raise ValueError(f"scheduler: {text}: inproc:// reaches only a scheduler inside this "
+                         f"process; {SCHEDULER_FORM}")
+    if scheme != "tcp":
+        raise ValueError(f"scheduler: {text}: unknown scheme {scheme}://; {SCHEDULER_FORM}")
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not parts.hostname:
+        raise ValueError(f"scheduler: {text} has no host; {SCHEDULER_FORM}")
+    if port is None or not 1 <= port <= 65535:
+        raise ValueError(f"scheduler: {text} has no valid port; {SCHEDULER_FORM}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"scheduler: {text} has more than a host and a port; {SCHEDULER_FORM}")
+    return text
 
 
 def run_task(fn: Callable[[T], R], item: T) -> R:
@@ -240,14 +506,12 @@ class DaskExecutor(_Base):
     def __init__(self, scheduler: str | None = None, workers: int | None = None, *,
                  timeout: float = 10.0) -> None:
         if scheduler is not None:
-            if not isinstance(scheduler, str) or not scheduler.strip():
-                raise ValueError(f"scheduler: must be an address such as tcp://HOST:8786, "
-                                 f"got {scheduler!r}")
+            scheduler = check_scheduler_address(scheduler)
             if workers is not None:
                 raise ValueError("workers: only for a local Dask cluster; the workers of a running "
                                  "cluster are started with `dask worker`")
-        self.scheduler = scheduler.strip() if scheduler is not None else None
-        self._n_local = _check_workers(workers) if scheduler is None else None
+        self.scheduler = scheduler
+        self._n_local = check_workers(workers) if scheduler is None else None
         self.timeout = float(timeout)
         self._distributed = _import_distributed()  # fail early, before any work
         self._client: Any = None
@@ -347,5 +611,6 @@ class DaskExecutor(_Base):
             cluster.close()
 
 
-__all__ = ["DaskExecutor", "Executor", "ExecutorUnavailable", "ExecutorUnavailableError",
-           "ProcessExecutor", "SerialExecutor", "run_task"]
+__all__ = ["MAX_WORKERS", "DaskExecutor", "Executor", "ExecutorUnavailable",
+           "ExecutorUnavailableError", "ProcessExecutor", "SerialExecutor", "WorkerLostError",
+           "check_workers", "cpu_count", "run_task"]

@@ -12,12 +12,15 @@ How many workers:
   worker takes about half a second to start, more than a whole replication of a short window;
   otherwise it starts one worker per CPU for the rest. `Results.workers` records what was used.
 
-Worker processes are started with the "spawn" method on every platform: forking a parent that
-already runs threads (tqdm's monitor, BLAS pools) can deadlock, spawn behaves the same on Linux,
-macOS and Windows, and Python 3.14 stops defaulting to fork anyway. Workers import only
-`sim.experiment.worker`, the model and the scenario. The replications are a `ReplicationTask`
-(scenario, seed, event-log switch) mapped over replication numbers; the pool pickles it once and
-each worker unpickles it once (`sim.experiment.executors.ProcessExecutor`).
+Worker processes are fresh interpreters started by loky (`ProcessExecutor`): unlike "spawn" they
+never re-run the caller's main script, so `sim.run(..., workers=2)` works from a script without
+`if __name__ == "__main__":`, from standard input and from notebooks; unlike "fork" they cannot
+deadlock on a parent's threads (tqdm's monitor, BLAS pools); and they behave the same on Linux,
+macOS and Windows. Workers import only `sim.experiment.worker`, the model and the scenario.
+Worker counts are capped at the CPU count, with a warning (`executors.check_workers`); a worker
+that dies raises `WorkerLostError` naming the replications that were running. The replications
+are a `ReplicationTask` (scenario, seed, event-log switch) mapped over replication numbers; the
+pool pickles it once and each worker unpickles it once (`sim.experiment.executors.ProcessExecutor`).
 
 `executor=` runs every replication on a given executor instead (`sim.experiment.executors`:
 serial, local processes, Dask) — no timing of a first replication, and the executor is left open
@@ -26,11 +29,16 @@ for the caller's next run. Results are identical whichever executor runs them.
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
-from sim.experiment.executors import Executor, ProcessExecutor, SerialExecutor
+from sim.experiment.executors import (
+    Executor,
+    ProcessExecutor,
+    SerialExecutor,
+    WorkerLostError,
+    check_workers,
+)
 from sim.experiment.results import Results
 from sim.experiment.worker import ReplicationTask, Simulate
 from sim.model.output import ReplicationOutput
@@ -50,10 +58,10 @@ than this in this process."""
 
 
 def resolve_workers(workers: int | None, replications: int) -> int:
-    """None → one per CPU; never more workers than replications."""
+    """None → one per CPU; never more workers than CPUs (with a warning) or than replications."""
     if workers is None:
-        return max(1, min(replications, os.cpu_count() or 1))
-    return min(_check_int("workers", workers, 1), replications)
+        return max(1, min(replications, check_workers(None)))
+    return min(check_workers(workers), replications)
 
 
 def run(
@@ -120,6 +128,8 @@ def run(
             else:
                 with ProcessExecutor(n_workers) as pool:
                     outputs += pool.map(task, rest, on_result=tick)
+    except WorkerLostError as exc:
+        raise WorkerLostError(exc.items, exc.how, noun="replication") from None
     finally:
         if bar is not None:
             bar.close()

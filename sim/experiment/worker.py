@@ -1,4 +1,4 @@
-"""What a worker runs: kept apart from the runner so that a freshly spawned worker process (or a
+"""What a worker runs: kept apart from the runner so that a freshly started worker process (or a
 Dask worker) imports only the model and the scenario (about 0.5 s), not pandas and scipy (about
 2 s more).
 """
