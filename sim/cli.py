@@ -313,14 +313,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     workers = _workers_flag(args.workers)
     out = _out_flag(args.out)
     scenario = load_scenario(args.scenario, _scenario_root(args))
-    if not args.quiet:
-        _progress("console.running", args.lang, n=replications or scenario.run.replications,
-                  name=scenario.name)
+    with _executor(args, workers) as executor:  # a bad scheduler fails here, before any output
+        if not args.quiet:  # within a second: before pandas, scipy and the model are imported
+            _progress("console.running", args.lang, n=replications or scenario.run.replications,
+                      name=scenario.name)
+        from sim.api import run
+        from sim.report.html import report_writer
 
-    from sim.api import run  # pandas, scipy and the model load only when a run is asked for
-    from sim.report.html import report_writer
-
-    with _executor(args, workers) as executor:
         results = run(scenario, replications=replications, seed=seed,
                       workers=None if executor is not None else workers,
                       event_log=True if args.event_log else None,
@@ -408,16 +407,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"{' '.join([args.base, *args.alternatives])}: {exc}") from None
 
-    if not args.quiet:
-        if replications == "auto":
-            _progress("console.running.auto", args.lang, scenarios=1 + len(alternatives))
-        else:
-            _progress("console.running.compare", args.lang, scenarios=1 + len(alternatives),
-                      n=replications or base.run.replications)
-    from sim.api import compare  # pandas, scipy and the model load only when a run is asked for
-    from sim.report.html import report_writer
+    with _executor(args, workers) as executor:  # a bad scheduler fails here, before any output
+        if not args.quiet:  # within a second: before pandas, scipy and the model are imported
+            if replications == "auto":
+                _progress("console.running.auto", args.lang, scenarios=1 + len(alternatives))
+            else:
+                _progress("console.running.compare", args.lang, scenarios=1 + len(alternatives),
+                          n=replications or base.run.replications)
+        from sim.api import compare
+        from sim.report.html import report_writer
 
-    with _executor(args, workers) as executor:
         comparison = compare(base, alternatives, replications=replications, seed=seed,
                              workers=None if executor is not None else workers,
                              progress=sys.stderr.isatty() and not args.quiet, executor=executor)

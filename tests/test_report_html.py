@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import datetime as dt
 import math
 from html.parser import HTMLParser
@@ -40,9 +41,12 @@ from sim.report.i18n import (
     fmt_signed,
     kpi_name,
     placeholders,
+    scenario_description,
+    scenario_title,
 )
 from sim.scenario.kpis import KPIS
 from sim.scenario.loader import parse_scenario
+from sim.scenario.schema import ScenarioInfo
 
 WEEK = {"end": dt.date(2025, 7, 8)}
 SEED = 11
@@ -66,8 +70,10 @@ def base():
 @pytest.fixture(scope="module")
 def alternative():
     data = dao_xa_data(**WEEK)
-    data["scenario"].update(name="two_machines", title="Thêm một máy lấy số",
-                            description="A second ticket machine and a third support-team member.")
+    data["scenario"].update(name="two_machines", title="A second ticket machine",
+                            description="A second ticket machine and a third support-team member.",
+                            title_vi="Thêm một máy lấy số",
+                            description_vi="Thêm một máy lấy số thứ tự và một thành viên tổ hỗ trợ.")
     data["equipment"]["ticket_machines"]["count"] = 2
     data["support_team"]["members"] = 3
     return _run(data)
@@ -193,7 +199,7 @@ def test_run_report(run_pages, base, lang):
     _check_document(page, lang)
     text = page.all_text()
     assert base.scenario.name in text
-    assert base.scenario.scenario.title in text
+    assert scenario_title(base.scenario, lang) in text
     for key in RUN_KEY_KPIS:
         if key in base.summary and base.summary[key]["n"] > 0:
             assert kpi_name(key, lang, base.scenario) in text, key
@@ -215,7 +221,8 @@ def test_comparison_report(compare_pages, comparison, lang):
     text = page.all_text()
     for results in (comparison.base, *comparison.alternatives):
         assert results.scenario.name in text
-        assert results.scenario.scenario.title in page.section("question")
+        assert scenario_title(results.scenario, lang) in page.section("question")
+        assert scenario_description(results.scenario, lang) in page.section("question")
     results_text = page.section("results")
     for key in comparison.key_kpis:
         assert kpi_name(key, lang) in results_text, key
@@ -227,6 +234,53 @@ def test_comparison_report(compare_pages, comparison, lang):
     assert str(SEED) in repro and package_version() in repro
     assert MESSAGES[lang]["target.met"] in page.section("targets") or \
         MESSAGES[lang]["target.undecided"] in page.section("targets")
+
+
+# The bundled scenario's own words, in each language (scenarios/dao_xa_2025.toml, [scenario]).
+TITLE = {"vi": "Trung tâm xã Đào Xá, 1/7–25/8/2025", "en": "Đào Xá centre, 1/7–25/8/2025"}
+DESCRIPTION = {
+    "vi": "Trung tâm Phục vụ hành chính công xã Đào Xá theo báo cáo 40 ngày làm việc đầu tiên: 7 cán "
+          "bộ, 1 máy lấy số thứ tự, 1 máy tra cứu và tổ hỗ trợ.",
+    "en": "Đào Xá commune centre as reported for its first 40 working days: 7 staff, 1 ticket machine, "
+          "1 lookup PC, a support team.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_names_the_scenario_in_its_language(run_pages, lang):
+    page = run_pages[lang]
+    other = "en" if lang == "vi" else "vi"
+    text = page.all_text()
+    assert MESSAGES[lang]["title.run"].format(scenario=TITLE[lang]) in text  # <title> and <h1>
+    question = page.section("question")
+    assert TITLE[lang] in question and DESCRIPTION[lang] in question
+    facts = page.section("scenarios")
+    assert TITLE[lang] in facts and DESCRIPTION[lang] in facts
+    assert TITLE[other] not in text
+    assert DESCRIPTION[other] not in text
+
+
+def test_a_scenario_without_a_vietnamese_title_falls_back_to_the_english_one(base):
+    info = base.scenario.scenario.model_copy(update={"title_vi": ""})  # description_vi kept
+    results = dataclasses.replace(base, scenario=base.scenario.model_copy(update={"scenario": info}))
+    page = Page(render_report(lang="vi", results=results))
+    assert MESSAGES["vi"]["title.run"].format(scenario=TITLE["en"]) in page.all_text()
+    assert TITLE["vi"] not in page.all_text()
+    assert DESCRIPTION["vi"] in page.section("question")
+    assert DESCRIPTION["en"] not in page.all_text()
+
+
+def test_scenario_title_and_description_fall_back():
+    info = ScenarioInfo(name="x", title="T", description="D", title_vi="TV", description_vi="DV")
+    assert (scenario_title(info, "vi"), scenario_description(info, "vi")) == ("TV", "DV")
+    assert (scenario_title(info, "en"), scenario_description(info, "en")) == ("T", "D")
+    vi_only = ScenarioInfo(name="x", title_vi="TV", description_vi="DV")
+    assert (scenario_title(vi_only, "en"), scenario_description(vi_only, "en")) == ("TV", "DV")
+    en_only = ScenarioInfo(name="x", title="T", description="D")
+    assert (scenario_title(en_only, "vi"), scenario_description(en_only, "vi")) == ("T", "D")
+    bare = ScenarioInfo(name="x")
+    assert [scenario_title(bare, lang) for lang in LANGS] == ["x", "x"]
+    assert [scenario_description(bare, lang) for lang in LANGS] == ["", ""]
 
 
 def test_answer_sentences_follow_the_data(base, alternative):

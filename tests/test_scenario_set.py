@@ -207,6 +207,18 @@ def test_every_scenario_loads_with_a_description(path: Path) -> None:
     assert s.scenario.title.strip() and s.scenario.description.strip()
 
 
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.stem)
+def test_every_scenario_has_its_own_vietnamese_title_and_description(path: Path) -> None:
+    own = tomllib.loads(path.read_text(encoding="utf-8"))["scenario"]
+    for key in ("title", "description"):
+        assert own[f"{key}_vi"].strip() and own[f"{key}_vi"] != own[key], key
+
+
+def test_vietnamese_titles_are_unique() -> None:
+    titles = [load_scenario(p).scenario.title_vi for p in ALL_FILES]
+    assert len(titles) == len(set(titles))
+
+
 def test_names_are_unique() -> None:
     names = [load_scenario(p).name for p in ALL_FILES]
     assert len(names) == len(set(names))

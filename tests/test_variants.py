@@ -123,3 +123,27 @@ def test_a_variant_may_extend_the_bundled_scenarios_from_anywhere(tmp_path):
     """The bundled scenarios/ folder is always allowed, besides the variant's own folder."""
     v = write(tmp_path, "mine.toml", f'extends = "{PARENT}"\n')
     assert load_scenario(v).name == "mine"
+
+
+def test_a_variant_titled_in_one_language_drops_the_parents_other(tmp_path):
+    base = load_scenario(PARENT).scenario
+    assert base.title_vi and base.description_vi
+    v = write(tmp_path, "nine.toml", f'''
+extends = "{PARENT}"
+[scenario]
+title = "Đào Xá 2025, 9 staff"
+description_vi = "Chín cán bộ."
+''')
+    info = load_scenario(v).scenario
+    assert (info.title, info.title_vi) == ("Đào Xá 2025, 9 staff", "")  # not the parent's title_vi
+    assert (info.description, info.description_vi) == ("", "Chín cán bộ.")
+    assert info.centre == base.centre
+    both = write(tmp_path, "both.toml", f'''
+extends = "{PARENT}"
+[scenario]
+title = "Nine staff"
+title_vi = "Chín cán bộ"
+''')
+    info = load_scenario(both).scenario
+    assert (info.title, info.title_vi) == ("Nine staff", "Chín cán bộ")
+    assert (info.description, info.description_vi) == (base.description, base.description_vi)

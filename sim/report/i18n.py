@@ -27,7 +27,7 @@ from sim.report.table import SCORE_MAX, kpi_kind, sign_decimals
 from sim.scenario.kpis import BREAKDOWNS, KPIS
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import FieldSpec, Scenario, StaffSpec
+    from sim.scenario.schema import FieldSpec, Scenario, ScenarioInfo, StaffSpec
 
 LANGS: tuple[str, ...] = ("vi", "en")
 """Report languages; the first is the default."""
@@ -281,7 +281,8 @@ _VI: dict[str, str] = {
     "section.appendix": "Phụ lục: toàn bộ chỉ tiêu",
     "section.figures": "Phụ lục: biểu đồ",
     # the question
-    "question.run": "Trung tâm “{scenario}” hoạt động thế nào trong giai đoạn {start} – {end}?",
+    "question.run": "Với kịch bản “{scenario}”, trung tâm hoạt động thế nào trong giai đoạn {start} – "
+                    "{end}?",
     "question.compare": "Điều gì thay đổi nếu áp dụng {alternatives} thay cho “{base}”?",
     "question.or": " hoặc ",
     "question.base": "Phương án cơ sở",
@@ -1056,6 +1057,28 @@ def field_label(spec: FieldSpec, lang: str) -> str:
     if lang == "vi":
         return spec.name_vi or spec.name or spec.id
     return spec.name or spec.name_vi or spec.id
+
+
+def _info(scenario: Scenario | ScenarioInfo) -> ScenarioInfo:
+    return getattr(scenario, "scenario", scenario)
+
+
+def scenario_title(scenario: Scenario | ScenarioInfo, lang: str) -> str:
+    """The scenario's title: `title_vi` in Vietnamese (else `title`), `title` in English (else
+    `title_vi`), and the scenario's name when it has neither."""
+    info = _info(scenario)
+    if lang == "vi":
+        return info.title_vi or info.title or info.name
+    return info.title or info.title_vi or info.name
+
+
+def scenario_description(scenario: Scenario | ScenarioInfo, lang: str) -> str:
+    """The scenario's description: `description_vi` in Vietnamese (else `description`),
+    `description` in English (else `description_vi`); "" when it has neither."""
+    info = _info(scenario)
+    if lang == "vi":
+        return info.description_vi or info.description
+    return info.description or info.description_vi
 
 
 def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:

@@ -52,6 +52,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.report.i18n import scenario_description, scenario_title
 from sim.scenario.calendar import SeasonSpec, SessionSpec
 from sim.scenario.distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Uniform
 from sim.scenario.loader import load_scenario, read_toml
@@ -625,17 +626,17 @@ def parameter_markdown(scenario_path: str | Path, display_path: str | None = Non
     rows = parameter_rows(scenario, path)
     chain = _chain(path)
     show_file = len(chain) > 1
-    info = scenario.scenario
     lines = [
         f"<!-- generated from {shown} by docs/generate.py; do not edit -->",
         "",
-        f"# Parameters: {info.title or info.name}",
+        f"# Parameters: {scenario_title(scenario, 'en')}",
         "",
         f"*Generated from [`{shown}`](../{shown}) by `python docs/generate.py`; do not edit by hand.*",
         "",
     ]
-    if info.description:
-        lines += [info.description, ""]
+    description = scenario_description(scenario, "en")
+    if description:
+        lines += [description, ""]
     if show_file:
         parents = ", ".join(f"`{p.name}`" for p in chain[1:])
         lines += [f"This scenario extends {parents}: the **Set in** column names the file each value "

@@ -94,6 +94,12 @@ class ScenarioInfo(Strict):
     name: Slug
     title: str = ""
     description: str = ""
+    title_vi: str = ""
+    """Vietnamese title, shown in Vietnamese reports (`title` in English ones); either falls back to
+    the other, then to `name`."""
+    description_vi: str = ""
+    """Vietnamese description, shown in Vietnamese reports (`description` in English ones); either
+    falls back to the other."""
     centre: str = ""
 
 

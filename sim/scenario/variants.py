@@ -9,7 +9,10 @@
 Merging rules: tables merge key by key; arrays of tables whose entries all have an `id` (staff,
 fields, procedures, pools) merge entry by entry, matched by id — listed keys override, new ids are
 appended, and `remove = true` drops an entry; any other value replaces the parent's. A variant
-that does not name itself gets its file name (made into a valid id) as scenario name.
+that does not name itself gets its file name (made into a valid id) as scenario name. A variant
+that sets only one language of its title (`title` or `title_vi`) or description drops the parent's
+other language, so that a report never shows the parent's title for the variant: the missing one
+falls back to the one given (`sim.report.i18n.scenario_title`).
 
 Chains are allowed, at most `MAX_EXTENDS_DEPTH` files deep. Because a scenario file is shared
 between communes, `extends` may only name a file inside an allowed folder: the folder of the file
@@ -35,6 +38,9 @@ from sim.scenario.errors import ScenarioError
 
 MAX_EXTENDS_DEPTH = 20
 """At most this many `extends` steps from the loaded file to its furthest ancestor."""
+
+PAIRED_TEXT: tuple[tuple[str, str], ...] = (("title", "title_vi"), ("description", "description_vi"))
+"""Keys of [scenario] in two languages: a variant that sets one of a pair drops the parent's other."""
 
 BUNDLED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 """The project's own scenarios, which any variant may extend (when the folder is present)."""
@@ -207,6 +213,20 @@ def _parent_of(path: Path, data: dict[str, Any], roots: Sequence[Path],
     return parent_path
 
 
+def _drop_stale_translations(doc: dict[str, Any], own: Any, tree: _Node) -> None:
+    """Drop the parent's `title_vi` when the variant sets only `title` (and so on, `PAIRED_TEXT`)."""
+    merged = doc.get("scenario")
+    if not (isinstance(own, dict) and isinstance(merged, dict)):
+        return
+    node = tree.kids.get("scenario")
+    for pair in PAIRED_TEXT:
+        for mine, other in (pair, pair[::-1]):
+            if mine in own and other not in own and other in merged:
+                del merged[other]
+                if node is not None:
+                    node.kids.pop(other, None)
+
+
 def resolve_chain(path: Path, read: Reader,
                   roots: Sequence[Path] | None = None) -> tuple[dict[str, Any], Provenance]:
     """The full scenario document of `path` with its `extends` chain merged in, and its provenance.
@@ -230,6 +250,7 @@ def resolve_chain(path: Path, read: Reader,
         own = {k: v for k, v in data.items() if k != "extends"}
         doc = merge(doc, own, str(file), prov=tree)
         scenario = own.get("scenario")
+        _drop_stale_translations(doc, scenario, tree)
         if not (isinstance(scenario, dict) and "name" in scenario) and isinstance(
                 doc.setdefault("scenario", {}), dict):
             doc["scenario"]["name"] = scenario_id(file.stem)

@@ -57,7 +57,7 @@ def _header(p: _Page) -> Html:
     centre = p.base.scenario.scenario.centre
     kicker = f'<p class="kicker">{esc(centre)}</p>' if centre else ""
     prepared = p.t("prepared", date=fmt_date(dt.date.today(), p.lang), version=package_version())
-    return Html(f"<header>{kicker}<h1>{p.t(key, scenario=_title(p.base))}</h1>"
+    return Html(f"<header>{kicker}<h1>{p.t(key, scenario=_title(p.base, p.lang))}</h1>"
                 f'<p class="meta">{prepared}</p></header>')
 
 
@@ -65,18 +65,18 @@ def _question(p: _Page) -> Html:
     cal = p.base.scenario.calendar
     start, end = fmt_date(cal.start, p.lang), fmt_date(cal.end, p.lang)
     if p.comparison is None:
-        q = p.t("question.run", scenario=_title(p.base), start=start, end=end)
-        desc = p.base.scenario.scenario.description
+        q = p.t("question.run", scenario=_title(p.base, p.lang), start=start, end=end)
+        desc = i18n.scenario_description(p.base.scenario, p.lang)
         extra = f"<p>{esc(desc)}</p>" if desc else ""
     else:
-        alts = p.text("question.or").join(f"“{_title(a)}”" for a in p.alternatives)
-        q = p.t("question.compare", alternatives=alts, base=_title(p.base))
+        alts = p.text("question.or").join(f"“{_title(a, p.lang)}”" for a in p.alternatives)
+        q = p.t("question.compare", alternatives=alts, base=_title(p.base, p.lang))
         items = []
         for k, r in enumerate(p.runs):
             role = p.t("question.base" if k == 0 else "question.alternative")
-            desc = r.scenario.scenario.description
+            desc = i18n.scenario_description(r.scenario, p.lang)
             tail = f" — {esc(desc)}" if desc else ""
-            items.append(f"<li><strong>{role}:</strong> {esc(_title(r))} "
+            items.append(f"<li><strong>{role}:</strong> {esc(_title(r, p.lang))} "
                          f"<code>{esc(r.scenario.name)}</code>{tail}</li>")
         extra = f"<ul>{''.join(items)}</ul>"
     return Html(f'<section id="question"><h2>{p.t("section.question")}</h2>'
@@ -87,7 +87,7 @@ def _target_tally(p: _Page, results: Results) -> Html:
     if not results.targets:
         return p.t("answer.no_targets")
     counts = Counter(tg["verdict"] for tg in results.targets)
-    return p.t("answer.targets", scenario=_title(results), met=counts["met"],
+    return p.t("answer.targets", scenario=_title(results, p.lang), met=counts["met"],
                total=len(results.targets), not_met=counts["not met"], undecided=counts["undecided"])
 
 
@@ -208,7 +208,7 @@ def _answer_compare(p: _Page) -> Html:
         verdicts = Counter(rows[(alt.scenario.name, k)].verdict for k in comp.key_kpis
                            if (alt.scenario.name, k) in rows)
         tally = _tally(p, len(comp.key_kpis), verdicts)
-        lead = Html(f"<strong>{esc(_title(alt))}</strong>")
+        lead = Html(f"<strong>{esc(_title(alt, p.lang))}</strong>")
         out.append(f'<p class="verdict">{lead}: {"; ".join(clauses)}. {tally}</p>')
     with_targets = [r for r in p.runs if r.targets]
     if with_targets:

@@ -142,8 +142,9 @@ class _Page:
         return fmt_plain(round(100 * share, 2), self.lang) + "%"
 
 
-def _title(results: Results) -> str:
-    return results.scenario.scenario.title or results.scenario.name
+def _title(results: Results, lang: str) -> str:
+    """The scenario's title in the report's language (`sim.report.i18n.scenario_title`)."""
+    return i18n.scenario_title(results.scenario, lang)
 
 
 def _days(results: Results) -> int:

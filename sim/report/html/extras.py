@@ -130,7 +130,7 @@ def _repro(p: _Page) -> Html:
 def _appendix(p: _Page) -> Html:
     keys = kpi_order({k for r in p.runs for k in r.summary})
     several = len(p.runs) > 1
-    head_cells = "".join(f"<th class=\"num\">{esc(_title(r))}</th>" for r in p.runs) if several else \
+    head_cells = "".join(f"<th class=\"num\">{esc(_title(r, p.lang))}</th>" for r in p.runs) if several else \
         f"<th class=\"num\">{p.t('col.mean')}</th>"
     parts = [f"<p>{p.t('appendix.intro')}</p>"]
     for section in ("front", "back"):
@@ -165,7 +165,7 @@ def _appendix(p: _Page) -> Html:
         for r in p.runs:
             for name in ("wait_distribution", "utilisation"):
                 make = _standard_figures(r)[name]
-                caption = p.text("figure.of", caption=p.text(f"figure.{name}"), scenario=_title(r))
+                caption = p.text("figure.of", caption=p.text(f"figure.{name}"), scenario=_title(r, p.lang))
                 figures.append(_figure_html(_localise(make(r), p, r.scenario), caption))
     out = [f'<section id="appendix" class="newpage"><h2>{p.t("section.appendix")}</h2>{"".join(parts)}'
            "</section>"]

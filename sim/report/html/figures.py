@@ -117,7 +117,7 @@ def _forest_own(p: _Page) -> Figure:
     alts = list(p.alternatives)
     n = max(1, len(alts))
     fig = new_figure(8.0, max(2.6, 0.9 + len(keys) * (0.75 + 0.34 * n)), dpi=120)
-    fig.suptitle(p.text("figure.forest.title", base=_title(p.base)), fontsize=10)
+    fig.suptitle(p.text("figure.forest.title", base=_title(p.base, p.lang)), fontsize=10)
     if not keys or not alts:
         return fig
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]

@@ -156,7 +156,8 @@ def render_report(*, lang: str, results: Results | None = None, comparison: Comp
         command = shlex.join(command)
     page = _Page(lang=lang, runs=tuple(runs), comparison=comparison, command=command)  # type: ignore[arg-type]
     page.sources = _sources(command, page.runs, sources)
-    title = page.text("title.compare" if comparison is not None else "title.run", scenario=_title(page.base))
+    title = page.text("title.compare" if comparison is not None else "title.run",
+                      scenario=_title(page.base, page.lang))
     body = _join([
         _header(page), "<main>", _question(page), _answer(page), _scenarios(page), _results(page),
         _targets(page), _estimates(page), _repro(page), _appendix(page), "</main>",

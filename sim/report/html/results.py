@@ -117,7 +117,7 @@ def _results_compare(p: _Page) -> Html:
                                (s["mean"], s["ci_low"], s["ci_high"]) if s is not None else
                                (math.nan,) * 3)
             is_base = res is p.base
-            name = (f"{esc(_title(res))}" + (f' <span class="hint">({p.t("col.base")})</span>'
+            name = (f"{esc(_title(res, p.lang))}" + (f' <span class="hint">({p.t("col.base")})</span>'
                                               if is_base else ""))
             if is_base or row is None:
                 diff, verdict = Html(""), Html("")
@@ -168,7 +168,7 @@ def _targets(p: _Page) -> Html:
                 rule = esc(_rule_text(p, tg, r)) + (Html(f'<div class="hint">{esc(label)}</div>')
                                                      if show_label else "")
                 first = f'<td rowspan="{len(entries)}">{rule}</td>' if k == 0 else ""
-                scen = f"<td>{esc(_title(r))}</td>" if several else ""
+                scen = f"<td>{esc(_title(r, p.lang))}</td>" if several else ""
                 group = ' class="group"' if k == 0 and several else ""
                 rows.append(f"<tr{group}>{first}{scen}<td class=\"num\">"
                             f"{_value_cell(p, tg['kpi'], tg['mean'], tg['ci_low'], tg['ci_high'])}</td>"

@@ -43,8 +43,8 @@ def _facts(p: _Page, results: Results) -> dict[str, str]:
     cal = s.calendar
     return {
         "scenario.name": s.name,
-        "scenario.title": s.scenario.title,
-        "scenario.description": s.scenario.description,
+        "scenario.title": i18n.scenario_title(s, p.lang),
+        "scenario.description": i18n.scenario_description(s, p.lang),
         "scenario.centre": s.scenario.centre,
         "scenario.window": p.text("scenario.window_value", start=fmt_date(cal.start, p.lang),
                                   end=fmt_date(cal.end, p.lang), days=_days(results)),
@@ -60,7 +60,7 @@ def _facts(p: _Page, results: Results) -> dict[str, str]:
 
 def _facts_table(p: _Page) -> Html:
     facts = [_facts(p, r) for r in p.runs]
-    head = "".join(f"<th>{esc(_title(r))}</th>" for r in p.runs) if len(p.runs) > 1 else ""
+    head = "".join(f"<th>{esc(_title(r, p.lang))}</th>" for r in p.runs) if len(p.runs) > 1 else ""
     body = []
     for key in facts[0]:
         values = [f[key] for f in facts]
@@ -245,7 +245,8 @@ def _diff_section(p: _Page) -> Html:
     parts = [f'<p class="hint">{p.t("diff.intro")}</p>']
     for alt in p.alternatives:
         diffs = _collapse(_differences(base_params, _params(p, alt)))
-        parts.append(f"<h3>{p.t('diff.heading', alternative=_title(alt), base=_title(p.base))}</h3>")
+        heading = p.t("diff.heading", alternative=_title(alt, p.lang), base=_title(p.base, p.lang))
+        parts.append(f"<h3>{heading}</h3>")
         if not diffs:
             parts.append(f"<p>{p.t('diff.none')}</p>")
             continue
@@ -264,7 +265,8 @@ def _diff_section(p: _Page) -> Html:
                 f"<td><strong>{esc(_with_unit(p, b.value, b.unit) if b else absent)}</strong></td>"
                 f'<td class="hint">{esc(note)}</td></tr>')
         head = (f"<tr><th>{p.t('diff.section')}</th><th>{p.t('diff.key')}</th>"
-                f"<th>{esc(_title(p.base))}</th><th>{esc(_title(alt))}</th><th>{p.t('col.note')}</th></tr>")
+                f"<th>{esc(_title(p.base, p.lang))}</th><th>{esc(_title(alt, p.lang))}</th>"
+                f"<th>{p.t('col.note')}</th></tr>")
         parts.append(f'<table class="diff"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>')
         if len(diffs) > MAX_DIFF_ROWS:
             parts.append(f"<p class=\"hint\">{p.t('diff.more', count=len(diffs) - MAX_DIFF_ROWS)}</p>")
