@@ -36,15 +36,15 @@ from __future__ import annotations
 
 import itertools
 import math
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from sim.experiment.executors import Executor
 from sim.experiment.statistics import summarise
 from sim.theory import erlang_c, expected_arrivals
 from sim.verification import TextbookQueue, littles_law_scenario, profile_rate
@@ -236,15 +236,14 @@ def run_suite(
 
     queues = [c.queue(quick) for c in STATIONARY]
     weeks = LITTLE_WEEKS[mode]
-    tasks = [(_replicate, (q, seed, r)) for q in queues for r in range(reps)]
-    tasks += [(_little_replicate, (weeks, seed, r)) for r in range(reps)]
-    results = _imap(tasks, workers)  # in task order, as they finish
-
-    for q in queues:
-        rows = [next(results) for _ in range(reps)]
-        for result in _queue_results(q, rows, level):
-            add(result)
-    little = [next(results) for _ in range(reps)]
+    # The project's executor (loky: no re-import of the caller's script), one map per case so
+    # that each case's rows are printed as soon as its replications are in.
+    with _executor(workers) as executor:
+        for q in queues:
+            rows = executor.map(_call, [(_replicate, (q, seed, r)) for r in range(reps)])
+            for result in _queue_results(q, rows, level):
+                add(result)
+        little = executor.map(_call, [(_little_replicate, (weeks, seed, r)) for r in range(reps)])
     for result in _little_results(little, weeks, level, FAMILY_ALPHA / k):
         add(result)
     return out
@@ -308,20 +307,16 @@ def _little_results(rows: list[dict], weeks: int, level: float, alpha: float) ->
     return [little, nhpp]
 
 
-def _call(task: tuple) -> object:
+def _call(task: tuple) -> Any:
     fn, args = task
     return fn(*args)
 
 
-def _imap(tasks: list[tuple], workers: int) -> Iterator:
-    """Run tasks here (workers = 1) or in a spawned process pool; yields results in task order."""
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _call(task)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        yield from pool.map(_call, tasks, chunksize=1)
+def _executor(workers: int) -> Executor:
+    """Here for one worker, else the project's process pool (capped at the CPUs)."""
+    from sim.experiment.executors import ProcessExecutor, SerialExecutor
+
+    return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
 
 
 __all__ = ["AC_BAND", "DEFAULT_SEED", "FAMILY_ALPHA", "CaseResult", "judge", "run_suite",

@@ -66,7 +66,7 @@ def serial_results(week: Scenario) -> Results:
 
 @pytest.fixture(scope="module")
 def dask_local() -> Iterator[DaskExecutor]:
-    pytest.importorskip("distributed")
+    import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
     with DaskExecutor(workers=2) as ex:
         yield ex
 
@@ -180,7 +180,7 @@ def test_connecting_to_a_running_scheduler_by_address(
 
 
 def test_unreachable_scheduler_gives_a_clear_message() -> None:
-    pytest.importorskip("distributed")
+    import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
     with pytest.raises(ExecutorUnavailableError, match="cannot connect to the Dask scheduler at "
                        r"tcp://127\.0\.0\.1:9"), DaskExecutor("tcp://127.0.0.1:9", timeout=1.0):
         pass
@@ -219,7 +219,7 @@ def test_worker_counts_are_capped_at_the_cpus_and_absurd_ones_refused() -> None:
 
 @pytest.mark.usefixtures("two_cpus")
 def test_a_local_dask_cluster_is_capped_too() -> None:
-    pytest.importorskip("distributed")
+    import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
     with pytest.warns(UserWarning, match="using 2"):
         assert DaskExecutor(workers=3)._n_local == 2  # nothing started yet
     with pytest.raises(ValueError, match=f"must be at most {MAX_WORKERS}"):

@@ -516,7 +516,7 @@ def test_format_doc_lists_every_distribution_and_kpi() -> None:
 
 # --- the command line ----------------------------------------------------------------------------
 
-needs_cli = pytest.mark.skipif(not (ROOT / "sim" / "cli.py").exists(), reason="sim/cli.py is not written yet")
+
 
 
 def run_validate(path: Path) -> subprocess.CompletedProcess[str]:
@@ -544,7 +544,6 @@ def assert_one_error_line(proc: subprocess.CompletedProcess[str], *fragments: st
         assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
 
 
-@needs_cli
 def test_cli_validate_bad_key(tmp_path: Path) -> None:
     path = tmp_path / "bad_staff.toml"
     text = DAO_XA.read_text(encoding="utf-8")
@@ -554,7 +553,6 @@ def test_cli_validate_bad_key(tmp_path: Path) -> None:
     assert_one_error_line(proc, str(path), "staff[2].fields[0]", "'tax'", "civil_status")
 
 
-@needs_cli
 def test_cli_validate_invalid_toml(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text('[scenario]\nname = "x"\ntitle = \n', encoding="utf-8")
@@ -562,14 +560,12 @@ def test_cli_validate_invalid_toml(tmp_path: Path) -> None:
     assert_one_error_line(proc, str(path), "line 3", "column")
 
 
-@needs_cli
 def test_cli_validate_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.toml"
     proc = run_validate(path)
     assert_one_error_line(proc, str(path), "not found")
 
 
-@needs_cli
 def test_cli_validate_good_file() -> None:
     proc = run_validate(DAO_XA)
     assert proc.returncode == 0, proc.stdout + proc.stderr
