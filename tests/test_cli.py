@@ -244,3 +244,13 @@ def test_the_test_extras_can_run_the_notebooks_as_the_readme_says() -> None:
     names = {req.split(">")[0].split("[")[0].strip() for req in extras["test"]}
     assert {"nbconvert", "nbclient", "ipykernel"} <= names
     assert "jupyter nbconvert" in (ROOT / "README.md").read_text("utf-8")
+
+
+def test_the_first_console_line_needs_no_scipy_pandas_or_matplotlib() -> None:
+    """The 'running…' line is printed before the model loads; what it imports decides how soon
+    (scipy.stats alone took 1.2 s), so those imports are checked rather than a time."""
+    code = ("import sys; import sim.cli, sim.report.i18n; "
+            "print(sorted(m for m in ('scipy', 'pandas', 'matplotlib') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert proc.stdout.strip() == "[]"

@@ -19,7 +19,6 @@ import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sim.experiment.statistics import VERDICTS
 from sim.scenario.kpis import KPIS
 
 if TYPE_CHECKING:
@@ -289,6 +288,8 @@ def format_table(results: Results, lang: str = "en") -> str:
     if partial:
         lines.append(_say("console.partial", lang))
     if results.targets:  # the answer has scrolled away by now: its tally again, one line
+        from sim.experiment.statistics import VERDICTS  # scipy: not before the first line is out
+
         counts = {v: sum(t["verdict"] == v for t in results.targets) for v in VERDICTS}
         lines += ["", *_wrap(_say("console.targets.tally", lang, met=counts["met"],
                                   total=len(results.targets), not_met=counts["not met"],
