@@ -125,10 +125,12 @@ def long_run(tmp_path: Path) -> Iterator[LongRun]:
     test waiting for it)."""
     work, log = tmp_path / "work", tmp_path / "stderr.txt"
     work.mkdir()
+    (tmp_path / "tmp").mkdir()  # the run's temporary folders, to check that none is left
     with log.open("w") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "sim", "run", str(DAO_XA), "--workers", "2", "--replications",
-             "2000", "--out", str(work / "res"), "-q"], cwd=work, env=ENV,
+             "2000", "--out", str(work / "res"), "-q"], cwd=work,
+            env={**ENV, "TMPDIR": str(tmp_path / "tmp")},
             stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
     try:
         _wait_for(lambda: len(_children(proc.pid)) >= 2 or proc.poll() is not None, 60,
@@ -149,6 +151,9 @@ def test_workers_end_with_their_parent(sig: signal.Signals, long_run: LongRun) -
     proc.wait(timeout=60)
     _wait_for(lambda: not any(map(_alive, workers)), 10, f"workers {workers} still alive")
     assert list(work.iterdir()) == []  # nothing written, not even a hidden partial folder
+    left = work.parent / "tmp"
+    _wait_for(lambda: not list(left.glob("centre-sim-workers-*")), 10,
+              "the pool's temporary folder is still there")
     if sig == signal.SIGTERM:  # a clean interrupt: one line
         assert proc.returncode == 143, log.read_text()
         assert log.read_text().strip().splitlines() == ["terminated: nothing was written"]

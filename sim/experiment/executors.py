@@ -212,12 +212,14 @@ def _parent_alive(parent: int) -> bool:
         _winapi.CloseHandle(handle)
 
 
-def _watch_parent(parent: int) -> None:
+def _watch_parent(parent: int, markers: str) -> None:
     """End this worker soon after its parent ends, even mid-replication: a parent killed with
     SIGKILL (or a crashed notebook kernel) cannot tell its workers to stop, and loky's workers
-    notice only when they next talk to it, after the item they are running."""
+    notice only when they next talk to it, after the item they are running. The parent's
+    temporary folder goes too, since nobody else will remove it."""
     while _parent_alive(parent):
         time.sleep(PARENT_POLL_SECONDS)
+    shutil.rmtree(markers, ignore_errors=True)
     os._exit(1)
 
 
@@ -225,7 +227,7 @@ def init_worker(parent: int, markers: str, initializer: Callable[..., object] | 
                 initargs: tuple[Any, ...]) -> None:
     """Run once in each pool worker: watch the parent, name the marker file, then the caller's
     initializer."""
-    threading.Thread(target=_watch_parent, args=(parent,), name="centre-sim-parent-watch",
+    threading.Thread(target=_watch_parent, args=(parent, markers), name="centre-sim-parent-watch",
                      daemon=True).start()
     _marker[:] = [os.path.join(markers, str(os.getpid()))]
     if initializer is not None:
