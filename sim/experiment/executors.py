@@ -200,16 +200,9 @@ def _parent_alive(parent: int) -> bool:
     Windows does not, so there the parent's handle is asked whether it has ended."""
     if sys.platform != "win32":
         return os.getppid() == parent
-    import _winapi
+    from sim.experiment.folders import pid_alive
 
-    try:
-        handle = _winapi.OpenProcess(0x00100000, False, parent)  # SYNCHRONIZE
-    except OSError:
-        return False
-    try:
-        return _winapi.WaitForSingleObject(handle, 0) == _winapi.WAIT_TIMEOUT
-    finally:
-        _winapi.CloseHandle(handle)
+    return pid_alive(parent)
 
 
 def _watch_parent(parent: int, markers: str) -> None:

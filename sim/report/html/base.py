@@ -75,17 +75,6 @@ _VERDICT_CLASS = {
 """Badge of each verdict: only a clear gain that matters is green; a loss that may matter is red."""
 
 
-_VERDICT_COLOURS = {
-    "better": "#1B7837",
-    "better, maybe not enough to matter": "#5B8DB8",
-    "better, but too small to matter": "#7F7F7F",
-    "no detectable difference": "#7F7F7F",
-    "worse, but too small to matter": "#B8860B",
-    "worse, maybe enough to matter": "#C44E52",
-    "worse": "#C44E52",
-    "": "#4C72B0",
-}
-"""Dot colour of each verdict in the forest chart (as `sim.report.compare_plots.VERDICT_COLOURS`)."""
 
 
 _PNG_DPI = 110

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from sim.experiment.results import Results
     from sim.scenario.schema import Scenario
 
+from sim.report.compare_plots import VERDICT_COLOURS
 from sim.report.html.answer import _rows
-from sim.report.html.base import _PNG_DPI, _VERDICT_COLOURS, Html, _missing, _Page, _title, esc
+from sim.report.html.base import _PNG_DPI, Html, _missing, _Page, _title, esc
 
 
 def _png(fig: Figure) -> str:
@@ -135,7 +136,7 @@ def _forest_own(p: _Page) -> Figure:
                 continue
             d, lo, hi = scale * r.difference, scale * r.diff_ci_low, scale * r.diff_ci_high
             err = np.nan_to_num([[d - lo], [hi - d]], nan=0.0)
-            colour = _VERDICT_COLOURS.get(r.verdict, _VERDICT_COLOURS[""])
+            colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS[""])
             ax.errorbar([d], [yi], xerr=err, fmt="o", color=colour, capsize=4, markersize=5,
                         elinewidth=1.6)
             dec = diff_decimals(kpi, (r.difference, r.diff_ci_low, r.diff_ci_high))
