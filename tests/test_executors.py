@@ -256,3 +256,15 @@ def test_scheduler_addresses_are_checked(address: str, needle: str) -> None:
 def test_good_scheduler_addresses_pass() -> None:
     for address in ("tcp://127.0.0.1:8786", " tcp://scheduler.local:1 ", "tcp://[::1]:65535"):
         assert check_scheduler_address(address) == address.strip()
+
+
+def test_a_dask_task_whose_workers_die_names_its_item() -> None:
+    """Dask gives up on a task after its workers die (`KilledWorker`); that is the same one-line
+    lost-worker error as the process pool's, naming the item."""
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            DaskExecutor(workers=1) as ex, pytest.raises(WorkerLostError) as lost:
+        ex.map(lambda x: os._exit(1), [7])
+    assert str(lost.value) == ("item 7: a worker process ended unexpectedly (a Dask worker died "
+                               "each time it was tried) while running it")

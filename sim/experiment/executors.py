@@ -587,7 +587,13 @@ class DaskExecutor(_Base):
         try:
             for fut in self._distributed.as_completed(futures):
                 if fut.status == "error":
-                    fut.result()  # re-raises the worker's exception
+                    try:
+                        fut.result()  # re-raises the worker's exception
+                    except self._distributed.KilledWorker:  # its workers died running it
+                        # A dying worker fails every task it held: all are suspects, as in loky.
+                        lost = [items[i] for i, f in enumerate(futures) if f.status == "error"]
+                        raise WorkerLostError(lost, "a Dask worker died each time it was "
+                                              "tried") from None
                 if on_result is not None:
                     on_result()
             return list(client.gather(futures))
