@@ -96,3 +96,19 @@ def run_fixed(
 def hhmm(text: str) -> float:
     h, m = text.split(":")
     return int(h) * 60 + int(m)
+
+
+Mutation = Callable[[dict[str, Any]], None]
+"""An edit of a parsed scenario document, for tables of bad inputs."""
+
+
+def put(*path: str | int, value: Any) -> Mutation:
+    """Set the key at `path` (creating nothing but the last key) to `value`."""
+
+    def mutate(data: dict[str, Any]) -> None:
+        node: Any = data
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = value
+
+    return mutate

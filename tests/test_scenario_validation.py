@@ -9,12 +9,12 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import Mutation, put
 
 from sim.scenario import calendar, distributions, schema
 from sim.scenario.base import Strict
@@ -29,9 +29,6 @@ BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
 FIELD_IDS = ("certification", "civil_status", "land", "social", "business", "other")
 DIST_NAMES = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "empirical")
 
-Mutation = Callable[[dict[str, Any]], None]
-
-
 @cache
 def _dao_xa() -> dict[str, Any]:
     return read_toml(DAO_XA)
@@ -40,18 +37,6 @@ def _dao_xa() -> dict[str, Any]:
 def dao_xa() -> dict[str, Any]:
     """A fresh, mutable copy of the parsed Đào Xá scenario."""
     return copy.deepcopy(_dao_xa())
-
-
-def put(*path: str | int, value: Any) -> Mutation:
-    """Set the key at `path` (creating nothing but the last key) to `value`."""
-
-    def mutate(data: dict[str, Any]) -> None:
-        node: Any = data
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = value
-
-    return mutate
 
 
 def drop(*path: str | int) -> Mutation:

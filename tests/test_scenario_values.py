@@ -11,7 +11,7 @@ import math
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 import tomli_w
+from helpers import Mutation, put
 
 from sim.scenario.checks import EARLY_ARRIVAL_MIN
 from sim.scenario.distributions import CV_MAX, CV_MIN, PARAMETER_MAX, Gamma, LogNormal
@@ -30,9 +31,6 @@ ROOT = Path(__file__).parents[1]
 DAO_XA = ROOT / "scenarios" / "dao_xa_2025.toml"
 BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
 
-Mutation = Callable[[dict[str, Any]], None]
-
-
 @cache
 def _dao_xa() -> dict[str, Any]:
     return read_document(DAO_XA)
@@ -41,16 +39,6 @@ def _dao_xa() -> dict[str, Any]:
 def dao_xa() -> dict[str, Any]:
     """A fresh, mutable copy of the bundled document."""
     return copy.deepcopy(_dao_xa())
-
-
-def put(*path: str | int, value: Any) -> Mutation:
-    def mutate(data: dict[str, Any]) -> None:
-        node: Any = data
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = value
-
-    return mutate
 
 
 def both(*mutations: Mutation) -> Mutation:
