@@ -1060,7 +1060,9 @@ def field_label(spec: FieldSpec, lang: str) -> str:
 
 
 def _info(scenario: Scenario | ScenarioInfo) -> ScenarioInfo:
-    return getattr(scenario, "scenario", scenario)
+    from sim.scenario.schema import ScenarioInfo
+
+    return scenario if isinstance(scenario, ScenarioInfo) else scenario.scenario
 
 
 def scenario_title(scenario: Scenario | ScenarioInfo, lang: str) -> str:
