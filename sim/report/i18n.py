@@ -50,7 +50,7 @@ _KPI_VI: dict[str, tuple[str, str]] = {
                         "đến."),
     "visitors_sent_home": ("Lượt người dân hẹn quay lại hôm sau", "Người còn chờ lúc hết giờ làm việc, "
                            "được hẹn quay lại vào ngày làm việc tiếp theo."),
-    "visitors_in_system_end": ("Khách còn ở trung tâm cuối giai đoạn", "Người vẫn còn ở trung tâm khi "
+    "visitors_in_system_end": ("Người dân còn ở trung tâm cuối giai đoạn", "Người vẫn còn ở trung tâm khi "
                                "giai đoạn mô phỏng kết thúc."),
     "visitors_served_counter": ("Lượt người dân được phục vụ tại quầy", "Lượt đến được cán bộ tiếp nhận "
                                 "tại quầy."),
