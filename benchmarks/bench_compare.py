@@ -24,8 +24,12 @@ from sim.decide.compare import compare  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 VARIANTS = (
-    "dao_xa_2025_staff_6", "dao_xa_2025_staff_8", "dao_xa_2025_two_ticket_machines",
-    "dao_xa_2025_saturday_morning", "dao_xa_2025_support_none", "dao_xa_2025_surge",
+    "dao_xa_2025_staff_6",
+    "dao_xa_2025_staff_8",
+    "dao_xa_2025_two_ticket_machines",
+    "dao_xa_2025_saturday_morning",
+    "dao_xa_2025_support_none",
+    "dao_xa_2025_surge",
     "dao_xa_2025_priority_interleaved",
 )
 
@@ -52,7 +56,8 @@ def main() -> None:
         "working_days_each": 40,
         "wall_seconds_by_workers": times,
         "speed_up": round(times[str(args.workers[0])] / times[str(args.workers[-1])], 2)
-        if len(args.workers) > 1 else None,
+        if len(args.workers) > 1
+        else None,
         "identical_results_across_workers": same,
     }
     print(json.dumps(out, indent=2))

@@ -87,8 +87,11 @@ def dao_xa_year(replications: int, seed: int) -> dict[str, float]:
         simulate(scenario, seed, r)
         times.append(time.perf_counter() - t0)
     times.sort()
-    return {"mean": round(sum(times) / len(times), 4), "median": round(times[len(times) // 2], 4),
-            "best": round(times[0], 4)}
+    return {
+        "mean": round(sum(times) / len(times), 4),
+        "median": round(times[len(times) // 2], 4),
+        "best": round(times[0], 4),
+    }
 
 
 def window_memory_mb(years: tuple[int, ...] = (1, 4)) -> dict[str, float]:
@@ -120,8 +123,7 @@ def peak_memory_mb() -> float:
         "kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(max(self_kb, kids_kb) / 1024, self_kb / 1024, kids_kb / 1024)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return float(out.stdout.split()[0])
 
 
@@ -149,14 +151,19 @@ def main() -> None:
     year = dao_xa_year(args.years, seed=1)
     result = {
         "machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()},"
-                   f" SimPy {simpy.__version__}",
-        "mmc": {"servers": SERVERS, "rho": ARRIVALS_PER_HOUR / 60 * MEAN_SERVICE_MIN / SERVERS,
-                "customers": int(served)},
+        f" SimPy {simpy.__version__}",
+        "mmc": {
+            "servers": SERVERS,
+            "rho": ARRIVALS_PER_HOUR / 60 * MEAN_SERVICE_MIN / SERVERS,
+            "customers": int(served),
+        },
         "model_customers_per_s": round(model_cps),
         "minimal_simpy_customers_per_s": round(ref_cps),
         "ratio_model_to_minimal": round(model_cps / ref_cps, 2),
-        "mean_wait_min_model_vs_minimal": [round(sum(waits_model) / len(waits_model), 3),
-                                           round(sum(waits_ref) / len(waits_ref), 3)],
+        "mean_wait_min_model_vs_minimal": [
+            round(sum(waits_model) / len(waits_model), 3),
+            round(sum(waits_ref) / len(waits_ref), 3),
+        ],
         "dao_xa_seconds_per_simulated_year": year,
     }
     if not args.skip_memory:

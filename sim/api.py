@@ -43,8 +43,15 @@ def run(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, scenario_root)
-    results = run_experiment(scenario, replications=replications, seed=seed, workers=workers,
-                             event_log=event_log, progress=progress, executor=executor)
+    results = run_experiment(
+        scenario,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        event_log=event_log,
+        progress=progress,
+        executor=executor,
+    )
     return with_plots(results)
 
 
@@ -89,13 +96,21 @@ def compare(
 
     if isinstance(alternatives, Scenario | str | Path):
         alternatives = [alternatives]
-    optional = {"precision": precision, "absolute": absolute, "start": start, "step": step,
-                "cap": cap}
+    optional = {"precision": precision, "absolute": absolute, "start": start, "step": step, "cap": cap}
     comparison = compare_scenarios(
-        load(base), [load(a) for a in alternatives], replications=replications, seed=seed,
-        workers=workers, key_kpis=key_kpis, progress=progress, executor=executor,
-        **{k: v for k, v in optional.items() if v is not None})
+        load(base),
+        [load(a) for a in alternatives],
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        key_kpis=key_kpis,
+        progress=progress,
+        executor=executor,
+        **{k: v for k, v in optional.items() if v is not None},
+    )
     return dataclasses.replace(
-        comparison, base=with_plots(comparison.base),
+        comparison,
+        base=with_plots(comparison.base),
         alternatives=tuple(with_plots(r) for r in comparison.alternatives),
-        writers=(*comparison.writers, write_comparison_plots))
+        writers=(*comparison.writers, write_comparison_plots),
+    )

@@ -111,97 +111,150 @@ def default_folder(name: str, now: dt.datetime | None = None, root: Path = RESUL
 def build_parser() -> argparse.ArgumentParser:
     from sim import __version__
 
-    parser = _Parser(prog="python -m sim", description=(
-        "Simulate a commune public administrative service centre (centre-sim)."))
+    parser = _Parser(
+        prog="python -m sim",
+        description=("Simulate a commune public administrative service centre (centre-sim)."),
+    )
     parser.add_argument("--version", action="version", version=f"centre-sim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = commands.add_parser(
-        "run", help="run replications of a scenario and write a results folder",
+        "run",
+        help="run replications of a scenario and write a results folder",
         description="Run replications of a scenario, print the answer (target verdicts and the "
         "headline KPIs with 95% confidence intervals) and then the full KPI table, and write a new "
         "results folder (scenario.toml, meta.json, summary.json, replications.csv, plots/, "
-        "report.html).")
+        "report.html).",
+    )
     run.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file")
-    run.add_argument("--replications", metavar="N",
-                     help="number of replications (default: the scenario's [run] replications)")
-    run.add_argument("--seed", metavar="S",
-                     help="base random seed, a non-negative integer (default: [run] seed)")
-    run.add_argument("--workers", metavar="W",
-                     help="worker processes (default: one per CPU; 1 runs in this process). "
-                     "Results do not depend on it.")
-    run.add_argument("--out", metavar="DIR", help="results folder to create; must not exist "
-                     "(default: results/<scenario name>-<date>-<time>/)")
-    run.add_argument("-q", "--quiet", action="store_true",
-                     help="no progress bar and no table; print only the results folder")
-    run.add_argument("--lang", choices=("vi", "en"), default="vi",
-                     help="language of the printed answer and table and of report.html "
-                     "(default: vi, Vietnamese)")
+    run.add_argument(
+        "--replications",
+        metavar="N",
+        help="number of replications (default: the scenario's [run] replications)",
+    )
+    run.add_argument(
+        "--seed", metavar="S", help="base random seed, a non-negative integer (default: [run] seed)"
+    )
+    run.add_argument(
+        "--workers",
+        metavar="W",
+        help="worker processes (default: one per CPU; 1 runs in this process). Results do not depend on it.",
+    )
+    run.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder to create; must not exist (default: results/<scenario name>-<date>-<time>/)",
+    )
+    run.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no table; print only the results folder",
+    )
+    run.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the printed answer and table and of report.html (default: vi, Vietnamese)",
+    )
     _executor_flags(run)
-    run.add_argument("--event-log", action="store_true",
-                     help="also write event_log.csv, one row per visit (large)")
+    run.add_argument(
+        "--event-log", action="store_true", help="also write event_log.csv, one row per visit (large)"
+    )
     _scenario_root_flag(run)
 
     compare = commands.add_parser(
-        "compare", help="compare alternatives with a base scenario (common random numbers)",
+        "compare",
+        help="compare alternatives with a base scenario (common random numbers)",
         description="Run every scenario with the same seeds (common random numbers), print each "
         "alternative's paired difference from the base for the key KPIs with Bonferroni-adjusted "
         "95% confidence intervals and a verdict that weighs the minimum important difference of "
         "[targets] (better / better, but too small to matter / no detectable difference / ...), "
         "each scenario's target verdicts, and write a new results folder (comparison.csv, "
-        "meta.json, plots/, one folder per scenario, report.html).")
+        "meta.json, plots/, one folder per scenario, report.html).",
+    )
     compare.add_argument("base", metavar="BASE.toml", help="the base scenario")
-    compare.add_argument("alternatives", metavar="ALT.toml", nargs="+",
-                         help="alternative scenarios (e.g. variants that `extends` the base)")
-    compare.add_argument("--replications", metavar="N|auto",
-                         help="replications per scenario (default: the base's [run] replications), "
-                         "or 'auto': start at 10 and add 10 at a time until every key difference's "
-                         "adjusted half-width is within ±5%% of the base value or its absolute bound, "
-                         "at most 200")
-    compare.add_argument("--seed", metavar="S",
-                         help="base random seed for every scenario (default: the base's [run] seed)")
-    compare.add_argument("--workers", metavar="W",
-                         help="worker processes (default: one per CPU; 1 runs in this process)")
+    compare.add_argument(
+        "alternatives",
+        metavar="ALT.toml",
+        nargs="+",
+        help="alternative scenarios (e.g. variants that `extends` the base)",
+    )
+    compare.add_argument(
+        "--replications",
+        metavar="N|auto",
+        help="replications per scenario (default: the base's [run] replications), "
+        "or 'auto': start at 10 and add 10 at a time until every key difference's "
+        "adjusted half-width is within ±5%% of the base value or its absolute bound, "
+        "at most 200",
+    )
+    compare.add_argument(
+        "--seed", metavar="S", help="base random seed for every scenario (default: the base's [run] seed)"
+    )
+    compare.add_argument(
+        "--workers", metavar="W", help="worker processes (default: one per CPU; 1 runs in this process)"
+    )
     _executor_flags(compare)
-    compare.add_argument("--lang", choices=("vi", "en"), default="vi",
-                         help="language of the printed answer and table and of report.html "
-                         "(default: vi)")
-    compare.add_argument("--out", metavar="DIR", help="results folder to create; must not exist "
-                         "(default: results/compare-<base name>-<date>-<time>/)")
-    compare.add_argument("-q", "--quiet", action="store_true",
-                         help="no progress bar and no table; print only the results folder")
+    compare.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the printed answer and table and of report.html (default: vi)",
+    )
+    compare.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder to create; must not exist (default: results/compare-<base name>-<date>-<time>/)",
+    )
+    compare.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no table; print only the results folder",
+    )
     _scenario_root_flag(compare)
 
     validate = commands.add_parser(
-        "validate", help="check scenario files without running them",
+        "validate",
+        help="check scenario files without running them",
         description="Check every scenario file given: print 'ok: FILE' on stdout for each valid "
         "one and one 'error: FILE: ...' line on stderr for each invalid one; exit status 0 when "
-        "all are valid, 2 when any is not.")
+        "all are valid, 2 when any is not.",
+    )
     validate.add_argument("files", metavar="SCENARIO.toml", nargs="+", help="scenario files")
     _scenario_root_flag(validate)
 
     verify = commands.add_parser(
-        "verify", help="check the model against queueing theory",
+        "verify",
+        help="check the model against queueing theory",
         description="Run textbook reductions of the model (M/M/1, M/M/c, M/D/1, M/G/1, M/G/c, "
         "Little's law, non-homogeneous arrivals) and compare them with queueing theory. Prints, "
         "for each case, the analytic value, the simulated mean with its 95% confidence interval, "
-        "the tolerance and PASS/FAIL; exit status 0 when every case passes, 1 otherwise.")
-    verify.add_argument("--quick", action="store_true",
-                        help="shorter runs (a few seconds; what the tests run)")
-    verify.add_argument("--replications", metavar="N",
-                        help="replications per case, at least 3 (default: 10 quick, 20 full)")
+        "the tolerance and PASS/FAIL; exit status 0 when every case passes, 1 otherwise.",
+    )
+    verify.add_argument(
+        "--quick", action="store_true", help="shorter runs (a few seconds; what the tests run)"
+    )
+    verify.add_argument(
+        "--replications", metavar="N", help="replications per case, at least 3 (default: 10 quick, 20 full)"
+    )
     verify.add_argument("--seed", metavar="S", help="base random seed, a non-negative integer")
-    verify.add_argument("--workers", metavar="W",
-                        help="worker processes (default: 1 with --quick, else one per CPU). "
-                        "Results do not depend on it.")
+    verify.add_argument(
+        "--workers",
+        metavar="W",
+        help="worker processes (default: 1 with --quick, else one per CPU). Results do not depend on it.",
+    )
     return parser
 
 
 def _scenario_root_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario-root", metavar="DIR",
-                        help="a folder whose files (and those below it) `extends` may also name; "
-                        "by default only the scenario file's own folder (and below) and the "
-                        "bundled scenarios/ folder")
+    parser.add_argument(
+        "--scenario-root",
+        metavar="DIR",
+        help="a folder whose files (and those below it) `extends` may also name; "
+        "by default only the scenario file's own folder (and below) and the "
+        "bundled scenarios/ folder",
+    )
 
 
 def _scenario_root(args: argparse.Namespace) -> Path | None:
@@ -210,8 +263,10 @@ def _scenario_root(args: argparse.Namespace) -> Path | None:
         return None
     root = Path(args.scenario_root)
     if not root.is_dir():
-        raise UsageError(f"--scenario-root: {root} is not a folder; name an existing folder "
-                         "holding the files that scenarios may extend")
+        raise UsageError(
+            f"--scenario-root: {root} is not a folder; name an existing folder "
+            "holding the files that scenarios may extend"
+        )
     return root
 
 
@@ -240,18 +295,20 @@ def _out_flag(text: str | None) -> Path | None:
     try:
         check_new_folder(out)
     except FileExistsError:
-        raise UsageError(f"--out: {out} already exists; results are never overwritten, "
-                         "choose a new folder") from None
+        raise UsageError(
+            f"--out: {out} already exists; results are never overwritten, choose a new folder"
+        ) from None
     except OSError as exc:
-        raise UsageError(f"--out: {_short(out)}: {exc.strerror or exc}; choose a folder that "
-                         "can be created") from None
+        raise UsageError(
+            f"--out: {_short(out)}: {exc.strerror or exc}; choose a folder that can be created"
+        ) from None
     return out
 
 
 def _short(path: Path, limit: int = 80) -> str:
     """A path for an error line: a too-long name is cut in the middle."""
     text = str(path)
-    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-limit // 2:]}"
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}"
 
 
 def _workers_flag(text: str | None, flag: str = "--workers") -> int | None:
@@ -263,21 +320,30 @@ def _workers_flag(text: str | None, flag: str = "--workers") -> int | None:
     from sim.experiment.executors import MAX_WORKERS, cpu_count
 
     if workers > MAX_WORKERS:
-        raise UsageError(f"{flag}: {workers} is too many; give 1 to {MAX_WORKERS} (more than "
-                         "the CPUs are lowered to the CPU count)")
+        raise UsageError(
+            f"{flag}: {workers} is too many; give 1 to {MAX_WORKERS} (more than "
+            "the CPUs are lowered to the CPU count)"
+        )
     cpus = cpu_count()
     if workers > cpus:
-        print(f"note: {flag} {workers} is more than this machine's {cpus} CPUs; using {cpus}",
-              file=sys.stderr, flush=True)
+        print(
+            f"note: {flag} {workers} is more than this machine's {cpus} CPUs; using {cpus}",
+            file=sys.stderr,
+            flush=True,
+        )
         return cpus
     return workers
 
 
 def _executor_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dask", action="store_true",
-                        help="run replications on a local Dask cluster (pip install -e '.[dask]')")
-    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                        help="run replications on an existing Dask cluster")
+    parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="run replications on a local Dask cluster (pip install -e '.[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run replications on an existing Dask cluster"
+    )
 
 
 @contextlib.contextmanager
@@ -290,8 +356,9 @@ def _executor(args: argparse.Namespace, workers: int | None) -> Iterator[Any]:
 
     flag = "--scheduler" if args.scheduler is not None else "--dask"
     try:
-        executor = DaskExecutor(args.scheduler, workers=None if args.scheduler else workers,
-                                timeout=SCHEDULER_TIMEOUT_S)
+        executor = DaskExecutor(
+            args.scheduler, workers=None if args.scheduler else workers, timeout=SCHEDULER_TIMEOUT_S
+        )
         executor.start()
     except (ExecutorUnavailableError, ValueError) as exc:
         message = " ".join(str(exc).removeprefix("scheduler: ").split())  # one line
@@ -315,20 +382,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, _scenario_root(args))
     with _executor(args, workers) as executor:  # a bad scheduler fails here, before any output
         if not args.quiet:  # within a second: before pandas, scipy and the model are imported
-            _progress("console.running", args.lang, n=replications or scenario.run.replications,
-                      name=scenario.name)
+            _progress(
+                "console.running", args.lang, n=replications or scenario.run.replications, name=scenario.name
+            )
         from sim.api import run
         from sim.report.html import report_writer
 
-        results = run(scenario, replications=replications, seed=seed,
-                      workers=None if executor is not None else workers,
-                      event_log=True if args.event_log else None,
-                      progress=sys.stderr.isatty() and not args.quiet, executor=executor)
+        results = run(
+            scenario,
+            replications=replications,
+            seed=seed,
+            workers=None if executor is not None else workers,
+            event_log=True if args.event_log else None,
+            progress=sys.stderr.isatty() and not args.quiet,
+            executor=executor,
+        )
     results = dataclasses.replace(results, writers=(*results.writers, report_writer(args.lang)))
     from sim.report import format_table
 
-    return _save_and_print(results.save, results.scenario.name, out, args.quiet,
-                           lambda: format_table(results, args.lang), args.lang)
+    return _save_and_print(
+        results.save,
+        results.scenario.name,
+        out,
+        args.quiet,
+        lambda: format_table(results, args.lang),
+        args.lang,
+    )
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -338,30 +417,49 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from sim.verify_suite import DEFAULT_REPLICATIONS, DEFAULT_SEED, MIN_REPLICATIONS, run_suite
 
     if replications is not None and not MIN_REPLICATIONS <= replications <= 10_000:
-        raise UsageError(f"--replications: must be an integer from {MIN_REPLICATIONS} to 10000, "
-                         f"got {replications}")
+        raise UsageError(
+            f"--replications: must be an integer from {MIN_REPLICATIONS} to 10000, got {replications}"
+        )
     mode = "quick" if args.quick else "full"
     reps = replications or DEFAULT_REPLICATIONS[mode]
     seed = DEFAULT_SEED if seed is None else seed
-    print(f"Verification against queueing theory ({mode} suite, {reps} replications per case, "
-          f"seed {seed})", flush=True)
+    print(
+        f"Verification against queueing theory ({mode} suite, {reps} replications per case, seed {seed})",
+        flush=True,
+    )
     print(_VERIFY_HEADER, flush=True)
     started = time.perf_counter()
-    results = run_suite(quick=args.quick, replications=reps, seed=seed, workers=workers,
-                        on_result=lambda r: print(_verify_row(r), flush=True))
+    results = run_suite(
+        quick=args.quick,
+        replications=reps,
+        seed=seed,
+        workers=workers,
+        on_result=lambda r: print(_verify_row(r), flush=True),
+    )
     failed = [r for r in results if not r.passed]
-    print(f"\n{len(results)} cases: {len(results) - len(failed)} passed, {len(failed)} failed "
-          f"({time.perf_counter() - started:.1f} s)")
-    print("A case passes when the analytic value lies in the interval under 'tolerance', wider than\n"
-          "the 95% one shown: Bonferroni-corrected, so that a correct model fails the whole suite by\n"
-          "chance at most 5% of the time (see sim/verify_suite.py).")
+    print(
+        f"\n{len(results)} cases: {len(results) - len(failed)} passed, {len(failed)} failed "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    print(
+        "A case passes when the analytic value lies in the interval under 'tolerance', wider than\n"
+        "the 95% one shown: Bonferroni-corrected, so that a correct model fails the whole suite by\n"
+        "chance at most 5% of the time (see sim/verify_suite.py)."
+    )
     return EXIT_OK if not failed else EXIT_FAILED
 
 
-_VERIFY_COLUMNS = (("case", 48), ("reference", 22), ("analytic", 8),
-                   ("simulated mean [95% CI]", 26), ("tolerance", 36), ("result", 6))
-_VERIFY_HEADER = "  ".join(f"{name:<{w}}" if i != 2 else f"{name:>{w}}"
-                           for i, (name, w) in enumerate(_VERIFY_COLUMNS)).rstrip()
+_VERIFY_COLUMNS = (
+    ("case", 48),
+    ("reference", 22),
+    ("analytic", 8),
+    ("simulated mean [95% CI]", 26),
+    ("tolerance", 36),
+    ("result", 6),
+)
+_VERIFY_HEADER = "  ".join(
+    f"{name:<{w}}" if i != 2 else f"{name:>{w}}" for i, (name, w) in enumerate(_VERIFY_COLUMNS)
+).rstrip()
 
 
 def _num(x: float) -> str:
@@ -373,11 +471,18 @@ def _num(x: float) -> str:
 
 def _verify_row(r) -> str:
     label = f"{r.case}, {r.unit}" if r.unit else r.case
-    cells = (label, r.reference, _num(r.analytic),
-             f"{_num(r.mean)} [{_num(r.ci_low)}, {_num(r.ci_high)}]", r.tolerance,
-             "PASS" if r.passed else "FAIL")
-    line = "  ".join(f"{c:>{w}}" if i == 2 else f"{c:<{w}}"
-                     for i, (c, (_, w)) in enumerate(zip(cells, _VERIFY_COLUMNS, strict=True)))
+    cells = (
+        label,
+        r.reference,
+        _num(r.analytic),
+        f"{_num(r.mean)} [{_num(r.ci_low)}, {_num(r.ci_high)}]",
+        r.tolerance,
+        "PASS" if r.passed else "FAIL",
+    )
+    line = "  ".join(
+        f"{c:>{w}}" if i == 2 else f"{c:<{w}}"
+        for i, (c, (_, w)) in enumerate(zip(cells, _VERIFY_COLUMNS, strict=True))
+    )
     line = line.rstrip()
     if r.detail and (not r.passed or "CI" not in r.tolerance):
         line += f"\n    {r.detail}"
@@ -392,8 +497,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         try:
             replications = _replications_flag(args.replications)
         except UsageError:
-            raise UsageError(f"--replications: must be a positive integer or 'auto', "
-                             f"got {args.replications}") from None
+            raise UsageError(
+                f"--replications: must be a positive integer or 'auto', got {args.replications}"
+            ) from None
     seed = _int_flag("--seed", args.seed, 0)
     workers = _workers_flag(args.workers)
     out = _out_flag(args.out)
@@ -412,20 +518,35 @@ def cmd_compare(args: argparse.Namespace) -> int:
             if replications == "auto":
                 _progress("console.running.auto", args.lang, scenarios=1 + len(alternatives))
             else:
-                _progress("console.running.compare", args.lang, scenarios=1 + len(alternatives),
-                          n=replications or base.run.replications)
+                _progress(
+                    "console.running.compare",
+                    args.lang,
+                    scenarios=1 + len(alternatives),
+                    n=replications or base.run.replications,
+                )
         from sim.api import compare
         from sim.report.html import report_writer
 
-        comparison = compare(base, alternatives, replications=replications, seed=seed,
-                             workers=None if executor is not None else workers,
-                             progress=sys.stderr.isatty() and not args.quiet, executor=executor)
-    comparison = dataclasses.replace(comparison,
-                                     writers=(*comparison.writers, report_writer(args.lang)))
+        comparison = compare(
+            base,
+            alternatives,
+            replications=replications,
+            seed=seed,
+            workers=None if executor is not None else workers,
+            progress=sys.stderr.isatty() and not args.quiet,
+            executor=executor,
+        )
+    comparison = dataclasses.replace(comparison, writers=(*comparison.writers, report_writer(args.lang)))
     from sim.report.compare_table import format_comparison
 
-    return _save_and_print(comparison.save, f"compare-{base.name}", out, args.quiet,
-                           lambda: format_comparison(comparison, args.lang), args.lang)
+    return _save_and_print(
+        comparison.save,
+        f"compare-{base.name}",
+        out,
+        args.quiet,
+        lambda: format_comparison(comparison, args.lang),
+        args.lang,
+    )
 
 
 def _say(key: str, lang: str, **values: Any) -> str:
@@ -439,8 +560,14 @@ def _progress(key: str, lang: str, **values: Any) -> None:
     print(_say(key, lang, **values), file=sys.stderr, flush=True)
 
 
-def _save_and_print(save: Callable[[Path], Path], name: str, out: Path | None, quiet: bool,
-                    table: Callable[[], str], lang: str = "en") -> int:
+def _save_and_print(
+    save: Callable[[Path], Path],
+    name: str,
+    out: Path | None,
+    quiet: bool,
+    table: Callable[[], str],
+    lang: str = "en",
+) -> int:
     """Print the answer and the table, then write the results folder (plots and the report take
     a while) and say where it went; only the path if quiet."""
     if not quiet:
@@ -464,8 +591,10 @@ def _save(save: Callable[[Path], Path], name: str, out: Path | None) -> Path:
             if out is not None:
                 raise UsageError(f"--out: {exc}") from None
         except OSError as exc:
-            raise UsageError(f"{_short(target)}: cannot write results: {exc.strerror or exc}; "
-                             "choose a folder that can be created") from None
+            raise UsageError(
+                f"{_short(target)}: cannot write results: {exc.strerror or exc}; "
+                "choose a folder that can be created"
+            ) from None
     raise UsageError(f"could not find a free results folder name under {RESULTS_ROOT}/")
 
 
@@ -494,8 +623,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExecutorUnavailableError as exc:  # e.g. the Dask scheduler went away mid-run
         print(f"error: {exc}", file=sys.stderr)
     except WorkerLostError as exc:
-        print(f"error: {exc}; nothing was written (run again; --workers 1 runs in this process "
-              "and shows any error)", file=sys.stderr)
+        print(
+            f"error: {exc}; nothing was written (run again; --workers 1 runs in this process "
+            "and shows any error)",
+            file=sys.stderr,
+        )
         return EXIT_WORKER_LOST
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)

@@ -135,7 +135,7 @@ def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> ErlangC:
 def mmc(arrival_rate: float, service_rate: float, servers: int) -> QueueMetrics:
     """All steady-state means of M/M/c from Erlang C and Little's law ([GH] ch. 2):
 
-        Wq from `erlang_c`,  Lq = λ Wq,  W = Wq + 1/μ,  L = λ W = Lq + λ/μ
+    Wq from `erlang_c`,  Lq = λ Wq,  W = Wq + 1/μ,  L = λ W = Lq + λ/μ
     """
     p_wait, wq = erlang_c(arrival_rate, service_rate, servers)
     return _metrics(arrival_rate, service_rate, servers, p_wait, wq)
@@ -186,7 +186,11 @@ def md1(arrival_rate: float, service_time: float) -> QueueMetrics:
 
 
 def allen_cunneen(
-    arrival_rate: float, service_rate: float, servers: int, arrival_scv: float, service_scv: float,
+    arrival_rate: float,
+    service_rate: float,
+    servers: int,
+    arrival_scv: float,
+    service_scv: float,
 ) -> float:
     """Allen–Cunneen approximation to the mean wait in queue of G/G/c.
 
@@ -207,8 +211,10 @@ def allen_cunneen(
 
 
 def expected_arrivals(
-    breaks: Sequence[float] | np.ndarray, rates: Sequence[float] | np.ndarray,
-    start: float | None = None, end: float | None = None,
+    breaks: Sequence[float] | np.ndarray,
+    rates: Sequence[float] | np.ndarray,
+    start: float | None = None,
+    end: float | None = None,
 ) -> float:
     """Expected arrivals of a Poisson process with a piecewise-constant rate over [start, end).
 

@@ -20,8 +20,18 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import read_bytes
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "phu_tho_766"
-PROGRESS_COLUMNS = ("code", "name", "level", "received", "on_time", "overdue", "avg_processing_days",
-                    "on_time_ratio_pct", "score", "max_score")
+PROGRESS_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "received",
+    "on_time",
+    "overdue",
+    "avg_processing_days",
+    "on_time_ratio_pct",
+    "score",
+    "max_score",
+)
 DAO_XA = "H44.145"
 
 
@@ -70,37 +80,55 @@ def load_progress(path: str | Path | None = None) -> list[Unit]:
                 header = [v.strip() for v in values]
                 missing = [c for c in PROGRESS_COLUMNS if c not in header]
                 if missing:
-                    raise ScenarioError(source, "header", f"missing column {missing[0]!r}; "
-                                        f"expected columns: {', '.join(PROGRESS_COLUMNS)}")
+                    raise ScenarioError(
+                        source,
+                        "header",
+                        f"missing column {missing[0]!r}; expected columns: {', '.join(PROGRESS_COLUMNS)}",
+                    )
                 continue
             units.append(_unit(source, reader.line_num, header, values))
     except csv.Error as exc:
-        raise ScenarioError(source, f"line {reader.line_num}", f"not readable as CSV ({exc}); "
-                            "a table is comma-separated, with text containing commas in "
-                            "double quotes") from None
+        raise ScenarioError(
+            source,
+            f"line {reader.line_num}",
+            f"not readable as CSV ({exc}); "
+            "a table is comma-separated, with text containing commas in "
+            "double quotes",
+        ) from None
     if not units:
-        raise ScenarioError(source, "", "no data rows; expected a header line and one line per "
-                            "unit")
+        raise ScenarioError(source, "", "no data rows; expected a header line and one line per unit")
     return units
 
 
 def _unit(source: str, line: int, header: list[str], values: list[str]) -> Unit:
     """One data row as a `Unit`; a short or long row or a bad number names its line and column."""
     if len(values) != len(header):
-        raise ScenarioError(source, f"line {line}", f"has {len(values)} values but the header "
-                            f"has {len(header)} columns; every row needs one value per column "
-                            "(text containing commas goes in double quotes)")
+        raise ScenarioError(
+            source,
+            f"line {line}",
+            f"has {len(values)} values but the header "
+            f"has {len(header)} columns; every row needs one value per column "
+            "(text containing commas goes in double quotes)",
+        )
     row = {c: v.strip() for c, v in zip(header, values, strict=True)}
     for column in _NUMBERS:
-        if not _parses(row[column], float if column == "avg_processing_days" else int,
-                       empty_ok=column == "overdue"):
+        if not _parses(
+            row[column], float if column == "avg_processing_days" else int, empty_ok=column == "overdue"
+        ):
             shown = row[column] if len(row[column]) <= 40 else row[column][:37] + "..."
-            raise ScenarioError(source, f"line {line}.{column}", f"{shown!r} is not a number; "
-                                "received, on_time and overdue are whole numbers (overdue may be "
-                                "empty), avg_processing_days a decimal")
+            raise ScenarioError(
+                source,
+                f"line {line}.{column}",
+                f"{shown!r} is not a number; "
+                "received, on_time and overdue are whole numbers (overdue may be "
+                "empty), avg_processing_days a decimal",
+            )
     return Unit(
-        code=row["code"], name=row["name"], level=row["level"],
-        received=int(row["received"]), on_time=int(row["on_time"]),
+        code=row["code"],
+        name=row["name"],
+        level=row["level"],
+        received=int(row["received"]),
+        on_time=int(row["on_time"]),
         overdue=int(row["overdue"]) if row["overdue"] else None,
         avg_processing_days=float(row["avg_processing_days"]),
     )
@@ -139,8 +167,7 @@ def position(on_time_rate: float, processing_days: float, units: list[Unit]) -> 
     cs = communes(units)
     return {
         "on_time_rate_percentile": percentile_rank(on_time_rate, [u.on_time_rate for u in cs]),
-        "processing_days_percentile": percentile_rank(processing_days,
-                                                      [u.avg_processing_days for u in cs]),
+        "processing_days_percentile": percentile_rank(processing_days, [u.avg_processing_days for u in cs]),
         "communes": float(len(cs)),
         "province_on_time_median": float(np.median([u.on_time_rate for u in cs])),
         "province_processing_days_median": float(np.median([u.avg_processing_days for u in cs])),

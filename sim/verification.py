@@ -57,8 +57,15 @@ def _service(kind: str, mean: float, cv: float) -> dict[str, Any]:
 
 
 def textbook_scenario(
-    kind: Kind, arrival_rate_per_hour: float, mean_service_min: float, servers: int,
-    hours: float, *, service_cv: float = 1.0, name: str = "textbook", warmup_hours: float = 0.0,
+    kind: Kind,
+    arrival_rate_per_hour: float,
+    mean_service_min: float,
+    servers: int,
+    hours: float,
+    *,
+    service_cv: float = 1.0,
+    name: str = "textbook",
+    warmup_hours: float = 0.0,
 ) -> Scenario:
     """A valid scenario whose model is the textbook queue, open around the clock.
 
@@ -86,22 +93,37 @@ def textbook_scenario(
             "start": start,
             "end": start + dt.timedelta(days=days - 1),
             "use_holiday_table": False,
-            "seasons": [{"name": "all", "start": "01-01", "end": "12-31",
-                         "sessions": [{"name": "day", "start": "00:00", "end": "24:00"}]}],
+            "seasons": [
+                {
+                    "name": "all",
+                    "start": "01-01",
+                    "end": "12-31",
+                    "sessions": [{"name": "day", "start": "00:00", "end": "24:00"}],
+                }
+            ],
             "saturday_sessions": [{"name": "day", "start": "00:00", "end": "24:00"}],
             "sunday_sessions": [{"name": "day", "start": "00:00", "end": "24:00"}],
         },
         "demand": {
             "visits_per_day": arrival_rate_per_hour * 24.0,
-            "purposes": {"enquiry": {"share": 1.0,
-                                     "service_min": _service(kind, mean_service_min, service_cv)}},
+            "purposes": {
+                "enquiry": {"share": 1.0, "service_min": _service(kind, mean_service_min, service_cv)}
+            },
             "hourly_profile": [{"start": "00:00", "end": "24:00", "weight": 1.0}],
         },
         "fields": [{"id": "queue"}],
-        "procedures": [{"id": "unused", "field": "queue", "share": 1.0,
-                        "service_min": {"dist": "deterministic", "value": 1.0}}],
-        "staff": [{"id": f"server{i + 1}", "role": "specialist", "fields": ["queue"],
-                   "counter": i + 1} for i in range(servers)],
+        "procedures": [
+            {
+                "id": "unused",
+                "field": "queue",
+                "share": 1.0,
+                "service_min": {"dist": "deterministic", "value": 1.0},
+            }
+        ],
+        "staff": [
+            {"id": f"server{i + 1}", "role": "specialist", "fields": ["queue"], "counter": i + 1}
+            for i in range(servers)
+        ],
         "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
         "support_team": {"members": 0},
         "policies": {"closing_rule": "hold", "lunch_rule": "hold", "overtime_limit_min": 0.0},
@@ -110,7 +132,9 @@ def textbook_scenario(
 
 
 def waits_after_warmup(
-    event_log: list[tuple] | ReplicationOutput, warmup_hours: float, end_hours: float | None = None,
+    event_log: list[tuple] | ReplicationOutput,
+    warmup_hours: float,
+    end_hours: float | None = None,
 ) -> np.ndarray:
     """Waits (minutes, arrival to counter call) of the visitors called at a counter who arrived in
     [warmup_hours, end_hours) — hours on the simulation clock, 0 = the first day's midnight.
@@ -143,8 +167,14 @@ def window_complete(out: ReplicationOutput, end_hours: float) -> bool:
 
 
 def observe(
-    scenario: Scenario, seed: int, replication: int, *, event_log: bool = False,
-    warmup_hours: float, end_hours: float, tail_min: tuple[float, ...] = (),
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    *,
+    event_log: bool = False,
+    warmup_hours: float,
+    end_hours: float,
+    tail_min: tuple[float, ...] = (),
 ) -> ReplicationOutput:
     """One replication of a textbook reduction, reduced to statistics of the observation window.
 
@@ -168,9 +198,13 @@ def observe(
         kpis[f"window_p_wait_over_{t:g}"] = float((w > t).mean()) if n else math.nan
     kpis["window_complete"] = 1.0 if window_complete(out, end_hours) else 0.0
     return ReplicationOutput(
-        replication=out.replication, kpis=kpis, working_days=out.working_days,
-        wait_histogram=out.wait_histogram, hourly_wait_sum=out.hourly_wait_sum,
-        hourly_wait_count=out.hourly_wait_count, hourly_queue_area=out.hourly_queue_area,
+        replication=out.replication,
+        kpis=kpis,
+        working_days=out.working_days,
+        wait_histogram=out.wait_histogram,
+        hourly_wait_sum=out.hourly_wait_sum,
+        hourly_wait_count=out.hourly_wait_count,
+        hourly_queue_area=out.hourly_queue_area,
     )
 
 
@@ -220,9 +254,15 @@ class TextbookQueue:
     @cached_property
     def scenario(self) -> Scenario:
         return textbook_scenario(
-            self.kind, self.arrival_rate_per_hour, self.mean_service_min, self.servers,
-            self.hours + DRAIN_HOURS, service_cv=self.service_cv if self.kind == "M/G/c" else 1.0,
-            name="textbook", warmup_hours=self.warmup_hours)
+            self.kind,
+            self.arrival_rate_per_hour,
+            self.mean_service_min,
+            self.servers,
+            self.hours + DRAIN_HOURS,
+            service_cv=self.service_cv if self.kind == "M/G/c" else 1.0,
+            name="textbook",
+            warmup_hours=self.warmup_hours,
+        )
 
     @property
     def exact(self) -> bool:
@@ -249,13 +289,15 @@ class TextbookQueue:
         """P(Wq > t) for M/M/c (Erlang C tail); other kinds have no closed form here."""
         if self.kind != "M/M/c":
             raise ValueError("the wait-time tail is available for M/M/c only")
-        return theory.mmc_wait_tail(self.arrival_rate_per_hour / 60.0, 1.0 / self.mean_service_min,
-                                    self.servers, t)
+        return theory.mmc_wait_tail(
+            self.arrival_rate_per_hour / 60.0, 1.0 / self.mean_service_min, self.servers, t
+        )
 
     def observer(self) -> partial[ReplicationOutput]:
         """`observe` bound to this queue's window: a picklable `simulate` for `sim.experiment.run`."""
-        return partial(observe, warmup_hours=self.warmup_hours, end_hours=self.end_hours,
-                       tail_min=self.tail_min)
+        return partial(
+            observe, warmup_hours=self.warmup_hours, end_hours=self.end_hours, tail_min=self.tail_min
+        )
 
     def replicate(self, seed: int, replication: int) -> ReplicationOutput:
         """One replication in this process (see `observe` for the KPIs added)."""
@@ -265,15 +307,24 @@ class TextbookQueue:
 # --- ordinary centre days that start and end empty -----------------------------------------------
 
 LITTLE_PROFILE: tuple[tuple[str, str, float], ...] = (
-    ("06:30", "07:00", 0.6), ("07:00", "08:00", 1.0), ("08:00", "09:00", 1.7),
-    ("09:00", "10:00", 1.9), ("10:00", "11:30", 1.2), ("11:30", "13:30", 0.15),
-    ("13:30", "14:30", 1.3), ("14:30", "16:00", 1.5), ("16:00", "17:00", 0.5),
+    ("06:30", "07:00", 0.6),
+    ("07:00", "08:00", 1.0),
+    ("08:00", "09:00", 1.7),
+    ("09:00", "10:00", 1.9),
+    ("10:00", "11:30", 1.2),
+    ("11:30", "13:30", 0.15),
+    ("13:30", "14:30", 1.3),
+    ("14:30", "16:00", 1.5),
+    ("16:00", "17:00", 0.5),
 )
 """Hour-of-day weights for `littles_law_scenario`: morning peak, quiet lunch, afternoon."""
 
 
 def littles_law_scenario(
-    weeks: int = 1, visits_per_day: float = 110.0, servers: int = 3, mean_service_min: float = 7.0,
+    weeks: int = 1,
+    visits_per_day: float = 110.0,
+    servers: int = 3,
+    mean_service_min: float = 7.0,
     overtime_limit_min: float = 240.0,
 ) -> Scenario:
     """Ordinary centre days that start and end empty, for Little's law and arrival counts.
@@ -292,23 +343,38 @@ def littles_law_scenario(
     start = dt.date(2025, 7, 7)
     data: dict[str, Any] = {
         "scenario": {"name": "little", "title": "centre days that start and end empty"},
-        "calendar": {"start": start, "end": start + dt.timedelta(days=7 * weeks - 3),
-                     "use_holiday_table": False},
+        "calendar": {
+            "start": start,
+            "end": start + dt.timedelta(days=7 * weeks - 3),
+            "use_holiday_table": False,
+        },
         "demand": {
             "visits_per_day": visits_per_day,
-            "purposes": {"enquiry": {"share": 1.0, "service_min": {
-                "dist": "exponential", "mean": mean_service_min}}},
+            "purposes": {
+                "enquiry": {"share": 1.0, "service_min": {"dist": "exponential", "mean": mean_service_min}}
+            },
             "hourly_profile": [{"start": s, "end": e, "weight": w} for s, e, w in LITTLE_PROFILE],
         },
         "fields": [{"id": "queue"}],
-        "procedures": [{"id": "unused", "field": "queue", "share": 1.0,
-                        "service_min": {"dist": "deterministic", "value": 1.0}}],
-        "staff": [{"id": f"clerk{i + 1}", "role": "specialist", "fields": ["queue"],
-                   "counter": i + 1} for i in range(servers)],
+        "procedures": [
+            {
+                "id": "unused",
+                "field": "queue",
+                "share": 1.0,
+                "service_min": {"dist": "deterministic", "value": 1.0},
+            }
+        ],
+        "staff": [
+            {"id": f"clerk{i + 1}", "role": "specialist", "fields": ["queue"], "counter": i + 1}
+            for i in range(servers)
+        ],
         "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
         "support_team": {"members": 0},
-        "policies": {"closing_rule": "serve_all", "lunch_rule": "serve_all",
-                     "overtime_limit_min": overtime_limit_min},
+        "policies": {
+            "closing_rule": "serve_all",
+            "lunch_rule": "serve_all",
+            "overtime_limit_min": overtime_limit_min,
+        },
     }
     return parse_scenario(data, "<little's law>")
 

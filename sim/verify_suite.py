@@ -99,8 +99,16 @@ class _Stationary:
         days = self.quick_days if quick else self.full_days
         # warm-up + observation + drain fill whole days
         hours = days * 24.0 - self.warmup_hours - 12.0
-        return TextbookQueue(kind, lam, s, c, hours, warmup_hours=self.warmup_hours,
-                             service_cv=cv, tail_min=(TAIL_MIN,) if kind == "M/M/c" else ())
+        return TextbookQueue(
+            kind,
+            lam,
+            s,
+            c,
+            hours,
+            warmup_hours=self.warmup_hours,
+            service_cv=cv,
+            tail_min=(TAIL_MIN,) if kind == "M/M/c" else (),
+        )
 
 
 STATIONARY: tuple[_Stationary, ...] = (
@@ -177,7 +185,10 @@ def _interval(values: Sequence[float], level: float) -> tuple[float, float]:
 
 
 def judge(
-    values: Sequence[float], analytic: float, level: float, band: float = 0.0,
+    values: Sequence[float],
+    analytic: float,
+    level: float,
+    band: float = 0.0,
 ) -> tuple[bool, float]:
     """Pass when the `level` confidence interval of the mean of `values` contains `analytic` or,
     with `band` > 0, meets [analytic (1 − band), analytic (1 + band)]. Returns (passed,
@@ -188,8 +199,16 @@ def judge(
     return (lo <= analytic * (1 + band) and hi >= analytic * (1 - band)), (hi - lo) / 2
 
 
-def _case(case: str, reference: str, analytic: float, values: Sequence[float], level: float,
-          band: float = 0.0, unit: str = "min", detail: str = "") -> CaseResult:
+def _case(
+    case: str,
+    reference: str,
+    analytic: float,
+    values: Sequence[float],
+    level: float,
+    band: float = 0.0,
+    unit: str = "min",
+    detail: str = "",
+) -> CaseResult:
     s = summarise(values)
     passed, half = judge(values, analytic, level, band)
     pct = f"{100 * level:.2f}".rstrip("0").rstrip(".")
@@ -197,8 +216,19 @@ def _case(case: str, reference: str, analytic: float, values: Sequence[float], l
         tolerance = f"±{100 * band:g}% band meets {pct}% CI (±{half:.3g})"
     else:
         tolerance = f"in {pct}% CI (±{half:.3g})"
-    return CaseResult(case, reference, analytic, s["mean"], s["ci_low"], s["ci_high"], s["n"],
-                      tolerance, passed, unit, detail)
+    return CaseResult(
+        case,
+        reference,
+        analytic,
+        s["mean"],
+        s["ci_low"],
+        s["ci_high"],
+        s["n"],
+        tolerance,
+        passed,
+        unit,
+        detail,
+    )
 
 
 def statistical_cases() -> int:
@@ -208,8 +238,11 @@ def statistical_cases() -> int:
 
 
 def run_suite(
-    quick: bool = False, replications: int | None = None, seed: int = DEFAULT_SEED,
-    workers: int | None = None, on_result: Callable[[CaseResult], None] | None = None,
+    quick: bool = False,
+    replications: int | None = None,
+    seed: int = DEFAULT_SEED,
+    workers: int | None = None,
+    on_result: Callable[[CaseResult], None] | None = None,
 ) -> list[CaseResult]:
     """Run the verification suite and return one `CaseResult` per case, in table order.
 
@@ -251,21 +284,40 @@ def run_suite(
 
 def _queue_results(q: TextbookQueue, rows: list[dict], level: float) -> list[CaseResult]:
     if not all(r["window_complete"] for r in rows):
-        raise RuntimeError(f"{q.label}: some visitors of the observation window were never "
-                           "called; lengthen the drain")
+        raise RuntimeError(
+            f"{q.label}: some visitors of the observation window were never called; lengthen the drain"
+        )
     waits = [r["window_wait_mean_min"] for r in rows]
-    detail = (f"{q.hours / 24:g} days after {q.warmup_hours:g} h warm-up, "
-              f"{np.mean([r['window_visitors'] for r in rows]):.0f} visitors/replication")
+    detail = (
+        f"{q.hours / 24:g} days after {q.warmup_hours:g} h warm-up, "
+        f"{np.mean([r['window_visitors'] for r in rows]):.0f} visitors/replication"
+    )
     band = 0.0 if q.exact else AC_BAND
-    out = [_case(f"{q.label} mean wait", q.formula, q.mean_wait(), waits, level, band=band,
-                 detail=detail)]
+    out = [_case(f"{q.label} mean wait", q.formula, q.mean_wait(), waits, level, band=band, detail=detail)]
     if q.kind == "M/M/c" and q.servers > 1:
         lam, mu = q.arrival_rate_per_hour / 60.0, 1.0 / q.mean_service_min
-        out.append(_case(f"{q.label} P(wait)", "Erlang C", erlang_c(lam, mu, q.servers).p_wait,
-                         [r["window_p_wait"] for r in rows], level, unit="", detail=detail))
-        out.append(_case(f"{q.label} P(Wq > {TAIL_MIN:g} min)", "Erlang C tail",
-                         q.wait_tail(TAIL_MIN), [r[f"window_p_wait_over_{TAIL_MIN:g}"] for r in rows],
-                         level, unit="", detail=detail))
+        out.append(
+            _case(
+                f"{q.label} P(wait)",
+                "Erlang C",
+                erlang_c(lam, mu, q.servers).p_wait,
+                [r["window_p_wait"] for r in rows],
+                level,
+                unit="",
+                detail=detail,
+            )
+        )
+        out.append(
+            _case(
+                f"{q.label} P(Wq > {TAIL_MIN:g} min)",
+                "Erlang C tail",
+                q.wait_tail(TAIL_MIN),
+                [r[f"window_p_wait_over_{TAIL_MIN:g}"] for r in rows],
+                level,
+                unit="",
+                detail=detail,
+            )
+        )
     return out
 
 
@@ -275,23 +327,30 @@ def _little_results(rows: list[dict], weeks: int, level: float, alpha: float) ->
     worst = 0.0
     for r in rows:
         scale = max(abs(r["wait_sum"]), 1.0)
-        worst = max(worst, abs(r["queue_area"] - r["wait_sum"]) / scale,
-                    abs(r["sweep_area"] - r["wait_sum"]) / scale)
+        worst = max(
+            worst, abs(r["queue_area"] - r["wait_sum"]) / scale, abs(r["sweep_area"] - r["wait_sum"]) / scale
+        )
     empty = all(r["left_waiting"] == 0 for r in rows)
     passed = worst <= EXACT_RTOL and empty
     days = rows[0]["days"]
     areas = [r["queue_area"] / days for r in rows]
     s = summarise(areas)
     little = CaseResult(
-        "Little's law: ∫Q dt = Σ Wq per day", "exact identity",
-        float(np.mean([r["wait_sum"] / days for r in rows])), s["mean"], s["ci_low"], s["ci_high"],
-        s["n"], f"equal to {EXACT_RTOL:g} relative", passed, "visitor·min",
+        "Little's law: ∫Q dt = Σ Wq per day",
+        "exact identity",
+        float(np.mean([r["wait_sum"] / days for r in rows])),
+        s["mean"],
+        s["ci_low"],
+        s["ci_high"],
+        s["n"],
+        f"equal to {EXACT_RTOL:g} relative",
+        passed,
+        "visitor·min",
         f"max relative difference {worst:.1e} over {reps} replications of {days:g} days; "
         + ("every day ended empty" if empty else "SOME VISITORS WERE LEFT WAITING"),
     )
     breaks, rates = profile_rate(scenario)
-    per_block = np.array([expected_arrivals(breaks, rates, a, b)
-                          for a, b in itertools.pairwise(breaks)])
+    per_block = np.array([expected_arrivals(breaks, rates, a, b) for a, b in itertools.pairwise(breaks)])
     expected = per_block * days * reps
     observed = np.sum([r["counts"] for r in rows], axis=0)
     chi2 = float(((observed - expected) ** 2 / expected).sum())
@@ -299,8 +358,16 @@ def _little_results(rows: list[dict], weeks: int, level: float, alpha: float) ->
     per_day = [float(np.sum(r["counts"])) / days for r in rows]
     s = summarise(per_day)
     nhpp = CaseResult(
-        "Hour-of-day arrivals per day", "∫ rate dt, χ² by block", float(per_block.sum()),
-        s["mean"], s["ci_low"], s["ci_high"], s["n"], f"χ² p ≥ {alpha:.2g}", p >= alpha, "visitors",
+        "Hour-of-day arrivals per day",
+        "∫ rate dt, χ² by block",
+        float(per_block.sum()),
+        s["mean"],
+        s["ci_low"],
+        s["ci_high"],
+        s["n"],
+        f"χ² p ≥ {alpha:.2g}",
+        p >= alpha,
+        "visitors",
         f"χ² = {chi2:.1f}, df = {len(expected)}, p = {p:.3f} over {len(expected)} blocks × "
         f"{days:g} days × {reps} replications",
     )
@@ -319,5 +386,4 @@ def _executor(workers: int) -> Executor:
     return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
 
 
-__all__ = ["AC_BAND", "DEFAULT_SEED", "FAMILY_ALPHA", "CaseResult", "judge", "run_suite",
-           "statistical_cases"]
+__all__ = ["AC_BAND", "DEFAULT_SEED", "FAMILY_ALPHA", "CaseResult", "judge", "run_suite", "statistical_cases"]

@@ -10,7 +10,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # vary with machine load), and the reproduction blob printed if a property ever fails. Tests that
 # set their own max_examples keep it; the others get this fixed number.
 settings.register_profile(
-    "centre-sim", derandomize=True, database=None, print_blob=True, max_examples=100,
+    "centre-sim",
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    max_examples=100,
     deadline=None,
 )
 settings.load_profile("centre-sim")

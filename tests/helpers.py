@@ -32,15 +32,23 @@ def small_data(staff: int = 1, service_min: float = 10.0) -> dict[str, Any]:
         "calendar": {"start": dt.date(2025, 7, 7), "end": dt.date(2025, 7, 11)},
         "demand": {
             "visits_per_day": 10.0,
-            "purposes": {"enquiry": {"share": 1.0, "service_min": {"dist": "deterministic",
-                                                                   "value": service_min}}},
+            "purposes": {
+                "enquiry": {"share": 1.0, "service_min": {"dist": "deterministic", "value": service_min}}
+            },
             "hourly_profile": [{"start": "07:00", "end": "11:30", "weight": 1.0}],
         },
         "fields": [{"id": "f"}],
-        "procedures": [{"id": "p", "field": "f", "share": 1.0,
-                        "service_min": {"dist": "deterministic", "value": service_min}}],
-        "staff": [{"id": f"s{i}", "role": "specialist", "fields": ["f"], "counter": i + 1}
-                  for i in range(staff)],
+        "procedures": [
+            {
+                "id": "p",
+                "field": "f",
+                "share": 1.0,
+                "service_min": {"dist": "deterministic", "value": service_min},
+            }
+        ],
+        "staff": [
+            {"id": f"s{i}", "role": "specialist", "fields": ["f"], "counter": i + 1} for i in range(staff)
+        ],
         "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
         "support_team": {"members": 0},
     }
@@ -61,9 +69,17 @@ class FixedDemand:
     def day_visitors(self, day: WorkDay, rate: object, returning: list[Visitor]) -> list[Visitor]:
         out: list[Visitor] = []
         for spec in self.by_day.get(day.index, []):
-            v = Visitor(self.next_id, day.index, day.midnight + spec["at"], spec.get("purpose", ENQUIRY),
-                        0, spec.get("field", 0), spec.get("priority", False), spec["service"],
-                        day.midnight + spec["at"] + spec.get("patience", float("inf")))
+            v = Visitor(
+                self.next_id,
+                day.index,
+                day.midnight + spec["at"],
+                spec.get("purpose", ENQUIRY),
+                0,
+                spec.get("field", 0),
+                spec.get("priority", False),
+                spec["service"],
+                day.midnight + spec["at"] + spec.get("patience", float("inf")),
+            )
             v.issue_min = spec.get("issue", 0.0)
             v.u_balk = 0.0  # balks whenever the balking rule says so
             self.next_id += 1
@@ -80,12 +96,19 @@ class FixedDemand:
 
 
 def run_fixed(
-    scenario: Scenario, by_day: dict[int, list[dict[str, Any]]], seed: int = 1,
+    scenario: Scenario,
+    by_day: dict[int, list[dict[str, Any]]],
+    seed: int = 1,
     tweak: Callable[[Centre], None] | None = None,
 ) -> Centre:
     """Run the model on fixed arrivals with the event log on; returns the finished centre."""
-    centre = Centre(scenario, Streams(seed, 0), working_days(scenario.calendar), event_log=True,
-                    demand=FixedDemand(by_day))
+    centre = Centre(
+        scenario,
+        Streams(seed, 0),
+        working_days(scenario.calendar),
+        event_log=True,
+        demand=FixedDemand(by_day),
+    )
     if tweak is not None:
         tweak(centre)
     centre.run()

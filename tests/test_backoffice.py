@@ -32,15 +32,15 @@ def due_date(day: dt.date, clock: str, statutory: int) -> dt.date:
 @pytest.mark.parametrize(
     ("day", "clock", "statutory", "expected"),
     [
-        (dt.date(2025, 8, 28), "10:00", 3, dt.date(2025, 9, 4)),   # Thu + 3: Fri, (weekend, 1-2/9), Wed, Thu
+        (dt.date(2025, 8, 28), "10:00", 3, dt.date(2025, 9, 4)),  # Thu + 3: Fri, (weekend, 1-2/9), Wed, Thu
         (dt.date(2025, 8, 25), "10:00", 4, dt.date(2025, 8, 29)),  # within one week
-        (dt.date(2025, 8, 25), "10:00", 5, dt.date(2025, 9, 3)),   # ... one more skips 1-2/9
-        (dt.date(2025, 8, 29), "10:00", 1, dt.date(2025, 9, 3)),   # Fri + 1 skips weekend and holidays
+        (dt.date(2025, 8, 25), "10:00", 5, dt.date(2025, 9, 3)),  # ... one more skips 1-2/9
+        (dt.date(2025, 8, 29), "10:00", 1, dt.date(2025, 9, 3)),  # Fri + 1 skips weekend and holidays
         (dt.date(2025, 8, 28), "14:59", 0, dt.date(2025, 8, 28)),  # same day before 15:00
         (dt.date(2025, 8, 28), "15:01", 0, dt.date(2025, 8, 29)),  # the 15:00 rule
-        (dt.date(2025, 8, 29), "15:30", 0, dt.date(2025, 9, 3)),   # 15:00 rule on a Friday before a holiday
-        (dt.date(2025, 8, 30), "20:00", 0, dt.date(2025, 9, 3)),   # online on Saturday night: next opening
-        (dt.date(2025, 8, 30), "20:00", 2, dt.date(2025, 9, 5)),   # ... counted from that opening
+        (dt.date(2025, 8, 29), "15:30", 0, dt.date(2025, 9, 3)),  # 15:00 rule on a Friday before a holiday
+        (dt.date(2025, 8, 30), "20:00", 0, dt.date(2025, 9, 3)),  # online on Saturday night: next opening
+        (dt.date(2025, 8, 30), "20:00", 2, dt.date(2025, 9, 5)),  # ... counted from that opening
         (dt.date(2025, 8, 28), "06:30", 0, dt.date(2025, 8, 28)),  # before opening: that morning
         (dt.date(2025, 8, 28), "17:30", 0, dt.date(2025, 8, 29)),  # after closing: next working day
         (dt.date(2025, 8, 28), "12:30", 0, dt.date(2025, 8, 28)),  # over lunch: still that day
@@ -68,9 +68,15 @@ def office_data(fields: list[str], statutory: list[int], work: list[float], **ex
     data = small_data()
     data["fields"] = [{"id": f} for f in fields]
     data["procedures"] = [
-        {"id": f"p{f}", "field": f, "share": 1.0, "statutory_days": d,
-         "service_min": {"dist": "deterministic", "value": 5.0},
-         "work_min": {"dist": "deterministic", "value": w}, **extra}
+        {
+            "id": f"p{f}",
+            "field": f,
+            "share": 1.0,
+            "statutory_days": d,
+            "service_min": {"dist": "deterministic", "value": 5.0},
+            "work_min": {"dist": "deterministic", "value": w},
+            **extra,
+        }
         for f, d, w in zip(fields, statutory, work, strict=True)
     ]
     data["staff"][0]["fields"] = list(fields)
@@ -87,10 +93,12 @@ def receive_at(times: list[tuple[int, float]], keep: list | None = None):
     def tweak(centre):
         office = centre.dossiers
         for proc, t in times:
+
             def arrive(_event, proc=proc, t=t):
                 d = office.receive(proc, t, 2)
                 if keep is not None:
                     keep.append(d)
+
             centre.env.timeout(t - centre.env.now).callbacks.append(arrive)
 
     return tweak
@@ -104,11 +112,11 @@ def test_on_time_rate_is_counted_as_the_portal_counts_it():
     data = office_data(list("abcde"), [1, 0, 0, 10, 0], [30.0, 30.0, 600.0, 600.0, 2000.0])
     scenario = build(data)
     times = [
-        (0, MON + hhmm("10:00")),            # a: due Tue, done Mon 10:30 -> early
-        (1, MON + hhmm("14:00")),            # b: due Mon, done Mon 14:30 -> on time
-        (2, MON + hhmm("14:00")),            # c: due Mon, done Tue 16:00 -> late
-        (3, 4 * DAY + hhmm("09:00")),        # d: due in 10 days, open at the end -> on time
-        (4, 3 * DAY + hhmm("14:00")),        # e: due Thu, still open on Fri -> late
+        (0, MON + hhmm("10:00")),  # a: due Tue, done Mon 10:30 -> early
+        (1, MON + hhmm("14:00")),  # b: due Mon, done Mon 14:30 -> on time
+        (2, MON + hhmm("14:00")),  # c: due Mon, done Tue 16:00 -> late
+        (3, 4 * DAY + hhmm("09:00")),  # d: due in 10 days, open at the end -> on time
+        (4, 3 * DAY + hhmm("14:00")),  # e: due Thu, still open on Fri -> late
     ]
     centre = run_fixed(scenario, {}, tweak=receive_at(times))
     office = centre.dossiers
@@ -131,8 +139,14 @@ def test_on_time_rate_is_counted_as_the_portal_counts_it():
 
 def test_missing_papers_pause_the_clock_and_a_second_request_is_late():
     # Two fields: in "a" one request (3 working days to supply), in "b" two requests.
-    data = office_data(["a"], [1], [30.0], missing_papers=1.0, second_request=0.0,
-                       supply_days={"dist": "deterministic", "value": 3.0})
+    data = office_data(
+        ["a"],
+        [1],
+        [30.0],
+        missing_papers=1.0,
+        second_request=0.0,
+        supply_days={"dist": "deterministic", "value": 3.0},
+    )
     data["calendar"]["end"] = dt.date(2025, 7, 25)
     kept: list = []
     centre = run_fixed(build(data), {}, tweak=receive_at([(0, MON + hhmm("09:00"))], kept))
@@ -143,8 +157,14 @@ def test_missing_papers_pause_the_clock_and_a_second_request_is_late():
     assert d.completed == pytest.approx(3 * DAY + hhmm("07:30"))
     assert not d.late
 
-    data = office_data(["a"], [5], [30.0], missing_papers=1.0, second_request=1.0,
-                       supply_days={"dist": "deterministic", "value": 1.0})
+    data = office_data(
+        ["a"],
+        [5],
+        [30.0],
+        missing_papers=1.0,
+        second_request=1.0,
+        supply_days={"dist": "deterministic", "value": 1.0},
+    )
     data["calendar"]["end"] = dt.date(2025, 7, 25)
     kept = []
     centre = run_fixed(build(data), {}, tweak=receive_at([(0, MON + hhmm("09:00"))], kept))
@@ -158,11 +178,17 @@ def test_missing_papers_pause_the_clock_and_a_second_request_is_late():
 
 def test_same_day_results_wait_for_a_signer_at_work():
     data = office_data(["a"], [0], [30.0], sign_off=True)
-    data["staff"].append({"id": "boss", "role": "director", "fields": ["a"], "counter": 2,
-                          "counter_share": 0.0,
-                          "meetings": [{"weekday": "mon", "session": "afternoon"}]})
-    data["back_office"]["sign_off"] = {"times": ["10:00", "16:00"], "signers": ["boss"],
-                                       "at_close": False}
+    data["staff"].append(
+        {
+            "id": "boss",
+            "role": "director",
+            "fields": ["a"],
+            "counter": 2,
+            "counter_share": 0.0,
+            "meetings": [{"weekday": "mon", "session": "afternoon"}],
+        }
+    )
+    data["back_office"]["sign_off"] = {"times": ["10:00", "16:00"], "signers": ["boss"], "at_close": False}
     kept: list = []
     # Work done Mon 14:30; the boss is in a meeting on Monday afternoon, so no 16:00 signing:
     # signed Tuesday 10:00, a day late.
@@ -185,8 +211,10 @@ def test_dossiers_are_conserved(seed):
     assert k["dossiers_received"] == out.daily["received"].sum()
     assert k["dossiers_completed"] == out.daily["completed"].sum()
     assert out.daily["backlog"][-1] == k["backlog_end"]
-    per_field = sum(k[f"dossiers_received.{f}"] for f in
-                    ("certification", "civil_status", "land", "social", "business", "other"))
+    per_field = sum(
+        k[f"dossiers_received.{f}"]
+        for f in ("certification", "civil_status", "land", "social", "business", "other")
+    )
     assert per_field == k["dossiers_received"]
     assert sum(o.sum() for o in out.field_outcomes.values()) == k["dossiers_received"]
 
@@ -247,9 +275,16 @@ def test_results_returned_at_the_counter_bring_pickup_visits():
 def test_fifo_overtime_finds_work_due_today_behind_older_dossiers():
     # One worker, FIFO: an older 10-day dossier heads the queue, a same-day one waits behind it.
     data = office_data(["a"], [10], [600.0])
-    data["procedures"].append({"id": "pa_today", "field": "a", "share": 1.0, "statutory_days": 0,
-                               "service_min": {"dist": "deterministic", "value": 5.0},
-                               "work_min": {"dist": "deterministic", "value": 30.0}})
+    data["procedures"].append(
+        {
+            "id": "pa_today",
+            "field": "a",
+            "share": 1.0,
+            "statutory_days": 0,
+            "service_min": {"dist": "deterministic", "value": 5.0},
+            "work_min": {"dist": "deterministic", "value": 30.0},
+        }
+    )
     data["back_office"].update(order="fifo", overtime_limit_min=60.0)
     kept: list = []
     times = [(0, MON + hhmm("14:50")), (1, MON + hhmm("14:55"))]

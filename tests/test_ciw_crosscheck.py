@@ -54,15 +54,17 @@ def ciw_mmc_mean_wait(seed: int) -> float:
     )
     q = ciw.Simulation(network)
     q.simulate_until_max_time(WARMUP_MIN + OBSERVE_MIN + DRAIN_MIN)
-    waits = [r.waiting_time for r in q.get_all_records()
-             if WARMUP_MIN <= r.arrival_date < WARMUP_MIN + OBSERVE_MIN]
+    waits = [
+        r.waiting_time for r in q.get_all_records() if WARMUP_MIN <= r.arrival_date < WARMUP_MIN + OBSERVE_MIN
+    ]
     return float(np.mean(waits))
 
 
 @pytest.fixture(scope="module")
 def mmc_waits() -> tuple[list[float], list[float]]:
-    queue = TextbookQueue("M/M/c", LAM_PER_MIN * 60, MEAN_SERVICE, SERVERS,
-                          hours=OBSERVE_MIN / 60, warmup_hours=WARMUP_MIN / 60)
+    queue = TextbookQueue(
+        "M/M/c", LAM_PER_MIN * 60, MEAN_SERVICE, SERVERS, hours=OBSERVE_MIN / 60, warmup_hours=WARMUP_MIN / 60
+    )
     ours = [queue.replicate(2025, r).kpis["window_wait_mean_min"] for r in range(REPS)]
     theirs = [ciw_mmc_mean_wait(1000 + r) for r in range(REPS)]
     return ours, theirs
@@ -85,10 +87,17 @@ def test_both_tools_match_erlang_c(mmc_waits):
 # --- arrival rate by the hour, lunch break ---------------------------------------------------------
 
 HOURLY: tuple[tuple[str, str, float], ...] = (
-    ("06:30", "07:00", 6.0), ("07:00", "08:00", 12.0), ("08:00", "09:00", 22.0),
-    ("09:00", "10:00", 26.0), ("10:00", "11:00", 20.0), ("11:00", "12:00", 10.0),
-    ("12:00", "13:00", 4.0), ("13:00", "14:00", 10.0), ("14:00", "15:00", 20.0),
-    ("15:00", "16:00", 22.0), ("16:00", "17:00", 10.0),
+    ("06:30", "07:00", 6.0),
+    ("07:00", "08:00", 12.0),
+    ("08:00", "09:00", 22.0),
+    ("09:00", "10:00", 26.0),
+    ("10:00", "11:00", 20.0),
+    ("11:00", "12:00", 10.0),
+    ("12:00", "13:00", 4.0),
+    ("13:00", "14:00", 10.0),
+    ("14:00", "15:00", 20.0),
+    ("15:00", "16:00", 22.0),
+    ("16:00", "17:00", 10.0),
 )
 """Arrivals per hour; the counters are open 07:00–11:30 and 13:30–17:00 (summer hours)."""
 TV_SERVICE, TV_SERVERS, OVERTIME, DAYS, TV_REPS = 7.0, 3, 240.0, 5, 20
@@ -104,23 +113,30 @@ def lunch_scenario():
     """Mon 7 – Fri 11 July 2025, summer sessions, the hourly arrival rates above."""
     data = {
         "scenario": {"name": "ciw-lunch"},
-        "calendar": {"start": dt.date(2025, 7, 7), "end": dt.date(2025, 7, 11),
-                     "use_holiday_table": False},
+        "calendar": {"start": dt.date(2025, 7, 7), "end": dt.date(2025, 7, 11), "use_holiday_table": False},
         "demand": {
             "visits_per_day": sum((_minutes(e) - _minutes(s)) / 60 * r for s, e, r in HOURLY),
-            "purposes": {"enquiry": {"share": 1.0, "service_min": {"dist": "exponential",
-                                                                   "mean": TV_SERVICE}}},
+            "purposes": {
+                "enquiry": {"share": 1.0, "service_min": {"dist": "exponential", "mean": TV_SERVICE}}
+            },
             "hourly_profile": [{"start": s, "end": e, "weight": r} for s, e, r in HOURLY],
         },
         "fields": [{"id": "queue"}],
-        "procedures": [{"id": "unused", "field": "queue", "share": 1.0,
-                        "service_min": {"dist": "deterministic", "value": 1.0}}],
-        "staff": [{"id": f"clerk{i + 1}", "role": "specialist", "fields": ["queue"],
-                   "counter": i + 1} for i in range(TV_SERVERS)],
+        "procedures": [
+            {
+                "id": "unused",
+                "field": "queue",
+                "share": 1.0,
+                "service_min": {"dist": "deterministic", "value": 1.0},
+            }
+        ],
+        "staff": [
+            {"id": f"clerk{i + 1}", "role": "specialist", "fields": ["queue"], "counter": i + 1}
+            for i in range(TV_SERVERS)
+        ],
         "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
         "support_team": {"members": 0},
-        "policies": {"closing_rule": "serve_all", "lunch_rule": "hold",
-                     "overtime_limit_min": OVERTIME},
+        "policies": {"closing_rule": "serve_all", "lunch_rule": "hold", "overtime_limit_min": OVERTIME},
     }
     return parse_scenario(data, "<ciw lunch>")
 
@@ -130,14 +146,16 @@ def ciw_lunch_mean_wait(seed: int, lunch: bool = True) -> tuple[float, int]:
     ciw.seed(seed)
     endpoints = [_minutes(HOURLY[0][0])] + [_minutes(e) for _, e, _ in HOURLY] + [1440.0]
     rates = [0.0] + [r / 60.0 for _, _, r in HOURLY] + [0.0]
-    arrivals = ciw.dists.PoissonIntervals(rates=rates, endpoints=endpoints,
-                                          max_sample_date=DAYS * 1440.0)
+    arrivals = ciw.dists.PoissonIntervals(rates=rates, endpoints=endpoints, max_sample_date=DAYS * 1440.0)
     if lunch:
-        schedule = ciw.Schedule(numbers_of_servers=[0, TV_SERVERS, 0, TV_SERVERS, 0],
-                                shift_end_dates=[OPEN, LUNCH, BACK, CLOSE + OVERTIME, 1440.0])
+        schedule = ciw.Schedule(
+            numbers_of_servers=[0, TV_SERVERS, 0, TV_SERVERS, 0],
+            shift_end_dates=[OPEN, LUNCH, BACK, CLOSE + OVERTIME, 1440.0],
+        )
     else:
-        schedule = ciw.Schedule(numbers_of_servers=[0, TV_SERVERS, 0],
-                                shift_end_dates=[OPEN, CLOSE + OVERTIME, 1440.0])
+        schedule = ciw.Schedule(
+            numbers_of_servers=[0, TV_SERVERS, 0], shift_end_dates=[OPEN, CLOSE + OVERTIME, 1440.0]
+        )
     network = ciw.create_network(
         arrival_distributions=[arrivals],
         service_distributions=[ciw.dists.Exponential(rate=1.0 / TV_SERVICE)],
@@ -153,8 +171,9 @@ def ciw_lunch_mean_wait(seed: int, lunch: bool = True) -> tuple[float, int]:
 def lunch_waits():
     scenario = lunch_scenario()
     outs = [simulate(scenario, 77, r) for r in range(TV_REPS)]
-    assert all(o.kpis["visitors_in_system_end"] == 0 and o.kpis["visitors_sent_home"] == 0
-               for o in outs)  # every day ends empty, as in Ciw
+    assert all(
+        o.kpis["visitors_in_system_end"] == 0 and o.kpis["visitors_sent_home"] == 0 for o in outs
+    )  # every day ends empty, as in Ciw
     ours = [o.kpis["wait_mean_min"] for o in outs]
     ciw_runs = [ciw_lunch_mean_wait(500 + r) for r in range(TV_REPS)]
     arrived = ([o.kpis["visitors_arrived"] for o in outs], [n for _, n in ciw_runs])

@@ -22,8 +22,14 @@ BUNDLED = ROOT / "scenarios" / "dao_xa_2025.toml"
 
 def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def assert_bad_input(proc: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -57,9 +63,16 @@ def test_run_writes_a_results_folder(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(out)
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert {"scenario.toml", "meta.json", "summary.json", "replications.csv",
-            "plots/wait_distribution.png", "plots/wait_by_hour.png", "plots/queue_by_hour.png",
-            "plots/utilisation.png"} <= names
+    assert {
+        "scenario.toml",
+        "meta.json",
+        "summary.json",
+        "replications.csv",
+        "plots/wait_distribution.png",
+        "plots/wait_by_hour.png",
+        "plots/queue_by_hour.png",
+        "plots/utilisation.png",
+    } <= names
     assert "event_log.csv" not in names
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["replications"] == 2 and summary["scenario"] == "dao_xa_2025"
@@ -71,8 +84,21 @@ def test_run_writes_a_results_folder(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("model")
 def test_run_prints_the_table_and_the_folder(short_scenario: Path, tmp_path: Path) -> None:
     out = tmp_path / "res"
-    proc = cli("run", short_scenario, "--replications", "2", "--seed", "5", "--workers", "1",
-               "--out", out, "--event-log", "--lang", "en")
+    proc = cli(
+        "run",
+        short_scenario,
+        "--replications",
+        "2",
+        "--seed",
+        "5",
+        "--workers",
+        "1",
+        "--out",
+        out,
+        "--event-log",
+        "--lang",
+        "en",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "wait_p90_min" in proc.stdout and "95% CI" in proc.stdout
     assert "Targets" in proc.stdout
@@ -92,36 +118,82 @@ def _in_order(text: str, *parts: str) -> None:
         at = found + len(part)
 
 
-ENGLISH_WORDS = ("Targets", "mean", "replication", "Front office", "Back office", "Results written",
-                 "KPI", "CI ", "met", "undecided", "Scenario", "wait_", "dossiers", "seed", "Running")
+ENGLISH_WORDS = (
+    "Targets",
+    "mean",
+    "replication",
+    "Front office",
+    "Back office",
+    "Results written",
+    "KPI",
+    "CI ",
+    "met",
+    "undecided",
+    "Scenario",
+    "wait_",
+    "dossiers",
+    "seed",
+    "Running",
+)
 """English console words that must not survive in the Vietnamese output."""
 
 
 @pytest.mark.usefixtures("model")
 def test_run_prints_the_answer_first_in_the_language_asked(short_scenario: Path, tmp_path: Path) -> None:
-    en = cli("run", short_scenario, "--replications", "2", "--workers", "1", "--lang", "en",
-             "--out", tmp_path / "en")
+    en = cli(
+        "run",
+        short_scenario,
+        "--replications",
+        "2",
+        "--workers",
+        "1",
+        "--lang",
+        "en",
+        "--out",
+        tmp_path / "en",
+    )
     assert en.returncode == 0, en.stderr
     assert en.stderr.startswith("Running 2 replications of dao_xa_2025")
-    _in_order(en.stdout, "Scenario dao_xa_2025", "ANSWER", "Targets", "Headline KPIs",
-              "on_time_rate", "FULL TABLE", "Front office", "visitors_arrived", "Back office (dossiers)",
-              "Results written to")
+    _in_order(
+        en.stdout,
+        "Scenario dao_xa_2025",
+        "ANSWER",
+        "Targets",
+        "Headline KPIs",
+        "on_time_rate",
+        "FULL TABLE",
+        "Front office",
+        "visitors_arrived",
+        "Back office (dossiers)",
+        "Results written to",
+    )
     assert en.stdout.count("wait_p90_min <= 15 min") == 1  # the targets are in the answer only
 
     vi = cli("run", short_scenario, "--replications", "2", "--workers", "1", "--out", tmp_path / "vi")
     assert vi.returncode == 0, vi.stderr
     assert vi.stderr.startswith("Đang mô phỏng 2 lần kịch bản dao_xa_2025")
-    _in_order(vi.stdout, "Kịch bản dao_xa_2025", "TRẢ LỜI", "Mục tiêu", "Chỉ tiêu chính",
-              "Tỷ lệ hồ sơ đúng hạn", "BẢNG ĐẦY ĐỦ", "Đón tiếp người dân tại quầy", "Lượt người dân đến",
-              "Giải quyết hồ sơ", "Đã ghi kết quả vào")
+    _in_order(
+        vi.stdout,
+        "Kịch bản dao_xa_2025",
+        "TRẢ LỜI",
+        "Mục tiêu",
+        "Chỉ tiêu chính",
+        "Tỷ lệ hồ sơ đúng hạn",
+        "BẢNG ĐẦY ĐỦ",
+        "Đón tiếp người dân tại quầy",
+        "Lượt người dân đến",
+        "Giải quyết hồ sơ",
+        "Đã ghi kết quả vào",
+    )
     text = vi.stdout.replace(str(tmp_path / "vi"), "").replace("dao_xa_2025", "")
     assert [w for w in ENGLISH_WORDS if w in text] == []
     assert re.search(r"\d,\d%", text) and not re.search(r"\d\.\d%", text)  # decimal comma
     assert max(len(line) for line in vi.stdout.splitlines()[:-1]) <= 80
 
 
-def test_the_table_is_printed_before_the_folder_is_written(capsys: pytest.CaptureFixture[str],
-                                                           tmp_path: Path) -> None:
+def test_the_table_is_printed_before_the_folder_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """Plots and the report take seconds: the answer must not wait for them."""
     from sim import cli as cli_module
 
@@ -137,8 +209,7 @@ def test_the_table_is_printed_before_the_folder_is_written(capsys: pytest.Captur
 
 
 def test_default_folder_is_under_results(short_scenario: Path, tmp_path: Path) -> None:
-    proc = cli("run", short_scenario, "--replications", "1", "--workers", "1", "-q",
-               cwd=tmp_path)
+    proc = cli("run", short_scenario, "--replications", "1", "--workers", "1", "-q", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     folder = tmp_path / proc.stdout.strip()
     assert folder.parent == tmp_path / "results"
@@ -177,8 +248,7 @@ def test_unknown_key_names_the_key_path(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(tomli_w.dumps(data), encoding="utf-8")
     for command in ("run", "validate"):
-        proc = cli(command, bad, "--out", tmp_path / "res") if command == "run" \
-            else cli(command, bad)
+        proc = cli(command, bad, "--out", tmp_path / "res") if command == "run" else cli(command, bad)
         assert_bad_input(proc, str(bad), "staff[2]", "colour")
     assert not (tmp_path / "res").exists()
 
@@ -249,10 +319,11 @@ def test_the_test_extras_can_run_the_notebooks_as_the_readme_says() -> None:
 def test_the_first_console_line_needs_no_scipy_pandas_or_matplotlib() -> None:
     """The 'running…' line is printed before the model loads; what it imports decides how soon
     (scipy.stats alone took 1.2 s), so those imports are checked rather than a time."""
-    code = ("import sys; import sim.cli, sim.report.i18n; "
-            "print(sorted(m for m in ('scipy', 'pandas', 'matplotlib') if m in sys.modules))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          check=True)
+    code = (
+        "import sys; import sim.cli, sim.report.i18n; "
+        "print(sorted(m for m in ('scipy', 'pandas', 'matplotlib') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
 
 

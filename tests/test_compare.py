@@ -59,8 +59,9 @@ def _shift(scenario: Scenario) -> float:
     return SHIFTS[scenario.name]
 
 
-def fake_simulate(scenario: Scenario, seed: int, replication: int, *,
-                  event_log: bool = False) -> ReplicationOutput:
+def fake_simulate(
+    scenario: Scenario, seed: int, replication: int, *, event_log: bool = False
+) -> ReplicationOutput:
     """A pure function of (scenario, seed, replication) shaped like `sim.model.simulate`."""
     SIMULATED.append((scenario.name, replication))
     sign = 1.0 if replication % 2 == 0 else -1.0
@@ -77,9 +78,14 @@ def fake_simulate(scenario: Scenario, seed: int, replication: int, *,
         "staff_utilisation_mean": float(rng.uniform(0.3, 0.9)),
     }
     return ReplicationOutput(
-        replication=replication, kpis=kpis, working_days=3,
-        wait_histogram=np.zeros(WAIT_BINS + 1, dtype=np.int64), hourly_wait_sum=hours * wait * 5,
-        hourly_wait_count=hours * 5, hourly_queue_area=hours * 40.0)
+        replication=replication,
+        kpis=kpis,
+        working_days=3,
+        wait_histogram=np.zeros(WAIT_BINS + 1, dtype=np.int64),
+        hourly_wait_sum=hours * wait * 5,
+        hourly_wait_count=hours * 5,
+        hourly_queue_area=hours * 40.0,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +100,9 @@ def named() -> dict[str, Scenario]:
 
 def _fake_compare(named: dict[str, Scenario], alts: tuple[str, ...] = ("alt1",), **kwargs) -> Comparison:
     kwargs.setdefault("key_kpis", ["wait_mean_min"])
-    return compare(named["base"], [named[a] for a in alts], seed=5, workers=1,
-                   simulate=fake_simulate, **kwargs)
+    return compare(
+        named["base"], [named[a] for a in alts], seed=5, workers=1, simulate=fake_simulate, **kwargs
+    )
 
 
 def expected_stop(m: int, bound: float, start: int = 10, step: int = 10, cap: int = 200) -> int:
@@ -146,37 +153,51 @@ def test_bonferroni_level() -> None:
             bonferroni(0.95, bad)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("direction", "low", "high", "expected"), [
-    (-1, -3.0, -1.0, "better"), (-1, 1.0, 3.0, "worse"), (-1, -1.0, 1.0, "no detectable difference"),
-    (1, 1.0, 3.0, "better"), (1, -3.0, -1.0, "worse"), (1, -1.0, 0.0, "no detectable difference"),
-    (-1, 0.0, 0.0, "no detectable difference"), (1, math.nan, math.nan, "no detectable difference"),
-    (0, 1.0, 3.0, ""),
-])
+@pytest.mark.parametrize(
+    ("direction", "low", "high", "expected"),
+    [
+        (-1, -3.0, -1.0, "better"),
+        (-1, 1.0, 3.0, "worse"),
+        (-1, -1.0, 1.0, "no detectable difference"),
+        (1, 1.0, 3.0, "better"),
+        (1, -3.0, -1.0, "worse"),
+        (1, -1.0, 0.0, "no detectable difference"),
+        (-1, 0.0, 0.0, "no detectable difference"),
+        (1, math.nan, math.nan, "no detectable difference"),
+        (0, 1.0, 3.0, ""),
+    ],
+)
 def test_verdicts(direction: int, low: float, high: float, expected: str) -> None:
     assert verdict_for(direction, low, high) == expected
     assert expected in (*VERDICTS, "")
 
 
-@pytest.mark.parametrize(("direction", "low", "high", "expected"), [
-    # lower is better (a wait), minimum important difference 1 minute
-    (-1, -3.0, -1.5, "better"),
-    (-1, -3.0, -1.0, "better"),  # the whole gain is at least the band: important
-    (-1, -0.2, -0.05, "better, but too small to matter"),  # the 7-second gain
-    (-1, -1.6, -0.3, "better, maybe not enough to matter"),  # crosses the band's edge
-    (-1, -0.5, 0.4, "no detectable difference"),
-    (-1, -2.0, 2.0, "no detectable difference"),  # wide, across zero and both edges
-    (-1, 0.05, 0.2, "worse, but too small to matter"),
-    (-1, 0.3, 1.6, "worse, maybe enough to matter"),
-    (-1, 1.0, 3.0, "worse"),
-    # higher is better (on-time rate), band 1 point
-    (1, 0.02, 0.04, "better"), (1, 0.0004, 0.0013, "better, but too small to matter"),
-    (1, 0.005, 0.02, "better, maybe not enough to matter"), (1, -0.0004, 0.0013, "no detectable difference"),
-    (1, -0.003, -0.001, "worse, but too small to matter"),
-    (1, -0.02, -0.005, "worse, maybe enough to matter"),
-    (1, -0.05, -0.02, "worse"),
-])
-def test_verdicts_with_a_minimum_important_difference(direction: int, low: float, high: float,
-                                                       expected: str) -> None:
+@pytest.mark.parametrize(
+    ("direction", "low", "high", "expected"),
+    [
+        # lower is better (a wait), minimum important difference 1 minute
+        (-1, -3.0, -1.5, "better"),
+        (-1, -3.0, -1.0, "better"),  # the whole gain is at least the band: important
+        (-1, -0.2, -0.05, "better, but too small to matter"),  # the 7-second gain
+        (-1, -1.6, -0.3, "better, maybe not enough to matter"),  # crosses the band's edge
+        (-1, -0.5, 0.4, "no detectable difference"),
+        (-1, -2.0, 2.0, "no detectable difference"),  # wide, across zero and both edges
+        (-1, 0.05, 0.2, "worse, but too small to matter"),
+        (-1, 0.3, 1.6, "worse, maybe enough to matter"),
+        (-1, 1.0, 3.0, "worse"),
+        # higher is better (on-time rate), band 1 point
+        (1, 0.02, 0.04, "better"),
+        (1, 0.0004, 0.0013, "better, but too small to matter"),
+        (1, 0.005, 0.02, "better, maybe not enough to matter"),
+        (1, -0.0004, 0.0013, "no detectable difference"),
+        (1, -0.003, -0.001, "worse, but too small to matter"),
+        (1, -0.02, -0.005, "worse, maybe enough to matter"),
+        (1, -0.05, -0.02, "worse"),
+    ],
+)
+def test_verdicts_with_a_minimum_important_difference(
+    direction: int, low: float, high: float, expected: str
+) -> None:
     mid = 1.0 if direction < 0 else 0.01
     assert verdict_for(direction, low, high, mid) == expected
     assert expected in VERDICTS
@@ -215,11 +236,26 @@ def test_minimum_important_difference_defaults_and_overrides(named: dict[str, Sc
 def test_every_kpi_has_a_direction_and_breakdowns_follow_their_headline() -> None:
     assert set(KPI_DIRECTION) == set(KPIS)
     assert set(KPI_DIRECTION.values()) <= {-1, 0, 1}
-    lower = ("wait_mean_min", "wait_p90_min", "queue_mean", "visitors_reneged", "visitors_balked",
-             "visitors_sent_home", "overtime_min_per_day", "late_dossiers", "backlog_end",
-             "apology_slips", "processing_days_mean")
-    higher = ("wait_within_target", "on_time_rate", "early_rate", "score_progress_766",
-              "score_handling_satisfaction_766")
+    lower = (
+        "wait_mean_min",
+        "wait_p90_min",
+        "queue_mean",
+        "visitors_reneged",
+        "visitors_balked",
+        "visitors_sent_home",
+        "overtime_min_per_day",
+        "late_dossiers",
+        "backlog_end",
+        "apology_slips",
+        "processing_days_mean",
+    )
+    higher = (
+        "wait_within_target",
+        "on_time_rate",
+        "early_rate",
+        "score_progress_766",
+        "score_handling_satisfaction_766",
+    )
     neutral = ("visitors_arrived", "staff_utilisation_mean", "ticket_machine_utilisation")
     assert all(KPI_DIRECTION[k] == -1 for k in lower)
     assert all(KPI_DIRECTION[k] == 1 for k in higher)
@@ -234,8 +270,7 @@ def test_every_kpi_has_a_direction_and_breakdowns_follow_their_headline() -> Non
 
 
 def test_rows_carry_paired_differences_at_the_bonferroni_level(named: dict[str, Scenario]) -> None:
-    c = _fake_compare(named, ("alt1", "alt2"), replications=10,
-                      key_kpis=["wait_mean_min", "wait_p90_min"])
+    c = _fake_compare(named, ("alt1", "alt2"), replications=10, key_kpis=["wait_mean_min", "wait_p90_min"])
     assert (c.comparisons, c.replications) == (4, 10)
     assert c.adjusted_confidence == pytest.approx(0.9875)
     assert c.replication_rule == "fixed: 10 replications"
@@ -278,8 +313,7 @@ def test_auto_stops_at_the_first_batch_that_meets_the_bound(named: dict[str, Sce
     SIMULATED.clear()
     c = _fake_compare(named, replications="auto", precision=0.0, absolute={"wait_mean_min": 0.35})
     assert c.replications == 40 == c.base.n_replications == c.alternatives[0].n_replications
-    assert c.replication_rule.startswith("auto: 40 replications, when every key difference's 95% "
-                                         "half-width")
+    assert c.replication_rule.startswith("auto: 40 replications, when every key difference's 95% half-width")
     [check] = c.precision_checks
     assert check.met and check.bound == 0.35
     assert check.half_width == pytest.approx(stats.t.ppf(0.975, 39) / math.sqrt(39))
@@ -289,15 +323,15 @@ def test_auto_stops_at_the_first_batch_that_meets_the_bound(named: dict[str, Sce
 
 def test_auto_stops_at_start_when_the_first_batch_is_precise_enough(named: dict[str, Scenario]) -> None:
     assert expected_stop(1, 0.8, start=12) == 12  # t(11)/sqrt(11) = 0.66 ≤ 0.8
-    c = _fake_compare(named, replications="auto", precision=0.0, absolute={"wait_mean_min": 0.8},
-                      start=12)
+    c = _fake_compare(named, replications="auto", precision=0.0, absolute={"wait_mean_min": 0.8}, start=12)
     assert c.replications == 12
 
 
 def test_auto_rule_uses_the_bonferroni_level(named: dict[str, Scenario]) -> None:
     assert expected_stop(2, 0.35) == 50
-    c = _fake_compare(named, ("alt1", "alt2"), replications="auto", precision=0.0,
-                      absolute={"wait_mean_min": 0.35})
+    c = _fake_compare(
+        named, ("alt1", "alt2"), replications="auto", precision=0.0, absolute={"wait_mean_min": 0.35}
+    )
     assert c.replications == 50
 
 
@@ -310,11 +344,13 @@ def test_auto_relative_precision_of_the_base_value(named: dict[str, Scenario]) -
 
 
 def test_auto_stops_at_the_cap_and_says_what_was_not_met(named: dict[str, Scenario]) -> None:
-    c = _fake_compare(named, replications="auto", precision=0.0, absolute={"wait_mean_min": 0.35},
-                      start=10, step=8, cap=30)
+    c = _fake_compare(
+        named, replications="auto", precision=0.0, absolute={"wait_mean_min": 0.35}, start=10, step=8, cap=30
+    )
     assert c.replications == 30  # 10, 18, 26, then the cap (not 34)
-    assert c.replication_rule.startswith("auto: stopped at the cap of 30; alt1: wait_mean_min "
-                                         "half-width still")
+    assert c.replication_rule.startswith(
+        "auto: stopped at the cap of 30; alt1: wait_mean_min half-width still"
+    )
     assert not c.precision_checks[0].met
 
 
@@ -326,12 +362,16 @@ def test_extending_equals_a_single_run(named: dict[str, Scenario]) -> None:
         assert a.scenario == b.scenario  # [run] replications = 40 in both
     pd.testing.assert_frame_equal(auto.table(), fixed.table(), check_exact=True)
     # and the runner's first_replication gives exactly the later rows of a longer run
-    part = run_experiment(named["base"], replications=3, seed=5, workers=1, first_replication=4,
-                          simulate=fake_simulate)
+    part = run_experiment(
+        named["base"], replications=3, seed=5, workers=1, first_replication=4, simulate=fake_simulate
+    )
     whole = run_experiment(named["base"], replications=7, seed=5, workers=1, simulate=fake_simulate)
     assert list(part.replications["replication"]) == [4, 5, 6]
-    pd.testing.assert_frame_equal(part.replications.reset_index(drop=True),
-                                  whole.replications.iloc[4:].reset_index(drop=True), check_exact=True)
+    pd.testing.assert_frame_equal(
+        part.replications.reset_index(drop=True),
+        whole.replications.iloc[4:].reset_index(drop=True),
+        check_exact=True,
+    )
 
 
 def test_compare_rejects_bad_arguments(named: dict[str, Scenario]) -> None:
@@ -355,17 +395,30 @@ def test_save_writes_the_folder_and_never_overwrites(named: dict[str, Scenario],
     from sim.report.compare_plots import write_comparison_plots
 
     c = _fake_compare(named, ("alt1", "alt2"), replications=4)
-    c = dataclasses.replace(c, base=with_plots(c.base),
-                            alternatives=tuple(with_plots(r) for r in c.alternatives),
-                            writers=(write_comparison_plots,))
+    c = dataclasses.replace(
+        c,
+        base=with_plots(c.base),
+        alternatives=tuple(with_plots(r) for r in c.alternatives),
+        writers=(write_comparison_plots,),
+    )
     folder = c.save(tmp_path / "cmp")
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert {"comparison.csv", "meta.json", "plots/forest.png", "plots/wait_by_hour_by_scenario.png",
-            "plots/on_time_by_scenario.png"} <= names
+    assert {
+        "comparison.csv",
+        "meta.json",
+        "plots/forest.png",
+        "plots/wait_by_hour_by_scenario.png",
+        "plots/on_time_by_scenario.png",
+    } <= names
     for s in ("base", "alt1", "alt2"):
         sub = scenario_folder(folder, s)
-        for name in ("scenario.toml", "summary.json", "replications.csv", "meta.json",
-                     "plots/wait_by_hour.png"):
+        for name in (
+            "scenario.toml",
+            "summary.json",
+            "replications.csv",
+            "meta.json",
+            "plots/wait_by_hour.png",
+        ):
             assert (sub / name).is_file(), (s, name)
         assert load_scenario(sub / "scenario.toml").run.replications == 4
     with (folder / "comparison.csv").open(encoding="utf-8") as fh:
@@ -411,12 +464,17 @@ def test_figures(named: dict[str, Scenario]) -> None:
 def _variants(folder: Path) -> tuple[Path, Path]:
     """One week of Đào Xá, and the same week with one specialist fewer (and another [run] seed)."""
     base = folder / "week.toml"
-    base.write_text(f'extends = "{BUNDLED.as_posix()}"\n[scenario]\nname = "week"\n'
-                    "[calendar]\nstart = 2025-07-07\nend = 2025-07-11\n", encoding="utf-8")
+    base.write_text(
+        f'extends = "{BUNDLED.as_posix()}"\n[scenario]\nname = "week"\n'
+        "[calendar]\nstart = 2025-07-07\nend = 2025-07-11\n",
+        encoding="utf-8",
+    )
     fewer = folder / "week_fewer.toml"
-    fewer.write_text('extends = "week.toml"\n[scenario]\nname = "week_fewer"\n'
-                     '[[staff]]\nid = "spec_business"\nremove = true\n[run]\nseed = 999\n',
-                     encoding="utf-8")
+    fewer.write_text(
+        'extends = "week.toml"\n[scenario]\nname = "week_fewer"\n'
+        '[[staff]]\nid = "spec_business"\nremove = true\n[run]\nseed = 999\n',
+        encoding="utf-8",
+    )
     return base, fewer
 
 
@@ -451,15 +509,20 @@ def test_crn_staffing_change_sees_identical_visitors_and_a_narrower_paired_inter
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_cli_compare_writes_comparison_csv(tmp_path: Path) -> None:
     base, fewer = _variants(tmp_path)
     out = tmp_path / "out"
-    proc = cli("compare", base, fewer, "--replications", "3", "--workers", "1", "--lang", "en",
-               "--out", out)
+    proc = cli("compare", base, fewer, "--replications", "3", "--workers", "1", "--lang", "en", "--out", out)
     assert proc.returncode == 0, proc.stderr
     with (out / "comparison.csv").open(encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -488,21 +551,41 @@ def test_cli_compare_prints_the_answer_first_in_vietnamese(tmp_path: Path) -> No
     assert proc.stderr.startswith("Đang mô phỏng 2 phương án, mỗi phương án 2 lần")
     text = proc.stdout
     at = 0
-    for part in ("So sánh phương án với phương án cơ sở week", "TRẢ LỜI", "week_fewer so với week:",
-                 "Thời gian chờ trung bình", "(mức đáng kể ±1 phút)", "Mục tiêu của từng phương án",
-                 "BẢNG ĐẦY ĐỦ", "chênh lệch [KTC hiệu chỉnh]", "Số lần mô phỏng: 2 cho mỗi phương án "
-                 "(số cố định)", f"Đã ghi kết quả vào {out}"):
+    for part in (
+        "So sánh phương án với phương án cơ sở week",
+        "TRẢ LỜI",
+        "week_fewer so với week:",
+        "Thời gian chờ trung bình",
+        "(mức đáng kể ±1 phút)",
+        "Mục tiêu của từng phương án",
+        "BẢNG ĐẦY ĐỦ",
+        "chênh lệch [KTC hiệu chỉnh]",
+        "Số lần mô phỏng: 2 cho mỗi phương án (số cố định)",
+        f"Đã ghi kết quả vào {out}",
+    ):
         found = text.find(part, at)
-        assert found >= 0, (part, text[at - 200:at])
+        assert found >= 0, (part, text[at - 200 : at])
         at = found + len(part)
     plain = text.replace(str(out), "").replace("week_fewer", "").replace("week", "")
-    for english in ("better", "worse", "no detectable", "Targets", "against", "Replications", "base",
-                    "wait_", "min ", " pp", "Results"):
+    for english in (
+        "better",
+        "worse",
+        "no detectable",
+        "Targets",
+        "against",
+        "Replications",
+        "base",
+        "wait_",
+        "min ",
+        " pp",
+        "Results",
+    ):
         assert english not in plain, english
 
 
-@pytest.mark.parametrize("flags", [("--replications", "0"), ("--replications", "abc"),
-                                   ("--seed", "-1"), ("--lang", "fr")])
+@pytest.mark.parametrize(
+    "flags", [("--replications", "0"), ("--replications", "abc"), ("--seed", "-1"), ("--lang", "fr")]
+)
 def test_cli_compare_bad_flags(tmp_path: Path, flags: tuple[str, str]) -> None:
     base, fewer = _variants(tmp_path)
     proc = cli("compare", base, fewer, *flags, "--out", tmp_path / "out")

@@ -39,7 +39,8 @@ def test_generated_files_are_up_to_date() -> None:
     for path, text in rendered.items():
         assert path.exists(), f"{path.name} is missing: run `python docs/generate.py` and commit it"
         assert path.read_text(encoding="utf-8") == text, (
-            f"{path.name} is stale: run `python docs/generate.py` and commit the result")
+            f"{path.name} is stale: run `python docs/generate.py` and commit the result"
+        )
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -127,7 +128,7 @@ def test_variant_rows_name_the_file_that_sets_them() -> None:
     assert "| Set in |" in text
 
 
-VARIANT = '''\
+VARIANT = """\
 # Preamble: SOURCED figures and ESTIMATES are explained here; it labels nothing.
 extends = "base.toml"
 
@@ -151,7 +152,7 @@ role = "specialist"
 fields = ["certification"]
 counter = 9
 name = "has # inside a string"  # ESTIMATE: a new member
-'''
+"""
 
 
 def test_heuristic_on_a_variant(tmp_path: Path) -> None:
@@ -190,7 +191,9 @@ z = 'd # e'   # SOURCED: after a literal string
     fc = scan_comments(text, "t.toml")
     found = {".".join(s.path): s.comment for s in fc.statements}
     assert found == {
-        "a.x": "ESTIMATE: closing-line comment", "a.y": "", "a.z": "SOURCED: after a literal string",
+        "a.x": "ESTIMATE: closing-line comment",
+        "a.y": "",
+        "a.z": "SOURCED: after a literal string",
     }
 
 

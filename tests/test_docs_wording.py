@@ -29,7 +29,11 @@ def test_the_minimum_important_difference_is_documented() -> None:
     assert "[targets.minimum_important_difference]" in text
     for kpi in DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE:
         assert f"| `{kpi}` |" in text, kpi
-    for verdict in ("better, maybe not enough to matter", "better, but too small to matter",
-                    "worse, but too small to matter", "worse, maybe enough to matter"):
+    for verdict in (
+        "better, maybe not enough to matter",
+        "better, but too small to matter",
+        "worse, but too small to matter",
+        "worse, maybe enough to matter",
+    ):
         assert f"| {verdict} |" in text
     assert "targets.minimum_important_difference" in _flat("docs/assumptions.md")

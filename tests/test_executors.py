@@ -67,6 +67,7 @@ def serial_results(week: Scenario) -> Results:
 @pytest.fixture(scope="module")
 def dask_local() -> Iterator[DaskExecutor]:
     import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
+
     with DaskExecutor(workers=2) as ex:
         yield ex
 
@@ -116,8 +117,7 @@ def test_runner_takes_an_executor_or_workers_not_both(week: Scenario) -> None:
         run_experiment(week, replications=2, workers=2, executor=SerialExecutor())
 
 
-def test_serial_and_process_executors_give_identical_results(
-        week: Scenario, serial_results: Results) -> None:
+def test_serial_and_process_executors_give_identical_results(week: Scenario, serial_results: Results) -> None:
     with SerialExecutor() as ex:
         assert_same(serial_results, run_experiment(week, replications=REPS, seed=SEED, executor=ex))
     with ProcessExecutor(2) as ex:
@@ -127,7 +127,8 @@ def test_serial_and_process_executors_give_identical_results(
         # a later part of the same run on the same pool: replications 4 and 5 again
         part = run_experiment(week, replications=2, seed=SEED, executor=ex, first_replication=4)
         assert part.replications.drop(columns="replication").equals(
-            serial_results.replications.iloc[4:].reset_index(drop=True).drop(columns="replication"))
+            serial_results.replications.iloc[4:].reset_index(drop=True).drop(columns="replication")
+        )
 
 
 # ----- Dask ------------------------------------------------------------------------------------
@@ -149,7 +150,8 @@ def test_dask_executor_rejects_bad_arguments() -> None:
 
 
 def test_local_dask_cluster_gives_identical_results(
-        week: Scenario, serial_results: Results, dask_local: DaskExecutor) -> None:
+    week: Scenario, serial_results: Results, dask_local: DaskExecutor
+) -> None:
     assert isinstance(dask_local, Executor)
     on_dask = run_experiment(week, replications=REPS, seed=SEED, executor=dask_local)
     assert on_dask.workers == 2
@@ -171,18 +173,25 @@ def test_dask_worker_errors_reach_the_caller(dask_local: DaskExecutor) -> None:
 
 
 def test_connecting_to_a_running_scheduler_by_address(
-        week: Scenario, serial_results: Results, dask_local: DaskExecutor) -> None:
+    week: Scenario, serial_results: Results, dask_local: DaskExecutor
+) -> None:
     address = dask_local.client.scheduler.address  # e.g. tcp://127.0.0.1:41235
     with DaskExecutor(address) as remote:
-        assert_same(serial_results, run_experiment(week, replications=REPS, seed=SEED,
-                                                   executor=remote))
+        assert_same(serial_results, run_experiment(week, replications=REPS, seed=SEED, executor=remote))
     assert dask_local.map(abs, [-2]) == [2]  # closing the client left the cluster running
 
 
 def test_unreachable_scheduler_gives_a_clear_message() -> None:
     import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
-    with pytest.raises(ExecutorUnavailableError, match="cannot connect to the Dask scheduler at "
-                       r"tcp://127\.0\.0\.1:9"), DaskExecutor("tcp://127.0.0.1:9", timeout=1.0):
+
+    with (
+        pytest.raises(
+            ExecutorUnavailableError,
+            match="cannot connect to the Dask scheduler at "
+            r"tcp://127\.0\.0\.1:9",
+        ),
+        DaskExecutor("tcp://127.0.0.1:9", timeout=1.0),
+    ):
         pass
 
 
@@ -220,6 +229,7 @@ def test_worker_counts_are_capped_at_the_cpus_and_absurd_ones_refused() -> None:
 @pytest.mark.usefixtures("two_cpus")
 def test_a_local_dask_cluster_is_capped_too() -> None:
     import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
+
     with pytest.warns(UserWarning, match="using 2"):
         assert DaskExecutor(workers=3)._n_local == 2  # nothing started yet
     with pytest.raises(ValueError, match=f"must be at most {MAX_WORKERS}"):
@@ -229,25 +239,31 @@ def test_a_local_dask_cluster_is_capped_too() -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_killed_worker_is_named_and_the_pool_recovers() -> None:
     with ProcessExecutor(2) as ex:
-        with pytest.raises(WorkerLostError, match=r"a worker process ended unexpectedly "
-                           r"\(killed by signal SIGKILL\)") as info:
+        with pytest.raises(
+            WorkerLostError,
+            match=r"a worker process ended unexpectedly "
+            r"\(killed by signal SIGKILL\)",
+        ) as info:
             ex.map(kill_self_on_three, range(8))
         assert 3 in info.value.items and len(info.value.items) <= 2
         assert ex.map(abs, [-1, -2]) == [1, 2]  # a new pool replaces the broken one
 
 
-@pytest.mark.parametrize(("address", "needle"), [
-    ("tcp://", "has no host"),
-    ("tcp://127.0.0.1:abc", "has no valid port"),
-    ("tcp://127.0.0.1:0", "has no valid port"),
-    ("tcp://127.0.0.1:70000", "has no valid port"),
-    ("tcp://127.0.0.1", "has no valid port"),
-    ("127.0.0.1:8786", "has no scheme"),
-    ("tls://127.0.0.1:8786", "tls:// needs client certificates"),
-    ("inproc://192.168.1.2/1234/5", "inproc:// reaches only a scheduler inside this process"),
-    ("ws://127.0.0.1:8786", "unknown scheme"),
-    ("tcp://127.0.0.1:8786/x", "more than a host and a port"),
-])
+@pytest.mark.parametrize(
+    ("address", "needle"),
+    [
+        ("tcp://", "has no host"),
+        ("tcp://127.0.0.1:abc", "has no valid port"),
+        ("tcp://127.0.0.1:0", "has no valid port"),
+        ("tcp://127.0.0.1:70000", "has no valid port"),
+        ("tcp://127.0.0.1", "has no valid port"),
+        ("127.0.0.1:8786", "has no scheme"),
+        ("tls://127.0.0.1:8786", "tls:// needs client certificates"),
+        ("inproc://192.168.1.2/1234/5", "inproc:// reaches only a scheduler inside this process"),
+        ("ws://127.0.0.1:8786", "unknown scheme"),
+        ("tcp://127.0.0.1:8786/x", "more than a host and a port"),
+    ],
+)
 def test_scheduler_addresses_are_checked(address: str, needle: str) -> None:
     with pytest.raises(ValueError, match=re.escape(needle) + ".*give tcp://HOST:PORT"):
         check_scheduler_address(address)
@@ -263,8 +279,13 @@ def test_a_dask_task_whose_workers_die_names_its_item() -> None:
     lost-worker error as the process pool's, naming the item."""
     import dask
 
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            DaskExecutor(workers=1) as ex, pytest.raises(WorkerLostError) as lost:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        DaskExecutor(workers=1) as ex,
+        pytest.raises(WorkerLostError) as lost,
+    ):
         ex.map(lambda x: os._exit(1), [7])
-    assert str(lost.value) == ("item 7: a worker process ended unexpectedly (a Dask worker died "
-                               "each time it was tried) while running it")
+    assert str(lost.value) == (
+        "item 7: a worker process ended unexpectedly (a Dask worker died "
+        "each time it was tried) while running it"
+    )

@@ -71,8 +71,9 @@ def test_parallel_runs_work_without_a_main_guard(how: str, tmp_path: Path, seria
         cmd, stdin = [sys.executable, "-", str(out)], STUDY
     else:
         cmd, stdin = [sys.executable, "-c", STUDY, str(out)], None
-    proc = subprocess.run(cmd, input=stdin, cwd=tmp_path, env=ENV, capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        cmd, input=stdin, cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (out / "replications.csv").read_bytes() == serial_csv
 
@@ -128,13 +129,32 @@ def long_run(tmp_path: Path) -> Iterator[LongRun]:
     (tmp_path / "tmp").mkdir()  # the run's temporary folders, to check that none is left
     with log.open("w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "sim", "run", str(DAO_XA), "--workers", "2", "--replications",
-             "2000", "--out", str(work / "res"), "-q"], cwd=work,
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "run",
+                str(DAO_XA),
+                "--workers",
+                "2",
+                "--replications",
+                "2000",
+                "--out",
+                str(work / "res"),
+                "-q",
+            ],
+            cwd=work,
             env={**ENV, "TMPDIR": str(tmp_path / "tmp")},
-            stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
     try:
-        _wait_for(lambda: len(_children(proc.pid)) >= 2 or proc.poll() is not None, 60,
-                  "the two workers did not start")
+        _wait_for(
+            lambda: len(_children(proc.pid)) >= 2 or proc.poll() is not None,
+            60,
+            "the two workers did not start",
+        )
         assert proc.poll() is None, log.read_text()
         yield proc, _children(proc.pid), work, log
     finally:
@@ -152,8 +172,9 @@ def test_workers_end_with_their_parent(sig: signal.Signals, long_run: LongRun) -
     _wait_for(lambda: not any(map(_alive, workers)), 10, f"workers {workers} still alive")
     assert list(work.iterdir()) == []  # nothing written, not even a hidden partial folder
     left = work.parent / "tmp"
-    _wait_for(lambda: not list(left.glob("centre-sim-workers-*")), 10,
-              "the pool's temporary folder is still there")
+    _wait_for(
+        lambda: not list(left.glob("centre-sim-workers-*")), 10, "the pool's temporary folder is still there"
+    )
     if sig == signal.SIGTERM:  # a clean interrupt: one line
         assert proc.returncode == 143, log.read_text()
         assert log.read_text().strip().splitlines() == ["terminated: nothing was written"]
@@ -169,8 +190,11 @@ def test_a_worker_killed_mid_run_gives_one_line(long_run: LongRun) -> None:
     assert "Traceback" not in stderr
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
-    assert re.match(r"error: (replications? [\d, ]+|a replication): a worker process ended "
-                    r"unexpectedly \(killed by signal SIGKILL\) while running", lines[0]), lines
+    assert re.match(
+        r"error: (replications? [\d, ]+|a replication): a worker process ended "
+        r"unexpectedly \(killed by signal SIGKILL\) while running",
+        lines[0],
+    ), lines
     assert "nothing was written" in lines[0]
     assert list(work.iterdir()) == []
     _wait_for(lambda: not any(map(_alive, workers)), 10, f"workers {workers} still alive")
@@ -195,14 +219,18 @@ def assert_one_error(code: int, err: str, *needles: str) -> None:
         assert needle in lines[0], lines[0]
 
 
-@pytest.mark.parametrize("flags", [
-    ["run", "{week}", "--workers", "10000"],
-    ["run", "{week}", "--dask", "--workers", "10000"],
-    ["compare", "{week}", "{week}", "--workers", "1025"],
-    ["verify", "--quick", "--workers", "10000"],
-])
-def test_absurd_worker_counts_are_refused(flags: list[str], week_file: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["run", "{week}", "--workers", "10000"],
+        ["run", "{week}", "--dask", "--workers", "10000"],
+        ["compare", "{week}", "{week}", "--workers", "1025"],
+        ["verify", "--quick", "--workers", "10000"],
+    ],
+)
+def test_absurd_worker_counts_are_refused(
+    flags: list[str], week_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     argv = [f.format(week=week_file) for f in flags]
     if flags[0] != "verify":
         argv += ["--out", str(tmp_path / "res")]
@@ -212,21 +240,37 @@ def test_absurd_worker_counts_are_refused(flags: list[str], week_file: Path, tmp
 
 
 def test_more_workers_than_cpus_are_lowered_with_one_note(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(executors, "cpu_count", lambda: 2)
     assert cli._workers_flag("64") == 2
     assert cli._workers_flag("2") == 2
     assert capsys.readouterr().err.splitlines() == [
-        "note: --workers 64 is more than this machine's 2 CPUs; using 2"]
+        "note: --workers 64 is more than this machine's 2 CPUs; using 2"
+    ]
 
 
-@pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "tcp://", "tcp://127.0.0.1:abc",
-                                     "tls://127.0.0.1:8786", "inproc://192.168.0.2/1/2",
-                                     "127.0.0.1:8786", "tcp://127.0.0.1:99999"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "tcp://127.0.0.1:1",
+        "tcp://",
+        "tcp://127.0.0.1:abc",
+        "tls://127.0.0.1:8786",
+        "inproc://192.168.0.2/1/2",
+        "127.0.0.1:8786",
+        "tcp://127.0.0.1:99999",
+    ],
+)
 def test_bad_or_unreachable_schedulers_give_one_line(
-        address: str, week_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    address: str,
+    week_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
+
     monkeypatch.setattr(cli, "SCHEDULER_TIMEOUT_S", 1.0)  # port 1: nobody listens
     code = cli.main(["run", str(week_file), "--scheduler", address, "--out", str(tmp_path / "r")])
     needle = "cannot connect to the Dask scheduler" if address.endswith(":1") else "tcp://HOST:PORT"

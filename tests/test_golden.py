@@ -21,8 +21,12 @@ def _differences(stored: bytes, now: bytes, limit: int = 8) -> list[str]:
         added = sorted(set(new[0]) - set(old[0])) if old and new else []
         dropped = sorted(set(old[0]) - set(new[0])) if old and new else []
         return [f"columns differ: added {added}, dropped {dropped}"]
-    out = [f"replication {a['replication']}, {k}: {a[k]} -> {b[k]}"
-           for a, b in zip(old, new, strict=False) for k in a if a[k] != b[k]]
+    out = [
+        f"replication {a['replication']}, {k}: {a[k]} -> {b[k]}"
+        for a, b in zip(old, new, strict=False)
+        for k in a
+        if a[k] != b[k]
+    ]
     return out[:limit] + ([f"... {len(out) - limit} more"] if len(out) > limit else [])
 
 

@@ -25,13 +25,17 @@ from sim.scenario import ScenarioError, load_scenario
 BUNDLED_DIR = (ROOT / "scenarios").resolve()
 BASE = BUNDLED_DIR / "dao_xa_2025.toml"
 NOT_REGULAR = "is not a regular file (a device, pipe or socket); expected a scenario file (.toml text)"
-TOO_DEEP = ("nests arrays or tables too deeply; a scenario nests them only a few levels "
-            "(e.g. staff[0].leave[0])")
-TOML_HINT = ("; a scenario file is TOML text (key = value lines under [table] headers, see "
-             "docs/scenario_format.md)")
-NOT_A_SCENARIO = ("is TOML but not a scenario: it has none of the top-level keys a scenario has "
-                  "(back_office, calendar, demand, equipment, extends, fields, online, policies, "
-                  "procedures, run, scenario, staff, support_team, targets)")
+TOO_DEEP = (
+    "nests arrays or tables too deeply; a scenario nests them only a few levels (e.g. staff[0].leave[0])"
+)
+TOML_HINT = (
+    "; a scenario file is TOML text (key = value lines under [table] headers, see docs/scenario_format.md)"
+)
+NOT_A_SCENARIO = (
+    "is TOML but not a scenario: it has none of the top-level keys a scenario has "
+    "(back_office, calendar, demand, equipment, extends, fields, online, policies, "
+    "procedures, run, scenario, staff, support_team, targets)"
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -53,8 +57,15 @@ def error_of(path: Path, **kwargs: object) -> str:
 def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     # The timeout only turns a hang (a pipe opened without a writer) into a failure.
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, check=False, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
 
 
 def assert_one_error_line(proc: subprocess.CompletedProcess[str], expected: str) -> None:
@@ -80,6 +91,7 @@ def writer_for(fifo: Path) -> Iterator[None]:
 
 # ----- files that are not regular TOML files ---------------------------------------------------
 
+
 def _symlink_loop(tmp: Path) -> tuple[Path, str]:
     (tmp / "a.toml").symlink_to(tmp / "b.toml")
     (tmp / "b.toml").symlink_to(tmp / "a.toml")
@@ -89,8 +101,9 @@ def _symlink_loop(tmp: Path) -> tuple[Path, str]:
 def _extends_symlink_loop(tmp: Path) -> tuple[Path, str]:
     _symlink_loop(tmp)
     v = write(tmp / "v.toml", 'extends = "a.toml"\n')
-    return v, (f"{v}: extends: parent scenario 'a.toml' is a symbolic link loop; name the scenario "
-               "file itself")
+    return v, (
+        f"{v}: extends: parent scenario 'a.toml' is a symbolic link loop; name the scenario file itself"
+    )
 
 
 def _folder(tmp: Path) -> tuple[Path, str]:
@@ -124,14 +137,27 @@ def _long_chain(tmp: Path) -> tuple[Path, str]:
     return tmp / "v1499.toml", (
         f"{tmp.resolve() / 'v1479.toml'}: extends: the chain of files extending each other (from "
         "v1499.toml) is longer than 20; a variant may be at most 20 `extends` steps from its "
-        "furthest parent")
+        "furthest parent"
+    )
 
 
-@pytest.mark.parametrize("make", [_symlink_loop, _extends_symlink_loop, _folder, _dev_zero,
-                                  _too_large, _deep_array, _deep_table, _long_chain],
-                         ids=lambda f: f.__name__.strip("_"))
-def test_files_that_are_not_regular_toml_are_refused(tmp_path: Path,
-                                                     make: Callable[[Path], tuple[Path, str]]) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [
+        _symlink_loop,
+        _extends_symlink_loop,
+        _folder,
+        _dev_zero,
+        _too_large,
+        _deep_array,
+        _deep_table,
+        _long_chain,
+    ],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_files_that_are_not_regular_toml_are_refused(
+    tmp_path: Path, make: Callable[[Path], tuple[Path, str]]
+) -> None:
     path, expected = make(tmp_path)
     assert error_of(path) == expected
 
@@ -159,11 +185,14 @@ def test_cli_refuses_a_named_pipe(tmp_path: Path) -> None:
 
 # ----- where `extends` may reach -----------------------------------------------------------------
 
+
 def _outside_message(v: Path, parent: str, *roots: Path) -> str:
     shown = ", ".join(str(r) for r in (*roots, BUNDLED_DIR))
-    return (f"{v}: extends: parent scenario {parent!r} is outside the folders scenarios may extend "
-            f"from ({shown}); keep the parent in the loaded file's folder (or below it) or name "
-            "its folder with --scenario-root DIR")
+    return (
+        f"{v}: extends: parent scenario {parent!r} is outside the folders scenarios may extend "
+        f"from ({shown}); keep the parent in the loaded file's folder (or below it) or name "
+        "its folder with --scenario-root DIR"
+    )
 
 
 @pytest.fixture
@@ -174,27 +203,33 @@ def communes(tmp_path: Path) -> Path:
     return tmp_path.resolve()
 
 
-@pytest.mark.parametrize(("parent", "link"), [
-    ("/etc/passwd", False),
-    ("../../../../../../../../etc/hostname", False),
-    ("../shared/base.toml", False),
-    ("base_link.toml", True),  # a link inside the folder to a file outside it
-])
-def test_extends_outside_the_scenario_folder_is_refused(communes: Path, parent: str,
-                                                        link: bool) -> None:
+@pytest.mark.parametrize(
+    ("parent", "link"),
+    [
+        ("/etc/passwd", False),
+        ("../../../../../../../../etc/hostname", False),
+        ("../shared/base.toml", False),
+        ("base_link.toml", True),  # a link inside the folder to a file outside it
+    ],
+)
+def test_extends_outside_the_scenario_folder_is_refused(communes: Path, parent: str, link: bool) -> None:
     if link:
         (communes / "commune" / "base_link.toml").symlink_to(communes / "shared" / "base.toml")
     v = write(communes / "commune" / "v.toml", f'extends = "{parent}"\n')
     assert error_of(v) == _outside_message(v, parent, communes / "commune")
 
 
-@pytest.mark.parametrize(("extends", "problem"), [
-    ("a\\u0000b.toml", 'must be the path of the parent scenario file, e.g. "dao_xa_2025.toml" '
-     "(relative to this file)"),
-    ("x" * 5000, f"parent scenario {'x' * 77!r}... cannot be read: File name too long"),
-    ("", 'must be the path of the parent scenario file, e.g. "dao_xa_2025.toml" (relative to this '
-     "file)"),
-])
+@pytest.mark.parametrize(
+    ("extends", "problem"),
+    [
+        (
+            "a\\u0000b.toml",
+            'must be the path of the parent scenario file, e.g. "dao_xa_2025.toml" (relative to this file)',
+        ),
+        ("x" * 5000, f"parent scenario {'x' * 77!r}... cannot be read: File name too long"),
+        ("", 'must be the path of the parent scenario file, e.g. "dao_xa_2025.toml" (relative to this file)'),
+    ],
+)
 def test_an_unusable_extends_path_is_refused(tmp_path: Path, extends: str, problem: str) -> None:
     v = write(tmp_path / "v.toml", f'extends = "{extends}"\n')
     assert error_of(v) == f"{v}: extends: {problem}"
@@ -209,7 +244,8 @@ def test_a_named_scenario_root_allows_its_files(communes: Path) -> None:
     assert load_scenario(v, scenario_root=communes / "shared").name == "v"
     assert error_of(v, scenario_root=communes / "elsewhere") == (
         f"{communes / 'elsewhere'}: is not a folder; the scenario root must be an existing folder "
-        "holding the files that scenarios may extend")
+        "holding the files that scenarios may extend"
+    )
 
 
 def test_the_loaded_files_folder_tree_is_allowed_all_along_the_chain(tmp_path: Path) -> None:
@@ -219,7 +255,8 @@ def test_the_loaded_files_folder_tree_is_allowed_all_along_the_chain(tmp_path: P
     assert load_scenario(top).name == "top"
     # loaded from sub/, base.toml is outside: the root is the folder of the file loaded
     assert error_of(tmp_path / "sub" / "mid.toml") == _outside_message(
-        tmp_path / "sub" / "mid.toml", "../base.toml", tmp_path.resolve() / "sub")
+        tmp_path / "sub" / "mid.toml", "../base.toml", tmp_path.resolve() / "sub"
+    )
 
 
 def test_every_bundled_scenario_loads_within_its_folder() -> None:
@@ -229,8 +266,9 @@ def test_every_bundled_scenario_loads_within_its_folder() -> None:
 
 def test_cli_refuses_extends_outside(communes: Path) -> None:
     v = write(communes / "commune" / "v.toml", 'extends = "../shared/base.toml"\n')
-    assert_one_error_line(cli("validate", v),
-                          _outside_message(v, "../shared/base.toml", communes / "commune"))
+    assert_one_error_line(
+        cli("validate", v), _outside_message(v, "../shared/base.toml", communes / "commune")
+    )
 
 
 def test_cli_takes_scenario_root(communes: Path) -> None:
@@ -242,8 +280,11 @@ def test_cli_takes_scenario_root(communes: Path) -> None:
 def test_cli_refuses_a_scenario_root_that_is_not_a_folder(communes: Path) -> None:
     v = write(communes / "commune" / "v.toml", 'extends = "../shared/base.toml"\n')
     bad_root = cli("run", v, "--scenario-root", communes / "nowhere", "--out", communes / "res")
-    assert_one_error_line(bad_root, f"--scenario-root: {communes / 'nowhere'} is not a folder; name "
-                          "an existing folder holding the files that scenarios may extend")
+    assert_one_error_line(
+        bad_root,
+        f"--scenario-root: {communes / 'nowhere'} is not a folder; name "
+        "an existing folder holding the files that scenarios may extend",
+    )
     assert not (communes / "res").exists()
 
 
@@ -257,8 +298,17 @@ def test_cli_compare_refuses_extends_outside(communes: Path) -> None:
 def test_cli_compare_passes_the_scenario_root_on(communes: Path) -> None:
     bad = write(communes / "shared" / "bad.toml", 'extends = "base.toml"\n[run]\nseed = -1\n')
     alt = write(communes / "commune" / "alt.toml", 'extends = "../shared/bad.toml"\n')
-    proc = cli("compare", BASE, alt, "--replications", "2", "--out", communes / "res",
-               "--scenario-root", communes / "shared")  # the parent is found, and its error named
+    proc = cli(
+        "compare",
+        BASE,
+        alt,
+        "--replications",
+        "2",
+        "--out",
+        communes / "res",
+        "--scenario-root",
+        communes / "shared",
+    )  # the parent is found, and its error named
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     [line] = proc.stderr.splitlines()
     assert line.startswith(f"error: {bad}: run.seed: ") and line.endswith(f"(inherited by {alt})")
@@ -270,20 +320,30 @@ def test_cli_compare_passes_the_scenario_root_on(communes: Path) -> None:
 SECRET = "s3cr3t-Pa55"
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    (f'[project]\nname = "x"\n[tool.deploy]\ntoken = "{SECRET}"\n', NOT_A_SCENARIO),
-    (f"root:x:0:0:{SECRET}:/root:/bin/bash\n",
-     "invalid TOML at line 1, column 5 (expected '=' after a key in a key/value pair)" + TOML_HINT),
-    (f"[{SECRET}]\n[{SECRET}]\n",
-     "invalid TOML at line 2, column 13 (a key or table is defined twice)" + TOML_HINT),
-    (f'{SECRET} = {{ a = 1, a = 2 }}\n',
-     "invalid TOML at line 1, column 29 (a key appears twice in an inline table)" + TOML_HINT),
-    (f'x = "{SECRET}\x01"\n',
-     "invalid TOML at line 1, column 17 (a character that is not allowed there)" + TOML_HINT),
-    (f'x = "{SECRET}', "invalid TOML at the end of the file (unterminated string)" + TOML_HINT),
-])
-def test_a_file_that_is_not_a_scenario_is_not_quoted(tmp_path: Path, text: str,
-                                                     problem: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (f'[project]\nname = "x"\n[tool.deploy]\ntoken = "{SECRET}"\n', NOT_A_SCENARIO),
+        (
+            f"root:x:0:0:{SECRET}:/root:/bin/bash\n",
+            "invalid TOML at line 1, column 5 (expected '=' after a key in a key/value pair)" + TOML_HINT,
+        ),
+        (
+            f"[{SECRET}]\n[{SECRET}]\n",
+            "invalid TOML at line 2, column 13 (a key or table is defined twice)" + TOML_HINT,
+        ),
+        (
+            f"{SECRET} = {{ a = 1, a = 2 }}\n",
+            "invalid TOML at line 1, column 29 (a key appears twice in an inline table)" + TOML_HINT,
+        ),
+        (
+            f'x = "{SECRET}\x01"\n',
+            "invalid TOML at line 1, column 17 (a character that is not allowed there)" + TOML_HINT,
+        ),
+        (f'x = "{SECRET}', "invalid TOML at the end of the file (unterminated string)" + TOML_HINT),
+    ],
+)
+def test_a_file_that_is_not_a_scenario_is_not_quoted(tmp_path: Path, text: str, problem: str) -> None:
     f = write(tmp_path / "other.toml", text)
     assert error_of(f) == f"{f}: {problem}"
     v = write(tmp_path / "v.toml", 'extends = "other.toml"\n')
@@ -296,16 +356,28 @@ def test_a_binary_file_is_not_quoted(tmp_path: Path) -> None:
     assert error_of(f) == f"{f}: is not UTF-8 text; a scenario is a TOML text file saved as UTF-8"
 
 
-@pytest.mark.parametrize(("edit", "key", "problem"), [
-    ('policies = [{ a = "' + SECRET + '" }, 2, 3]\n', "policies",
-     "this should be a table ([section] or { key = value, ... }) (got an array of 3 values)"),
-    ('\n[demand.purposes.enquiry]\nservice_min = [{ a = "' + SECRET + '" }]\n',
-     "demand.purposes.enquiry.service_min",
-     'a distribution is written as a table, e.g. { dist = "lognormal", mean = 6.0, cv = 0.5 } '
-     "(got an array of 1 values)"),
-    ('\n[support_team]\nmembers = "' + SECRET * 10 + '"\n', "support_team.members",
-     "Input should be a valid integer (got 's3cr3t-Pa55s3cr3t-Pa55s3cr3t-Pa55s3cr3t-Pa55s3cr3t-Pa55s...)"),
-])
+@pytest.mark.parametrize(
+    ("edit", "key", "problem"),
+    [
+        (
+            'policies = [{ a = "' + SECRET + '" }, 2, 3]\n',
+            "policies",
+            "this should be a table ([section] or { key = value, ... }) (got an array of 3 values)",
+        ),
+        (
+            '\n[demand.purposes.enquiry]\nservice_min = [{ a = "' + SECRET + '" }]\n',
+            "demand.purposes.enquiry.service_min",
+            'a distribution is written as a table, e.g. { dist = "lognormal", mean = 6.0, cv = 0.5 } '
+            "(got an array of 1 values)",
+        ),
+        (
+            '\n[support_team]\nmembers = "' + SECRET * 10 + '"\n',
+            "support_team.members",
+            "Input should be a valid integer (got "
+            "'s3cr3t-Pa55s3cr3t-Pa55s3cr3t-Pa55s3cr3t-Pa55s3cr3t-Pa55s...)",
+        ),
+    ],
+)
 def test_bad_values_are_shown_short(tmp_path: Path, edit: str, key: str, problem: str) -> None:
     shutil.copy(BASE, tmp_path / "base.toml")
     v = write(tmp_path / "v.toml", 'extends = "base.toml"\n' + edit)
@@ -321,6 +393,7 @@ def test_cli_does_not_quote_a_pyproject(tmp_path: Path) -> None:
 
 
 # ----- an error in a parent names the parent --------------------------------------------------
+
 
 def _set(text: str, old: str, new: str) -> str:
     assert text.count(old) == 1, old
@@ -339,22 +412,30 @@ BAD_CLOSING = ('closing_rule = "serve_all"', 'closing_rule = "whenever"')
 BAD_ROLE = ('id = "spec_social"\nrole = "specialist"', 'id = "spec_social"\nrole = "wizard"')
 
 
-@pytest.mark.parametrize(("grand_edit", "child_text", "file", "key"), [
-    # a key the grandparent supplied, inherited through parent.toml
-    (BAD_CLOSING, "", "grand.toml", "policies.closing_rule"),
-    # a staff entry the child changes in another key still has its bad role from the grandparent
-    (BAD_ROLE, '[[staff]]\nid = "spec_social"\ncounter_share = 0.3\n', "grand.toml", "staff[5].role"),
-    # after the child removes an earlier entry, indices shift and the bad role is found all the same
-    (BAD_ROLE, '[[staff]]\nid = "spec_cert"\nremove = true\n', "grand.toml", "staff[4].role"),
-    # a bad value the child writes names the child
-    (None, '[policies]\nclosing_rule = "whenever"\n', "child.toml", "policies.closing_rule"),
-    (None, '[[staff]]\nid = "extra"\nrole = "wizard"\nfields = ["land"]\ncounter = 9\n',
-     "child.toml", "staff[7].role"),
-    # a broken reference in the grandparent (a staff field that is not defined)
-    (('fields = ["land"]', 'fields = ["lands"]'), "", "grand.toml", "staff[4].fields[0]"),
-])
-def test_an_error_names_the_file_where_the_bad_line_is(family: Path, grand_edit: tuple[str, str] | None,
-                                                       child_text: str, file: str, key: str) -> None:
+@pytest.mark.parametrize(
+    ("grand_edit", "child_text", "file", "key"),
+    [
+        # a key the grandparent supplied, inherited through parent.toml
+        (BAD_CLOSING, "", "grand.toml", "policies.closing_rule"),
+        # a staff entry the child changes in another key still has its bad role from the grandparent
+        (BAD_ROLE, '[[staff]]\nid = "spec_social"\ncounter_share = 0.3\n', "grand.toml", "staff[5].role"),
+        # after the child removes an earlier entry, indices shift and the bad role is found all the same
+        (BAD_ROLE, '[[staff]]\nid = "spec_cert"\nremove = true\n', "grand.toml", "staff[4].role"),
+        # a bad value the child writes names the child
+        (None, '[policies]\nclosing_rule = "whenever"\n', "child.toml", "policies.closing_rule"),
+        (
+            None,
+            '[[staff]]\nid = "extra"\nrole = "wizard"\nfields = ["land"]\ncounter = 9\n',
+            "child.toml",
+            "staff[7].role",
+        ),
+        # a broken reference in the grandparent (a staff field that is not defined)
+        (('fields = ["land"]', 'fields = ["lands"]'), "", "grand.toml", "staff[4].fields[0]"),
+    ],
+)
+def test_an_error_names_the_file_where_the_bad_line_is(
+    family: Path, grand_edit: tuple[str, str] | None, child_text: str, file: str, key: str
+) -> None:
     if grand_edit:
         write(family / "grand.toml", _set(base_text(), *grand_edit))
     child = write(family / "child.toml", 'extends = "parent.toml"\n' + child_text)
@@ -368,8 +449,10 @@ def test_an_error_names_the_file_where_the_bad_line_is(family: Path, grand_edit:
 def test_a_syntax_error_in_a_parent_names_the_parent(family: Path) -> None:
     write(family / "parent.toml", 'extends = "grand.toml"\n[scenario\n')
     child = write(family / "child.toml", 'extends = "parent.toml"\n')
-    assert error_of(child) == (f"{family / 'parent.toml'}: invalid TOML at line 2, column 10 "
-                               f"(expected ']' at the end of a table declaration){TOML_HINT}")
+    assert error_of(child) == (
+        f"{family / 'parent.toml'}: invalid TOML at line 2, column 10 "
+        f"(expected ']' at the end of a table declaration){TOML_HINT}"
+    )
 
 
 def test_cli_names_the_parent(family: Path) -> None:
@@ -384,34 +467,55 @@ def test_cli_names_the_parent(family: Path) -> None:
 
 # ----- quoted dates --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("start = 2025-07-01", 'start = "2025-07-01"', "calendar.start: a TOML date is written without "
-     'quotes: start = 2025-07-01, not start = "2025-07-01"'),
-    ("end = 2025-08-25", 'end = "2025-08-25"', "calendar.end: a TOML date is written without "
-     'quotes: end = 2025-08-25, not end = "2025-08-25"'),
-    ("start = 2025-07-01", 'start = "1 July"', "calendar.start: Input should be a valid date; write "
-     "a date as YYYY-MM-DD, e.g. 2025-07-01 (got '1 July')"),
-])
-def test_a_quoted_date_says_to_drop_the_quotes(tmp_path: Path, old: str, new: str,
-                                               expected: str) -> None:
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "start = 2025-07-01",
+            'start = "2025-07-01"',
+            "calendar.start: a TOML date is written without "
+            'quotes: start = 2025-07-01, not start = "2025-07-01"',
+        ),
+        (
+            "end = 2025-08-25",
+            'end = "2025-08-25"',
+            'calendar.end: a TOML date is written without quotes: end = 2025-08-25, not end = "2025-08-25"',
+        ),
+        (
+            "start = 2025-07-01",
+            'start = "1 July"',
+            "calendar.start: Input should be a valid date; write "
+            "a date as YYYY-MM-DD, e.g. 2025-07-01 (got '1 July')",
+        ),
+    ],
+)
+def test_a_quoted_date_says_to_drop_the_quotes(tmp_path: Path, old: str, new: str, expected: str) -> None:
     f = write(tmp_path / "s.toml", _set(base_text(), f"\n{old}", f"\n{new}"))
     assert error_of(f) == f"{f}: {expected}"
 
 
 def test_cli_quoted_date(tmp_path: Path) -> None:
     f = write(tmp_path / "s.toml", _set(base_text(), "\nstart = 2025-07-01", '\nstart = "2025-07-01"'))
-    assert_one_error_line(cli("validate", f), f"{f}: calendar.start: a TOML date is written "
-                          'without quotes: start = 2025-07-01, not start = "2025-07-01"')
+    assert_one_error_line(
+        cli("validate", f),
+        f"{f}: calendar.start: a TOML date is written "
+        'without quotes: start = 2025-07-01, not start = "2025-07-01"',
+    )
 
 
 # ----- a variant's name from its file name ------------------------------------------------------
 
-@pytest.mark.parametrize(("file", "name"), [
-    ("dao.v2.toml", "dao_v2"),
-    ("Đào Xá 2025 (thử).toml", "dao_xa_2025_thu"),
-    ("-.toml", "scenario"),
-    ("x" * 80 + ".toml", "x" * 64),
-])
+
+@pytest.mark.parametrize(
+    ("file", "name"),
+    [
+        ("dao.v2.toml", "dao_v2"),
+        ("Đào Xá 2025 (thử).toml", "dao_xa_2025_thu"),
+        ("-.toml", "scenario"),
+        ("x" * 80 + ".toml", "x" * 64),
+    ],
+)
 def test_a_variant_without_a_name_gets_a_valid_id(tmp_path: Path, file: str, name: str) -> None:
     shutil.copy(BASE, tmp_path / "base.toml")
     v = write(tmp_path / file, 'extends = "base.toml"\n')
@@ -426,6 +530,7 @@ def test_cli_validates_a_dotted_variant_name(tmp_path: Path) -> None:
 
 
 # ----- validate checks every file ----------------------------------------------------------------
+
 
 def test_validate_reports_every_file(tmp_path: Path) -> None:
     bad1 = write(tmp_path / "bad1.toml", "[scenario\n")

@@ -54,14 +54,18 @@ def test_interleaved_priority_calls_one_in_n():
     c = run_fixed(build(data), {0: day})
     order = [(r["priority"], r["arrival"]) for r in sorted(rows(c), key=lambda r: r["call"])]
     # 07:00 is handed straight to the free counter; then two normal tickets, then the priority one.
-    assert order == [(False, hhmm("07:00")), (False, hhmm("07:01")), (False, hhmm("07:02")),
-                     (True, hhmm("07:04")), (False, hhmm("07:03"))]
+    assert order == [
+        (False, hhmm("07:00")),
+        (False, hhmm("07:01")),
+        (False, hhmm("07:02")),
+        (True, hhmm("07:04")),
+        (False, hhmm("07:03")),
+    ]
 
 
 def test_ticket_machine_issues_one_at_a_time():
     data = small_data(staff=2)
-    data["equipment"]["ticket_machines"] = {"count": 1,
-                                            "issue_min": {"dist": "deterministic", "value": 0.25}}
+    data["equipment"]["ticket_machines"] = {"count": 1, "issue_min": {"dist": "deterministic", "value": 0.25}}
     c = run_fixed(build(data), {0: arrivals("07:00", "07:00", issue=0.25)})
     got = sorted(rows(c), key=lambda r: r["ticket"])
     assert [r["ticket"] - hhmm("07:00") for r in got] == [0.25, 0.5]
@@ -71,8 +75,7 @@ def test_ticket_machine_issues_one_at_a_time():
 
 def test_early_arrivals_wait_for_the_machine_to_open():
     data = small_data()
-    data["equipment"]["ticket_machines"] = {"count": 1,
-                                            "issue_min": {"dist": "deterministic", "value": 0.5}}
+    data["equipment"]["ticket_machines"] = {"count": 1, "issue_min": {"dist": "deterministic", "value": 0.5}}
     c = run_fixed(build(data), {0: arrivals("06:50", issue=0.5)})
     (r,) = rows(c)
     assert r["ticket"] == hhmm("07:00") + 0.5
@@ -129,16 +132,24 @@ def test_balking_on_a_long_queue():
     data["demand"]["balking"] = {"queue_length": 1, "probability": 1.0}
     c = run_fixed(build(data), {0: arrivals("07:00", "07:01", "07:02", service=30.0)})
     assert [r["outcome"] for r in sorted(rows(c), key=lambda r: r["arrival"])] == [
-        "served_counter", "served_counter", "balked"]
+        "served_counter",
+        "served_counter",
+        "balked",
+    ]
 
 
 def machine_with_failure(fallback: str) -> dict:
     data = small_data(staff=2)
     data["equipment"]["ticket_machines"] = {
-        "count": 1, "issue_min": {"dist": "deterministic", "value": 0.25}, "fallback": fallback,
-        "manual_issue_min": {"dist": "deterministic", "value": 0.5}, "manual_staff": "s0",
-        "failures": {"time_between_min": {"dist": "deterministic", "value": 10.0},
-                     "repair_min": {"dist": "deterministic", "value": 30.0}},
+        "count": 1,
+        "issue_min": {"dist": "deterministic", "value": 0.25},
+        "fallback": fallback,
+        "manual_issue_min": {"dist": "deterministic", "value": 0.5},
+        "manual_staff": "s0",
+        "failures": {
+            "time_between_min": {"dist": "deterministic", "value": 10.0},
+            "repair_min": {"dist": "deterministic", "value": 30.0},
+        },
     }
     return data
 
@@ -160,7 +171,9 @@ def test_manual_tickets_cost_the_clerk_counter_time():
 def test_paper_out_takes_the_machine_out_until_refilled():
     data = small_data(staff=2)
     data["equipment"]["ticket_machines"] = {
-        "count": 1, "issue_min": {"dist": "deterministic", "value": 0.25}, "fallback": "wait",
+        "count": 1,
+        "issue_min": {"dist": "deterministic", "value": 0.25},
+        "fallback": "wait",
         "paper": {"tickets_per_roll": 1, "refill_min": {"dist": "deterministic", "value": 5.0}},
     }
     c = run_fixed(build(data), {0: arrivals("07:00", "07:01", issue=0.25)})
@@ -192,22 +205,22 @@ def test_lookup_pc_visit_ends_at_the_pc():
 def test_lunch_cover_serves_the_break_without_keeping_others():
     data = small_data(staff=2)
     data["fields"] = [{"id": "f"}, {"id": "g"}]
-    data["procedures"].append({"id": "q", "field": "g", "share": 1.0,
-                               "service_min": {"dist": "deterministic", "value": 10.0}})
+    data["procedures"].append(
+        {"id": "q", "field": "g", "share": 1.0, "service_min": {"dist": "deterministic", "value": 10.0}}
+    )
     data["staff"][1]["fields"] = ["g"]
     data["policies"] = {"lunch_cover": ["s0"], "lunch_rule": "serve_all"}
     # A visitor for f (covered) and one for g (not) both come at noon.
     c = run_fixed(build(data), {0: arrivals("12:00") + arrivals("12:00", field=1)})
     by_field = {r["field"]: r for r in rows(c)}
-    assert by_field["f"]["call"] == hhmm("12:00")      # served over lunch by s0
-    assert by_field["g"]["call"] == hhmm("13:30")      # waits for s1's afternoon session
+    assert by_field["f"]["call"] == hhmm("12:00")  # served over lunch by s0
+    assert by_field["g"]["call"] == hhmm("13:30")  # waits for s1's afternoon session
     assert c.staff[0].overtime == 0.0 and c.staff[1].overtime == 0.0
 
 
 def test_arrivals_after_the_cut_off_wait_without_keeping_staff():
     data = small_data()
-    data["equipment"]["ticket_machines"] = {"count": 1,
-                                            "issue_min": {"dist": "deterministic", "value": 0.25}}
+    data["equipment"]["ticket_machines"] = {"count": 1, "issue_min": {"dist": "deterministic", "value": 0.25}}
     data["policies"] = {"ticket_cutoff_min": 30.0, "lunch_rule": "serve_all"}
     # 11:10 is after the morning cut-off (11:00): the visitor gets a number at 13:30.
     c = run_fixed(build(data), {0: arrivals("11:10", issue=0.25)})
@@ -219,8 +232,7 @@ def test_arrivals_after_the_cut_off_wait_without_keeping_staff():
 def closing_machine_data() -> dict:
     """One clerk, one ticket machine issuing in 0.22 min, serve_all with a 60-minute limit."""
     data = small_data()
-    data["equipment"]["ticket_machines"] = {"count": 1,
-                                            "issue_min": {"dist": "deterministic", "value": 0.22}}
+    data["equipment"]["ticket_machines"] = {"count": 1, "issue_min": {"dist": "deterministic", "value": 0.22}}
     data["policies"] = {"closing_rule": "serve_all", "overtime_limit_min": 60.0}
     return data
 
@@ -279,8 +291,10 @@ def test_a_look_up_at_closing_keeps_nobody_at_the_counter():
 
 def test_after_the_cut_off_nobody_gets_a_number_even_while_a_clerk_works_on():
     # 16:59 is inside the window; 17:02 came after closing and goes home at the machine.
-    c = run_fixed(build(closing_machine_data()),
-                  {0: arrivals("16:59", issue=0.22, service=20.0) + arrivals("17:02", issue=0.22)})
+    c = run_fixed(
+        build(closing_machine_data()),
+        {0: arrivals("16:59", issue=0.22, service=20.0) + arrivals("17:02", issue=0.22)},
+    )
     day0 = {r["arrival"]: r["outcome"] for r in rows(c) if r["date"] == "2025-07-07"}
     assert day0 == {hhmm("16:59"): "served_counter", hhmm("17:02"): "sent_home"}
 
@@ -291,8 +305,7 @@ def test_lunch_and_closing_overtime_are_reported_apart():
     from sim.model.simulate import collect_kpis
 
     data = small_data()
-    data["policies"] = {"lunch_rule": "serve_all", "closing_rule": "serve_all",
-                        "overtime_limit_min": 60.0}
+    data["policies"] = {"lunch_rule": "serve_all", "closing_rule": "serve_all", "overtime_limit_min": 60.0}
     c = run_fixed(build(data), {0: arrivals("11:10", "11:11", "16:50", "16:51", service=30.0)})
     k = collect_kpis(c)
     assert k["overtime_lunch_min_per_day"] == pytest.approx(40.0 / 5)

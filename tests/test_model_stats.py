@@ -23,8 +23,9 @@ ONE_WEEK = {"start": dt.date(2025, 7, 7), "end": dt.date(2025, 7, 11)}
 
 def test_thinning_matches_the_rate_integral_per_block():
     # Steps, a closed gap (rate 0) and a high peak; rate read at the candidate time.
-    rate = DayRate(np.array([0.0, 60.0, 120.0, 180.0, 240.0, 300.0]),
-                   np.array([0.2, 1.5, 0.0, 0.6, 0.1]), 1.5)
+    rate = DayRate(
+        np.array([0.0, 60.0, 120.0, 180.0, 240.0, 300.0]), np.array([0.2, 1.5, 0.0, 0.6, 0.1]), 1.5
+    )
     rng = np.random.default_rng(2025)
     days = 400
     counts = np.zeros(5)
@@ -103,10 +104,8 @@ def test_staffing_change_leaves_arrivals_identical():
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_one_more_clerk_never_lengthens_a_fifo_wait(servers, seed):
     # FIFO with service times attached to visitors: adding a server cannot delay anyone.
-    few = simulate(textbook_scenario("M/M/c", 20.0, 9.0, servers + 2, hours=48), seed, 0,
-                   event_log=True)
-    more = simulate(textbook_scenario("M/M/c", 20.0, 9.0, servers + 3, hours=48), seed, 0,
-                    event_log=True)
+    few = simulate(textbook_scenario("M/M/c", 20.0, 9.0, servers + 2, hours=48), seed, 0, event_log=True)
+    more = simulate(textbook_scenario("M/M/c", 20.0, 9.0, servers + 3, hours=48), seed, 0, event_log=True)
     w_few = {r[0]: r[8] - r[6] for r in few.event_log}
     w_more = {r[0]: r[8] - r[6] for r in more.event_log}
     assert w_few.keys() <= w_more.keys()
@@ -120,14 +119,14 @@ def test_losing_a_specialist_lengthens_the_mean_wait_under_crn():
     fewer["staff"][2]["fields"] = ["certification", "civil_status"]  # spec_cert covers both
     fewer["staff"][2]["back_office_share"] = 0.5
     a, b = build(base), build(fewer)
-    diffs = [simulate(b, 3, r).kpis["wait_mean_min"] - simulate(a, 3, r).kpis["wait_mean_min"]
-             for r in range(8)]
+    diffs = [
+        simulate(b, 3, r).kpis["wait_mean_min"] - simulate(a, 3, r).kpis["wait_mean_min"] for r in range(8)
+    ]
     lo = np.mean(diffs) - stats.t.ppf(0.975, len(diffs) - 1) * stats.sem(diffs)
     assert lo > 0, diffs
 
 
-conservation_settings = settings(max_examples=12, deadline=None,
-                                 suppress_health_check=[HealthCheck.too_slow])
+conservation_settings = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @given(
@@ -142,30 +141,30 @@ conservation_settings = settings(max_examples=12, deadline=None,
 @conservation_settings
 # The failure: in at 16:59.93, the machine printing the number until 17:00.15 (seed 91);
 # the clerks went home at 17:00 and the visitor was sent home at 18:00.
-@example(closing="serve_all", lunch="serve_all", limit=60.0, demand=30.0, staff=2, seed=91,
-         fallback="manual")
+@example(closing="serve_all", lunch="serve_all", limit=60.0, demand=30.0, staff=2, seed=91, fallback="manual")
 # A visitor at the lookup PC from 16:54.6 reached the machine at 17:01.4 and was sent home (seed 10).
-@example(closing="serve_all", lunch="serve_all", limit=60.0, demand=30.0, staff=2, seed=10,
-         fallback="manual")
+@example(closing="serve_all", lunch="serve_all", limit=60.0, demand=30.0, staff=2, seed=10, fallback="manual")
 def test_nobody_is_created_or_lost(closing, lunch, limit, demand, staff, seed, fallback):
     data = dao_xa_data(**ONE_WEEK)
     data["demand"]["visits_per_day"] = demand
     data["staff"] = data["staff"][-staff:]
     for m in data["staff"]:
-        m["fields"] = sorted({*m["fields"], "certification", "civil_status", "land", "social",
-                              "business", "other"})
+        m["fields"] = sorted(
+            {*m["fields"], "certification", "civil_status", "land", "social", "business", "other"}
+        )
     data["equipment"]["ticket_machines"]["manual_staff"] = data["staff"][0]["id"]
     data["equipment"]["ticket_machines"]["fallback"] = fallback
     data["back_office"]["sign_off"]["signers"] = [m["id"] for m in data["staff"]]
     for m in data["staff"]:
         m["back_office_share"] = 0.3
     data["equipment"]["ticket_machines"]["failures"]["time_between_min"] = {
-        "dist": "exponential", "mean": 120.0}
+        "dist": "exponential",
+        "mean": 120.0,
+    }
     data["policies"].update(closing_rule=closing, lunch_rule=lunch, overtime_limit_min=limit)
     out = simulate(build(data), seed, 0, event_log=True)
     k = out.kpis
-    ended = (k["visitors_served"] + k["visitors_reneged"] + k["visitors_balked"]
-             + k["visitors_sent_home"])
+    ended = k["visitors_served"] + k["visitors_reneged"] + k["visitors_balked"] + k["visitors_sent_home"]
     assert k["visitors_arrived"] == ended + k["visitors_in_system_end"]
     assert k["visitors_in_system_end"] >= 0
     assert len(out.event_log) == ended  # one row per finished visit

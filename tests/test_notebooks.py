@@ -38,7 +38,10 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "agg")  # no display needed; figures are still drawn
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
-        nb, timeout=600, kernel_name="python3", allow_errors=False,
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=False,
         resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()  # raises CellExecutionError with the failing cell's traceback

@@ -16,8 +16,13 @@ from sim.report.compare_plots import COMPARISON_FIGURES
 from sim.report.html import render_report
 from sim.report.plots import BACK_OFFICE_FIGURES, FIGURES, new_figure
 
-AWKWARD = ("$\\undefinedcommand$", "100% _sub_ cán bộ", "line\nbreak 😀", "Nguyễn Thị Hằng $5 – $10",
-           "a^b_c {x} \\alpha")
+AWKWARD = (
+    "$\\undefinedcommand$",
+    "100% _sub_ cán bộ",
+    "line\nbreak 😀",
+    "Nguyễn Thị Hằng $5 – $10",
+    "a^b_c {x} \\alpha",
+)
 """Mathtext that does not parse, percent and underscores, a newline and an emoji, dollars, TeX."""
 
 

@@ -39,18 +39,22 @@ def _scenario_data() -> dict[str, Any]:
     return {
         "scenario": {"name": "fake_back_office"},
         "calendar": {"start": START, "end": END},
-        "demand": {"visits_per_day": 10.0, "purposes": {"enquiry": {"share": 1.0, "service_min": det}},
-                   "hourly_profile": [{"start": "07:00", "end": "11:30", "weight": 1.0}]},
-        "fields": [{"id": "cert", "name": "Certification"}, {"id": "land", "name": "Land"},
-                   {"id": "other"}],
+        "demand": {
+            "visits_per_day": 10.0,
+            "purposes": {"enquiry": {"share": 1.0, "service_min": det}},
+            "hourly_profile": [{"start": "07:00", "end": "11:30", "weight": 1.0}],
+        },
+        "fields": [{"id": "cert", "name": "Certification"}, {"id": "land", "name": "Land"}, {"id": "other"}],
         "procedures": [{"id": "p", "field": "cert", "share": 1.0, "service_min": det}],
         "staff": [{"id": "s1", "role": "specialist", "fields": list(FIELDS), "counter": 1}],
         "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
         "support_team": {"members": 0},
-        "targets": {"rules": [
-            {"kpi": "wait_p90_min", "op": "<=", "value": 15.0},
-            {"kpi": "on_time_rate", "op": ">=", "value": 0.98, "label": "98% of dossiers on time"},
-        ]},
+        "targets": {
+            "rules": [
+                {"kpi": "wait_p90_min", "op": "<=", "value": 15.0},
+                {"kpi": "on_time_rate", "op": ">=", "value": 0.98, "label": "98% of dossiers on time"},
+            ]
+        },
     }
 
 
@@ -68,15 +72,17 @@ def fake_output(replication: int, n_days: int, back_office: bool = True) -> Repl
     rng = np.random.default_rng([7, replication])
     hist = np.zeros(WAIT_BINS + 1, dtype=np.int64)
     hist[:100] = 2
-    kpis = {"visitors_arrived": 1234.0 + replication, "wait_p90_min": 9.0 + replication,
-            "staff_utilisation.s1": 0.5}
+    kpis = {
+        "visitors_arrived": 1234.0 + replication,
+        "wait_p90_min": 9.0 + replication,
+        "staff_utilisation.s1": 0.5,
+    }
     daily: dict[str, np.ndarray] = {}
     outcomes: dict[str, np.ndarray] = {}
     if back_office:
         received = rng.poisson(40, n_days)
         completed = rng.binomial(received, 0.9)
-        daily = {"received": received, "completed": completed,
-                 "backlog": np.cumsum(received - completed) + 5}
+        daily = {"received": received, "completed": completed, "backlog": np.cumsum(received - completed) + 5}
         outcomes = {
             "cert": rng.integers(0, 50, 4),
             "land": np.array([1, 2, 3, 4]) * (replication + 1),
@@ -84,20 +90,33 @@ def fake_output(replication: int, n_days: int, back_office: bool = True) -> Repl
         }
         total = sum(int(c.sum()) for c in outcomes.values())
         kpis |= {
-            "dossiers_received": float(total), "dossiers_online": 0.6 * total,
-            "on_time_rate": 0.95 + 0.004 * replication, "early_rate": 0.4,
-            "late_dossiers": 12.0 + replication, "processing_days_mean": 3.0912,
-            "backlog_end": 17.0, "apology_slips": 3.0, "back_office_utilisation": 0.71,
-            "score_progress_766": 19.9, "score_handling_satisfaction_766": 5.8,
-            "dossiers_received.land": 10.0 * (replication + 1), "on_time_rate.land": 0.9,
+            "dossiers_received": float(total),
+            "dossiers_online": 0.6 * total,
+            "on_time_rate": 0.95 + 0.004 * replication,
+            "early_rate": 0.4,
+            "late_dossiers": 12.0 + replication,
+            "processing_days_mean": 3.0912,
+            "backlog_end": 17.0,
+            "apology_slips": 3.0,
+            "back_office_utilisation": 0.71,
+            "score_progress_766": 19.9,
+            "score_handling_satisfaction_766": 5.8,
+            "dossiers_received.land": 10.0 * (replication + 1),
+            "on_time_rate.land": 0.9,
             "late_dossiers.land": 1.0,
         }
     hours = np.zeros(24)
     hours[7:11] = 1.0
     return ReplicationOutput(
-        replication=replication, kpis=kpis, working_days=n_days, wait_histogram=hist,
-        hourly_wait_sum=hours * 30.0, hourly_wait_count=hours * 5, hourly_queue_area=hours * 40.0,
-        daily=daily, field_outcomes=outcomes,
+        replication=replication,
+        kpis=kpis,
+        working_days=n_days,
+        wait_histogram=hist,
+        hourly_wait_sum=hours * 30.0,
+        hourly_wait_count=hours * 5,
+        hourly_queue_area=hours * 40.0,
+        daily=daily,
+        field_outcomes=outcomes,
     )
 
 
@@ -169,16 +188,19 @@ def test_on_time_shares_per_field_add_to_one(results: Results) -> None:
             continue
         assert shares.sum() == pytest.approx(1.0, abs=1e-12)
         early, on_time, _late, in_progress = counts
-        assert plots.on_time_share(counts) == pytest.approx(
-            (early + on_time + in_progress) / counts.sum())
+        assert plots.on_time_share(counts) == pytest.approx((early + on_time + in_progress) / counts.sum())
         assert plots.on_time_share(counts) + shares[2] == pytest.approx(1.0)
     assert plots.on_time_share(np.array([10, 20, 30, 40])) == pytest.approx(0.7)
 
 
 def test_bad_outcome_shape_is_an_error(scenario: Scenario, dates: list[dt.date]) -> None:
     out = fake_output(0, len(dates))
-    bad = ReplicationOutput(**{**{f: getattr(out, f) for f in out.__dataclass_fields__},
-                               "field_outcomes": {"cert": np.array([1, 2, 3])}})
+    bad = ReplicationOutput(
+        **{
+            **{f: getattr(out, f) for f in out.__dataclass_fields__},
+            "field_outcomes": {"cert": np.array([1, 2, 3])},
+        }
+    )
     with pytest.raises(ValueError, match="field_outcomes"):
         plots.pooled_field_outcomes(Results(scenario=scenario, seed=1, outputs=[bad]))
 
@@ -203,7 +225,7 @@ def test_weekly_bars_show_the_mean_of_weekly_sums(results: Results, dates: list[
     for k, series in enumerate(("received", "completed")):
         daily = np.vstack([o.daily[series] for o in results.outputs])
         expected = plots.weekly_sums(dates, daily)[1].mean(axis=0)
-        assert heights[3 * k: 3 * k + 3] == pytest.approx(expected.tolist())
+        assert heights[3 * k : 3 * k + 3] == pytest.approx(expected.tolist())
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == ["25/08\n(3 d)", "01/09\n(3 d)", "08/09"]
 
@@ -221,15 +243,20 @@ def test_on_time_figure_prints_each_fields_rate(results: Results) -> None:
     pooled = plots.pooled_field_outcomes(results)
     total = np.sum(list(pooled.values()), axis=0)
     texts = [t.get_text() for t in ax.texts]
-    assert texts == [f"{100 * plots.on_time_share(total):.1f}%",
-                     f"{100 * plots.on_time_share(pooled['cert']):.1f}%", "70.0%", "no dossiers"]
+    assert texts == [
+        f"{100 * plots.on_time_share(total):.1f}%",
+        f"{100 * plots.on_time_share(pooled['cert']):.1f}%",
+        "70.0%",
+        "no dossiers",
+    ]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     ticks = sorted(zip(ax.get_yticks(), labels, strict=True), reverse=True)
     assert [label for _, label in ticks] == ["all fields", "Certification", "Land", "other"]
 
 
-@pytest.mark.parametrize("make", [plots.dossiers_weekly_figure, plots.backlog_figure,
-                                  plots.on_time_by_field_figure])
+@pytest.mark.parametrize(
+    "make", [plots.dossiers_weekly_figure, plots.backlog_figure, plots.on_time_by_field_figure]
+)
 def test_no_dossiers_gives_a_no_data_figure(front_only: Results, make: Any) -> None:
     fig = make(front_only)
     (ax,) = fig.axes
@@ -252,31 +279,35 @@ def test_daily_series_of_the_wrong_length_is_an_error(scenario: Scenario, dates:
 # ----- the KPI table ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("key", "value", "text"), [
-    ("on_time_rate", 0.987, "98.7%"),
-    ("early_rate", 0.4, "40.0%"),
-    ("on_time_rate.land", 0.9, "90.0%"),
-    ("back_office_utilisation", 0.712, "71.2%"),
-    ("processing_days_mean", 3.0912, "3.09 d"),
-    ("score_progress_766", 19.9, "19.90 / 20"),
-    ("score_handling_satisfaction_766", 5.8, "5.80 / 6"),
-    ("dossiers_received", 1712.4, "1,712.4"),
-    ("dossiers_received.land", 204.0, "204.0"),
-    ("dossiers_online", 12345.0, "12,345.0"),
-    ("late_dossiers", 1116.0, "1,116.0"),
-    ("late_dossiers.cert", 3.5, "3.5"),
-    ("backlog_end", 2048.0, "2,048.0"),
-    ("apology_slips", 1001.0, "1,001.0"),
-    ("wait_p90_min", 8.21, "8.2 min"),  # front office unchanged
-    ("score_progress_766", math.nan, "–"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "text"),
+    [
+        ("on_time_rate", 0.987, "98.7%"),
+        ("early_rate", 0.4, "40.0%"),
+        ("on_time_rate.land", 0.9, "90.0%"),
+        ("back_office_utilisation", 0.712, "71.2%"),
+        ("processing_days_mean", 3.0912, "3.09 d"),
+        ("score_progress_766", 19.9, "19.90 / 20"),
+        ("score_handling_satisfaction_766", 5.8, "5.80 / 6"),
+        ("dossiers_received", 1712.4, "1,712.4"),
+        ("dossiers_received.land", 204.0, "204.0"),
+        ("dossiers_online", 12345.0, "12,345.0"),
+        ("late_dossiers", 1116.0, "1,116.0"),
+        ("late_dossiers.cert", 3.5, "3.5"),
+        ("backlog_end", 2048.0, "2,048.0"),
+        ("apology_slips", 1001.0, "1,001.0"),
+        ("wait_p90_min", 8.21, "8.2 min"),  # front office unchanged
+        ("score_progress_766", math.nan, "–"),
+    ],
+)
 def test_kpi_formats(key: str, value: float, text: str) -> None:
     assert format_kpi(key, value) == text
 
 
 def test_kinds_and_sections() -> None:
-    assert [kpi_kind(k) for k in ("on_time_rate", "processing_days_mean", "score_progress_766",
-                                  "backlog_end")] == ["share", "days", "score", "count"]
+    assert [
+        kpi_kind(k) for k in ("on_time_rate", "processing_days_mean", "score_progress_766", "backlog_end")
+    ] == ["share", "days", "score", "count"]
     assert all(kpi_section(k) == "back" for k in BACK_OFFICE_KPIS)
     assert kpi_section("late_dossiers.land") == "back"
     for key in ("dossiers_submitted_counter", "wait_mean_min.land", "staff_utilisation.s1"):
@@ -301,8 +332,11 @@ def test_table_has_front_and_back_office_sections(results: Results) -> None:
     assert front < back < targets
 
     def names(lo: int, hi: int) -> list[str]:
-        return [line.split()[0] for line in lines[lo + 1: hi] if line.startswith("  ")
-                and line.split()[0] in results.summary]
+        return [
+            line.split()[0]
+            for line in lines[lo + 1 : hi]
+            if line.startswith("  ") and line.split()[0] in results.summary
+        ]
 
     front_keys, back_keys = names(front, back), names(back, targets)
     assert "visitors_arrived" in front_keys and "staff_utilisation.s1" in front_keys

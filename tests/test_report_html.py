@@ -70,10 +70,13 @@ def base():
 @pytest.fixture(scope="module")
 def alternative():
     data = dao_xa_data(**WEEK)
-    data["scenario"].update(name="two_machines", title="A second ticket machine",
-                            description="A second ticket machine and a third support-team member.",
-                            title_vi="Thêm một máy lấy số",
-                            description_vi="Thêm một máy lấy số thứ tự và một thành viên tổ hỗ trợ.")
+    data["scenario"].update(
+        name="two_machines",
+        title="A second ticket machine",
+        description="A second ticket machine and a third support-team member.",
+        title_vi="Thêm một máy lấy số",
+        description_vi="Thêm một máy lấy số thứ tự và một thành viên tổ hỗ trợ.",
+    )
     data["equipment"]["ticket_machines"]["count"] = 2
     data["support_team"]["members"] = 3
     return _run(data)
@@ -97,15 +100,35 @@ def _verdict(kpi: str, low: float, high: float) -> str:
 @pytest.fixture(scope="module")
 def comparison(base, alternative):
     level = 1 - 0.05 / len(KEY_KPIS)
-    rows = [KpiComparison(base.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"])
-            for k, s in base.summary.items()]
+    rows = [
+        KpiComparison(base.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"])
+        for k, s in base.summary.items()
+    ]
     for k, s in alternative.summary.items():
         d, lo, hi = _paired(base, alternative, k, level)
-        rows.append(KpiComparison(alternative.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"], d, lo,
-                                  hi, _verdict(k, lo, hi) if k in KEY_KPIS else ""))
-    return Comparison(base=base, alternatives=(alternative,), rows=tuple(rows), key_kpis=KEY_KPIS,
-                      confidence=0.95, comparisons=len(KEY_KPIS), replications=2,
-                      replication_rule="fixed: 2 replications")
+        rows.append(
+            KpiComparison(
+                alternative.scenario.name,
+                k,
+                s["mean"],
+                s["ci_low"],
+                s["ci_high"],
+                d,
+                lo,
+                hi,
+                _verdict(k, lo, hi) if k in KEY_KPIS else "",
+            )
+        )
+    return Comparison(
+        base=base,
+        alternatives=(alternative,),
+        rows=tuple(rows),
+        key_kpis=KEY_KPIS,
+        confidence=0.95,
+        comparisons=len(KEY_KPIS),
+        replications=2,
+        replication_rule="fixed: 2 replications",
+    )
 
 
 class Page(HTMLParser):
@@ -167,8 +190,10 @@ def run_pages(base):
 
 @pytest.fixture(scope="module")
 def compare_pages(comparison):
-    return {lang: Page(render_report(lang=lang, comparison=comparison, sources={"dao_xa_2025": DAO_XA}))
-            for lang in LANGS}
+    return {
+        lang: Page(render_report(lang=lang, comparison=comparison, sources={"dao_xa_2025": DAO_XA}))
+        for lang in LANGS
+    }
 
 
 # ----- the pages ---------------------------------------------------------------------------------
@@ -232,17 +257,18 @@ def test_comparison_report(compare_pages, comparison, lang):
     assert "demand.visits_per_day" in page.section("estimates")
     repro = page.section("reproducibility")
     assert str(SEED) in repro and package_version() in repro
-    assert MESSAGES[lang]["target.met"] in page.section("targets") or \
-        MESSAGES[lang]["target.undecided"] in page.section("targets")
+    assert MESSAGES[lang]["target.met"] in page.section("targets") or MESSAGES[lang][
+        "target.undecided"
+    ] in page.section("targets")
 
 
 # The bundled scenario's own words, in each language (scenarios/dao_xa_2025.toml, [scenario]).
 TITLE = {"vi": "Trung tâm xã Đào Xá, 1/7–25/8/2025", "en": "Đào Xá centre, 1/7–25/8/2025"}
 DESCRIPTION = {
     "vi": "Trung tâm Phục vụ hành chính công xã Đào Xá theo báo cáo 40 ngày làm việc đầu tiên: 7 cán "
-          "bộ, 1 máy lấy số thứ tự, 1 máy tra cứu và tổ hỗ trợ.",
+    "bộ, 1 máy lấy số thứ tự, 1 máy tra cứu và tổ hỗ trợ.",
     "en": "Đào Xá commune centre as reported for its first 40 working days: 7 staff, 1 ticket machine, "
-          "1 lookup PC, a support team.",
+    "1 lookup PC, a support team.",
 }
 
 
@@ -289,39 +315,94 @@ def test_answer_sentences_follow_the_data(base, alternative):
         KpiComparison(base.scenario.name, "wait_mean_min", 5.0, 4.0, 6.0),
         KpiComparison(alternative.scenario.name, "wait_mean_min", 3.8, 3.0, 4.6, -1.2, -1.6, -0.8, "better"),
         KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
-        KpiComparison(alternative.scenario.name, "on_time_rate", 0.951, 0.9, 1.0, 0.001, -0.005, 0.007,
-                      "no detectable difference"),
+        KpiComparison(
+            alternative.scenario.name,
+            "on_time_rate",
+            0.951,
+            0.9,
+            1.0,
+            0.001,
+            -0.005,
+            0.007,
+            "no detectable difference",
+        ),
     )
-    comp = Comparison(base=base, alternatives=(alternative,), rows=rows,
-                      key_kpis=("wait_mean_min", "on_time_rate"), confidence=0.95, comparisons=2,
-                      replications=2, replication_rule="fixed: 2 replications")
+    comp = Comparison(
+        base=base,
+        alternatives=(alternative,),
+        rows=rows,
+        key_kpis=("wait_mean_min", "on_time_rate"),
+        confidence=0.95,
+        comparisons=2,
+        replications=2,
+        replication_rule="fixed: 2 replications",
+    )
     vi = Page(html_answer._answer(html_base._Page("vi", (base, alternative), comp, None))).all_text()
-    assert ("Thêm một máy lấy số: thời gian chờ trung bình giảm 1,2 phút (khoảng tin cậy 95%: 0,8–1,6 "
-            "phút); tỷ lệ hồ sơ đúng hạn không thay đổi rõ rệt.") in vi.replace("\u00a0", " ")
+    assert (
+        "Thêm một máy lấy số: thời gian chờ trung bình giảm 1,2 phút (khoảng tin cậy 95%: 0,8–1,6 "
+        "phút); tỷ lệ hồ sơ đúng hạn không thay đổi rõ rệt."
+    ) in vi.replace("\u00a0", " ")
     assert "tốt hơn ở 1" in vi
     en = Page(html_answer._answer(html_base._Page("en", (base, alternative), comp, None))).all_text()
-    assert "mean waiting time falls by 1.2 min (95% confidence interval: 0.8–1.6 min)" in \
-        en.replace("\u00a0", " ")
+    assert "mean waiting time falls by 1.2 min (95% confidence interval: 0.8–1.6 min)" in en.replace(
+        "\u00a0", " "
+    )
 
 
 def test_a_gain_too_small_to_matter_is_not_green(base, alternative):
     """A 7-second gain is detectable but inside the 1-minute band: said so, and badged grey."""
     rows = (
         KpiComparison(base.scenario.name, "wait_mean_min", 5.0, 4.0, 6.0),
-        KpiComparison(alternative.scenario.name, "wait_mean_min", 4.88, 3.9, 5.9, -7 / 60, -0.2, -0.05,
-                      "better, but too small to matter", mid=1.0),
+        KpiComparison(
+            alternative.scenario.name,
+            "wait_mean_min",
+            4.88,
+            3.9,
+            5.9,
+            -7 / 60,
+            -0.2,
+            -0.05,
+            "better, but too small to matter",
+            mid=1.0,
+        ),
         KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
-        KpiComparison(alternative.scenario.name, "on_time_rate", 0.97, 0.92, 1.0, 0.02, 0.005, 0.035,
-                      "better, maybe not enough to matter", mid=0.01),
+        KpiComparison(
+            alternative.scenario.name,
+            "on_time_rate",
+            0.97,
+            0.92,
+            1.0,
+            0.02,
+            0.005,
+            0.035,
+            "better, maybe not enough to matter",
+            mid=0.01,
+        ),
     )
-    comp = Comparison(base=base, alternatives=(alternative,), rows=rows,
-                      key_kpis=("wait_mean_min", "on_time_rate"), confidence=0.95, comparisons=2,
-                      replications=2, replication_rule="fixed: 2 replications")
+    comp = Comparison(
+        base=base,
+        alternatives=(alternative,),
+        rows=rows,
+        key_kpis=("wait_mean_min", "on_time_rate"),
+        confidence=0.95,
+        comparisons=2,
+        replications=2,
+        replication_rule="fixed: 2 replications",
+    )
     for lang, small, maybe, tally in (
-            ("vi", "nhỏ hơn mức chênh lệch đáng kể (1 phút)", "có thể chưa đạt mức chênh lệch đáng kể "
-             "(1 điểm phần trăm)", "tốt hơn, có thể chưa đáng kể ở 1; tốt hơn nhưng không đáng kể ở 1"),
-            ("en", "less than the smallest difference that matters (1 min)", "perhaps less than the "
-             "smallest difference that matters (1 percentage point", "better, but too small to matter on 1")):
+        (
+            "vi",
+            "nhỏ hơn mức chênh lệch đáng kể (1 phút)",
+            "có thể chưa đạt mức chênh lệch đáng kể (1 điểm phần trăm)",
+            "tốt hơn, có thể chưa đáng kể ở 1; tốt hơn nhưng không đáng kể ở 1",
+        ),
+        (
+            "en",
+            "less than the smallest difference that matters (1 min)",
+            "perhaps less than the smallest difference that matters (1 percentage point",
+            "better, but too small to matter on 1",
+        ),
+    ):
         page = html_base._Page(lang, (base, alternative), comp, None)
         answer = Page(html_answer._answer(page)).all_text().replace("\u00a0", " ")
         assert small in answer and maybe in answer and tally in answer, answer
@@ -412,8 +493,10 @@ def test_number_and_date_formats():
     assert fmt_kpi("on_time_rate", 0.875, "vi") == "87,5%"
     assert fmt_kpi("score_progress_766", 19.5, "en") == "19.50/20 points"
     assert fmt_kpi_range("wait_mean_min", 0.8, 1.6, "vi").replace("\u00a0", " ") == "0,8–1,6 phút"
-    assert fmt_kpi_range("on_time_rate", -0.005, 0.007, "vi", diff=True, signed=True) \
-        .replace("\u00a0", " ") == "từ \u22120,5 đến +0,7 điểm phần trăm"
+    assert (
+        fmt_kpi_range("on_time_rate", -0.005, 0.007, "vi", diff=True, signed=True).replace("\u00a0", " ")
+        == "từ \u22120,5 đến +0,7 điểm phần trăm"
+    )
 
 
 def test_rounded_differences_keep_their_signs(base, alternative):
@@ -426,11 +509,30 @@ def test_rounded_differences_keep_their_signs(base, alternative):
     assert diff_decimals("wait_mean_min", (0.004, -0.003, 0.011)) == 3
     assert diff_decimals("wait_mean_min", (1.5, 0.5, 2.5)) == 1  # nothing hidden: usual decimals
     assert diff_decimals("wait_mean_min", (1e-9, -1e-9, 2e-9)) == 4  # bounded
-    rows = (KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
-            KpiComparison(alternative.scenario.name, "on_time_rate", 0.9505, 0.9, 1.0, d, lo, hi,
-                          "no detectable difference", mid=0.01))
-    comp = Comparison(base=base, alternatives=(alternative,), rows=rows, key_kpis=("on_time_rate",),
-                      confidence=0.95, comparisons=1, replications=2,
-                      replication_rule="fixed: 2 replications")
+    rows = (
+        KpiComparison(base.scenario.name, "on_time_rate", 0.95, 0.9, 1.0),
+        KpiComparison(
+            alternative.scenario.name,
+            "on_time_rate",
+            0.9505,
+            0.9,
+            1.0,
+            d,
+            lo,
+            hi,
+            "no detectable difference",
+            mid=0.01,
+        ),
+    )
+    comp = Comparison(
+        base=base,
+        alternatives=(alternative,),
+        rows=rows,
+        key_kpis=("on_time_rate",),
+        confidence=0.95,
+        comparisons=1,
+        replications=2,
+        replication_rule="fixed: 2 replications",
+    )
     table = html_results._results_compare(html_base._Page("vi", (base, alternative), comp, None))
-    assert "+0,05\u00a0điểm %</span> <span class=\"ci\">[−0,04; +0,13]" in table
+    assert '+0,05\u00a0điểm %</span> <span class="ci">[−0,04; +0,13]' in table

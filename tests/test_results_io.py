@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "scenarios" / "dao_xa_2025.toml"
 
 
-def fake_simulate(scenario: Scenario, seed: int, replication: int, *,
-                  event_log: bool = False) -> ReplicationOutput:
+def fake_simulate(
+    scenario: Scenario, seed: int, replication: int, *, event_log: bool = False
+) -> ReplicationOutput:
     """A pure function of (scenario, seed, replication) shaped like `sim.model.simulate`."""
     rng = np.random.default_rng([seed, replication])
     waits = rng.exponential(6.0, size=200)
@@ -53,11 +54,31 @@ def fake_simulate(scenario: Scenario, seed: int, replication: int, *,
     hours[7:11] = 1.0
     log = None
     if event_log:
-        log = [(v, 0, "submit", "land", 0, 420.0 + v, 420.5 + v, math.nan, math.nan, math.nan,
-                "served", "spec_land") for v in range(3)]
+        log = [
+            (
+                v,
+                0,
+                "submit",
+                "land",
+                0,
+                420.0 + v,
+                420.5 + v,
+                math.nan,
+                math.nan,
+                math.nan,
+                "served",
+                "spec_land",
+            )
+            for v in range(3)
+        ]
     return ReplicationOutput(
-        replication=replication, kpis=kpis, working_days=3, wait_histogram=hist,
-        hourly_wait_sum=hours * 30.0, hourly_wait_count=hours * 5, hourly_queue_area=hours * 40.0,
+        replication=replication,
+        kpis=kpis,
+        working_days=3,
+        wait_histogram=hist,
+        hourly_wait_sum=hours * 30.0,
+        hourly_wait_count=hours * 5,
+        hourly_queue_area=hours * 40.0,
         event_log=log,
     )
 
@@ -71,8 +92,7 @@ def scenario() -> Scenario:
 def results(scenario: Scenario) -> Results:
     from sim.api import with_plots
 
-    return with_plots(run_experiment(scenario, replications=5, seed=11, workers=1,
-                                     simulate=fake_simulate))
+    return with_plots(run_experiment(scenario, replications=5, seed=11, workers=1, simulate=fake_simulate))
 
 
 def test_replication_table_columns_and_rows(results: Results, scenario: Scenario) -> None:
@@ -82,14 +102,18 @@ def test_replication_table_columns_and_rows(results: Results, scenario: Scenario
     assert cols[0] == "replication"
     headline = [c for c in cols[1:] if c in KPIS]
     assert headline == [k for k in KPIS if k in headline]
-    dotted = cols[1 + len(headline):]
+    dotted = cols[1 + len(headline) :]
     assert dotted == sorted(dotted) and all("." in c for c in dotted)
     assert len(dotted) == len(scenario.staff) + 1
 
 
 def test_kpi_order_puts_headline_first() -> None:
     assert kpi_order({"b.x", "wait_mean_min", "visitors_arrived", "a.y"}) == [
-        "visitors_arrived", "wait_mean_min", "a.y", "b.x"]
+        "visitors_arrived",
+        "wait_mean_min",
+        "a.y",
+        "b.x",
+    ]
 
 
 def test_summary_drops_nan_replications(results: Results) -> None:
@@ -113,8 +137,13 @@ def test_save_writes_every_file(results: Results, tmp_path: Path) -> None:
     folder = results.save(tmp_path / "run")
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert names == {
-        "scenario.toml", "meta.json", "summary.json", "replications.csv",
-        "plots/wait_distribution.png", "plots/wait_by_hour.png", "plots/queue_by_hour.png",
+        "scenario.toml",
+        "meta.json",
+        "summary.json",
+        "replications.csv",
+        "plots/wait_distribution.png",
+        "plots/wait_by_hour.png",
+        "plots/queue_by_hour.png",
         "plots/utilisation.png",
     }
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no temporary folder left behind
@@ -124,24 +153,29 @@ def test_save_writes_every_file(results: Results, tmp_path: Path) -> None:
 
 def test_summary_json_structure(results: Results, tmp_path: Path) -> None:
     doc = json.loads((results.save(tmp_path / "run") / "summary.json").read_text("utf-8"))
-    assert set(doc) == {"scenario", "replications", "seed", "back_office_start", "kpis", "targets",
-                        "warnings"}
+    assert set(doc) == {
+        "scenario",
+        "replications",
+        "seed",
+        "back_office_start",
+        "kpis",
+        "targets",
+        "warnings",
+    }
     assert doc["warnings"] == []  # present even when empty
     assert (doc["scenario"], doc["replications"], doc["seed"]) == ("dao_xa_2025", 5, 11)
     assert list(doc["kpis"]) == list(results.replications.columns[1:])
     for entry in doc["kpis"].values():
         assert set(entry) == {"mean", "ci_low", "ci_high", "n"}
     assert doc["targets"][0]["kpi"] == "wait_p90_min"
-    assert doc["kpis"]["wait_mean_min"]["mean"] == pytest.approx(
-        results.summary["wait_mean_min"]["mean"])
+    assert doc["kpis"]["wait_mean_min"]["mean"] == pytest.approx(results.summary["wait_mean_min"]["mean"])
 
 
 def test_meta_json_records_how_it_was_made(results: Results, tmp_path: Path) -> None:
     meta = json.loads((results.save(tmp_path / "run") / "meta.json").read_text("utf-8"))
     assert meta["seed"] == 11 and meta["replications"] == 5 and meta["workers"] == 1
     assert meta["version"] == sim.__version__
-    assert set(meta["libraries"]) >= {"simpy", "numpy", "scipy", "pandas", "matplotlib",
-                                       "pydantic"}
+    assert set(meta["libraries"]) >= {"simpy", "numpy", "scipy", "pandas", "matplotlib", "pydantic"}
     assert isinstance(meta["command_line"], list)
     assert meta["wall_time_s"] >= 0
 
@@ -153,8 +187,9 @@ def test_saved_scenario_reloads_equal_with_the_run_actually_made(results: Result
     assert (again.run.replications, again.run.seed) == (5, 11)
 
 
-def test_replications_csv_is_byte_identical_across_saves_and_runs(results: Results, scenario: Scenario,
-                                                                  tmp_path: Path) -> None:
+def test_replications_csv_is_byte_identical_across_saves_and_runs(
+    results: Results, scenario: Scenario, tmp_path: Path
+) -> None:
     first = (results.save(tmp_path / "a") / "replications.csv").read_bytes()
     rerun = run_experiment(scenario, replications=5, seed=11, workers=1, simulate=fake_simulate)
     second = (rerun.save(tmp_path / "b") / "replications.csv").read_bytes()
@@ -192,8 +227,7 @@ def test_experiment_layer_save_writes_data_only(scenario: Scenario, tmp_path: Pa
 
 
 def test_event_log_csv_has_a_replication_column(scenario: Scenario, tmp_path: Path) -> None:
-    res = run_experiment(scenario, replications=2, seed=1, workers=1, event_log=True,
-                         simulate=fake_simulate)
+    res = run_experiment(scenario, replications=2, seed=1, workers=1, event_log=True, simulate=fake_simulate)
     assert res.scenario.run.event_log is True
     folder = res.save(tmp_path / "run")
     log = pd.read_csv(folder / "event_log.csv")
@@ -217,13 +251,17 @@ def test_sequential_equals_parallel_with_a_fake_model(scenario: Scenario) -> Non
     two = run_experiment(scenario, replications=4, seed=7, workers=2, simulate=fake_simulate)
     assert two.workers == 2
     assert one.replications.equals(two.replications)
-    assert all(np.array_equal(a.wait_histogram, b.wait_histogram)
-               for a, b in zip(one.outputs, two.outputs, strict=True))
+    assert all(
+        np.array_equal(a.wait_histogram, b.wait_histogram)
+        for a, b in zip(one.outputs, two.outputs, strict=True)
+    )
 
 
 @pytest.mark.parametrize(("pool_min_seconds", "expected_workers"), [(math.inf, 1), (0.0, 2)])
 def test_default_workers_start_a_pool_only_when_worth_it(
-    scenario: Scenario, monkeypatch: pytest.MonkeyPatch, pool_min_seconds: float,
+    scenario: Scenario,
+    monkeypatch: pytest.MonkeyPatch,
+    pool_min_seconds: float,
     expected_workers: int,
 ) -> None:
     from sim.experiment import executors, runner
@@ -263,8 +301,14 @@ def test_sequential_equals_parallel_with_the_model() -> None:
 def test_real_model_results_save(tmp_path: Path) -> None:
     res = sim.run(_short_scenario(), replications=2, seed=3, workers=1, event_log=True)
     folder = res.save(tmp_path / "run")
-    for name in ("scenario.toml", "meta.json", "summary.json", "replications.csv",
-                 "event_log.csv", "plots/utilisation.png"):
+    for name in (
+        "scenario.toml",
+        "meta.json",
+        "summary.json",
+        "replications.csv",
+        "event_log.csv",
+        "plots/utilisation.png",
+    ):
         assert (folder / name).is_file(), name
     with (folder / "scenario.toml").open("rb") as fh:
         assert tomllib.load(fh)["run"]["replications"] == 2
@@ -278,13 +322,15 @@ def test_real_model_results_save(tmp_path: Path) -> None:
 
 def _dead_pid() -> int:
     """The pid of a process that has ended (the kernel does not reuse it this soon)."""
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     return int(proc.stdout)
 
 
 def test_a_killed_writers_leftover_is_removed_by_the_next_save(
-        results: Results, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    results: Results, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     stale = tmp_path / f".old.partial-{_dead_pid()}-0123abcd"
     live = tmp_path / f".other.partial-{os.getpid()}-89abcdef"  # a writer still at work
     for folder in (stale, live):
@@ -295,18 +341,22 @@ def test_a_killed_writers_leftover_is_removed_by_the_next_save(
     assert not stale.exists() and live.exists() and (tmp_path / "new" / "meta.json").exists()
     assert [r.getMessage() for r in caplog.records] == [
         f"note: removed {stale}, an unfinished results folder left by an interrupted run "
-        f"(process {stale.name.split('-')[1]})"]
+        f"(process {stale.name.split('-')[1]})"
+    ]
 
 
 @pytest.mark.parametrize("kind", ["name too long", "inside a file", "deep and too long"])
 def test_out_folders_that_cannot_be_made_give_one_line_and_leave_nothing(
-        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from sim import cli
 
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
-    out = {"name too long": tmp_path / ("r" * 300),
-           "inside a file": tmp_path / "a-file" / "res",
-           "deep and too long": tmp_path / "new" / "deeper" / ("r" * 300)}[kind]
+    out = {
+        "name too long": tmp_path / ("r" * 300),
+        "inside a file": tmp_path / "a-file" / "res",
+        "deep and too long": tmp_path / "new" / "deeper" / ("r" * 300),
+    }[kind]
     code = cli.main(["run", str(BUNDLED), "--out", str(out), "--replications", "2"])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err

@@ -57,8 +57,9 @@ def _staff_8(v: Scenario) -> None:
 
 
 def _specialist_leave(v: Scenario) -> None:
-    away = [m for m in v.staff if any(
-        x.start <= v.calendar.start and x.end >= v.calendar.end for x in m.leave)]
+    away = [
+        m for m in v.staff if any(x.start <= v.calendar.start and x.end >= v.calendar.end for x in m.leave)
+    ]
     assert [m.id for m in away] == ["spec_cert"] and away[0].role == "specialist"
     assert not any(m.leave for m in BASE.staff)
 
@@ -68,6 +69,7 @@ def _leaders(more: bool) -> Callable[[Scenario], None]:
         for who in ("director", "deputy"):
             a, b = _staff(BASE, who).counter_share, _staff(v, who).counter_share  # type: ignore[attr-defined]
             assert (b > a) if more else (b < a), who
+
     return check
 
 
@@ -83,28 +85,33 @@ def _saturday(v: Scenario) -> None:
     assert "sat" in v.support_team.weekdays
     week = ("mon", "tue", "wed", "thu", "fri", "sat")
     assert sum(v.demand.weekday_factors.get(d, 1.0) for d in week) == pytest.approx(
-        sum(BASE.demand.weekday_factors.get(d, 1.0) for d in week[:5]))  # the same people a week
+        sum(BASE.demand.weekday_factors.get(d, 1.0) for d in week[:5])
+    )  # the same people a week
 
 
 def _start_0730(v: Scenario) -> None:
     base, new = _summer_sessions(BASE), _summer_sessions(v)
     assert base[0][0] == parse_hhmm("07:00") and new[0][0] == parse_hhmm("07:30")
     assert sum(e - s for s, e in new) == sum(e - s for s, e in base)  # still 8 hours a day
-    assert parse_hhmm(v.demand.hourly_profile[0].start) == parse_hhmm(
-        BASE.demand.hourly_profile[0].start) + 30  # arrivals follow the opening time
+    assert (
+        parse_hhmm(v.demand.hourly_profile[0].start) == parse_hhmm(BASE.demand.hourly_profile[0].start) + 30
+    )  # arrivals follow the opening time
 
 
 def _lunch_cover(v: Scenario) -> None:
     assert v.policies.lunch_cover and not BASE.policies.lunch_cover
     lunch = (parse_hhmm("11:30"), parse_hhmm("13:30"))
-    assert any(parse_hhmm(b.start) >= lunch[0] and parse_hhmm(b.end) <= lunch[1] and b.weight > 0
-               for b in v.demand.hourly_profile)  # some people come over lunch
+    assert any(
+        parse_hhmm(b.start) >= lunch[0] and parse_hhmm(b.end) <= lunch[1] and b.weight > 0
+        for b in v.demand.hourly_profile
+    )  # some people come over lunch
 
 
 def _cutoff(minutes: float) -> Callable[[Scenario], None]:
     def check(v: Scenario) -> None:
         assert BASE.policies.ticket_cutoff_min == 0.0
         assert v.policies.ticket_cutoff_min == minutes
+
     return check
 
 
@@ -122,6 +129,7 @@ def _unreliable(v: Scenario) -> None:
 def _pcs(count: int) -> Callable[[Scenario], None]:
     def check(v: Scenario) -> None:
         assert (BASE.equipment.lookup_pcs.count, v.equipment.lookup_pcs.count) == (1, count)
+
     return check
 
 
@@ -132,6 +140,7 @@ def _support(members: int, all_day: bool = False) -> Callable[[Scenario], None]:
             assert BASE.support_team.hours and not v.support_team.hours  # [] = the centre's sessions
         else:
             assert v.support_team.hours == BASE.support_team.hours
+
     return check
 
 
@@ -140,19 +149,23 @@ def _online_plus20(v: Scenario) -> None:
     assert _submit_per_day(v) < 0.8 * _submit_per_day(BASE)
     # certified copies cannot go online: their counter visits stay; the others' fall
     assert _procedure_per_day(v, "certified_copy") == pytest.approx(
-        _procedure_per_day(BASE, "certified_copy"), rel=0.02)
+        _procedure_per_day(BASE, "certified_copy"), rel=0.02
+    )
     assert _procedure_per_day(v, "land_intake") < 0.6 * _procedure_per_day(BASE, "land_intake")
     # the other purposes keep their visits per day
     for purpose in ("collect", "enquiry", "online_help", "lookup"):
         assert v.demand.visits_per_day * v.demand.purposes[purpose].share == pytest.approx(
-            BASE.demand.visits_per_day * BASE.demand.purposes[purpose].share, rel=0.02), purpose
+            BASE.demand.visits_per_day * BASE.demand.purposes[purpose].share, rel=0.02
+        ), purpose
 
 
 def _land_doubled(v: Scenario) -> None:
     assert _procedure_per_day(v, "land_intake") == pytest.approx(
-        2 * _procedure_per_day(BASE, "land_intake"), rel=0.02)
+        2 * _procedure_per_day(BASE, "land_intake"), rel=0.02
+    )
     assert _procedure_per_day(v, "certified_copy") == pytest.approx(
-        _procedure_per_day(BASE, "certified_copy"), rel=0.02)
+        _procedure_per_day(BASE, "certified_copy"), rel=0.02
+    )
 
 
 def _surge(v: Scenario) -> None:
@@ -249,8 +262,13 @@ def _three_days(path: Path) -> Scenario:
 def test_each_scenario_runs_and_conserves_visitors(path: Path) -> None:
     k = simulate(_three_days(path), seed=20250701, replication=0).kpis
     assert k["visitors_arrived"] > 0
-    assert k["visitors_arrived"] == (k["visitors_served"] + k["visitors_reneged"]
-                                     + k["visitors_balked"] + k["visitors_sent_home"]
-                                     + k["visitors_in_system_end"])
-    assert k["visitors_served"] == (k["visitors_served_counter"] + k["visitors_served_support"]
-                                    + k["visitors_served_lookup"])
+    assert k["visitors_arrived"] == (
+        k["visitors_served"]
+        + k["visitors_reneged"]
+        + k["visitors_balked"]
+        + k["visitors_sent_home"]
+        + k["visitors_in_system_end"]
+    )
+    assert k["visitors_served"] == (
+        k["visitors_served_counter"] + k["visitors_served_support"] + k["visitors_served_lookup"]
+    )

@@ -29,6 +29,7 @@ BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
 FIELD_IDS = ("certification", "civil_status", "land", "social", "business", "other")
 DIST_NAMES = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "empirical")
 
+
 @cache
 def _dao_xa() -> dict[str, Any]:
     return read_toml(DAO_XA)
@@ -500,8 +501,6 @@ def test_format_doc_lists_every_distribution_and_kpi() -> None:
 
 
 # --- the command line ----------------------------------------------------------------------------
-
-
 
 
 def run_validate(path: Path) -> subprocess.CompletedProcess[str]:

@@ -31,6 +31,7 @@ ROOT = Path(__file__).parents[1]
 DAO_XA = ROOT / "scenarios" / "dao_xa_2025.toml"
 BUNDLED = sorted((ROOT / "scenarios").glob("*.toml"))
 
+
 @cache
 def _dao_xa() -> dict[str, Any]:
     return read_document(DAO_XA)
@@ -82,16 +83,22 @@ def test_the_document_has_numbers_everywhere() -> None:
     # Guards the walk below: it must reach tables, lists, dict values and distributions.
     leaves = {key_path(p) for p in numeric_leaves(_dao_xa())}
     assert len(leaves) > 150
-    for key in ("demand.visits_per_day", "demand.weekday_factors.mon",
-                "demand.hourly_profile[2].weight", "demand.season_profiles.winter[0].weight",
-                "procedures[0].documents.values[0]", "procedures[0].documents.weights[5]",
-                "equipment.ticket_machines.failures.time_between_min.mean",
-                "online.dossiers_per_day", "targets.rules[0].value", "run.seed"):
+    for key in (
+        "demand.visits_per_day",
+        "demand.weekday_factors.mon",
+        "demand.hourly_profile[2].weight",
+        "demand.season_profiles.winter[0].weight",
+        "procedures[0].documents.values[0]",
+        "procedures[0].documents.weights[5]",
+        "equipment.ticket_machines.failures.time_between_min.mean",
+        "online.dossiers_per_day",
+        "targets.rules[0].value",
+        "run.seed",
+    ):
         assert key in leaves
 
 
-@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 1e308],
-                         ids=["inf", "-inf", "nan", "1e308"])
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 1e308], ids=["inf", "-inf", "nan", "1e308"])
 def test_every_number_refuses_non_finite_and_absurd_values(bad: float) -> None:
     wrong = []
     for path in numeric_leaves(_dao_xa()):
@@ -107,6 +114,7 @@ def test_every_number_refuses_non_finite_and_absurd_values(bad: float) -> None:
 
 # --- bounds: (id, mutation, key, exact message) --------------------------------------------------
 
+
 def _staff(n: int) -> Mutation:
     def mutate(data: dict[str, Any]) -> None:
         data["staff"] = [dict(data["staff"][2], id=f"s{i}", counter=i % 999 + 1) for i in range(n)]
@@ -115,8 +123,9 @@ def _staff(n: int) -> Mutation:
 
 
 def _backlog(**counts: int) -> Mutation:
-    return both(put("back_office", "start", value="backlog"),
-                put("back_office", "initial_backlog", value=counts))
+    return both(
+        put("back_office", "start", value="backlog"), put("back_office", "initial_backlog", value=counts)
+    )
 
 
 CENTRE = "more than any commune centre"
@@ -225,8 +234,9 @@ BOUNDS: list[tuple[str, Mutation, str, str]] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("mutate", "key", "message"),
-                         [pytest.param(m, k, msg, id=name) for name, m, k, msg in BOUNDS])
+@pytest.mark.parametrize(
+    ("mutate", "key", "message"), [pytest.param(m, k, msg, id=name) for name, m, k, msg in BOUNDS]
+)
 def test_non_finite_and_absurd_values_are_refused(mutate: Mutation, key: str, message: str) -> None:
     err = refused(mutate)
     assert (err.key, err.message) == (key, message)
@@ -244,9 +254,9 @@ def test_distribution_parameters_stay_finite_within_the_bounds(mean: float, cv: 
 
 # --- inputs that can never be meant: (id, mutation, key, exact message) -------------------------
 
+
 def _profile(*blocks: tuple[str, str]) -> Mutation:
-    return put("demand", "hourly_profile",
-               value=[{"start": a, "end": b, "weight": 1.0} for a, b in blocks])
+    return put("demand", "hourly_profile", value=[{"start": a, "end": b, "weight": 1.0} for a, b in blocks])
 
 
 SUMMER_TUE = "2025-07-01 (tue, open 07:00–11:30, 13:30–17:00)"
@@ -345,22 +355,27 @@ REFUSED: list[tuple[str, Mutation, str, str]] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("mutate", "key", "message"),
-                         [pytest.param(m, k, msg, id=name) for name, m, k, msg in REFUSED])
+@pytest.mark.parametrize(
+    ("mutate", "key", "message"), [pytest.param(m, k, msg, id=name) for name, m, k, msg in REFUSED]
+)
 def test_inputs_that_cannot_be_meant_are_refused(mutate: Mutation, key: str, message: str) -> None:
     err = refused(mutate)
     assert (err.key, err.message) == (key, message)
 
 
-@pytest.mark.parametrize("mutate", [
-    pytest.param(put("demand", "purposes", "submit", "share", value=0.665), id="sum 1.005"),
-    pytest.param(put("demand", "purposes", "submit", "share", value=0.651), id="sum 0.991"),
-    pytest.param(put("targets", "rules", 0, "kpi", value="staff_utilisation.spec_cert"),
-                 id="staff breakdown"),
-    pytest.param(put("targets", "rules", 0, "kpi", value="on_time_rate.land"), id="field breakdown"),
-    pytest.param(put("procedures", 0, "share", value=1e6), id="procedure weights at the bound"),
-    pytest.param(put("online", "dossiers_per_day", value=5000.0), id="5000 online a day"),
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(put("demand", "purposes", "submit", "share", value=0.665), id="sum 1.005"),
+        pytest.param(put("demand", "purposes", "submit", "share", value=0.651), id="sum 0.991"),
+        pytest.param(
+            put("targets", "rules", 0, "kpi", value="staff_utilisation.spec_cert"), id="staff breakdown"
+        ),
+        pytest.param(put("targets", "rules", 0, "kpi", value="on_time_rate.land"), id="field breakdown"),
+        pytest.param(put("procedures", 0, "share", value=1e6), id="procedure weights at the bound"),
+        pytest.param(put("online", "dossiers_per_day", value=5000.0), id="5000 online a day"),
+    ],
+)
 def test_near_misses_are_accepted(mutate: Mutation) -> None:
     assert accepted(mutate).warnings == ()
 
@@ -407,8 +422,7 @@ def _drop_none(data: dict[str, Any]) -> None:
         del tm["manual_staff"]
 
 
-@pytest.mark.parametrize(("mutate", "expected"),
-                         [pytest.param(m, w, id=name) for name, m, w in WARNED])
+@pytest.mark.parametrize(("mutate", "expected"), [pytest.param(m, w, id=name) for name, m, w in WARNED])
 def test_what_a_centre_might_mean_is_accepted_with_a_warning(
     mutate: Mutation, expected: tuple[str, ...]
 ) -> None:
@@ -421,7 +435,8 @@ def test_dossier_target_without_a_back_office_warns() -> None:
 
     assert accepted(no_back_office).warnings == (
         "targets.rules[2].kpi: 'on_time_rate' is reported only with a [back_office] table, so this "
-        "target stays undecided",)
+        "target stays undecided",
+    )
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.name for p in BUNDLED])
@@ -447,8 +462,10 @@ def test_summary_json_records_the_warnings(tmp_path: Path) -> None:
 
 # --- the command line ---------------------------------------------------------------------------
 
-CUTOFF_WARNING = ("policies.ticket_cutoff_min: the cut-off applies to the ticket machines and "
-                  "equipment.ticket_machines.count = 0, so it changes nothing")
+CUTOFF_WARNING = (
+    "policies.ticket_cutoff_min: the cut-off applies to the ticket machines and "
+    "equipment.ticket_machines.count = 0, so it changes nothing"
+)
 
 
 def small_document(cutoff: bool = False) -> dict[str, Any]:
@@ -457,8 +474,11 @@ def small_document(cutoff: bool = False) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "scenario": {"name": "small"},
         "calendar": {"start": dt.date(2025, 7, 7), "end": dt.date(2025, 7, 8)},
-        "demand": {"visits_per_day": 10.0, "purposes": {"enquiry": {"share": 1.0, "service_min": det}},
-                   "hourly_profile": [{"start": "07:00", "end": "11:30", "weight": 1.0}]},
+        "demand": {
+            "visits_per_day": 10.0,
+            "purposes": {"enquiry": {"share": 1.0, "service_min": det}},
+            "hourly_profile": [{"start": "07:00", "end": "11:30", "weight": 1.0}],
+        },
         "fields": [{"id": "f"}],
         "procedures": [{"id": "p", "field": "f", "share": 1.0, "service_min": det}],
         "staff": [{"id": "s1", "role": "specialist", "fields": ["f"], "counter": 1}],
@@ -483,25 +503,48 @@ def write_bad(tmp_path: Path, mutate: Mutation) -> Path:
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize(("mutate", "line"), [
-    pytest.param(put("demand", "visits_per_day", value=math.inf),
-                 "demand.visits_per_day: Input should be a finite number (got inf)", id="inf"),
-    pytest.param(put("equipment", "ticket_machines", "count", value=10**9),
-                 "equipment.ticket_machines.count: must be at most 20 (more than any commune "
-                 "centre has), got 1000000000", id="bound"),
-    pytest.param(put("demand", "purposes", "submit", "share", value=0.90),
-                 "demand.purposes: the purpose shares must sum to 1 (within 0.01); they sum to 1.24",
-                 id="shares"),
-    pytest.param(put("staff", 3, "counter", value=1),
-                 "staff[3].counter: counter 1 is already taken by 'spec_cert'", id="duplicate"),
-    pytest.param(put("policies", "ticket_cutoff_min", value=270.0),
-                 "policies.ticket_cutoff_min: a cut-off of 270 minutes is not shorter than any "
-                 "session", id="hours"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "line"),
+    [
+        pytest.param(
+            put("demand", "visits_per_day", value=math.inf),
+            "demand.visits_per_day: Input should be a finite number (got inf)",
+            id="inf",
+        ),
+        pytest.param(
+            put("equipment", "ticket_machines", "count", value=10**9),
+            "equipment.ticket_machines.count: must be at most 20 (more than any commune "
+            "centre has), got 1000000000",
+            id="bound",
+        ),
+        pytest.param(
+            put("demand", "purposes", "submit", "share", value=0.90),
+            "demand.purposes: the purpose shares must sum to 1 (within 0.01); they sum to 1.24",
+            id="shares",
+        ),
+        pytest.param(
+            put("staff", 3, "counter", value=1),
+            "staff[3].counter: counter 1 is already taken by 'spec_cert'",
+            id="duplicate",
+        ),
+        pytest.param(
+            put("policies", "ticket_cutoff_min", value=270.0),
+            "policies.ticket_cutoff_min: a cut-off of 270 minutes is not shorter than any session",
+            id="hours",
+        ),
+    ],
+)
 def test_cli_validate_refuses_with_one_line(tmp_path: Path, mutate: Mutation, line: str) -> None:
     path = write_bad(tmp_path, mutate)
     proc = cli("validate", str(path))
@@ -523,8 +566,9 @@ def test_cli_validate_prints_warnings(tmp_path: Path) -> None:
 def test_cli_run_prints_and_records_warnings(tmp_path: Path) -> None:
     path = write(tmp_path, "small.toml", small_document(cutoff=True))
     out = tmp_path / "results"
-    proc = cli("run", str(path), "--replications", "2", "--workers", "1", "-q", "--out", str(out),
-               cwd=tmp_path)
+    proc = cli(
+        "run", str(path), "--replications", "2", "--workers", "1", "-q", "--out", str(out), cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"warning: {path}: {CUTOFF_WARNING}" in proc.stderr.splitlines()
     assert json.loads((out / "summary.json").read_text("utf-8"))["warnings"] == [CUTOFF_WARNING]
@@ -536,8 +580,19 @@ def test_cli_compare_prints_each_files_warnings(tmp_path: Path) -> None:
     alt_doc["scenario"]["name"] = "small_cutoff"
     alt = write(tmp_path, "small_cutoff.toml", alt_doc)
     out = tmp_path / "cmp"
-    proc = cli("compare", str(base), str(alt), "--replications", "2", "--workers", "1", "-q",
-               "--out", str(out), cwd=tmp_path)
+    proc = cli(
+        "compare",
+        str(base),
+        str(alt),
+        "--replications",
+        "2",
+        "--workers",
+        "1",
+        "-q",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     warnings = [x for x in proc.stderr.splitlines() if x.startswith("warning:")]
     assert warnings == [f"warning: {alt}: {CUTOFF_WARNING}"]

@@ -20,10 +20,15 @@ def test_busy_share_of_time_at_work_is_exact_with_a_manual_fallback():
     # s0 writes the 07:15 visitor's number by hand (0.5 min), s1 serves them (10 min).
     data = small_data(staff=2)
     data["equipment"]["ticket_machines"] = {
-        "count": 1, "issue_min": {"dist": "deterministic", "value": 0.25}, "fallback": "manual",
-        "manual_issue_min": {"dist": "deterministic", "value": 0.5}, "manual_staff": "s0",
-        "failures": {"time_between_min": {"dist": "deterministic", "value": 10.0},
-                     "repair_min": {"dist": "deterministic", "value": 30.0}},
+        "count": 1,
+        "issue_min": {"dist": "deterministic", "value": 0.25},
+        "fallback": "manual",
+        "manual_issue_min": {"dist": "deterministic", "value": 0.5},
+        "manual_staff": "s0",
+        "failures": {
+            "time_between_min": {"dist": "deterministic", "value": 10.0},
+            "repair_min": {"dist": "deterministic", "value": 30.0},
+        },
     }
     c = run_fixed(build(data), {0: [{"at": hhmm("07:15"), "service": 10.0, "issue": 0.25}]})
     k = collect_kpis(c)
@@ -63,8 +68,7 @@ def test_parts_add_up_to_the_total_in_every_replication(replication):
         assert total >= k[f"staff_busy_counter_share.{m.id}"]
         totals.append(total)
     assert k["staff_busy_share"] == pytest.approx(sum(totals) / len(totals), rel=1e-12)
-    assert k["staff_busy_share"] == pytest.approx(
-        sum(k[p] for p in STAFF_TIME_PARTS), rel=1e-12)
+    assert k["staff_busy_share"] == pytest.approx(sum(k[p] for p in STAFF_TIME_PARTS), rel=1e-12)
 
 
 # ----- the staff headline in the console table, the plot and the report --------------------------
@@ -74,8 +78,12 @@ def test_parts_add_up_to_the_total_in_every_replication(replication):
 def week_results():
     from sim.api import run
 
-    return run(build(dao_xa_data(start=dt.date(2025, 7, 7), end=dt.date(2025, 7, 11))),
-               replications=2, seed=7, workers=1)
+    return run(
+        build(dao_xa_data(start=dt.date(2025, 7, 7), end=dt.date(2025, 7, 11))),
+        replications=2,
+        seed=7,
+        workers=1,
+    )
 
 
 def test_console_table_leads_staff_with_the_busy_share_and_its_parts(week_results):
@@ -85,13 +93,13 @@ def test_console_table_leads_staff_with_the_busy_share_and_its_parts(week_result
     lines = text.splitlines()
     title = next(i for i, line in enumerate(lines) if line.startswith("Staff time:"))
     assert "counter" in lines[title + 1] and "back office" in lines[title + 1]
-    rows = {line.split()[0]: line for line in lines[title + 2: title + 2 + len(week_results.scenario.staff)]}
+    rows = {line.split()[0]: line for line in lines[title + 2 : title + 2 + len(week_results.scenario.staff)]}
     assert set(rows) == {m.id for m in week_results.scenario.staff}
     civil = week_results.summary["staff_busy_share.spec_civil"]["mean"]
     assert f"{100 * civil:.1f}%" in rows["spec_civil"]
     # The per-person parts are in the block, not repeated as loose rows.
     assert not any(line.strip().startswith("staff_busy_") for line in lines)
-    assert all(len(line) <= 80 for line in lines[title: title + 10])
+    assert all(len(line) <= 80 for line in lines[title : title + 10])
 
 
 def test_utilisation_plot_stacks_the_parts_of_each_persons_time(week_results):

@@ -27,8 +27,7 @@ def test_interval_on_a_hand_computed_sample() -> None:
     # mean 2, sd 1, n 3: half-width = t(0.975, 2) / sqrt(3) = 4.302652729911275 / 1.7320508
     got = summarise([1.0, 2.0, 3.0])
     half = 4.302652729911275 / math.sqrt(3)
-    assert got == {"mean": 2.0, "ci_low": pytest.approx(2 - half), "ci_high":
-                   pytest.approx(2 + half), "n": 3}
+    assert got == {"mean": 2.0, "ci_low": pytest.approx(2 - half), "ci_high": pytest.approx(2 + half), "n": 3}
 
 
 def test_nan_values_are_dropped_and_not_counted() -> None:
@@ -145,10 +144,15 @@ def _near_the_edge(scenario, seed: int, replication: int, *, event_log: bool = F
 
     edge = replication % 4 != 0
     kpis = {"on_time_rate": 1.0 if edge else 0.97, "late_dossiers": 0.0 if edge else 2.0}
-    return ReplicationOutput(replication=replication, kpis=kpis, working_days=1,
-                             wait_histogram=np.zeros(WAIT_BINS + 1, dtype=np.int64),
-                             hourly_wait_sum=np.zeros(24), hourly_wait_count=np.zeros(24),
-                             hourly_queue_area=np.zeros(24))
+    return ReplicationOutput(
+        replication=replication,
+        kpis=kpis,
+        working_days=1,
+        wait_histogram=np.zeros(WAIT_BINS + 1, dtype=np.int64),
+        hourly_wait_sum=np.zeros(24),
+        hourly_wait_count=np.zeros(24),
+        hourly_queue_area=np.zeros(24),
+    )
 
 
 def test_results_summary_keeps_intervals_in_range() -> None:

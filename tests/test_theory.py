@@ -105,14 +105,14 @@ def test_pollaczek_khinchine_general_service():
 
 @pytest.mark.parametrize(("lam", "mu", "c"), [(2.0, 1.0, 3), (0.7, 1.0, 1), (4.5, 0.5, 10)])
 def test_allen_cunneen_is_erlang_c_when_both_scvs_are_one(lam, mu, c):
-    assert allen_cunneen(lam, mu, c, 1.0, 1.0) == pytest.approx(erlang_c(lam, mu, c).mean_wait,
-                                                                rel=1e-12)
+    assert allen_cunneen(lam, mu, c, 1.0, 1.0) == pytest.approx(erlang_c(lam, mu, c).mean_wait, rel=1e-12)
 
 
 def test_allen_cunneen_is_pollaczek_khinchine_for_one_server():
     for cs2 in (0.0, 0.25, 1.0, 4.0):
         assert allen_cunneen(0.15, 0.2, 1, 1.0, cs2) == pytest.approx(
-            mg1(0.15, 5.0, math.sqrt(cs2)).mean_wait, rel=1e-12)
+            mg1(0.15, 5.0, math.sqrt(cs2)).mean_wait, rel=1e-12
+        )
 
 
 def test_allen_cunneen_scales_with_variability():
@@ -121,10 +121,18 @@ def test_allen_cunneen_scales_with_variability():
     assert allen_cunneen(2.0, 1.0, 3, 0.5, 0.5) == pytest.approx(base / 2)
 
 
-@pytest.mark.parametrize(("a", "c", "b"), [
-    (1.0, 1, 0.5), (1.0, 2, 0.2), (2.0, 3, 4 / 19), (2.0, 2, 0.4), (0.0, 4, 0.0),
-    (5.0, 10, 0.018385), (10.0, 10, 0.214582),  # Erlang B table values
-])
+@pytest.mark.parametrize(
+    ("a", "c", "b"),
+    [
+        (1.0, 1, 0.5),
+        (1.0, 2, 0.2),
+        (2.0, 3, 4 / 19),
+        (2.0, 2, 0.4),
+        (0.0, 4, 0.0),
+        (5.0, 10, 0.018385),
+        (10.0, 10, 0.214582),  # Erlang B table values
+    ],
+)
 def test_erlang_b_known_values(a, c, b):
     assert erlang_b(a, c) == pytest.approx(b, rel=1e-4, abs=1e-12)  # tables give 5 figures
 
@@ -197,16 +205,19 @@ def test_unstable_systems_raise_a_clear_error(call):
     assert issubclass(UnstableSystemError, ValueError)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: erlang_c(1.0, 1.0, 0),
-    lambda: erlang_c(1.0, 1.0, 2.5),
-    lambda: erlang_c(-1.0, 1.0, 2),
-    lambda: erlang_c(1.0, 0.0, 2),
-    lambda: erlang_c(math.nan, 1.0, 2),
-    lambda: erlang_b(-1.0, 2),
-    lambda: mg1(0.1, 4.0, -0.5),
-    lambda: allen_cunneen(1.0, 1.0, 2, -1.0, 1.0),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: erlang_c(1.0, 1.0, 0),
+        lambda: erlang_c(1.0, 1.0, 2.5),
+        lambda: erlang_c(-1.0, 1.0, 2),
+        lambda: erlang_c(1.0, 0.0, 2),
+        lambda: erlang_c(math.nan, 1.0, 2),
+        lambda: erlang_b(-1.0, 2),
+        lambda: mg1(0.1, 4.0, -0.5),
+        lambda: allen_cunneen(1.0, 1.0, 2, -1.0, 1.0),
+    ],
+)
 def test_bad_arguments_raise_value_error(call):
     with pytest.raises(ValueError):
         call()

@@ -34,8 +34,10 @@ def run_two_machines(seed: int) -> Centre:
     machines = data["equipment"]["ticket_machines"]
     machines["count"] = 2
     # Frequent, long breakdowns so that the two machines' spells overlap now and then.
-    machines["failures"] = {"time_between_min": {"dist": "exponential", "mean": 150.0},
-                            "repair_min": {"dist": "lognormal", "mean": 90.0, "cv": 1.0}}
+    machines["failures"] = {
+        "time_between_min": {"dist": "exponential", "mean": 150.0},
+        "repair_min": {"dist": "lognormal", "mean": 90.0, "cv": 1.0},
+    }
     s = build(data)
     c = Centre(s, Streams(seed, 0), working_days(s.calendar), event_log=True)
     c.run()
@@ -74,7 +76,8 @@ def test_one_machine_down_time_is_its_own():
     data = dao_xa_data(start=dt.date(2025, 7, 7), end=dt.date(2025, 7, 18))
     data["equipment"]["ticket_machines"]["failures"] = {
         "time_between_min": {"dist": "exponential", "mean": 300.0},
-        "repair_min": {"dist": "lognormal", "mean": 60.0, "cv": 1.0}}
+        "repair_min": {"dist": "lognormal", "mean": 60.0, "cv": 1.0},
+    }
     s = build(data)
     c = Centre(s, Streams(4, 0), working_days(s.calendar), event_log=True)
     c.run()

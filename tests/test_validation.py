@@ -48,15 +48,18 @@ def test_position_in_the_province():
     assert percentile_rank(min(rates) - 0.01, rates) == 0.0
     pos = position(0.875, 3.09, units)
     assert 40 <= pos["on_time_rate_percentile"] <= 60  # Đào Xá sits mid-province on time
-    assert pos["processing_days_percentile"] < 35      # and among the faster communes
+    assert pos["processing_days_percentile"] < 35  # and among the faster communes
 
 
 def test_bad_portal_csv_names_file_line_and_column(tmp_path):
     bad = tmp_path / "progress.csv"
     good = (ROOT / "data" / "phu_tho_766" / "progress_2026-08.csv").read_text(encoding="utf-8")
     lines = good.splitlines()
-    lines[3] = lines[3].replace(",929,", ",many,") if ",929," in lines[3] else lines[3].replace(
-        lines[3].split(",")[3], "many", 1)
+    lines[3] = (
+        lines[3].replace(",929,", ",many,")
+        if ",929," in lines[3]
+        else lines[3].replace(lines[3].split(",")[3], "many", 1)
+    )
     bad.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(ScenarioError) as err:
         load_progress(bad)
@@ -69,8 +72,10 @@ def test_bad_portal_csv_names_file_line_and_column(tmp_path):
 
 
 PORTAL = ROOT / "data" / "phu_tho_766" / "progress_2026-08.csv"
-NUMBERS = ("is not a number; received, on_time and overdue are whole numbers (overdue may be empty), "
-           "avg_processing_days a decimal")
+NUMBERS = (
+    "is not a number; received, on_time and overdue are whole numbers (overdue may be empty), "
+    "avg_processing_days a decimal"
+)
 
 
 def _portal_lines() -> list[str]:
@@ -86,26 +91,43 @@ def _with_line(n: int, edit) -> str:
 
 def _set_column(n: int, column: str, value: str) -> str:
     header = _portal_lines()[0].split(",")
-    return _with_line(n, lambda line: ",".join(
-        value if c == column else v for c, v in zip(header, line.split(","), strict=True)))
+    return _with_line(
+        n,
+        lambda line: ",".join(
+            value if c == column else v for c, v in zip(header, line.split(","), strict=True)
+        ),
+    )
 
 
-@pytest.mark.parametrize(("text", "key", "message"), [
-    (_with_line(4, lambda line: line.rsplit(",", 1)[0]), "line 4",
-     "has 9 values but the header has 10 columns; every row needs one value per column "
-     "(text containing commas goes in double quotes)"),
-    (_with_line(5, lambda line: line + ",extra"), "line 5",
-     "has 11 values but the header has 10 columns; every row needs one value per column "
-     "(text containing commas goes in double quotes)"),
-    (_set_column(3, "received", ""), "line 3.received", f"'' {NUMBERS}"),
-    (_set_column(3, "on_time", "8.5"), "line 3.on_time", f"'8.5' {NUMBERS}"),
-    (_set_column(6, "avg_processing_days", "nan"), "line 6.avg_processing_days", f"'nan' {NUMBERS}"),
-    (_set_column(3, "overdue", "x" * 100), "line 3.overdue", f"'{'x' * 37}...' {NUMBERS}"),
-    ("\n".join(_portal_lines()[:3]) + '\nH44.1,"x"y,COMMUNE\n', "line 4",
-     "not readable as CSV (',' expected after '\"'); a table is comma-separated, with text "
-     "containing commas in double quotes"),
-    (_portal_lines()[0] + "\n\n", "", "no data rows; expected a header line and one line per unit"),
-], ids=["short", "long", "empty", "decimal", "nan", "long_text", "quoting", "no_rows"])
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        (
+            _with_line(4, lambda line: line.rsplit(",", 1)[0]),
+            "line 4",
+            "has 9 values but the header has 10 columns; every row needs one value per column "
+            "(text containing commas goes in double quotes)",
+        ),
+        (
+            _with_line(5, lambda line: line + ",extra"),
+            "line 5",
+            "has 11 values but the header has 10 columns; every row needs one value per column "
+            "(text containing commas goes in double quotes)",
+        ),
+        (_set_column(3, "received", ""), "line 3.received", f"'' {NUMBERS}"),
+        (_set_column(3, "on_time", "8.5"), "line 3.on_time", f"'8.5' {NUMBERS}"),
+        (_set_column(6, "avg_processing_days", "nan"), "line 6.avg_processing_days", f"'nan' {NUMBERS}"),
+        (_set_column(3, "overdue", "x" * 100), "line 3.overdue", f"'{'x' * 37}...' {NUMBERS}"),
+        (
+            "\n".join(_portal_lines()[:3]) + '\nH44.1,"x"y,COMMUNE\n',
+            "line 4",
+            "not readable as CSV (',' expected after '\"'); a table is comma-separated, with text "
+            "containing commas in double quotes",
+        ),
+        (_portal_lines()[0] + "\n\n", "", "no data rows; expected a header line and one line per unit"),
+    ],
+    ids=["short", "long", "empty", "decimal", "nan", "long_text", "quoting", "no_rows"],
+)
 def test_bad_portal_rows_name_line_and_column(tmp_path, text, key, message):
     bad = tmp_path / "progress.csv"
     bad.write_text(text, encoding="utf-8")
@@ -134,8 +156,9 @@ def test_a_named_pipe_is_not_a_portal_table(tmp_path):
         fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         writer.join()
         os.close(fd)
-    assert str(err.value) == (f"{fifo}: is not a regular file (a device, pipe or socket); "
-                              "expected a portal table (.csv text)")
+    assert str(err.value) == (
+        f"{fifo}: is not a regular file (a device, pipe or socket); expected a portal table (.csv text)"
+    )
 
 
 def test_a_byte_order_mark_and_blank_lines_are_accepted(tmp_path):

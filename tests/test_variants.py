@@ -18,7 +18,10 @@ def write(tmp_path, name: str, text: str):
 
 
 def test_variant_overrides_only_what_it_says(tmp_path):
-    v = write(tmp_path, "saturday.toml", f'''
+    v = write(
+        tmp_path,
+        "saturday.toml",
+        f'''
 extends = "{PARENT}"
 [calendar]
 saturday_sessions = [{{ name = "saturday", start = "07:30", end = "11:30" }}]
@@ -30,7 +33,8 @@ id = "extra"
 role = "specialist"
 fields = ["certification"]
 counter = 8
-''')
+''',
+    )
     base, var = load_scenario(PARENT), load_scenario(v)
     assert var.name == "saturday"  # a variant that does not name itself takes its file name
     assert len(var.calendar.saturday_sessions) == 1
@@ -42,7 +46,10 @@ counter = 8
 
 
 def test_remove_an_entry_and_chain_variants(tmp_path):
-    write(tmp_path, "six.toml", f'''
+    write(
+        tmp_path,
+        "six.toml",
+        f'''
 extends = "{PARENT}"
 [scenario]
 name = "six_staff"
@@ -52,12 +59,17 @@ remove = true
 [[staff]]
 id = "spec_social"
 fields = ["social", "other", "business"]
-''')
-    second = write(tmp_path, "six_strict.toml", '''
+''',
+    )
+    second = write(
+        tmp_path,
+        "six_strict.toml",
+        """
 extends = "six.toml"
 [policies]
 priority_rule = "interleaved"
-''')
+""",
+    )
     s = load_scenario(second)
     assert "spec_business" not in {m.id for m in s.staff}
     assert s.policies.priority_rule == "interleaved"
@@ -81,30 +93,41 @@ def test_a_cycle_is_a_clear_error(tmp_path):
 
 
 def test_removing_an_unknown_entry_names_the_ids(tmp_path):
-    v = write(tmp_path, "bad.toml", f'''
+    v = write(
+        tmp_path,
+        "bad.toml",
+        f'''
 extends = "{PARENT}"
 [[staff]]
 id = "ghost"
 remove = true
-''')
+''',
+    )
     with pytest.raises(ScenarioError) as err:
         load_scenario(v)
     assert err.value.key == "staff[0].id" and "spec_cert" in err.value.message
 
 
 def test_validation_errors_in_a_variant_name_the_variant(tmp_path):
-    v = write(tmp_path, "typo.toml", f'''
+    v = write(
+        tmp_path,
+        "typo.toml",
+        f'''
 extends = "{PARENT}"
 [policies]
 closing_rule = "whenever"
-''')
+''',
+    )
     with pytest.raises(ScenarioError) as err:
         load_scenario(v)
     assert err.value.source.endswith("typo.toml") and err.value.key == "policies.closing_rule"
 
 
 def test_an_entry_removed_and_changed_is_a_clear_error(tmp_path):
-    v = write(tmp_path, "both.toml", f'''
+    v = write(
+        tmp_path,
+        "both.toml",
+        f'''
 extends = "{PARENT}"
 [[staff]]
 id = "spec_land"
@@ -112,11 +135,14 @@ remove = true
 [[staff]]
 id = "spec_land"
 counter_share = 0.5
-''')
+''',
+    )
     with pytest.raises(ScenarioError) as err:
         load_scenario(v)
     assert (err.value.key, err.value.message) == (
-        "staff[1].id", "'spec_land' was removed above; an entry is either removed or changed, not both")
+        "staff[1].id",
+        "'spec_land' was removed above; an entry is either removed or changed, not both",
+    )
 
 
 def test_a_variant_may_extend_the_bundled_scenarios_from_anywhere(tmp_path):
@@ -128,22 +154,30 @@ def test_a_variant_may_extend_the_bundled_scenarios_from_anywhere(tmp_path):
 def test_a_variant_titled_in_one_language_drops_the_parents_other(tmp_path):
     base = load_scenario(PARENT).scenario
     assert base.title_vi and base.description_vi
-    v = write(tmp_path, "nine.toml", f'''
+    v = write(
+        tmp_path,
+        "nine.toml",
+        f'''
 extends = "{PARENT}"
 [scenario]
 title = "Đào Xá 2025, 9 staff"
 description_vi = "Chín cán bộ."
-''')
+''',
+    )
     info = load_scenario(v).scenario
     assert (info.title, info.title_vi) == ("Đào Xá 2025, 9 staff", "")  # not the parent's title_vi
     assert (info.description, info.description_vi) == ("", "Chín cán bộ.")
     assert info.centre == base.centre
-    both = write(tmp_path, "both.toml", f'''
+    both = write(
+        tmp_path,
+        "both.toml",
+        f'''
 extends = "{PARENT}"
 [scenario]
 title = "Nine staff"
 title_vi = "Chín cán bộ"
-''')
+''',
+    )
     info = load_scenario(both).scenario
     assert (info.title, info.title_vi) == ("Nine staff", "Chín cán bộ")
     assert (info.description, info.description_vi) == (base.description, base.description_vi)

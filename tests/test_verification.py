@@ -46,10 +46,14 @@ def quick_suite() -> list[CaseResult]:
 
 # --- the quick suite: what `python -m sim verify --quick` runs ----------------------------------
 
+
 def test_quick_suite_every_case_passes(quick_suite):
-    failed = [f"{r.case}: analytic {r.analytic:.4g}, simulated {r.mean:.4g} "
-              f"[{r.ci_low:.4g}, {r.ci_high:.4g}], {r.tolerance} {r.detail}"
-              for r in quick_suite if not r.passed]
+    failed = [
+        f"{r.case}: analytic {r.analytic:.4g}, simulated {r.mean:.4g} "
+        f"[{r.ci_low:.4g}, {r.ci_high:.4g}], {r.tolerance} {r.detail}"
+        for r in quick_suite
+        if not r.passed
+    ]
     assert not failed, "\n".join(failed)
 
 
@@ -77,6 +81,7 @@ def test_quick_suite_intervals_are_informative(quick_suite):
 
 
 # --- the judges fail on wrong answers ------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def mm3_waits() -> tuple[TextbookQueue, list[float]]:
@@ -115,10 +120,10 @@ def test_allen_cunneen_band_fails_an_exponential_model():
 
 # --- Little's law: exact ---------------------------------------------------------------------------
 
+
 def _little_centre(seed: int, replication: int, **kwargs) -> Centre:
     scenario = littles_law_scenario(1, **kwargs)
-    centre = Centre(scenario, Streams(seed, replication), working_days(scenario.calendar),
-                    event_log=True)
+    centre = Centre(scenario, Streams(seed, replication), working_days(scenario.calendar), event_log=True)
     centre.run()
     centre.waits.fold(scenario.targets.wait_threshold_min)
     return centre
@@ -168,8 +173,10 @@ def test_profile_rate_is_the_rate_the_model_uses():
 
 # --- textbook_scenario and the warm-up -------------------------------------------------------------
 
-@pytest.mark.parametrize(("kind", "dist"), [("M/M/c", "exponential"), ("M/D/c", "deterministic"),
-                                             ("M/G/c", "gamma")])
+
+@pytest.mark.parametrize(
+    ("kind", "dist"), [("M/M/c", "exponential"), ("M/D/c", "deterministic"), ("M/G/c", "gamma")]
+)
 def test_textbook_scenario_kinds(kind, dist):
     s = textbook_scenario(kind, 12.0, 4.0, 2, 48, service_cv=0.5)
     service = s.demand.purposes["enquiry"].service_min
@@ -215,8 +222,9 @@ def test_warmup_lengthens_the_window_and_drops_early_arrivals():
 def test_warmup_removes_the_empty_start_bias():
     # M/M/1 at ρ = 0.9 from empty: the first hours' visitors wait far less than in steady state.
     q = TextbookQueue("M/M/c", 9.0, 6.0, 1, hours=2.0, warmup_hours=0.0)
-    early = [waits_after_warmup(simulate(q.scenario, 1, r, event_log=True), 0.0, 2.0).mean()
-             for r in range(30)]
+    early = [
+        waits_after_warmup(simulate(q.scenario, 1, r, event_log=True), 0.0, 2.0).mean() for r in range(30)
+    ]
     assert np.mean(early) + 3 * np.std(early, ddof=1) / math.sqrt(30) < q.mean_wait() / 2
 
 
@@ -254,17 +262,30 @@ def test_run_suite_refuses_bad_arguments():
 
 # --- the command line ------------------------------------------------------------------------------
 
+
 def _fake_suite(passed: bool):
     def run(**kwargs):
         rows = [
-            CaseResult("M/M/1 ρ=0.50 mean wait", "Erlang C", 6.0, 5.9, 5.5, 6.3, 10,
-                       "in 99.62% CI (±0.8)", True),
-            CaseResult("M/M/1 ρ=0.90 mean wait", "Erlang C", 54.0, 40.0, 38.0, 42.0, 10,
-                       "in 99.62% CI (±3)", passed, detail="39.5 days after 24 h warm-up"),
+            CaseResult(
+                "M/M/1 ρ=0.50 mean wait", "Erlang C", 6.0, 5.9, 5.5, 6.3, 10, "in 99.62% CI (±0.8)", True
+            ),
+            CaseResult(
+                "M/M/1 ρ=0.90 mean wait",
+                "Erlang C",
+                54.0,
+                40.0,
+                38.0,
+                42.0,
+                10,
+                "in 99.62% CI (±3)",
+                passed,
+                detail="39.5 days after 24 h warm-up",
+            ),
         ]
         for r in rows:
             kwargs["on_result"](r)
         return rows
+
     return run
 
 
@@ -288,13 +309,16 @@ def test_cli_verify_prints_the_table_and_sets_the_exit_status(monkeypatch, capsy
     assert calls["quick"] is True and calls["replications"] == 5 and calls["seed"] == 7
 
 
-@pytest.mark.parametrize("argv", [
-    ["verify", "--replications", "2"],
-    ["verify", "--replications", "x"],
-    ["verify", "--seed", "-1"],
-    ["verify", "--workers", "0"],
-    ["verify", "--bogus"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "--replications", "2"],
+        ["verify", "--replications", "x"],
+        ["verify", "--seed", "-1"],
+        ["verify", "--workers", "0"],
+        ["verify", "--bogus"],
+    ],
+)
 def test_cli_verify_bad_flags_give_one_error_line(capsys, argv):
     with pytest.raises(SystemExit) as exc:
         status = cli.main(argv)

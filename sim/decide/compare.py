@@ -53,18 +53,23 @@ if TYPE_CHECKING:
     from sim.experiment.executors import Executor
 
 DEFAULT_KEY_KPIS: tuple[str, ...] = (
-    "wait_mean_min", "wait_p90_min", "wait_within_target", "on_time_rate", "late_dossiers")
+    "wait_mean_min",
+    "wait_p90_min",
+    "wait_within_target",
+    "on_time_rate",
+    "late_dossiers",
+)
 """Key KPIs when none are given: the ones a planner asks about first (those the base reports)."""
 
 DEFAULT_PRECISION = 0.05
 """`--replications auto`: relative precision, a share of the base value (±5%)."""
 
 DEFAULT_ABSOLUTE: dict[str, float] = {
-    "wait_mean_min": 0.25,       # minutes
-    "wait_p90_min": 0.5,         # minutes
+    "wait_mean_min": 0.25,  # minutes
+    "wait_p90_min": 0.5,  # minutes
     "wait_within_target": 0.01,  # 1 percentage point
-    "on_time_rate": 0.01,        # 1 percentage point
-    "late_dossiers": 2.0,        # dossiers in the window
+    "on_time_rate": 0.01,  # 1 percentage point
+    "late_dossiers": 2.0,  # dossiers in the window
 }
 """`--replications auto`: absolute half-width that is always precise enough, so that a KPI whose
 base value is near zero (late dossiers, short waits) does not need endless replications."""
@@ -75,8 +80,9 @@ SHARE_KPIS = frozenset({"wait_within_target", "on_time_rate", "early_rate"})
 DEFAULT_START, DEFAULT_STEP, DEFAULT_CAP = 10, 10, 200
 
 
-def paired_difference(base_values: Iterable[float], alt_values: Iterable[float],
-                      confidence: float = CONFIDENCE) -> tuple[float, float, float, int]:
+def paired_difference(
+    base_values: Iterable[float], alt_values: Iterable[float], confidence: float = CONFIDENCE
+) -> tuple[float, float, float, int]:
     """Mean of `alt − base` over paired replications and its two-sided Student-t interval.
 
     Returns (mean, low, high, n); a pair with a NaN on either side is dropped and n counts the
@@ -132,8 +138,7 @@ def check_names(scenarios: Sequence[Scenario]) -> None:
     seen: set[str] = set()
     for s in scenarios:
         if s.name in seen:
-            raise ValueError(f"two scenarios are both named {s.name!r}; give each its own "
-                             "[scenario] name")
+            raise ValueError(f"two scenarios are both named {s.name!r}; give each its own [scenario] name")
         seen.add(s.name)
 
 
@@ -169,10 +174,23 @@ def compare(
         from sim.experiment.executors import ProcessExecutor
 
         with ProcessExecutor(workers) as pool:
-            return compare(base, alternatives, replications=replications, seed=seed,
-                           key_kpis=key_kpis, precision=precision, absolute=absolute, start=start,
-                           step=step, cap=cap, progress=progress, confidence=confidence,
-                           event_log=event_log, simulate=simulate, executor=pool)
+            return compare(
+                base,
+                alternatives,
+                replications=replications,
+                seed=seed,
+                key_kpis=key_kpis,
+                precision=precision,
+                absolute=absolute,
+                start=start,
+                step=step,
+                cap=cap,
+                progress=progress,
+                confidence=confidence,
+                event_log=event_log,
+                simulate=simulate,
+                executor=pool,
+            )
 
     alternatives = tuple(alternatives)
     if not alternatives:
@@ -186,8 +204,13 @@ def compare(
     if seed is None:
         seed = base.run.seed
     bounds = dict(DEFAULT_ABSOLUTE if absolute is None else absolute)
-    runs = {"seed": seed, "workers": workers, "progress": progress, "event_log": event_log,
-            "simulate": simulate}
+    runs = {
+        "seed": seed,
+        "workers": workers,
+        "progress": progress,
+        "event_log": event_log,
+        "simulate": simulate,
+    }
     if executor is not None:
         runs["executor"] = executor
 
@@ -202,8 +225,10 @@ def compare(
             if all(c.met for c in checks) or n >= cap:
                 break
             more = min(step, cap - n)
-            results = [_concat(r, run(s, replications=more, first_replication=n, **runs))
-                       for s, r in zip(scenarios, results, strict=True)]
+            results = [
+                _concat(r, run(s, replications=more, first_replication=n, **runs))
+                for s, r in zip(scenarios, results, strict=True)
+            ]
         rule = _auto_rule(checks, n, confidence, level, precision, cap)
     elif isinstance(replications, str):
         raise ValueError(f"replications: must be a positive integer or 'auto', got {replications!r}")
@@ -217,9 +242,16 @@ def compare(
     m = len(alternatives) * len(keys)
     level = bonferroni(confidence, max(1, m))
     return Comparison(
-        base=results[0], alternatives=tuple(results[1:]),
-        rows=tuple(_rows(results, keys, level)), key_kpis=keys, confidence=confidence,
-        comparisons=m, replications=n, replication_rule=rule, precision_checks=tuple(checks))
+        base=results[0],
+        alternatives=tuple(results[1:]),
+        rows=tuple(_rows(results, keys, level)),
+        key_kpis=keys,
+        confidence=confidence,
+        comparisons=m,
+        replications=n,
+        replication_rule=rule,
+        precision_checks=tuple(checks),
+    )
 
 
 # ----- helpers ----------------------------------------------------------------------------------
@@ -242,8 +274,9 @@ def _key_kpis(base: Results, wanted: Sequence[str] | None) -> tuple[str, ...]:
         return tuple(k for k in DEFAULT_KEY_KPIS if k in summary and summary[k]["n"] > 0)
     missing = [k for k in wanted if k not in summary or summary[k]["n"] == 0]
     if missing:
-        raise ValueError(f"key_kpis: the base scenario {base.scenario.name!r} reports no values for "
-                         f"{missing[0]!r}")
+        raise ValueError(
+            f"key_kpis: the base scenario {base.scenario.name!r} reports no values for {missing[0]!r}"
+        )
     return tuple(dict.fromkeys(wanted))
 
 
@@ -258,23 +291,38 @@ def _concat(first: Results, more: Results) -> Results:
     """`first` extended by the replications in `more` (which follow on from it)."""
     n = first.n_replications + more.n_replications
     spec = first.scenario.run.model_copy(update={"replications": n})
-    return Results(scenario=first.scenario.model_copy(update={"run": spec}), seed=first.seed,
-                   outputs=[*first.outputs, *more.outputs], workers=max(first.workers, more.workers),
-                   wall_time_s=first.wall_time_s + more.wall_time_s, writers=first.writers,
-                   created=first.created)
+    return Results(
+        scenario=first.scenario.model_copy(update={"run": spec}),
+        seed=first.seed,
+        outputs=[*first.outputs, *more.outputs],
+        workers=max(first.workers, more.workers),
+        wall_time_s=first.wall_time_s + more.wall_time_s,
+        writers=first.writers,
+        created=first.created,
+    )
 
 
-def _precision(results: Sequence[Results], keys: Sequence[str], level: float, precision: float,
-               absolute: Mapping[str, float]) -> list[PrecisionCheck]:
+def _precision(
+    results: Sequence[Results],
+    keys: Sequence[str],
+    level: float,
+    precision: float,
+    absolute: Mapping[str, float],
+) -> list[PrecisionCheck]:
     base = results[0]
     checks = []
     for alt in results[1:]:
         for k in keys:
             _, low, high, _ = paired_difference(_column(base, k), _column(alt, k), level)
             base_mean = base.summary[k]["mean"] if k in base.summary else math.nan
-            checks.append(PrecisionCheck(alternative=alt.scenario.name, kpi=k,
-                                         half_width=(high - low) / 2,
-                                         bound=precision_bound(k, base_mean, precision, absolute)))
+            checks.append(
+                PrecisionCheck(
+                    alternative=alt.scenario.name,
+                    kpi=k,
+                    half_width=(high - low) / 2,
+                    bound=precision_bound(k, base_mean, precision, absolute),
+                )
+            )
     return checks
 
 
@@ -290,18 +338,25 @@ def _percent(share: float) -> str:
     return f"{100 * share:.4g}%"
 
 
-def _auto_rule(checks: Sequence[PrecisionCheck], n: int, confidence: float, level: float,
-               precision: float, cap: int) -> str:
+def _auto_rule(
+    checks: Sequence[PrecisionCheck], n: int, confidence: float, level: float, precision: float, cap: int
+) -> str:
     if all(c.met for c in checks):
-        return (f"auto: {n} replications, when every key difference's {_percent(confidence)} "
-                f"half-width (Bonferroni: {_percent(level)} each) was within ±{_percent(precision)} "
-                f"of the base value (or its absolute bound); cap {cap}")
-    unmet = sorted((c for c in checks if not c.met),
-                   key=lambda c: -math.inf if math.isnan(c.half_width) else -c.half_width / max(
-                       c.bound, 1e-300))
-    parts = [f"{c.alternative}: {c.kpi} half-width still "
-             + ("undefined" if math.isnan(c.half_width) else f"{c.half_width:.3g}")
-             + f" (bound {c.bound:.3g})" for c in unmet[:3]]
+        return (
+            f"auto: {n} replications, when every key difference's {_percent(confidence)} "
+            f"half-width (Bonferroni: {_percent(level)} each) was within ±{_percent(precision)} "
+            f"of the base value (or its absolute bound); cap {cap}"
+        )
+    unmet = sorted(
+        (c for c in checks if not c.met),
+        key=lambda c: -math.inf if math.isnan(c.half_width) else -c.half_width / max(c.bound, 1e-300),
+    )
+    parts = [
+        f"{c.alternative}: {c.kpi} half-width still "
+        + ("undefined" if math.isnan(c.half_width) else f"{c.half_width:.3g}")
+        + f" (bound {c.bound:.3g})"
+        for c in unmet[:3]
+    ]
     more = f"; and {len(unmet) - 3} more" if len(unmet) > 3 else ""
     return f"auto: stopped at the cap of {cap}; " + "; ".join(parts) + more
 
@@ -328,14 +383,31 @@ def _rows(results: Sequence[Results], keys: Sequence[str], level: float) -> list
             s = alt.summary[k]
             diff, low, high, _ = paired_difference(_column(base, k), _column(alt, k), level)
             mid = minimum_important_difference(base.scenario, k) if k in keys else math.nan
-            rows.append(KpiComparison(
-                alt.scenario.name, k, s["mean"], s["ci_low"], s["ci_high"], difference=diff,
-                diff_ci_low=low, diff_ci_high=high, mid=mid,
-                verdict=verdict_for(kpi_direction(k), low, high, mid) if k in keys else ""))
+            rows.append(
+                KpiComparison(
+                    alt.scenario.name,
+                    k,
+                    s["mean"],
+                    s["ci_low"],
+                    s["ci_high"],
+                    difference=diff,
+                    diff_ci_low=low,
+                    diff_ci_high=high,
+                    mid=mid,
+                    verdict=verdict_for(kpi_direction(k), low, high, mid) if k in keys else "",
+                )
+            )
     return rows
 
 
 __all__ = [
-    "DEFAULT_ABSOLUTE", "DEFAULT_KEY_KPIS", "DEFAULT_PRECISION", "bonferroni", "check_names",
-    "compare", "minimum_important_difference", "paired_difference", "verdict_for",
+    "DEFAULT_ABSOLUTE",
+    "DEFAULT_KEY_KPIS",
+    "DEFAULT_PRECISION",
+    "bonferroni",
+    "check_names",
+    "compare",
+    "minimum_important_difference",
+    "paired_difference",
+    "verdict_for",
 ]

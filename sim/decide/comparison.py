@@ -22,16 +22,25 @@ BETTER_SMALL = "better, but too small to matter"
 WORSE_MAYBE_SMALL = "worse, maybe enough to matter"
 WORSE_SMALL = "worse, but too small to matter"
 
-VERDICTS = (BETTER, BETTER_MAYBE_SMALL, BETTER_SMALL, NO_DIFFERENCE, WORSE_SMALL, WORSE_MAYBE_SMALL,
-            WORSE)
+VERDICTS = (BETTER, BETTER_MAYBE_SMALL, BETTER_SMALL, NO_DIFFERENCE, WORSE_SMALL, WORSE_MAYBE_SMALL, WORSE)
 """Verdicts of an alternative against the base for a KPI with a better direction, from best to
 worst. With a minimum important difference δ > 0 (`[targets] minimum_important_difference`):
 the interval of the gain wholly beyond +δ is "better"; wholly between 0 and +δ "better, but too
 small to matter"; across +δ "better, maybe not enough to matter"; mirrored for losses; across 0
 "no detectable difference". With δ = 0 only "better", "worse" and "no detectable difference"."""
 
-COLUMNS = ("scenario", "kpi", "mean", "ci_low", "ci_high", "difference", "diff_ci_low",
-           "diff_ci_high", "mid", "verdict")
+COLUMNS = (
+    "scenario",
+    "kpi",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "mid",
+    "verdict",
+)
 """Columns of `comparison.csv` (tidy: one row per scenario and KPI)."""
 
 

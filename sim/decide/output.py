@@ -36,6 +36,7 @@ def scenario_folder(folder: str | Path, name: str) -> Path:
 
 def save_comparison(comparison: Comparison, folder: str | Path) -> Path:
     """Write a new comparison folder and return its path; refuse a folder that already exists."""
+
     def fill(tmp: Path) -> None:
         write_files(comparison, tmp)
         for writer in comparison.writers:
@@ -82,8 +83,15 @@ def meta(comparison: Comparison) -> dict[str, Any]:
         "replications": comparison.replications,
         "replication_rule": comparison.replication_rule,
         "precision_checks": [
-            {"alternative": c.alternative, "kpi": c.kpi, "half_width": c.half_width,
-             "bound": c.bound, "met": c.met} for c in comparison.precision_checks],
+            {
+                "alternative": c.alternative,
+                "kpi": c.kpi,
+                "half_width": c.half_width,
+                "bound": c.bound,
+                "met": c.met,
+            }
+            for c in comparison.precision_checks
+        ],
         "key_kpis": list(comparison.key_kpis),
         "confidence": comparison.confidence,
         "comparisons": comparison.comparisons,
@@ -94,8 +102,9 @@ def meta(comparison: Comparison) -> dict[str, Any]:
         "platform": platform.platform(),
         "libraries": library_versions(),
         "created": base.created,
-        "scenario_folders": {r.scenario.name: f"{SCENARIOS_DIR}/{r.scenario.name}"
-                             for r in comparison.scenarios},
+        "scenario_folders": {
+            r.scenario.name: f"{SCENARIOS_DIR}/{r.scenario.name}" for r in comparison.scenarios
+        },
     }
 
 

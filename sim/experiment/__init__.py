@@ -25,14 +25,34 @@ if TYPE_CHECKING:
     from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise, verdict
 
 _WHERE = {
-    "Results": "results", "kpi_order": "results", "run": "runner", "CONFIDENCE": "statistics",
-    "KpiSummary": "statistics", "summarise": "statistics", "verdict": "statistics",
-    "Executor": "executors", "SerialExecutor": "executors", "ProcessExecutor": "executors",
-    "DaskExecutor": "executors", "ExecutorUnavailableError": "executors",
+    "Results": "results",
+    "kpi_order": "results",
+    "run": "runner",
+    "CONFIDENCE": "statistics",
+    "KpiSummary": "statistics",
+    "summarise": "statistics",
+    "verdict": "statistics",
+    "Executor": "executors",
+    "SerialExecutor": "executors",
+    "ProcessExecutor": "executors",
+    "DaskExecutor": "executors",
+    "ExecutorUnavailableError": "executors",
 }
 
-__all__ = ["CONFIDENCE", "DaskExecutor", "Executor", "ExecutorUnavailableError", "KpiSummary",
-           "ProcessExecutor", "Results", "SerialExecutor", "kpi_order", "run", "summarise", "verdict"]
+__all__ = [
+    "CONFIDENCE",
+    "DaskExecutor",
+    "Executor",
+    "ExecutorUnavailableError",
+    "KpiSummary",
+    "ProcessExecutor",
+    "Results",
+    "SerialExecutor",
+    "kpi_order",
+    "run",
+    "summarise",
+    "verdict",
+]
 
 
 def __getattr__(name: str) -> Any:

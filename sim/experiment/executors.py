@@ -127,8 +127,11 @@ def check_workers(workers: int | None, name: str = "workers") -> int:
         raise ValueError(f"{name}: must be at most {MAX_WORKERS}, got {workers}")
     cpus = cpu_count()
     if workers > cpus:
-        warnings.warn(f"{name}={workers} is more than this machine's {cpus} CPUs; using {cpus}",
-                      UserWarning, stacklevel=3)
+        warnings.warn(
+            f"{name}={workers} is more than this machine's {cpus} CPUs; using {cpus}",
+            UserWarning,
+            stacklevel=3,
+        )
         return cpus
     return workers
 
@@ -142,15 +145,17 @@ class Executor(Protocol):
         """How many items can run at once (recorded as `Results.workers`)."""
         ...
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T], *,
-            on_result: OnResult | None = None) -> list[R]: ...
+    def map(
+        self, fn: Callable[[T], R], items: Iterable[T], *, on_result: OnResult | None = None
+    ) -> list[R]: ...
 
     def close(self) -> None: ...
 
     def __enter__(self) -> Self: ...
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
 
 
 class _Base:
@@ -159,8 +164,9 @@ class _Base:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -175,8 +181,7 @@ class SerialExecutor(_Base):
     def __repr__(self) -> str:
         return "SerialExecutor()"
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T], *,
-            on_result: OnResult | None = None) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T], *, on_result: OnResult | None = None) -> list[R]:
         out = []
         for item in items:
             out.append(fn(item))
@@ -216,12 +221,14 @@ def _watch_parent(parent: int, markers: str) -> None:
     os._exit(1)
 
 
-def init_worker(parent: int, markers: str, initializer: Callable[..., object] | None,
-                initargs: tuple[Any, ...]) -> None:
+def init_worker(
+    parent: int, markers: str, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
+) -> None:
     """Run once in each pool worker: watch the parent, name the marker file, then the caller's
     initializer."""
-    threading.Thread(target=_watch_parent, args=(parent, markers), name="centre-sim-parent-watch",
-                     daemon=True).start()
+    threading.Thread(
+        target=_watch_parent, args=(parent, markers), name="centre-sim-parent-watch", daemon=True
+    ).start()
     _marker[:] = [os.path.join(markers, str(os.getpid()))]
     if initializer is not None:
         initializer(*initargs)
@@ -317,9 +324,13 @@ class ProcessExecutor(_Base):
     of memory) raises `WorkerLostError` naming the items that were running.
     """
 
-    def __init__(self, workers: int | None = None, *,
-                 initializer: Callable[..., object] | None = None,
-                 initargs: tuple[Any, ...] = ()) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        initializer: Callable[..., object] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
         self._workers = check_workers(workers)
         self._initializer, self._initargs = initializer, initargs
         self._pool: Any = None
@@ -338,8 +349,10 @@ class ProcessExecutor(_Base):
 
             self._markers = tempfile.mkdtemp(prefix="centre-sim-workers-")
             self._pool = ProcessPoolExecutor(
-                max_workers=self._workers, initializer=init_worker,
-                initargs=(os.getpid(), self._markers, self._initializer, self._initargs))
+                max_workers=self._workers,
+                initializer=init_worker,
+                initargs=(os.getpid(), self._markers, self._initializer, self._initargs),
+            )
         return self._pool
 
     def _running(self, items: list[Any]) -> list[Any]:
@@ -358,8 +371,7 @@ class ProcessExecutor(_Base):
                     indices.add(int(text))
         return [items[i] for i in sorted(indices)]
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T], *,
-            on_result: OnResult | None = None) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T], *, on_result: OnResult | None = None) -> list[R]:
         items = list(items)
         if not items:
             return []
@@ -408,8 +420,9 @@ class ProcessExecutor(_Base):
                 os.remove(task_file)
         return [results[i] for i in range(len(items))]
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close(kill=exc is not None and not isinstance(exc, Exception))  # Ctrl-C: at once
 
     def close(self, kill: bool = False) -> None:
@@ -429,8 +442,7 @@ def _import_distributed() -> Any:
     try:
         import distributed
     except ImportError as exc:
-        raise ExecutorUnavailableError(f"Dask is not installed: {DASK_INSTALL_HINT} "
-                                  f"({exc})") from None
+        raise ExecutorUnavailableError(f"Dask is not installed: {DASK_INSTALL_HINT} ({exc})") from None
     return distributed
 
 
@@ -448,12 +460,15 @@ def check_scheduler_address(address: object) -> str:
     if not sep:
         raise ValueError(f"scheduler: {text} has no scheme; {SCHEDULER_FORM}")
     if scheme == "tls":
-        raise ValueError(f"scheduler: {text}: tls:// needs client certificates, which centre-sim "
-                         f"cannot pass; reach the scheduler over tcp:// (an SSH tunnel, say): "
-                         f"{SCHEDULER_FORM}")
+        raise ValueError(
+            f"scheduler: {text}: tls:// needs client certificates, which centre-sim "
+            f"cannot pass; reach the scheduler over tcp:// (an SSH tunnel, say): "
+            f"{SCHEDULER_FORM}"
+        )
     if scheme == "inproc":
-        raise ValueError(f"scheduler: {text}: inproc:// reaches only a scheduler inside this "
-                         f"process; {SCHEDULER_FORM}")
+        raise ValueError(
+            f"scheduler: {text}: inproc:// reaches only a scheduler inside this process; {SCHEDULER_FORM}"
+        )
     if scheme != "tcp":
         raise ValueError(f"scheduler: {text}: unknown scheme {scheme}://; {SCHEDULER_FORM}")
     parts = urlsplit(text)
@@ -498,13 +513,16 @@ class DaskExecutor(_Base):
     scheduler and for a first worker. Closing stops a local cluster but never a remote one.
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, *,
-                 timeout: float = 10.0) -> None:
+    def __init__(
+        self, scheduler: str | None = None, workers: int | None = None, *, timeout: float = 10.0
+    ) -> None:
         if scheduler is not None:
             scheduler = check_scheduler_address(scheduler)
             if workers is not None:
-                raise ValueError("workers: only for a local Dask cluster; the workers of a running "
-                                 "cluster are started with `dask worker`")
+                raise ValueError(
+                    "workers: only for a local Dask cluster; the workers of a running "
+                    "cluster are started with `dask worker`"
+                )
         self.scheduler = scheduler
         self._n_local = check_workers(workers) if scheduler is None else None
         self.timeout = float(timeout)
@@ -538,8 +556,9 @@ class DaskExecutor(_Base):
             return
         dd = self._distributed
         if self.scheduler is None:
-            self._cluster = dd.LocalCluster(n_workers=self._n_local, threads_per_worker=1,
-                                            processes=True, dashboard_address=":0")
+            self._cluster = dd.LocalCluster(
+                n_workers=self._n_local, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
             self._client = dd.Client(self._cluster)
             return
         try:
@@ -548,7 +567,8 @@ class DaskExecutor(_Base):
             raise ExecutorUnavailableError(
                 f"cannot connect to the Dask scheduler at {self.scheduler} within "
                 f"{self.timeout:g} s ({exc}); start one with `dask scheduler` and give its "
-                "address, e.g. tcp://HOST:8786") from None
+                "address, e.g. tcp://HOST:8786"
+            ) from None
         try:
             self._check_workers()
         except BaseException:
@@ -561,23 +581,25 @@ class DaskExecutor(_Base):
         except (OSError, TimeoutError):
             raise ExecutorUnavailableError(
                 f"no Dask worker is connected to {self.scheduler} after {self.timeout:g} s; "
-                f"start some with `dask worker {self.scheduler}`") from None
+                f"start some with `dask worker {self.scheduler}`"
+            ) from None
         try:
             versions: dict[str, str] = self._client.run(worker_version)
         except Exception as exc:
             raise ExecutorUnavailableError(
                 f"the Dask workers at {self.scheduler} cannot run centre-sim ({exc!r}); install "
-                "the same version of centre-sim on every worker machine") from None
+                "the same version of centre-sim on every worker machine"
+            ) from None
         here = worker_version()
         wrong = {addr: v for addr, v in versions.items() if v != here}
         if wrong:
             addr, v = next(iter(wrong.items()))
             raise ExecutorUnavailableError(
                 f"Dask worker {addr} runs centre-sim {v}, this machine {here}: install the same "
-                f"version on every worker ({len(wrong)} of {len(versions)} differ)")
+                f"version on every worker ({len(wrong)} of {len(versions)} differ)"
+            )
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T], *,
-            on_result: OnResult | None = None) -> list[R]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T], *, on_result: OnResult | None = None) -> list[R]:
         items = list(items)
         if not items:
             return []
@@ -592,8 +614,7 @@ class DaskExecutor(_Base):
                     except self._distributed.KilledWorker:  # its workers died running it
                         # A dying worker fails every task it held: all are suspects, as in loky.
                         lost = [items[i] for i, f in enumerate(futures) if f.status == "error"]
-                        raise WorkerLostError(lost, "a Dask worker died each time it was "
-                                              "tried") from None
+                        raise WorkerLostError(lost, "a Dask worker died each time it was tried") from None
                 if on_result is not None:
                     on_result()
             return list(client.gather(futures))
@@ -612,6 +633,16 @@ class DaskExecutor(_Base):
             cluster.close()
 
 
-__all__ = ["MAX_WORKERS", "DaskExecutor", "Executor", "ExecutorUnavailable",
-           "ExecutorUnavailableError", "ProcessExecutor", "SerialExecutor", "WorkerLostError",
-           "check_workers", "cpu_count", "run_task"]
+__all__ = [
+    "MAX_WORKERS",
+    "DaskExecutor",
+    "Executor",
+    "ExecutorUnavailable",
+    "ExecutorUnavailableError",
+    "ProcessExecutor",
+    "SerialExecutor",
+    "WorkerLostError",
+    "check_workers",
+    "cpu_count",
+    "run_task",
+]

@@ -30,8 +30,7 @@ NAME_KEEP = 64
 
 
 def _refuse(folder: Path) -> FileExistsError:
-    return FileExistsError(f"{folder}: already exists; results are never overwritten, "
-                           "choose a new folder")
+    return FileExistsError(f"{folder}: already exists; results are never overwritten, choose a new folder")
 
 
 def pid_alive(pid: int) -> bool:
@@ -78,8 +77,11 @@ def remove_stale(parent: Path) -> list[Path]:
         shutil.rmtree(entry.path, ignore_errors=True)
         if not os.path.exists(entry.path):
             removed.append(Path(entry.path))
-            log.warning("note: removed %s, an unfinished results folder left by an interrupted "
-                        "run (process %s)", entry.path, match.group(1))
+            log.warning(
+                "note: removed %s, an unfinished results folder left by an interrupted run (process %s)",
+                entry.path,
+                match.group(1),
+            )
     return removed
 
 
@@ -100,11 +102,12 @@ def check_new_folder(folder: str | Path) -> Path:
     if not ancestor.is_dir():
         raise OSError(errno.ENOTDIR, f"{ancestor} is not a folder", str(folder))
     name_max = _name_max(ancestor)
-    for part in folder.parts[len(ancestor.parts):]:
+    for part in folder.parts[len(ancestor.parts) :]:
         size = len(os.fsencode(part))
         if size > name_max:
-            raise OSError(errno.ENAMETOOLONG, f"file name too long ({size} bytes; at most "
-                          f"{name_max} here)", str(folder))
+            raise OSError(
+                errno.ENAMETOOLONG, f"file name too long ({size} bytes; at most {name_max} here)", str(folder)
+            )
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise OSError(errno.EACCES, f"cannot write into {ancestor}", str(folder))
     return folder

@@ -119,13 +119,13 @@ class Results:
     workers: int = 1
     wall_time_s: float = math.nan
     writers: tuple[Writer, ...] = field(default=())
-    created: str = field(
-        default_factory=lambda: dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    )
+    created: str = field(default_factory=lambda: dt.datetime.now().astimezone().isoformat(timespec="seconds"))
 
     def __repr__(self) -> str:  # the outputs hold large arrays: keep notebooks readable
-        return (f"Results(scenario={self.scenario.name!r}, replications={self.n_replications}, "
-                f"seed={self.seed}, workers={self.workers}, wall_time_s={self.wall_time_s:.2f})")
+        return (
+            f"Results(scenario={self.scenario.name!r}, replications={self.n_replications}, "
+            f"seed={self.seed}, workers={self.workers}, wall_time_s={self.wall_time_s:.2f})"
+        )
 
     @property
     def n_replications(self) -> int:
@@ -139,9 +139,7 @@ class Results:
     def replications(self) -> pd.DataFrame:
         """One row per replication: `replication`, then KPI columns in `kpi_order`."""
         keys = kpi_order({k for o in self.outputs for k in o.kpis})
-        rows = {
-            k: [float(o.kpis.get(k, math.nan)) for o in self.outputs] for k in keys
-        }
+        rows = {k: [float(o.kpis.get(k, math.nan)) for o in self.outputs] for k in keys}
         frame = pd.DataFrame(
             {"replication": [o.replication for o in self.outputs], **rows},
             columns=["replication", *keys],
@@ -162,11 +160,18 @@ class Results:
         for rule in self.scenario.targets.rules:
             s = self.summary.get(rule.kpi)
             mean, low, high = (s["mean"], s["ci_low"], s["ci_high"]) if s else (nan, nan, nan)
-            out.append({
-                "kpi": rule.kpi, "op": rule.op, "value": rule.value, "label": rule.label,
-                "mean": mean, "ci_low": low, "ci_high": high,
-                "verdict": verdict(rule.op, rule.value, low, high),
-            })
+            out.append(
+                {
+                    "kpi": rule.kpi,
+                    "op": rule.op,
+                    "value": rule.value,
+                    "label": rule.label,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "verdict": verdict(rule.op, rule.value, low, high),
+                }
+            )
         return out
 
     # ----- writing a results folder -------------------------------------------------------------
@@ -184,14 +189,15 @@ class Results:
     def write_files(self, folder: Path) -> None:
         """The data files of a results folder (no plots) into an existing folder."""
         resolved = _drop_none(self.scenario.model_dump(mode="python"))
-        header = (f"# Scenario {self.scenario.name!r} as run by centre-sim {package_version()}, "
-                  "every default filled in.\n# `python -m sim run scenario.toml` reruns it with "
-                  "the same replications and seed.\n\n")
+        header = (
+            f"# Scenario {self.scenario.name!r} as run by centre-sim {package_version()}, "
+            "every default filled in.\n# `python -m sim run scenario.toml` reruns it with "
+            "the same replications and seed.\n\n"
+        )
         (folder / "scenario.toml").write_text(header + tomli_w.dumps(resolved), encoding="utf-8")
         write_json(folder / "meta.json", self.meta())
         write_json(folder / "summary.json", self.summary_document())
-        self.replications.to_csv(folder / "replications.csv", index=False, na_rep="",
-                                 lineterminator="\n")
+        self.replications.to_csv(folder / "replications.csv", index=False, na_rep="", lineterminator="\n")
         if self.event_log_collected:
             self.write_event_log(folder / "event_log.csv")
 

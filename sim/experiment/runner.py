@@ -91,17 +91,22 @@ def run(
     `Results` of a range not starting at 0 is a part: its `[run] replications` is the part's size.
     """
     spec = scenario.run
-    replications = _check_int("replications", spec.replications if replications is None
-                              else replications, 1)
+    replications = _check_int("replications", spec.replications if replications is None else replications, 1)
     seed = _check_int("seed", spec.seed if seed is None else seed, 0)
     first = _check_int("first_replication", first_replication, 0)
     event_log = spec.event_log if event_log is None else bool(event_log)
     if executor is not None and workers is not None:
-        raise ValueError(f"workers: give workers or executor, not both (got workers={workers!r} "
-                         f"and executor={executor!r})")
+        raise ValueError(
+            f"workers: give workers or executor, not both (got workers={workers!r} and executor={executor!r})"
+        )
     n_workers = resolve_workers(workers, replications)
-    resolved = scenario.model_copy(update={"run": spec.model_copy(update={
-        "replications": replications, "seed": seed, "event_log": event_log})})
+    resolved = scenario.model_copy(
+        update={
+            "run": spec.model_copy(
+                update={"replications": replications, "seed": seed, "event_log": event_log}
+            )
+        }
+    )
     task = ReplicationTask(resolved, seed, event_log, simulate)
     reps = range(first, first + replications)
 
@@ -122,7 +127,7 @@ def run(
                     n_workers = 1
                 else:
                     n_workers = resolve_workers(None, remaining)
-            rest = reps[len(outputs):]
+            rest = reps[len(outputs) :]
             if n_workers == 1:
                 outputs += here.map(task, rest, on_result=tick)
             else:
@@ -137,10 +142,8 @@ def run(
 
     for i, out in enumerate(outputs, start=first):
         if out.replication != i:
-            raise RuntimeError(
-                f"the model returned replication {out.replication} when asked for {i}")
-    return Results(scenario=resolved, seed=seed, outputs=outputs, workers=n_workers,
-                   wall_time_s=wall)
+            raise RuntimeError(f"the model returned replication {out.replication} when asked for {i}")
+    return Results(scenario=resolved, seed=seed, outputs=outputs, workers=n_workers, wall_time_s=wall)
 
 
 def _progress_bar(total: int, name: str) -> Any:

@@ -72,8 +72,9 @@ def kpi_range(key: str) -> tuple[float, float]:
     return -math.inf, math.inf
 
 
-def summarise(values: Iterable[float], confidence: float = CONFIDENCE,
-              bounds: tuple[float, float] | None = None) -> KpiSummary:
+def summarise(
+    values: Iterable[float], confidence: float = CONFIDENCE, bounds: tuple[float, float] | None = None
+) -> KpiSummary:
     """Mean and two-sided Student-t interval of replication values, NaNs dropped; `bounds`
     (e.g. `kpi_range(key)`) clip the interval to the values the quantity can take."""
     x = np.asarray(list(values), dtype=float)

@@ -51,12 +51,15 @@ _state: dict[str, object] = {}
 
 
 def init_worker(scenario: Scenario, seed: int, event_log: bool, simulate: Simulate | None) -> None:
-    _state.update(scenario=scenario, seed=seed, event_log=event_log,
-                  simulate=simulate or model_simulate())
+    _state.update(scenario=scenario, seed=seed, event_log=event_log, simulate=simulate or model_simulate())
 
 
 def replicate(replication: int) -> ReplicationOutput:
     """Replication `replication` of the scenario this worker was initialised with."""
     simulate: Simulate = _state["simulate"]  # type: ignore[assignment]
-    return simulate(_state["scenario"], _state["seed"], replication,  # type: ignore[arg-type]
-                    event_log=bool(_state["event_log"]))
+    return simulate(
+        _state["scenario"],
+        _state["seed"],
+        replication,  # type: ignore[arg-type]
+        event_log=bool(_state["event_log"]),
+    )

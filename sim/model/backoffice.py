@@ -48,8 +48,15 @@ CHANNEL_CODES = {name: i for i, name in enumerate(CHANNELS)}
 class BackOffice:
     """Implements the front office's dossier hand-off (`submit`) and runs the back office."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 calendar: WorkingCalendar, presence: Presence, first_window_day: int = 0) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        streams: Streams,
+        calendar: WorkingCalendar,
+        presence: Presence,
+        first_window_day: int = 0,
+    ) -> None:
         spec = scenario.back_office
         assert spec is not None
         self.spec: BackOfficeSpec = spec
@@ -78,13 +85,18 @@ class BackOffice:
         self.fee_bearing = 0
         self.paid_online = 0
         self.proc_pickup = [p.result_return == "counter" and not p.on_the_spot for p in procs]
-        self.pickup_delay = (ScalarDraws(spec.pickup_delay_days, streams["pickup.delay"])
-                             if spec.pickup_visits else None)
+        self.pickup_delay = (
+            ScalarDraws(spec.pickup_delay_days, streams["pickup.delay"]) if spec.pickup_visits else None
+        )
         self.pickups: dict[int, list[int]] = {}
         self.pickups_made = 0
         """Working-day index -> procedures whose results citizens come to collect that day."""
-        self.external = [ScalarDraws(p.external_days, streams[f"external_days.{p.id}"])
-                         if p.external_days is not None else None for p in procs]
+        self.external = [
+            ScalarDraws(p.external_days, streams[f"external_days.{p.id}"])
+            if p.external_days is not None
+            else None
+            for p in procs
+        ]
         self.proc_p1 = [p.missing_papers for p in procs]
         self.proc_p2 = [p.second_request for p in procs]
         zero = Deterministic(dist="deterministic", value=0.0)
@@ -133,13 +145,21 @@ class BackOffice:
             if m.back_office_share <= 0:
                 continue
             fields = tuple(field_index[f] for f in m.fields)
-            workers.append(Worker(self, m.id, fields, m.back_office_share,
-                                  staff_windows(m.id, days, presence)))
+            workers.append(
+                Worker(self, m.id, fields, m.back_office_share, staff_windows(m.id, days, presence))
+            )
         for pool in self.spec.pools:
             fields = tuple(field_index[f] for f in pool.fields)
             for i in range(pool.workers):
-                workers.append(Worker(self, f"{pool.id}.{i + 1}", fields, pool.share,
-                                      (Window(d.sessions, d.index, True) for d in days)))
+                workers.append(
+                    Worker(
+                        self,
+                        f"{pool.id}.{i + 1}",
+                        fields,
+                        pool.share,
+                        (Window(d.sessions, d.index, True) for d in days),
+                    )
+                )
         return workers
 
     # --- dossiers in ------------------------------------------------------------------------
@@ -147,8 +167,12 @@ class BackOffice:
         """The front office's hand-off: a dossier handed in at a counter or filed with help."""
         procedure = visitor.procedure
         today = self.today
-        if (channel == "counter" and self.proc_spot[procedure] and today[1] <= time <= today[2]
-                and today[0] >= self.first):
+        if (
+            channel == "counter"
+            and self.proc_spot[procedure]
+            and today[1] <= time <= today[2]
+            and today[0] >= self.first
+        ):
             # The common case, kept short: finished on the spot during today's opening hours.
             day = today[0]
             due = day + self.proc_days[procedure]
@@ -226,8 +250,12 @@ class BackOffice:
                     assert w.wake is not None
                     now = self.env.now
                     queues = self.queues
-                    if (w.window is not None and now < w.window.end and d.requests_left == 0
-                            and not any(queues[g] for g in w.fields)):
+                    if (
+                        w.window is not None
+                        and now < w.window.end
+                        and d.requests_left == 0
+                        and not any(queues[g] for g in w.fields)
+                    ):
                         # Nothing else waits for this worker: hand the dossier over and let the
                         # wake-up fire when this stretch of work ends (one event, not two).
                         clock, work = w.plan(d, now)
@@ -360,8 +388,9 @@ class BackOffice:
             inbox, self.inbox = self.inbox, []
             for d in inbox:
                 self.push(d)
-            present_sessions = set().union(*(self.presence.sessions(s, day) for s in signers)) \
-                if signers else set()
+            present_sessions = (
+                set().union(*(self.presence.sessions(s, day) for s in signers)) if signers else set()
+            )
             moments: list[tuple[float, bool]] = []
             for t in times:
                 at = day.midnight + t
@@ -412,8 +441,9 @@ class BackOffice:
         """Citizens filing online, 24/7, Poisson by thinning on an hour-of-day profile."""
         online = self.scenario.online
         rng = streams["online.arrivals"]
-        weights = np.array([p.online_weight if p.online_weight is not None else p.share
-                            for p in self.scenario.procedures])
+        weights = np.array(
+            [p.online_weight if p.online_weight is not None else p.share for p in self.scenario.procedures]
+        )
         cum = np.cumsum(weights / weights.sum())
         pick = Buffered(UNIFORM, streams["online.procedure"])
         blocks = [(parse_hhmm(b.start), parse_hhmm(b.end), b.weight) for b in online.hourly_profile]
@@ -478,9 +508,6 @@ class BackOffice:
     def utilisation(self) -> float:
         cap = sum(w.capacity for w in self.workers)
         return sum(w.work_done for w in self.workers) / cap if cap > 0 else math.nan
-
-
-
 
 
 def _session_at(sessions: tuple[tuple[float, float], ...], t: float) -> int | None:

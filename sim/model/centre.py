@@ -106,12 +106,16 @@ class Presence:
             wd = WEEKDAY_NAMES[day.weekday]
             meetings = self._meetings[staff_id]
             at_work = self._memo[key] = frozenset(
-                name for name in day.session_names if (wd, name) not in meetings)
+                name for name in day.session_names if (wd, name) not in meetings
+            )
         return at_work
 
 
 def staff_duties(
-    scenario: Scenario, days: tuple[WorkDay, ...], index: int, streams: Streams,
+    scenario: Scenario,
+    days: tuple[WorkDay, ...],
+    index: int,
+    streams: Streams,
     presence: Presence | None = None,
 ) -> Iterator[Duty]:
     """The sessions one staff member spends at the counter, day by day: at work, and drawn to the
@@ -170,9 +174,14 @@ class Centre:
     """One replication's world."""
 
     def __init__(
-        self, scenario: Scenario, streams: Streams, days: tuple[WorkDay, ...],
-        event_log: bool = False, dossiers: DossierSink | None = None,
-        demand: DemandSource | None = None, first_window_day: int = 0,
+        self,
+        scenario: Scenario,
+        streams: Streams,
+        days: tuple[WorkDay, ...],
+        event_log: bool = False,
+        dossiers: DossierSink | None = None,
+        demand: DemandSource | None = None,
+        first_window_day: int = 0,
     ) -> None:
         self.scenario = scenario
         self.streams = streams
@@ -188,14 +197,16 @@ class Centre:
         elif scenario.back_office is not None:
             longest = max(p.statutory_days for p in scenario.procedures)
             calendar = WorkingCalendar(scenario.calendar, HORIZON_DAYS + 3 * longest)
-            self.dossiers = BackOffice(self.env, scenario, streams, calendar, presence,
-                                       first_window_day)
+            self.dossiers = BackOffice(self.env, scenario, streams, calendar, presence, first_window_day)
         else:
             self.dossiers = DossierCounter()
         self.waits = WaitMonitor(len(scenario.fields))
         self.queues = CounterQueues(
-            len(scenario.fields), pol.priority_rule == "strict", pol.priority_interleave,
-            spec.patience_min is not None, self._renege,
+            len(scenario.fields),
+            pol.priority_rule == "strict",
+            pol.priority_interleave,
+            spec.patience_min is not None,
+            self._renege,
         )
         self.balk_length = spec.balking.queue_length if spec.balking else 0
         self.balk_p = spec.balking.probability if spec.balking else 0.0
@@ -226,9 +237,13 @@ class Centre:
         manual_id = scenario.equipment.ticket_machines.manual_staff or scenario.staff[0].id
         self.staff = [
             Staff(
-                self, i, m.id, tuple(field_index[f] for f in m.fields),
+                self,
+                i,
+                m.id,
+                tuple(field_index[f] for f in m.fields),
                 tuple(field_index[f] for f in m.cross_trained if f not in m.fields),
-                staff_duties(scenario, days, i, streams, presence), m.id == manual_id,
+                staff_duties(scenario, days, i, streams, presence),
+                m.id == manual_id,
             )
             for i, m in enumerate(scenario.staff)
         ]
@@ -243,8 +258,12 @@ class Centre:
         self.pcs = Pool(self.env, pcs.count, self.open_hours, pcs.max_queue, _pc_time, self._pc_done)
         team = scenario.support_team
         self.support = Pool(
-            self.env, team.members, Windows(support_shifts(scenario, days)), team.max_queue,
-            _help_time, self._support_done,
+            self.env,
+            team.members,
+            Windows(support_shifts(scenario, days)),
+            team.max_queue,
+            _help_time,
+            self._support_done,
         )
         self.submit_dossier = self.dossiers.submit  # bound once: called for every dossier handed in
         self.demand: DemandSource = demand if demand is not None else DemandGenerator(scenario, streams)
@@ -285,8 +304,10 @@ class Centre:
 
     def to_ticket(self, v: Visitor) -> None:
         v.ready = self.env.now  # waiting starts here: time at the lookup PC or with a helper is not waiting
-        if self.balk_length and v.u_balk < self.balk_p and (
-            self.queues.length(v.field, self.env.now) >= self.balk_length
+        if (
+            self.balk_length
+            and v.u_balk < self.balk_p
+            and (self.queues.length(v.field, self.env.now) >= self.balk_length)
         ):
             self._finish(v, BALKED)
             self.balked += 1
@@ -405,12 +426,24 @@ class Centre:
         assert self.events is not None
         s = self.scenario
         served = v.outcome == SERVED_COUNTER
-        self.events.append((
-            v.id, self.days[v.day].date.isoformat(), PURPOSE_NAMES[v.purpose],
-            s.fields[v.field].id, v.priority, v.returning, v.arrival, v.ticket, v.call,
-            v.call if served else math.nan, v.end if served else math.nan, v.end,
-            OUTCOME_NAMES[v.outcome], s.staff[v.staff].id if v.staff >= 0 else "",
-        ))
+        self.events.append(
+            (
+                v.id,
+                self.days[v.day].date.isoformat(),
+                PURPOSE_NAMES[v.purpose],
+                s.fields[v.field].id,
+                v.priority,
+                v.returning,
+                v.arrival,
+                v.ticket,
+                v.call,
+                v.call if served else math.nan,
+                v.end if served else math.nan,
+                v.end,
+                OUTCOME_NAMES[v.outcome],
+                s.staff[v.staff].id if v.staff >= 0 else "",
+            )
+        )
 
     # --- the day's clock ----------------------------------------------------------------------
     def _days(self) -> Generator[simpy.Event, object, None]:
@@ -448,7 +481,8 @@ class Centre:
                     # The overtime limit runs on its own timer, so a long limit never holds up
                     # the next session's clock.
                     env.timeout(limit).callbacks.append(
-                        self._end_of_overtime_and_close if closing else self._end_of_overtime)
+                        self._end_of_overtime_and_close if closing else self._end_of_overtime
+                    )
                 elif closing:
                     self._close_day()
             if len(self.waits.d_wait) > FOLD_EVERY:
@@ -457,8 +491,12 @@ class Centre:
     def _day_rate(self, day: WorkDay) -> DayRate:
         """`day_rate`, computed once per distinct day shape (season, weekday, hours) and shifted."""
         season = season_for(self.scenario.calendar, day.date)
-        key = (day.weekday, season.name if season else "", day.opens - day.midnight,
-               day.closes - day.midnight)
+        key = (
+            day.weekday,
+            season.name if season else "",
+            day.opens - day.midnight,
+            day.closes - day.midnight,
+        )
         base = self._rates.get(key)
         if base is None:
             rate = day_rate(self.scenario, day)
@@ -553,4 +591,3 @@ def _pc_time(v: Visitor) -> float:
 
 def _help_time(v: Visitor) -> float:
     return v.help_min
-

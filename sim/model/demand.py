@@ -120,9 +120,9 @@ class Buffered:
     def take(self, k: int) -> np.ndarray:
         if self._pos + k > len(self._buf):
             fresh = self._dist.sample(self._rng, max(self.CHUNK, k))
-            self._buf = np.concatenate((self._buf[self._pos:], fresh))
+            self._buf = np.concatenate((self._buf[self._pos :], fresh))
             self._pos = 0
-        out = self._buf[self._pos:self._pos + k]
+        out = self._buf[self._pos : self._pos + k]
         self._pos += k
         return out
 
@@ -208,7 +208,8 @@ class DemandGenerator:
         self.service_next = [x.next for x in draws]
         self.docs_next = {
             i: ScalarDraws(p.documents, streams[f"documents.{p.id}"]).next
-            for i, p in enumerate(procs) if p.documents is not None
+            for i, p in enumerate(procs)
+            if p.documents is not None
         }
         self.proc_extra = [p.extra_document_min for p in procs]
         self.proc_has_docs = np.array([p.documents is not None for p in procs])
@@ -234,8 +235,19 @@ class DemandGenerator:
         out = []
         draw = self.service_next[self.n_procs + COLLECT]
         for t, p in zip(times, procedures, strict=True):
-            out.append(Visitor(self.next_id, day.index, t, COLLECT, p, int(self.procedure_field[p]),
-                               False, draw(), t + self.patience_one()))
+            out.append(
+                Visitor(
+                    self.next_id,
+                    day.index,
+                    t,
+                    COLLECT,
+                    p,
+                    int(self.procedure_field[p]),
+                    False,
+                    draw(),
+                    t + self.patience_one(),
+                )
+            )
             self.next_id += 1
         return out
 
@@ -265,10 +277,20 @@ class DemandGenerator:
                 service[i] += max(docs_next[k]() - 1.0, 0.0) * extra[k]
         vid = self.next_id
         idx = day.index
-        out = list(map(
-            Visitor, range(vid, vid + n), [idx] * n, times.tolist(), purpose.tolist(), proc.tolist(),
-            field.tolist(), priority.tolist(), service, deadline.tolist(),
-        ))
+        out = list(
+            map(
+                Visitor,
+                range(vid, vid + n),
+                [idx] * n,
+                times.tolist(),
+                purpose.tolist(),
+                proc.tolist(),
+                field.tolist(),
+                priority.tolist(),
+                service,
+                deadline.tolist(),
+            )
+        )
         # Attributes only some scenarios use; each has its own stream, so drawing them only when
         # used leaves every other stream (and common random numbers) untouched.
         if self.uses_machines:

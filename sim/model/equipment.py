@@ -76,8 +76,18 @@ class Windows:
 class Machine:
     """One ticket machine's state."""
 
-    __slots__ = ("busy", "down_min", "down_since", "failed", "index", "issuing", "paper_out",
-                 "repaired", "tickets", "wake")
+    __slots__ = (
+        "busy",
+        "down_min",
+        "down_since",
+        "failed",
+        "index",
+        "issuing",
+        "paper_out",
+        "repaired",
+        "tickets",
+        "wake",
+    )
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -294,16 +304,17 @@ class TicketMachines:
         """Each machine's minutes out of service in issuing hours so far (a spell under way counts
         up to now)."""
         now = self.env.now
-        return [m.down_min + (self.windows.overlap(m.down_since, now) if m.down_since is not None
-                              else 0.0) for m in self.machines]
+        return [
+            m.down_min + (self.windows.overlap(m.down_since, now) if m.down_since is not None else 0.0)
+            for m in self.machines
+        ]
 
     def none_working_minutes(self) -> float:
         """Minutes of issuing hours with no machine working so far: with one machine its own down
         time; with more, only the spells when all were out at once (not the sum over machines)."""
         if not self.machines:
             return 0.0
-        extra = (self.windows.overlap(self.none_since, self.env.now) if self.none_since is not None
-                 else 0.0)
+        extra = self.windows.overlap(self.none_since, self.env.now) if self.none_since is not None else 0.0
         return self.none_working_min + extra
 
 
@@ -311,8 +322,13 @@ class Pool:
     """Servers on shifts (lookup PCs, support-team members) with one short line."""
 
     def __init__(
-        self, env: simpy.Environment, servers: int, shifts: Windows, max_queue: int,
-        duration: Callable[[Visitor], float], done: Callable[[Visitor], None],
+        self,
+        env: simpy.Environment,
+        servers: int,
+        shifts: Windows,
+        max_queue: int,
+        duration: Callable[[Visitor], float],
+        done: Callable[[Visitor], None],
     ) -> None:
         self.env = env
         self.shifts = shifts
@@ -369,8 +385,9 @@ class Pool:
         for v in self.serving:
             if since <= v.arrival <= until and v.field in fields and v.purpose != LOOKUP:
                 return True
-        return any(since <= v.arrival <= until and v.field in fields and v.purpose != LOOKUP
-                   for _, v in self.line)
+        return any(
+            since <= v.arrival <= until and v.field in fields and v.purpose != LOOKUP for _, v in self.line
+        )
 
     def utilisation(self, since: float = -math.inf) -> float:
         """Busy share of the servers' hours from `since` on (the window, after any warm-up)."""

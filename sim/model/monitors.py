@@ -66,8 +66,14 @@ class WaitMonitor:
         because the staff processes hold them."""
         for lst in (self.d_wait, self.d_arrival, self.d_field, self.d_q_in, self.d_q_out):
             lst.clear()
-        for arr in (self.hist, self.hour_sum, self.hour_count, self.queue_area_hour, self.field_sum,
-                    self.field_count):
+        for arr in (
+            self.hist,
+            self.hour_sum,
+            self.hour_count,
+            self.queue_area_hour,
+            self.field_sum,
+            self.field_count,
+        ):
             arr[...] = 0
         self.total = self.max = self.queue_area = 0.0
         self.count = self.within = 0

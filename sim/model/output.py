@@ -16,8 +16,20 @@ WAIT_BINS = 6000
 """Number of regular bins (0–600 min); one more bin at the end collects longer waits."""
 
 EVENT_LOG_COLUMNS: tuple[str, ...] = (
-    "visitor", "date", "purpose", "field", "priority", "returning", "arrival", "ticket", "call",
-    "service_start", "service_end", "left", "outcome", "staff",
+    "visitor",
+    "date",
+    "purpose",
+    "field",
+    "priority",
+    "returning",
+    "arrival",
+    "ticket",
+    "call",
+    "service_start",
+    "service_end",
+    "left",
+    "outcome",
+    "staff",
 )
 """One row per visit; times in minutes on the simulation clock (NaN when the step did not happen)."""
 

@@ -37,7 +37,11 @@ class CounterQueues:
     """All fields' queues and the rule that picks the next ticket to call."""
 
     def __init__(
-        self, n_fields: int, strict: bool, interleave: int, reneging: bool,
+        self,
+        n_fields: int,
+        strict: bool,
+        interleave: int,
+        reneging: bool,
         on_renege: Callable[[Visitor], None],
     ) -> None:
         self.fields = [FieldQueue() for _ in range(n_fields)]

@@ -24,7 +24,11 @@ def _ratio(a: float, b: float) -> float:
 
 
 def simulate(
-    scenario: Scenario, seed: int, replication: int, *, event_log: bool = False,
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    *,
+    event_log: bool = False,
 ) -> ReplicationOutput:
     """Run replication `replication` of `scenario` with the run seed `seed`."""
     warmup = scenario.back_office.warmup_days if scenario.back_office is not None else 0
@@ -42,11 +46,14 @@ def simulate(
     if isinstance(office, BackOffice):
         office.finish()
         kpis.update(back_office_kpis(office, scenario))
-        daily = {"received": np.asarray(office.daily_received, dtype=float),
-                 "completed": np.asarray(office.daily_completed, dtype=float),
-                 "backlog": np.asarray(office.daily_backlog, dtype=float)}
-        field_outcomes = {f.id: np.asarray(office.outcomes[i], dtype=float)
-                          for i, f in enumerate(scenario.fields)}
+        daily = {
+            "received": np.asarray(office.daily_received, dtype=float),
+            "completed": np.asarray(office.daily_completed, dtype=float),
+            "backlog": np.asarray(office.daily_backlog, dtype=float),
+        }
+        field_outcomes = {
+            f.id: np.asarray(office.outcomes[i], dtype=float) for i, f in enumerate(scenario.fields)
+        }
     return ReplicationOutput(
         replication=replication,
         kpis=kpis,
@@ -106,8 +113,9 @@ def back_office_kpis(office: BackOffice, scenario: Scenario) -> dict[str, float]
         k[f"on_time_rate.{f.id}"] = (o[i, EARLY] + o[i, ON_TIME] + o[i, OPEN_WITHIN]) / n
         k[f"early_rate.{f.id}"] = o[i, EARLY] / n
         k[f"late_dossiers.{f.id}"] = float(o[i, LATE])
-        k[f"processing_days_mean.{f.id}"] = _ratio(office.field_processing[i] / 1440.0,
-                                                   office.field_completed[i])
+        k[f"processing_days_mean.{f.id}"] = _ratio(
+            office.field_processing[i] / 1440.0, office.field_completed[i]
+        )
     return k
 
 
@@ -168,7 +176,10 @@ def collect_kpis(c: Centre) -> dict[str, float]:
 
 
 STAFF_TIME_PARTS: tuple[str, ...] = (
-    "staff_busy_counter_share", "staff_busy_back_office_share", "staff_busy_manual_share")
+    "staff_busy_counter_share",
+    "staff_busy_back_office_share",
+    "staff_busy_manual_share",
+)
 """The parts of `staff_busy_share`, in the order they are stacked: counter service, back-office
 dossier work, numbers written by hand. Same denominator, so per person they add up to the total."""
 
@@ -184,7 +195,7 @@ def staff_time_kpis(c: Centre) -> dict[str, float]:
     """
     office = c.dossiers
     desk = {w.name: w for w in office.workers} if isinstance(office, BackOffice) else {}
-    window = c.days[c.first_window_day:]
+    window = c.days[c.first_window_day :]
     totals: dict[str, list[float]] = {key: [] for key in ("staff_busy_share", *STAFF_TIME_PARTS)}
     k: dict[str, float] = {}
     for st in c.staff:
@@ -192,8 +203,11 @@ def staff_time_kpis(c: Centre) -> dict[str, float]:
         for day in window:
             at_work = c.presence.sessions(st.id, day)
             if at_work:
-                scheduled += sum(b - a for (a, b), name in zip(day.sessions, day.session_names,
-                                                               strict=True) if name in at_work)
+                scheduled += sum(
+                    b - a
+                    for (a, b), name in zip(day.sessions, day.session_names, strict=True)
+                    if name in at_work
+                )
         worker = desk.get(st.id)
         back_office = worker.work_done if worker is not None else 0.0
         time_at_work = scheduled + st.covered + st.overtime + (worker.overtime if worker else 0.0)

@@ -42,8 +42,14 @@ class Staff:
     """One counter worker."""
 
     def __init__(
-        self, centre: Centre, index: int, sid: str, fields: tuple[int, ...],
-        cross: tuple[int, ...], duties: Iterable[Duty], manual: bool,
+        self,
+        centre: Centre,
+        index: int,
+        sid: str,
+        fields: tuple[int, ...],
+        cross: tuple[int, ...],
+        duties: Iterable[Duty],
+        manual: bool,
     ) -> None:
         self.centre = centre
         self.index = index

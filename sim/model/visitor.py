@@ -13,7 +13,12 @@ PURPOSE_NAMES = ("submit", "collect", "enquiry", "online_help", "lookup")
 
 IN_SYSTEM, SERVED_COUNTER, SERVED_SUPPORT, SERVED_LOOKUP, RENEGED, BALKED, SENT_HOME = range(7)
 OUTCOME_NAMES = (
-    "in_system", "served_counter", "served_support", "served_lookup", "reneged", "balked",
+    "in_system",
+    "served_counter",
+    "served_support",
+    "served_lookup",
+    "reneged",
+    "balked",
     "sent_home",
 )
 
@@ -24,14 +29,42 @@ class Visitor:
     """One visit. Times are minutes on the simulation clock; NaN until the step happens."""
 
     __slots__ = (
-        "arrival", "call", "day", "deadline", "end", "field", "help_min", "id", "issue_min",
-        "needs_help", "outcome", "pc_min", "priority", "procedure", "purpose", "ready", "returning",
-        "service", "staff", "ticket", "u_balk", "u_online", "uses_pc",
+        "arrival",
+        "call",
+        "day",
+        "deadline",
+        "end",
+        "field",
+        "help_min",
+        "id",
+        "issue_min",
+        "needs_help",
+        "outcome",
+        "pc_min",
+        "priority",
+        "procedure",
+        "purpose",
+        "ready",
+        "returning",
+        "service",
+        "staff",
+        "ticket",
+        "u_balk",
+        "u_online",
+        "uses_pc",
     )
 
     def __init__(
-        self, vid: int, day: int, arrival: float, purpose: int, procedure: int, field: int,
-        priority: bool, service: float, deadline: float,
+        self,
+        vid: int,
+        day: int,
+        arrival: float,
+        purpose: int,
+        procedure: int,
+        field: int,
+        priority: bool,
+        service: float,
+        deadline: float,
     ) -> None:
         self.id = vid
         self.day = day

@@ -106,8 +106,9 @@ class Worker:
     dossier finished within the day costs one event whatever the lunch break in between.
     """
 
-    def __init__(self, office: BackOffice, name: str, fields: tuple[int, ...], rate: float,
-                 windows: Iterable[Window]) -> None:
+    def __init__(
+        self, office: BackOffice, name: str, fields: tuple[int, ...], rate: float, windows: Iterable[Window]
+    ) -> None:
         self.office = office
         self.name = name
         self.fields = fields
@@ -179,7 +180,8 @@ def staff_windows(staff_id: str, days: tuple[WorkDay, ...], presence: Presence) 
     """A staff member's back-office time, day by day: the sessions they are at work."""
     for day in days:
         at_work = presence.sessions(staff_id, day)
-        sessions = tuple(se for se, name in zip(day.sessions, day.session_names, strict=True)
-                         if name in at_work)
+        sessions = tuple(
+            se for se, name in zip(day.sessions, day.session_names, strict=True) if name in at_work
+        )
         if sessions:
             yield Window(sessions, day.index, day.session_names[-1] in at_work)

@@ -48,8 +48,18 @@ VERDICT_COLOURS: dict[str, str] = {
 """Colour of a difference by its verdict ("" for a KPI without a better direction): only a clear
 gain that matters is green."""
 _BAND_COLOUR = "#D9D9D9"
-_SCENARIO_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
-                     "#8C8C8C", "#CCB974", "#64B5CD")
+_SCENARIO_COLOURS = (
+    "#4C72B0",
+    "#DD8452",
+    "#55A868",
+    "#C44E52",
+    "#8172B3",
+    "#937860",
+    "#DA8BC3",
+    "#8C8C8C",
+    "#CCB974",
+    "#64B5CD",
+)
 _TARGET_COLOUR = "#C44E52"
 
 
@@ -60,8 +70,12 @@ def _percent(share: float) -> str:
 def difference_scale(kpi: str) -> tuple[float, str]:
     """Factor and unit to show a KPI's difference: shares in percentage points, minutes, days."""
     kind = kpi_kind(kpi)
-    return {"share": (100.0, "percentage points"), "minutes": (1.0, "min"),
-            "days": (1.0, "days"), "score": (1.0, "points")}.get(kind, (1.0, ""))
+    return {
+        "share": (100.0, "percentage points"),
+        "minutes": (1.0, "min"),
+        "days": (1.0, "days"),
+        "score": (1.0, "points"),
+    }.get(kind, (1.0, ""))
 
 
 def forest_figure(comparison: Comparison) -> Figure:
@@ -73,16 +87,16 @@ def forest_figure(comparison: Comparison) -> Figure:
     title = f"Differences from the base ({comparison.base.scenario.name})"
     if not keys or not alts:
         return no_data(fig, title, "no key KPIs to compare")
-    axes = fig.subplots(len(keys), 1, squeeze=False,
-                        gridspec_kw={"height_ratios": [rows_per_panel + 0.6] * len(keys)})[:, 0]
+    axes = fig.subplots(
+        len(keys), 1, squeeze=False, gridspec_kw={"height_ratios": [rows_per_panel + 0.6] * len(keys)}
+    )[:, 0]
     y = np.arange(rows_per_panel)[::-1]
     banded = False
     for ax, kpi in zip(axes, keys, strict=True):
         factor, unit = difference_scale(kpi)
         mid = panel_mid(comparison, kpi)
         if mid > 0:
-            ax.axvspan(-factor * mid, factor * mid, color=_BAND_COLOUR, alpha=0.6, linewidth=0,
-                       zorder=0)
+            ax.axvspan(-factor * mid, factor * mid, color=_BAND_COLOUR, alpha=0.6, linewidth=0, zorder=0)
             banded = True
         for yi, name in zip(y, alts, strict=True):
             row = comparison.row(name, kpi)
@@ -93,12 +107,19 @@ def forest_figure(comparison: Comparison) -> Figure:
             low, high = factor * row.diff_ci_low, factor * row.diff_ci_high
             err = np.nan_to_num([[diff - low], [high - diff]], nan=0.0)
             colour = VERDICT_COLOURS.get(row.verdict, VERDICT_COLOURS[""])
-            ax.errorbar([diff], [yi], xerr=err, fmt="o", color=colour, capsize=4, markersize=6,
-                        elinewidth=1.6)
+            ax.errorbar(
+                [diff], [yi], xerr=err, fmt="o", color=colour, capsize=4, markersize=6, elinewidth=1.6
+            )
             interval = "" if math.isnan(low) else f" [{low:+.3g}, {high:+.3g}]"
-            ax.annotate(f"{diff:+.3g}{interval}  {row.verdict}".rstrip(), (diff, yi),
-                        xytext=(0, 7), textcoords="offset points", ha="center", fontsize=7,
-                        color=colour)
+            ax.annotate(
+                f"{diff:+.3g}{interval}  {row.verdict}".rstrip(),
+                (diff, yi),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color=colour,
+            )
         ax.axvline(0.0, color="black", linewidth=1, linestyle="--")
         ax.set_yticks(y, alts, fontsize=8)
         ax.set_ylim(-0.7, rows_per_panel - 0.3)
@@ -106,13 +127,18 @@ def forest_figure(comparison: Comparison) -> Figure:
         band = f"; band ±{factor * mid:.3g}" if mid > 0 else ""
         ax.set_xlabel(f"{kpi}: alternative − base" + (f" ({unit})" if unit else "") + band, fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
-    fig.suptitle(f"{title}\n{_percent(comparison.confidence)} family-wise intervals "
-                 f"(Bonferroni over {comparison.comparisons}: {_percent(comparison.adjusted_confidence)}"
-                 f" each), {comparison.replications} paired replications", fontsize=10)
+    fig.suptitle(
+        f"{title}\n{_percent(comparison.confidence)} family-wise intervals "
+        f"(Bonferroni over {comparison.comparisons}: {_percent(comparison.adjusted_confidence)}"
+        f" each), {comparison.replications} paired replications",
+        fontsize=10,
+    )
     shown = {r.verdict for r in comparison.rows if r.verdict}
     handles: list[Artist] = [
         Line2D([], [], marker="o", linestyle="", color=VERDICT_COLOURS[v], label=v)
-        for v in VERDICTS if v in shown or v in {"better", "worse", "no detectable difference"}]
+        for v in VERDICTS
+        if v in shown or v in {"better", "worse", "no detectable difference"}
+    ]
     if banded:
         handles.append(Patch(color=_BAND_COLOUR, alpha=0.6, label="± minimum important difference"))
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
@@ -149,17 +175,27 @@ def wait_by_hour_by_scenario_figure(comparison: Comparison) -> Figure:
         seen = count[hours] > 0
         mean[seen] = wait_sum[hours][seen] / count[hours][seen]
         label = f"{name} (base)" if k == 0 else name
-        ax.plot(hours, mean, marker="o", linewidth=1.5, markersize=4, label=label,
-                color=_SCENARIO_COLOURS[k % len(_SCENARIO_COLOURS)])
+        ax.plot(
+            hours,
+            mean,
+            marker="o",
+            linewidth=1.5,
+            markersize=4,
+            label=label,
+            color=_SCENARIO_COLOURS[k % len(_SCENARIO_COLOURS)],
+        )
     threshold = float(comparison.base.scenario.targets.wait_threshold_min)
-    ax.axhline(threshold, color=_TARGET_COLOUR, linestyle="--", linewidth=1,
-               label=f"threshold {threshold:g} min")
+    ax.axhline(
+        threshold, color=_TARGET_COLOUR, linestyle="--", linewidth=1, label=f"threshold {threshold:g} min"
+    )
     ax.set_xticks(hours, [f"{h:02d}:00" for h in hours])
     ax.set_xlabel("hour of arrival")
     ax.set_ylabel("mean wait (minutes)")
     ax.set_ylim(bottom=0)
-    ax.set_title(f"{title}\n{comparison.replications} replications per scenario pooled, "
-                 "common random numbers", fontsize=10)
+    ax.set_title(
+        f"{title}\n{comparison.replications} replications per scenario pooled, common random numbers",
+        fontsize=10,
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -184,12 +220,24 @@ def on_time_by_scenario_figure(comparison: Comparison) -> Figure:
         colour = _SCENARIO_COLOURS[k % len(_SCENARIO_COLOURS)]
         ax.errorbar([mean], [yi], xerr=err, fmt="o", color=colour, capsize=4, elinewidth=1.6)
         interval = "" if math.isnan(low) else f" [{low:.1f}, {high:.1f}]"
-        ax.annotate(f"{mean:.1f}%{interval}", (mean, yi), xytext=(0, 7), textcoords="offset points",
-                    ha="center", fontsize=8, color=colour)
+        ax.annotate(
+            f"{mean:.1f}%{interval}",
+            (mean, yi),
+            xytext=(0, 7),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+            color=colour,
+        )
     for rule in comparison.base.scenario.targets.rules:
         if rule.kpi == "on_time_rate":
-            ax.axvline(100 * rule.value, color=_TARGET_COLOUR, linestyle="--", linewidth=1,
-                       label=f"target {rule.op} {100 * rule.value:g}%")
+            ax.axvline(
+                100 * rule.value,
+                color=_TARGET_COLOUR,
+                linestyle="--",
+                linewidth=1,
+                label=f"target {rule.op} {100 * rule.value:g}%",
+            )
     ax.set_yticks(y, [f"{n} (base)" if n == base else n for n, _ in rows], fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.margins(x=0.2)

@@ -124,8 +124,9 @@ def format_answer(comparison: Comparison, lang: str = "en") -> str:
     lines = [_say("console.answer", lang)]
     for alt in comparison.alternatives:
         name = alt.scenario.name
-        lines.append(_INDENT + _say("console.compare.against", lang, alternative=name,
-                                    base=base.scenario.name))
+        lines.append(
+            _INDENT + _say("console.compare.against", lang, alternative=name, base=base.scenario.name)
+        )
         rows = [(k, comparison.row(name, k)) for k in keys]
         verdicts = {k: _say("verdict." + (r.verdict or "neutral"), lang) for k, r in rows if r}
         pad = max((len(v) for v in verdicts.values()), default=0)
@@ -135,11 +136,14 @@ def format_answer(comparison: Comparison, lang: str = "en") -> str:
         for key, row in rows:
             label = f"{_label(key, lang, base):<{width}}"
             if row is None or math.isnan(row.difference):
-                lines.append(f"{_INDENT * 2}{'':<{pad}}  {label}  "
-                             f"{_say('console.compare.not_reported', lang)}")
+                lines.append(
+                    f"{_INDENT * 2}{'':<{pad}}  {label}  {_say('console.compare.not_reported', lang)}"
+                )
                 continue
-            lines.append(f"{_INDENT * 2}{verdicts[key]:<{pad}}  {label}  "
-                         f"{_diff_text(key, row, lang)}{_band(key, row, lang)}")
+            lines.append(
+                f"{_INDENT * 2}{verdicts[key]:<{pad}}  {label}  "
+                f"{_diff_text(key, row, lang)}{_band(key, row, lang)}"
+            )
     lines += ["", *_wrap(_INDENT + _say("console.compare.targets", lang), _INDENT * 2)]
     for results in comparison.scenarios:
         lines += _targets(results, results is base, lang)
@@ -155,10 +159,27 @@ def format_comparison(comparison: Comparison, lang: str = "en") -> str:
     confidence = _percent_in(comparison.confidence, lang)
     adjusted = _percent_in(comparison.adjusted_confidence, lang)
     lines = [
-        *_wrap(_say("console.compare.header" + (".one" if len(alts) == 1 else ""), lang,
-                    alternatives=len(alts), base=base.scenario.name, n=n, seed=base.seed), _INDENT),
-        *_wrap(_say("console.compare.intervals", lang, confidence=confidence,
-                    comparisons=comparison.comparisons, adjusted=adjusted), _INDENT),
+        *_wrap(
+            _say(
+                "console.compare.header" + (".one" if len(alts) == 1 else ""),
+                lang,
+                alternatives=len(alts),
+                base=base.scenario.name,
+                n=n,
+                seed=base.seed,
+            ),
+            _INDENT,
+        ),
+        *_wrap(
+            _say(
+                "console.compare.intervals",
+                lang,
+                confidence=confidence,
+                comparisons=comparison.comparisons,
+                adjusted=adjusted,
+            ),
+            _INDENT,
+        ),
         "",
         format_answer(comparison, lang),
         "",
@@ -166,16 +187,20 @@ def format_comparison(comparison: Comparison, lang: str = "en") -> str:
     ]
     keys = list(comparison.key_kpis)
     width = max([len(_say("console.col.kpi", lang)), *(len(_label(k, lang, base)) for k in keys)])
-    cols = {c: _say(f"console.compare.col.{c}", lang)
-            for c in ("base", "alternative", "difference", "verdict")}
+    cols = {
+        c: _say(f"console.compare.col.{c}", lang) for c in ("base", "alternative", "difference", "verdict")
+    }
     for k, alt in enumerate(alts):
         name = alt.scenario.name
         if k:
             lines.append("")
-        lines.append(_say("console.compare.against", lang, alternative=name,
-                          base=base.scenario.name).rstrip(":"))
-        header = (f"{_INDENT}{_say('console.col.kpi', lang):<{width}}  {cols['base']:>11}  "
-                  f"{cols['alternative']:>11}  {cols['difference']:<36}  {cols['verdict']}")
+        lines.append(
+            _say("console.compare.against", lang, alternative=name, base=base.scenario.name).rstrip(":")
+        )
+        header = (
+            f"{_INDENT}{_say('console.col.kpi', lang):<{width}}  {cols['base']:>11}  "
+            f"{cols['alternative']:>11}  {cols['difference']:<36}  {cols['verdict']}"
+        )
         lines += [header, _INDENT + "-" * (len(header) - len(_INDENT) + 18)]
         if not keys:
             lines.append(_INDENT + _say("console.compare.no_keys", lang))
@@ -185,12 +210,16 @@ def format_comparison(comparison: Comparison, lang: str = "en") -> str:
             label = _label(key, lang, base)
             base_mean = _value(key, b.mean, lang) if b is not None else "–"
             if a is None:
-                lines.append(f"{_INDENT}{label:<{width}}  {base_mean:>11}  {'–':>11}  "
-                             f"{_say('console.compare.not_reported', lang):<36}")
+                lines.append(
+                    f"{_INDENT}{label:<{width}}  {base_mean:>11}  {'–':>11}  "
+                    f"{_say('console.compare.not_reported', lang):<36}"
+                )
                 continue
             verdict = _say("verdict." + a.verdict, lang) if a.verdict else ""
-            lines.append(f"{_INDENT}{label:<{width}}  {base_mean:>11}  {_value(key, a.mean, lang):>11}  "
-                         f"{_diff_text(key, a, lang):<36}  {verdict}")
+            lines.append(
+                f"{_INDENT}{label:<{width}}  {base_mean:>11}  {_value(key, a.mean, lang):>11}  "
+                f"{_diff_text(key, a, lang):<36}  {verdict}"
+            )
     lines += ["", _say("console.replications", lang, n=n, rule=_rule(comparison, lang))]
     return "\n".join(lines)
 
@@ -198,7 +227,7 @@ def format_comparison(comparison: Comparison, lang: str = "en") -> str:
 def _targets(results: Results, is_base: bool, lang: str = "en") -> list[str]:
     role = _say("console.compare.base_role", lang) if is_base else ""
     if not results.targets:
-        return [_INDENT * 2 + _say("console.compare.no_targets", lang, scenario=results.scenario.name,
-                                   role=role)]
-    return [f"{_INDENT * 2}{results.scenario.name}{role}",
-            *target_lines(results, lang, _INDENT * 3)]
+        return [
+            _INDENT * 2 + _say("console.compare.no_targets", lang, scenario=results.scenario.name, role=role)
+        ]
+    return [f"{_INDENT * 2}{results.scenario.name}{role}", *target_lines(results, lang, _INDENT * 3)]

@@ -40,217 +40,408 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 # ----- KPI names and explanations ----------------------------------------------------------------
 
 _KPI_VI: dict[str, tuple[str, str]] = {
-    "visitors_arrived": ("Lượt người dân đến", "Số lượt người đến trung tâm; người được hẹn quay lại hôm "
-                         "sau được tính thêm một lượt."),
-    "visitors_served": ("Lượt người dân được phục vụ", "Lượt đến được giải quyết tại quầy, tổ hỗ trợ hoặc "
-                        "máy tra cứu."),
-    "visitors_reneged": ("Lượt người dân bỏ về khi đang chờ", "Người đã lấy số nhưng hết kiên nhẫn và ra "
-                         "về trước khi được gọi."),
-    "visitors_balked": ("Lượt người dân bỏ về vì đông", "Người thấy hàng chờ quá dài nên về ngay khi vừa "
-                        "đến."),
-    "visitors_sent_home": ("Lượt người dân hẹn quay lại hôm sau", "Người còn chờ lúc hết giờ làm việc, "
-                           "được hẹn quay lại vào ngày làm việc tiếp theo."),
-    "visitors_in_system_end": ("Người dân còn ở trung tâm cuối giai đoạn", "Người vẫn còn ở trung tâm khi "
-                               "giai đoạn mô phỏng kết thúc."),
-    "visitors_served_counter": ("Lượt người dân được phục vụ tại quầy", "Lượt đến được cán bộ tiếp nhận "
-                                "tại quầy."),
-    "visitors_served_support": ("Lượt người dân được tổ hỗ trợ giúp nộp trực tuyến", "Lượt đến kết thúc "
-                                "sau khi tổ hỗ trợ giúp nộp hồ sơ trực tuyến."),
-    "visitors_served_lookup": ("Lượt người dân dùng máy tra cứu", "Lượt đến chỉ để tra cứu thông tin tại "
-                               "máy tra cứu."),
+    "visitors_arrived": (
+        "Lượt người dân đến",
+        "Số lượt người đến trung tâm; người được hẹn quay lại hôm sau được tính thêm một lượt.",
+    ),
+    "visitors_served": (
+        "Lượt người dân được phục vụ",
+        "Lượt đến được giải quyết tại quầy, tổ hỗ trợ hoặc máy tra cứu.",
+    ),
+    "visitors_reneged": (
+        "Lượt người dân bỏ về khi đang chờ",
+        "Người đã lấy số nhưng hết kiên nhẫn và ra về trước khi được gọi.",
+    ),
+    "visitors_balked": (
+        "Lượt người dân bỏ về vì đông",
+        "Người thấy hàng chờ quá dài nên về ngay khi vừa đến.",
+    ),
+    "visitors_sent_home": (
+        "Lượt người dân hẹn quay lại hôm sau",
+        "Người còn chờ lúc hết giờ làm việc, được hẹn quay lại vào ngày làm việc tiếp theo.",
+    ),
+    "visitors_in_system_end": (
+        "Người dân còn ở trung tâm cuối giai đoạn",
+        "Người vẫn còn ở trung tâm khi giai đoạn mô phỏng kết thúc.",
+    ),
+    "visitors_served_counter": (
+        "Lượt người dân được phục vụ tại quầy",
+        "Lượt đến được cán bộ tiếp nhận tại quầy.",
+    ),
+    "visitors_served_support": (
+        "Lượt người dân được tổ hỗ trợ giúp nộp trực tuyến",
+        "Lượt đến kết thúc sau khi tổ hỗ trợ giúp nộp hồ sơ trực tuyến.",
+    ),
+    "visitors_served_lookup": (
+        "Lượt người dân dùng máy tra cứu",
+        "Lượt đến chỉ để tra cứu thông tin tại máy tra cứu.",
+    ),
     "dossiers_submitted_counter": ("Hồ sơ nộp tại quầy", "Số hồ sơ người dân nộp trực tiếp tại quầy."),
-    "dossiers_submitted_online_support": ("Hồ sơ nộp trực tuyến có hỗ trợ", "Số hồ sơ nộp trực tuyến "
-                                          "với sự giúp đỡ của tổ hỗ trợ."),
-    "wait_mean_min": ("Thời gian chờ trung bình", "Từ lúc xếp hàng lấy số (khi đến, hoặc sau khi dùng "
-                      "máy tra cứu hay được tổ hỗ trợ giúp) đến khi được gọi lên quầy, trung bình "
-                      "mọi lượt người dân."),
+    "dossiers_submitted_online_support": (
+        "Hồ sơ nộp trực tuyến có hỗ trợ",
+        "Số hồ sơ nộp trực tuyến với sự giúp đỡ của tổ hỗ trợ.",
+    ),
+    "wait_mean_min": (
+        "Thời gian chờ trung bình",
+        "Từ lúc xếp hàng lấy số (khi đến, hoặc sau khi dùng "
+        "máy tra cứu hay được tổ hỗ trợ giúp) đến khi được gọi lên quầy, trung bình "
+        "mọi lượt người dân.",
+    ),
     "wait_p50_min": ("Thời gian chờ trung vị", "Một nửa số người dân chờ không quá thời gian này."),
-    "wait_p90_min": ("Thời gian chờ của 90% người dân", "90% người dân được gọi lên quầy trong khoảng "
-                     "thời gian này (phân vị 90)."),
-    "wait_p95_min": ("Thời gian chờ của 95% người dân", "95% người dân được gọi lên quầy trong khoảng "
-                     "thời gian này (phân vị 95)."),
+    "wait_p90_min": (
+        "Thời gian chờ của 90% người dân",
+        "90% người dân được gọi lên quầy trong khoảng thời gian này (phân vị 90).",
+    ),
+    "wait_p95_min": (
+        "Thời gian chờ của 95% người dân",
+        "95% người dân được gọi lên quầy trong khoảng thời gian này (phân vị 95).",
+    ),
     "wait_max_min": ("Thời gian chờ lâu nhất", "Lượt chờ lâu nhất trong giai đoạn."),
-    "wait_within_target": ("Tỷ lệ người dân chờ không quá ngưỡng", "Tỷ lệ người dân được gọi lên quầy trong "
-                           "ngưỡng thời gian chờ của kịch bản."),
-    "queue_mean": ("Số người chờ trung bình", "Số người chờ đến lượt tại quầy, trung bình theo thời "
-                   "gian trong giờ làm việc."),
+    "wait_within_target": (
+        "Tỷ lệ người dân chờ không quá ngưỡng",
+        "Tỷ lệ người dân được gọi lên quầy trong ngưỡng thời gian chờ của kịch bản.",
+    ),
+    "queue_mean": (
+        "Số người chờ trung bình",
+        "Số người chờ đến lượt tại quầy, trung bình theo thời gian trong giờ làm việc.",
+    ),
     "queue_max": ("Số người chờ đông nhất", "Số người cùng chờ đến lượt tại quầy nhiều nhất."),
-    "overtime_min_per_day": ("Thời gian làm thêm mỗi ngày", "Số phút cán bộ tiếp tục tiếp người dân "
-                             "tại quầy quá giờ kết thúc buổi làm việc (lấn vào giờ nghỉ trưa và sau "
-                             "giờ đóng cửa), cộng cho mọi cán bộ, tính trên một ngày làm việc."),
-    "overtime_lunch_min_per_day": ("Thời gian làm thêm vào giờ nghỉ trưa", "Số phút cán bộ tiếp tục "
-                                   "tiếp người dân tại quầy sau khi hết buổi sáng, lấn vào giờ nghỉ "
-                                   "trưa, cộng cho mọi cán bộ, tính trên một ngày làm việc."),
-    "overtime_close_min_per_day": ("Thời gian làm thêm sau giờ đóng cửa", "Số phút cán bộ tiếp tục "
-                                   "tiếp người dân tại quầy sau giờ đóng cửa cuối ngày, cộng cho mọi "
-                                   "cán bộ, tính trên một ngày làm việc."),
-    "staff_utilisation_mean": ("Mức độ bận của cán bộ tại quầy", "Tỷ lệ thời gian cán bộ bận tiếp "
-                               "người dân trên thời gian ngồi tại quầy, trung bình các cán bộ (chỉ "
-                               "tính việc tại quầy; xem tỷ lệ thời gian làm việc bận)."),
-    "staff_busy_share": ("Tỷ lệ thời gian làm việc bận", "Phần thời gian làm việc cán bộ bận việc: "
-                         "tiếp người dân tại quầy, xử lý hồ sơ và cấp số thủ công, trên thời gian "
-                         "làm việc (các buổi không nghỉ phép, không họp, giờ trực trưa tại quầy và "
-                         "giờ làm thêm); trung bình các cán bộ. Chỉ tính việc mô hình thể hiện, "
-                         "không tính họp và việc khác của lãnh đạo. Việc xử lý hồ sơ chạy song song "
-                         "với việc tại quầy, nên trên 100% nghĩa là cán bộ bị quá tải."),
-    "staff_busy_counter_share": ("Phần thời gian tiếp người dân tại quầy", "Phần của tỷ lệ thời gian "
-                                 "làm việc bận dành cho tiếp người dân tại quầy."),
-    "staff_busy_back_office_share": ("Phần thời gian xử lý hồ sơ", "Phần của tỷ lệ thời gian làm việc "
-                                     "bận dành cho xử lý hồ sơ sau khi tiếp nhận."),
-    "staff_busy_manual_share": ("Phần thời gian cấp số thủ công", "Phần của tỷ lệ thời gian làm việc "
-                                "bận dành cho ghi số thứ tự bằng tay khi máy lấy số không hoạt "
-                                "động."),
-    "ticket_machine_utilisation": ("Mức độ bận của máy lấy số", "Tỷ lệ thời gian máy lấy số đang in "
-                                   "phiếu trong giờ cấp số."),
-    "ticket_machine_down_min": ("Thời gian không có máy lấy số hoạt động", "Số phút trong giờ cấp số "
-                                "mà không còn máy lấy số nào hoạt động (hỏng hoặc hết giấy); khi có "
-                                "một máy, đó là thời gian máy ấy ngừng. Thời gian ngừng của từng máy "
-                                "được báo riêng, không cộng dồn."),
-    "ticket_machine_out_min": ("Thời gian máy lấy số ngừng hoạt động", "Số phút trong giờ cấp số mà "
-                               "từng máy lấy số bị hỏng hoặc hết giấy (cả hai cùng lúc chỉ tính một "
-                               "lần)."),
-    "lookup_pc_utilisation": ("Mức độ sử dụng máy tra cứu", "Tỷ lệ thời gian máy tra cứu có người dùng "
-                              "trong giờ mở cửa."),
-    "support_team_utilisation": ("Mức độ bận của tổ hỗ trợ", "Tỷ lệ thời gian tổ hỗ trợ bận giúp người "
-                                 "dân trong giờ làm việc của tổ."),
-    "support_wait_mean_min": ("Thời gian chờ tổ hỗ trợ trung bình", "Thời gian chờ đến lượt được tổ hỗ "
-                              "trợ giúp đỡ."),
-    "dossiers_received": ("Hồ sơ tiếp nhận", "Hồ sơ tiếp nhận trong giai đoạn: tại quầy, trực tuyến và "
-                          "trực tuyến có hỗ trợ."),
-    "dossiers_online": ("Hồ sơ tiếp nhận trực tuyến", "Hồ sơ nhận qua dịch vụ công trực tuyến, kể cả hồ "
-                        "sơ được tổ hỗ trợ giúp nộp."),
-    "dossiers_completed": ("Hồ sơ đã giải quyết xong", "Hồ sơ tiếp nhận trong giai đoạn đã giải quyết "
-                           "xong trước khi giai đoạn kết thúc."),
-    "on_time_rate": ("Tỷ lệ hồ sơ đúng hạn", "Theo cách tính của Cổng Dịch vụ công: hồ sơ xong trước "
-                     "hoặc đúng ngày hẹn, cộng hồ sơ đang giải quyết còn trong hạn, trên số hồ sơ tiếp "
-                     "nhận; yêu cầu bổ sung lần thứ hai bị tính là trễ hạn."),
+    "overtime_min_per_day": (
+        "Thời gian làm thêm mỗi ngày",
+        "Số phút cán bộ tiếp tục tiếp người dân "
+        "tại quầy quá giờ kết thúc buổi làm việc (lấn vào giờ nghỉ trưa và sau "
+        "giờ đóng cửa), cộng cho mọi cán bộ, tính trên một ngày làm việc.",
+    ),
+    "overtime_lunch_min_per_day": (
+        "Thời gian làm thêm vào giờ nghỉ trưa",
+        "Số phút cán bộ tiếp tục "
+        "tiếp người dân tại quầy sau khi hết buổi sáng, lấn vào giờ nghỉ "
+        "trưa, cộng cho mọi cán bộ, tính trên một ngày làm việc.",
+    ),
+    "overtime_close_min_per_day": (
+        "Thời gian làm thêm sau giờ đóng cửa",
+        "Số phút cán bộ tiếp tục "
+        "tiếp người dân tại quầy sau giờ đóng cửa cuối ngày, cộng cho mọi "
+        "cán bộ, tính trên một ngày làm việc.",
+    ),
+    "staff_utilisation_mean": (
+        "Mức độ bận của cán bộ tại quầy",
+        "Tỷ lệ thời gian cán bộ bận tiếp "
+        "người dân trên thời gian ngồi tại quầy, trung bình các cán bộ (chỉ "
+        "tính việc tại quầy; xem tỷ lệ thời gian làm việc bận).",
+    ),
+    "staff_busy_share": (
+        "Tỷ lệ thời gian làm việc bận",
+        "Phần thời gian làm việc cán bộ bận việc: "
+        "tiếp người dân tại quầy, xử lý hồ sơ và cấp số thủ công, trên thời gian "
+        "làm việc (các buổi không nghỉ phép, không họp, giờ trực trưa tại quầy và "
+        "giờ làm thêm); trung bình các cán bộ. Chỉ tính việc mô hình thể hiện, "
+        "không tính họp và việc khác của lãnh đạo. Việc xử lý hồ sơ chạy song song "
+        "với việc tại quầy, nên trên 100% nghĩa là cán bộ bị quá tải.",
+    ),
+    "staff_busy_counter_share": (
+        "Phần thời gian tiếp người dân tại quầy",
+        "Phần của tỷ lệ thời gian làm việc bận dành cho tiếp người dân tại quầy.",
+    ),
+    "staff_busy_back_office_share": (
+        "Phần thời gian xử lý hồ sơ",
+        "Phần của tỷ lệ thời gian làm việc bận dành cho xử lý hồ sơ sau khi tiếp nhận.",
+    ),
+    "staff_busy_manual_share": (
+        "Phần thời gian cấp số thủ công",
+        "Phần của tỷ lệ thời gian làm việc "
+        "bận dành cho ghi số thứ tự bằng tay khi máy lấy số không hoạt "
+        "động.",
+    ),
+    "ticket_machine_utilisation": (
+        "Mức độ bận của máy lấy số",
+        "Tỷ lệ thời gian máy lấy số đang in phiếu trong giờ cấp số.",
+    ),
+    "ticket_machine_down_min": (
+        "Thời gian không có máy lấy số hoạt động",
+        "Số phút trong giờ cấp số "
+        "mà không còn máy lấy số nào hoạt động (hỏng hoặc hết giấy); khi có "
+        "một máy, đó là thời gian máy ấy ngừng. Thời gian ngừng của từng máy "
+        "được báo riêng, không cộng dồn.",
+    ),
+    "ticket_machine_out_min": (
+        "Thời gian máy lấy số ngừng hoạt động",
+        "Số phút trong giờ cấp số mà "
+        "từng máy lấy số bị hỏng hoặc hết giấy (cả hai cùng lúc chỉ tính một "
+        "lần).",
+    ),
+    "lookup_pc_utilisation": (
+        "Mức độ sử dụng máy tra cứu",
+        "Tỷ lệ thời gian máy tra cứu có người dùng trong giờ mở cửa.",
+    ),
+    "support_team_utilisation": (
+        "Mức độ bận của tổ hỗ trợ",
+        "Tỷ lệ thời gian tổ hỗ trợ bận giúp người dân trong giờ làm việc của tổ.",
+    ),
+    "support_wait_mean_min": (
+        "Thời gian chờ tổ hỗ trợ trung bình",
+        "Thời gian chờ đến lượt được tổ hỗ trợ giúp đỡ.",
+    ),
+    "dossiers_received": (
+        "Hồ sơ tiếp nhận",
+        "Hồ sơ tiếp nhận trong giai đoạn: tại quầy, trực tuyến và trực tuyến có hỗ trợ.",
+    ),
+    "dossiers_online": (
+        "Hồ sơ tiếp nhận trực tuyến",
+        "Hồ sơ nhận qua dịch vụ công trực tuyến, kể cả hồ sơ được tổ hỗ trợ giúp nộp.",
+    ),
+    "dossiers_completed": (
+        "Hồ sơ đã giải quyết xong",
+        "Hồ sơ tiếp nhận trong giai đoạn đã giải quyết xong trước khi giai đoạn kết thúc.",
+    ),
+    "on_time_rate": (
+        "Tỷ lệ hồ sơ đúng hạn",
+        "Theo cách tính của Cổng Dịch vụ công: hồ sơ xong trước "
+        "hoặc đúng ngày hẹn, cộng hồ sơ đang giải quyết còn trong hạn, trên số hồ sơ tiếp "
+        "nhận; yêu cầu bổ sung lần thứ hai bị tính là trễ hạn.",
+    ),
     "early_rate": ("Tỷ lệ hồ sơ trước hạn", "Tỷ lệ hồ sơ giải quyết xong trước ngày hẹn trả kết quả."),
-    "late_dossiers": ("Hồ sơ trễ hạn", "Hồ sơ tiếp nhận trong giai đoạn bị trễ hạn: xong muộn, quá hạn "
-                      "chưa xong, hoặc phải bổ sung lần thứ hai."),
-    "processing_days_mean": ("Thời gian giải quyết trung bình", "Số ngày (theo lịch) từ khi tiếp nhận "
-                             "đến khi giải quyết xong, với các hồ sơ đã xong."),
+    "late_dossiers": (
+        "Hồ sơ trễ hạn",
+        "Hồ sơ tiếp nhận trong giai đoạn bị trễ hạn: xong muộn, quá hạn "
+        "chưa xong, hoặc phải bổ sung lần thứ hai.",
+    ),
+    "processing_days_mean": (
+        "Thời gian giải quyết trung bình",
+        "Số ngày (theo lịch) từ khi tiếp nhận đến khi giải quyết xong, với các hồ sơ đã xong.",
+    ),
     "backlog_end": ("Hồ sơ tồn cuối giai đoạn", "Hồ sơ còn đang giải quyết khi giai đoạn kết thúc."),
-    "apology_slips": ("Phiếu xin lỗi và hẹn lại", "Số phiếu xin lỗi và hẹn lại ngày trả kết quả đã phát "
-                      "cho hồ sơ quá ngày hẹn."),
-    "dossiers_fee_bearing": ("Hồ sơ có phí, lệ phí", "Hồ sơ tiếp nhận trong giai đoạn có nghĩa vụ tài "
-                             "chính (phí, lệ phí)."),
-    "online_payment_rate": ("Tỷ lệ thanh toán trực tuyến", "Tỷ lệ hồ sơ có phí, lệ phí được thanh toán "
-                            "trực tuyến (thành phần A của điểm thanh toán trực tuyến, Chỉ số 766)."),
-    "back_office_utilisation": ("Mức độ sử dụng năng lực xử lý hồ sơ", "Khối lượng xử lý hồ sơ đã làm "
-                                "trên năng lực xử lý hồ sơ hiện có (tỷ lệ thời gian)."),
-    "score_progress_766": ("Điểm tiến độ giải quyết (Chỉ số 766)", "Nhóm chỉ số tiến độ, tối đa 20 "
-                           "điểm = 20 × tỷ lệ đúng hạn; công thức suy ra từ dữ liệu Cổng, không chính "
-                           "thức."),
-    "score_handling_satisfaction_766": ("Điểm hài lòng về giải quyết hồ sơ (Chỉ số 766)", "Tối đa 6 "
-                                        "điểm = 6 × min(1, (tỷ lệ đúng hạn − tỷ lệ phản ánh) / 0,9); "
-                                        "công thức suy ra từ dữ liệu Cổng, không chính thức."),
+    "apology_slips": (
+        "Phiếu xin lỗi và hẹn lại",
+        "Số phiếu xin lỗi và hẹn lại ngày trả kết quả đã phát cho hồ sơ quá ngày hẹn.",
+    ),
+    "dossiers_fee_bearing": (
+        "Hồ sơ có phí, lệ phí",
+        "Hồ sơ tiếp nhận trong giai đoạn có nghĩa vụ tài chính (phí, lệ phí).",
+    ),
+    "online_payment_rate": (
+        "Tỷ lệ thanh toán trực tuyến",
+        "Tỷ lệ hồ sơ có phí, lệ phí được thanh toán "
+        "trực tuyến (thành phần A của điểm thanh toán trực tuyến, Chỉ số 766).",
+    ),
+    "back_office_utilisation": (
+        "Mức độ sử dụng năng lực xử lý hồ sơ",
+        "Khối lượng xử lý hồ sơ đã làm trên năng lực xử lý hồ sơ hiện có (tỷ lệ thời gian).",
+    ),
+    "score_progress_766": (
+        "Điểm tiến độ giải quyết (Chỉ số 766)",
+        "Nhóm chỉ số tiến độ, tối đa 20 "
+        "điểm = 20 × tỷ lệ đúng hạn; công thức suy ra từ dữ liệu Cổng, không chính "
+        "thức.",
+    ),
+    "score_handling_satisfaction_766": (
+        "Điểm hài lòng về giải quyết hồ sơ (Chỉ số 766)",
+        "Tối đa 6 "
+        "điểm = 6 × min(1, (tỷ lệ đúng hạn − tỷ lệ phản ánh) / 0,9); "
+        "công thức suy ra từ dữ liệu Cổng, không chính thức.",
+    ),
     "staff_utilisation": ("Mức độ bận", "Tỷ lệ thời gian bận tiếp người dân trên thời gian có mặt tại quầy."),
 }
 
 _KPI_EN: dict[str, tuple[str, str]] = {
-    "visitors_arrived": ("Visits to the centre", "Arrivals at the centre; a visitor sent home who comes "
-                         "back counts again."),
-    "visitors_served": ("Visits served", "Visits that ended in service at a counter, by the support "
-                        "team or at the lookup PC."),
-    "visitors_reneged": ("Visitors who gave up waiting", "Visitors holding a number who ran out of "
-                         "patience and left before being called."),
-    "visitors_balked": ("Visitors put off by the queue", "Visitors who left on arrival on seeing a long "
-                        "queue."),
-    "visitors_sent_home": ("Visitors sent home at closing", "Visitors still waiting at closing, asked to "
-                           "come back the next working day."),
-    "visitors_in_system_end": ("Visitors still present at the end", "Visitors still at the centre when "
-                               "the simulated period ends."),
-    "visitors_served_counter": ("Visits served at a counter", "Visits handled by a member of staff at a "
-                                "counter."),
-    "visitors_served_support": ("Visits completed by the support team", "Visits that ended with the "
-                                "support team filing the dossier online."),
-    "visitors_served_lookup": ("Visits to the lookup PC only", "Visits made only to look something up "
-                               "at the lookup PC."),
-    "dossiers_submitted_counter": ("Dossiers handed in at a counter", "Dossiers citizens handed in at a "
-                                   "counter."),
-    "dossiers_submitted_online_support": ("Dossiers filed online with help", "Dossiers filed online with "
-                                          "the support team's help."),
-    "wait_mean_min": ("Mean waiting time", "From joining the ticket line (on arrival, or after the lookup "
-                      "PC or the support team) to the counter call, averaged over all visits."),
+    "visitors_arrived": (
+        "Visits to the centre",
+        "Arrivals at the centre; a visitor sent home who comes back counts again.",
+    ),
+    "visitors_served": (
+        "Visits served",
+        "Visits that ended in service at a counter, by the support team or at the lookup PC.",
+    ),
+    "visitors_reneged": (
+        "Visitors who gave up waiting",
+        "Visitors holding a number who ran out of patience and left before being called.",
+    ),
+    "visitors_balked": (
+        "Visitors put off by the queue",
+        "Visitors who left on arrival on seeing a long queue.",
+    ),
+    "visitors_sent_home": (
+        "Visitors sent home at closing",
+        "Visitors still waiting at closing, asked to come back the next working day.",
+    ),
+    "visitors_in_system_end": (
+        "Visitors still present at the end",
+        "Visitors still at the centre when the simulated period ends.",
+    ),
+    "visitors_served_counter": (
+        "Visits served at a counter",
+        "Visits handled by a member of staff at a counter.",
+    ),
+    "visitors_served_support": (
+        "Visits completed by the support team",
+        "Visits that ended with the support team filing the dossier online.",
+    ),
+    "visitors_served_lookup": (
+        "Visits to the lookup PC only",
+        "Visits made only to look something up at the lookup PC.",
+    ),
+    "dossiers_submitted_counter": (
+        "Dossiers handed in at a counter",
+        "Dossiers citizens handed in at a counter.",
+    ),
+    "dossiers_submitted_online_support": (
+        "Dossiers filed online with help",
+        "Dossiers filed online with the support team's help.",
+    ),
+    "wait_mean_min": (
+        "Mean waiting time",
+        "From joining the ticket line (on arrival, or after the lookup "
+        "PC or the support team) to the counter call, averaged over all visits.",
+    ),
     "wait_p50_min": ("Median waiting time", "Half of the visitors wait no longer than this."),
-    "wait_p90_min": ("Waiting time for 90% of visitors", "90% of visitors are called to the counter "
-                     "within this time (90th percentile)."),
-    "wait_p95_min": ("Waiting time for 95% of visitors", "95% of visitors are called to the counter "
-                     "within this time (95th percentile)."),
+    "wait_p90_min": (
+        "Waiting time for 90% of visitors",
+        "90% of visitors are called to the counter within this time (90th percentile).",
+    ),
+    "wait_p95_min": (
+        "Waiting time for 95% of visitors",
+        "95% of visitors are called to the counter within this time (95th percentile).",
+    ),
     "wait_max_min": ("Longest wait", "The longest wait in the period."),
-    "wait_within_target": ("Share waiting within the threshold", "Share of counter visitors called "
-                           "within the scenario's waiting-time threshold."),
-    "queue_mean": ("Mean number waiting", "People waiting for a counter, time average over opening "
-                   "hours."),
-    "queue_max": ("Most people waiting at once", "The largest number of people waiting for a counter at "
-                  "the same time."),
-    "overtime_min_per_day": ("Overtime per working day", "Minutes staff keep serving at the counter "
-                             "past the end of a session (into the lunch break and after closing), "
-                             "summed over staff, per working day."),
-    "overtime_lunch_min_per_day": ("Lunch overtime per working day", "Minutes staff keep serving at "
-                                   "the counter after the morning session ends, into the lunch break, "
-                                   "summed over staff, per working day."),
-    "overtime_close_min_per_day": ("Closing overtime per working day", "Minutes staff keep serving at "
-                                   "the counter after the day's closing time, summed over staff, per "
-                                   "working day."),
-    "staff_utilisation_mean": ("Staff utilisation at the counter", "Share of counter-present time "
-                               "staff spend serving, averaged over staff (counter only; see the "
-                               "busy share of working time)."),
-    "staff_busy_share": ("Busy share of working time", "Share of working time staff are busy: serving "
-                         "at the counter, processing dossiers and writing numbers by hand, over "
-                         "time at work (sessions not on leave or in a meeting, covered lunch breaks "
-                         "and overtime); averaged over staff. Only work the model represents counts, "
-                         "not meetings or leaders' other duties. Desk work runs beside the counter, "
-                         "so above 100% means the person is over-committed."),
-    "staff_busy_counter_share": ("Part serving at the counter", "Part of the busy share of working "
-                                 "time spent serving at the counter."),
-    "staff_busy_back_office_share": ("Part processing dossiers", "Part of the busy share of working "
-                                     "time spent on back-office dossier work."),
-    "staff_busy_manual_share": ("Part writing numbers by hand", "Part of the busy share of working "
-                                "time spent writing numbers by hand while no ticket machine works."),
-    "ticket_machine_utilisation": ("Ticket machine utilisation", "Share of issuing hours the ticket "
-                                   "machine is printing tickets."),
-    "ticket_machine_down_min": ("Time with no ticket machine working", "Minutes of issuing hours with "
-                                "no ticket machine working (out of order or out of paper); with one "
-                                "machine, its own down time. Each machine's down time is reported "
-                                "apart, not summed."),
-    "ticket_machine_out_min": ("Ticket machine out of service", "Minutes of issuing hours each ticket "
-                               "machine was out of order or out of paper (both at once counted "
-                               "once)."),
+    "wait_within_target": (
+        "Share waiting within the threshold",
+        "Share of counter visitors called within the scenario's waiting-time threshold.",
+    ),
+    "queue_mean": ("Mean number waiting", "People waiting for a counter, time average over opening hours."),
+    "queue_max": (
+        "Most people waiting at once",
+        "The largest number of people waiting for a counter at the same time.",
+    ),
+    "overtime_min_per_day": (
+        "Overtime per working day",
+        "Minutes staff keep serving at the counter "
+        "past the end of a session (into the lunch break and after closing), "
+        "summed over staff, per working day.",
+    ),
+    "overtime_lunch_min_per_day": (
+        "Lunch overtime per working day",
+        "Minutes staff keep serving at "
+        "the counter after the morning session ends, into the lunch break, "
+        "summed over staff, per working day.",
+    ),
+    "overtime_close_min_per_day": (
+        "Closing overtime per working day",
+        "Minutes staff keep serving at "
+        "the counter after the day's closing time, summed over staff, per "
+        "working day.",
+    ),
+    "staff_utilisation_mean": (
+        "Staff utilisation at the counter",
+        "Share of counter-present time "
+        "staff spend serving, averaged over staff (counter only; see the "
+        "busy share of working time).",
+    ),
+    "staff_busy_share": (
+        "Busy share of working time",
+        "Share of working time staff are busy: serving "
+        "at the counter, processing dossiers and writing numbers by hand, over "
+        "time at work (sessions not on leave or in a meeting, covered lunch breaks "
+        "and overtime); averaged over staff. Only work the model represents counts, "
+        "not meetings or leaders' other duties. Desk work runs beside the counter, "
+        "so above 100% means the person is over-committed.",
+    ),
+    "staff_busy_counter_share": (
+        "Part serving at the counter",
+        "Part of the busy share of working time spent serving at the counter.",
+    ),
+    "staff_busy_back_office_share": (
+        "Part processing dossiers",
+        "Part of the busy share of working time spent on back-office dossier work.",
+    ),
+    "staff_busy_manual_share": (
+        "Part writing numbers by hand",
+        "Part of the busy share of working time spent writing numbers by hand while no ticket machine works.",
+    ),
+    "ticket_machine_utilisation": (
+        "Ticket machine utilisation",
+        "Share of issuing hours the ticket machine is printing tickets.",
+    ),
+    "ticket_machine_down_min": (
+        "Time with no ticket machine working",
+        "Minutes of issuing hours with "
+        "no ticket machine working (out of order or out of paper); with one "
+        "machine, its own down time. Each machine's down time is reported "
+        "apart, not summed.",
+    ),
+    "ticket_machine_out_min": (
+        "Ticket machine out of service",
+        "Minutes of issuing hours each ticket "
+        "machine was out of order or out of paper (both at once counted "
+        "once).",
+    ),
     "lookup_pc_utilisation": ("Lookup PC utilisation", "Share of opening hours the lookup PC is in use."),
-    "support_team_utilisation": ("Support team utilisation", "Share of the support team's hours spent "
-                                 "helping citizens."),
-    "support_wait_mean_min": ("Mean wait for the support team", "Waiting time until a support team "
-                              "member is free to help."),
-    "dossiers_received": ("Dossiers received", "Dossiers received in the period: at the counter, online, "
-                          "and online with help."),
-    "dossiers_online": ("Dossiers received online", "Dossiers received through the online channel, "
-                        "including those filed with the support team's help."),
-    "dossiers_completed": ("Dossiers completed", "Dossiers received in the period and completed before "
-                           "it ends."),
-    "on_time_rate": ("On-time rate", "The national portal's definition: finished on or before the "
-                     "appointment date, plus those still in progress within it, over dossiers "
-                     "received; a second request for missing papers counts as late."),
+    "support_team_utilisation": (
+        "Support team utilisation",
+        "Share of the support team's hours spent helping citizens.",
+    ),
+    "support_wait_mean_min": (
+        "Mean wait for the support team",
+        "Waiting time until a support team member is free to help.",
+    ),
+    "dossiers_received": (
+        "Dossiers received",
+        "Dossiers received in the period: at the counter, online, and online with help.",
+    ),
+    "dossiers_online": (
+        "Dossiers received online",
+        "Dossiers received through the online channel, including those filed with the support team's help.",
+    ),
+    "dossiers_completed": (
+        "Dossiers completed",
+        "Dossiers received in the period and completed before it ends.",
+    ),
+    "on_time_rate": (
+        "On-time rate",
+        "The national portal's definition: finished on or before the "
+        "appointment date, plus those still in progress within it, over dossiers "
+        "received; a second request for missing papers counts as late.",
+    ),
     "early_rate": ("Share finished early", "Share of dossiers finished before their appointment date."),
-    "late_dossiers": ("Late dossiers", "Dossiers received in the period that are late: finished late, "
-                      "overdue, or with a second request for missing papers."),
-    "processing_days_mean": ("Mean processing time", "Calendar days from reception to the end of "
-                             "processing, for completed dossiers."),
-    "backlog_end": ("Dossiers in progress at the end", "Dossiers still being processed when the period "
-                    "ends."),
-    "apology_slips": ("Apology and new-appointment slips", "Slips issued for dossiers still open after "
-                      "their appointment date."),
-    "dossiers_fee_bearing": ("Fee-bearing dossiers", "Dossiers received in the period that carry a fee "
-                             "or charge."),
-    "online_payment_rate": ("Online payment rate", "Share of fee-bearing dossiers paid online (part A of "
-                            "the 766 online-payment score)."),
-    "back_office_utilisation": ("Back-office utilisation", "Dossier work done over the back office's "
-                                "capacity (share of time)."),
-    "score_progress_766": ("766 index: progress score", "Progress group, at most 20 points = 20 × on-time "
-                           "rate; formula inferred from portal data, unofficial."),
-    "score_handling_satisfaction_766": ("766 index: handling satisfaction score", "At most 6 points = 6 × "
-                                        "min(1, (on-time share − complaint share) / 0.9); formula "
-                                        "inferred from portal data, unofficial."),
+    "late_dossiers": (
+        "Late dossiers",
+        "Dossiers received in the period that are late: finished late, "
+        "overdue, or with a second request for missing papers.",
+    ),
+    "processing_days_mean": (
+        "Mean processing time",
+        "Calendar days from reception to the end of processing, for completed dossiers.",
+    ),
+    "backlog_end": (
+        "Dossiers in progress at the end",
+        "Dossiers still being processed when the period ends.",
+    ),
+    "apology_slips": (
+        "Apology and new-appointment slips",
+        "Slips issued for dossiers still open after their appointment date.",
+    ),
+    "dossiers_fee_bearing": (
+        "Fee-bearing dossiers",
+        "Dossiers received in the period that carry a fee or charge.",
+    ),
+    "online_payment_rate": (
+        "Online payment rate",
+        "Share of fee-bearing dossiers paid online (part A of the 766 online-payment score).",
+    ),
+    "back_office_utilisation": (
+        "Back-office utilisation",
+        "Dossier work done over the back office's capacity (share of time).",
+    ),
+    "score_progress_766": (
+        "766 index: progress score",
+        "Progress group, at most 20 points = 20 × on-time "
+        "rate; formula inferred from portal data, unofficial.",
+    ),
+    "score_handling_satisfaction_766": (
+        "766 index: handling satisfaction score",
+        "At most 6 points = 6 × "
+        "min(1, (on-time share − complaint share) / 0.9); formula "
+        "inferred from portal data, unofficial.",
+    ),
     "staff_utilisation": ("Utilisation", "Share of counter-present time spent serving."),
 }
 
@@ -281,15 +472,14 @@ _VI: dict[str, str] = {
     "section.appendix": "Phụ lục: toàn bộ chỉ tiêu",
     "section.figures": "Phụ lục: biểu đồ",
     # the question
-    "question.run": "Với kịch bản “{scenario}”, trung tâm hoạt động thế nào trong giai đoạn {start} – "
-                    "{end}?",
+    "question.run": "Với kịch bản “{scenario}”, trung tâm hoạt động thế nào trong giai đoạn {start} – {end}?",
     "question.compare": "Điều gì thay đổi nếu áp dụng {alternatives} thay cho “{base}”?",
     "question.or": " hoặc ",
     "question.base": "Phương án cơ sở",
     "question.alternative": "Phương án so sánh",
     # the answer
     "answer.run.intro": "Kết quả trung bình của {replications} lần mô phỏng giai đoạn {start} – {end} "
-                        "({days} ngày làm việc), kèm khoảng tin cậy 95%:",
+    "({days} ngày làm việc), kèm khoảng tin cậy 95%:",
     "answer.run.item": "{kpi}: {value} (khoảng tin cậy 95%: {ci})",
     "answer.run.item_noci": "{kpi}: {value} (chưa có khoảng tin cậy)",
     "answer.clause.down": "{kpi} giảm {amount} (khoảng tin cậy 95%: {ci})",
@@ -299,34 +489,33 @@ _VI: dict[str, str] = {
     "answer.clause.small": "{clause}, nhỏ hơn mức chênh lệch đáng kể ({mid})",
     "answer.clause.maybe_small": "{clause}, có thể chưa đạt mức chênh lệch đáng kể ({mid})",
     "list.and": " và ",
-    "answer.clause.noci": "{kpi} chênh lệch {amount} (chưa có khoảng tin cậy: cần ít nhất 2 lần mô "
-                          "phỏng)",
+    "answer.clause.noci": "{kpi} chênh lệch {amount} (chưa có khoảng tin cậy: cần ít nhất 2 lần mô phỏng)",
     "answer.clause.nodata": "{kpi}: không đủ số liệu để so sánh",
     "answer.tally": "Tóm lại, trên {total} chỉ tiêu chính: {parts}.",
     "answer.tally.part": "{verdict} ở {n}",
     "answer.targets": "Mục tiêu của “{scenario}”: đạt {met}/{total}, không đạt {not_met}, chưa kết luận "
-                      "được {undecided}.",
+    "được {undecided}.",
     "answer.no_targets": "Kịch bản không đặt mục tiêu nào.",
     "answer.note.run": "Mỗi con số là trung bình của {replications} lần mô phỏng với cùng điều kiện; "
-                       "khoảng tin cậy 95% cho biết mức độ không chắc chắn của con số đó. Kết quả dựa "
-                       "trên nhiều giả định là ước tính (xem mục “Các giả định là ước tính”).",
+    "khoảng tin cậy 95% cho biết mức độ không chắc chắn của con số đó. Kết quả dựa "
+    "trên nhiều giả định là ước tính (xem mục “Các giả định là ước tính”).",
     "answer.note.compare": "Mỗi phương án được mô phỏng {replications} lần với cùng một dòng người dân đến "
-                           "(so sánh theo cặp). Một chênh lệch được coi là rõ rệt khi khoảng tin cậy "
-                           "của nó không chứa 0, và là đáng kể khi cả khoảng tin cậy vượt quá mức "
-                           "chênh lệch tối thiểu đáng kể của chỉ tiêu (mặc định 1 phút chờ trung bình, 2 "
-                           "phút với thời gian chờ của 90% người dân, 1 điểm phần trăm, 1 hồ sơ trễ hạn; "
-                           "có thể đặt lại trong kịch bản). Các khoảng tin cậy "
-                           "của chênh lệch là khoảng đồng thời "
-                           "{confidence} cho cả {comparisons} phép so sánh (hiệu chỉnh Bonferroni, mỗi "
-                           "khoảng ở mức {adjusted}); từng chênh lệch và khoảng tin cậy của nó có trong "
-                           "mục “Kết quả”. Kết quả dựa trên nhiều giả định là ước tính.",
+    "(so sánh theo cặp). Một chênh lệch được coi là rõ rệt khi khoảng tin cậy "
+    "của nó không chứa 0, và là đáng kể khi cả khoảng tin cậy vượt quá mức "
+    "chênh lệch tối thiểu đáng kể của chỉ tiêu (mặc định 1 phút chờ trung bình, 2 "
+    "phút với thời gian chờ của 90% người dân, 1 điểm phần trăm, 1 hồ sơ trễ hạn; "
+    "có thể đặt lại trong kịch bản). Các khoảng tin cậy "
+    "của chênh lệch là khoảng đồng thời "
+    "{confidence} cho cả {comparisons} phép so sánh (hiệu chỉnh Bonferroni, mỗi "
+    "khoảng ở mức {adjusted}); từng chênh lệch và khoảng tin cậy của nó có trong "
+    "mục “Kết quả”. Kết quả dựa trên nhiều giả định là ước tính.",
     "answer.one_rep": "Chỉ có 1 lần mô phỏng nên chưa có khoảng tin cậy; cần ít nhất 2 lần (nên từ 20 "
-                      "lần trở lên khi ra quyết định).",
+    "lần trở lên khi ra quyết định).",
     # console (python -m sim run / compare)
     "console.run.header": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, mỗi lần "
-                          "{days} ngày làm việc",
+    "{days} ngày làm việc",
     "console.run.header.one": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, "
-                              "{days} ngày làm việc",
+    "{days} ngày làm việc",
     "console.staff_time.title": "Thời gian làm việc của cán bộ: tỷ lệ thời gian bận = tiếp nhận tại "
     "quầy + giải quyết hồ sơ + cấp số thủ công",
     "console.staff_time.person": "cán bộ",
@@ -348,26 +537,25 @@ _VI: dict[str, str] = {
     "console.col.ci": "KTC 95%",
     "console.no_data": "(không có số liệu)",
     "console.partial": "(n=…: số lần mô phỏng có số liệu của chỉ tiêu, ví dụ có người dân đến quầy)",
-    "console.targets.title": "Mục tiêu (theo khoảng tin cậy 95%: đạt / không đạt / chưa kết luận "
-                             "được):",
+    "console.targets.title": "Mục tiêu (theo khoảng tin cậy 95%: đạt / không đạt / chưa kết luận được):",
     "console.target.detail": "trung bình {mean}, KTC {ci}",
     "console.targets.tally": "Mục tiêu: đạt {met}/{total}, không đạt {not_met}, chưa kết luận được "
-                             "{undecided} (chi tiết ở phần trả lời phía trên)",
+    "{undecided} (chi tiết ở phần trả lời phía trên)",
     "console.backlog.warmup": "Giải quyết hồ sơ: chạy trước {days} ngày làm việc{extra} (số liệu tính "
-                              "từ {start})",
+    "từ {start})",
     "console.backlog.given": " cùng số hồ sơ tồn cho trước",
     "console.backlog.empty": "Giải quyết hồ sơ: bắt đầu không có hồ sơ tồn (ngày {start})",
     "console.backlog.from": "Giải quyết hồ sơ: bắt đầu với hồ sơ tồn ngày {start}: {parts}",
     "console.backlog.part": "{n} hồ sơ {field}",
     "console.compare.header.one": "So sánh phương án với phương án cơ sở {base}, mỗi phương án {n} lần "
-                                  "mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng người dân "
-                                  "đến)",
+    "mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng người dân "
+    "đến)",
     "console.compare.header": "So sánh {alternatives} phương án với phương án cơ sở {base}, mỗi phương "
-                              "án {n} lần mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng "
-                              "người dân đến)",
+    "án {n} lần mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng "
+    "người dân đến)",
     "console.compare.intervals": "Chênh lệch = phương án − cơ sở; khoảng tin cậy đồng thời {confidence} "
-                                 "(hiệu chỉnh Bonferroni cho {comparisons} phép so sánh: mỗi khoảng "
-                                 "{adjusted}).",
+    "(hiệu chỉnh Bonferroni cho {comparisons} phép so sánh: mỗi khoảng "
+    "{adjusted}).",
     "console.compare.against": "{alternative} so với {base}:",
     "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
     "console.compare.band": "(mức đáng kể ±{mid})",
@@ -378,7 +566,7 @@ _VI: dict[str, str] = {
     "console.compare.not_reported": "không có số liệu",
     "console.compare.no_keys": "(phương án cơ sở không có chỉ tiêu chính nào)",
     "console.compare.targets": "Mục tiêu của từng phương án (theo khoảng tin cậy 95% của chính nó: đạt "
-                               "/ không đạt / chưa kết luận được):",
+    "/ không đạt / chưa kết luận được):",
     "console.compare.no_targets": "{scenario}{role}: không đặt mục tiêu",
     "console.compare.base_role": " (cơ sở)",
     "console.compare.no_interval": "[chưa có khoảng tin cậy]",
@@ -399,8 +587,8 @@ _VI: dict[str, str] = {
     "target.not met": "không đạt",
     "target.undecided": "chưa kết luận được",
     "target.legend": "Cách kết luận: “đạt” khi cả khoảng tin cậy 95% thỏa mục tiêu; “không đạt” khi cả "
-                     "khoảng tin cậy vi phạm mục tiêu; “chưa kết luận được” khi khoảng tin cậy chứa "
-                     "ngưỡng — cần thêm lần mô phỏng hoặc kết quả sát ngưỡng.",
+    "khoảng tin cậy vi phạm mục tiêu; “chưa kết luận được” khi khoảng tin cậy chứa "
+    "ngưỡng — cần thêm lần mô phỏng hoặc kết quả sát ngưỡng.",
     # scenarios
     "scenario.name": "Mã kịch bản",
     "scenario.title": "Tên",
@@ -422,7 +610,7 @@ _VI: dict[str, str] = {
     "diff.none": "Không có tham số nào khác với phương án cơ sở (ngoài tên và mô tả).",
     "diff.more": "… và {count} tham số khác nữa.",
     "diff.intro": "Các tham số dưới đây lấy từ kịch bản sau khi điền giá trị mặc định; tên, mô tả và "
-                  "thiết lập chạy không được liệt kê.",
+    "thiết lập chạy không được liệt kê.",
     "diff.section": "Phần",
     "diff.key": "Tham số",
     "diff.absent": "(không có)",
@@ -452,15 +640,15 @@ _VI: dict[str, str] = {
     # results
     "results.intro.run": "Trung bình {replications} lần mô phỏng, khoảng tin cậy 95% trong ngoặc vuông.",
     "results.intro.compare": "Trung bình {replications} lần mô phỏng mỗi phương án, khoảng tin cậy 95% "
-                             "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
-                             "đồng thời {confidence}.",
+    "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
+    "đồng thời {confidence}.",
     "results.band": "Chênh lệch tối thiểu đáng kể: ±{mid}",
     "col.kpi": "Chỉ tiêu",
     "staff_time.title": "Thời gian làm việc của cán bộ",
     "staff_time.intro": "Phần thời gian làm việc mỗi cán bộ bận việc, gồm tiếp người dân tại quầy, xử "
-                        "lý hồ sơ và cấp số thủ công (ba phần cộng lại bằng tổng). Mức độ bận tại "
-                        "quầy riêng lẻ chỉ tính thời gian ngồi tại quầy nên không phản ánh hết công "
-                        "việc của cán bộ.",
+    "lý hồ sơ và cấp số thủ công (ba phần cộng lại bằng tổng). Mức độ bận tại "
+    "quầy riêng lẻ chỉ tính thời gian ngồi tại quầy nên không phản ánh hết công "
+    "việc của cán bộ.",
     "staff_time.person": "Cán bộ",
     "staff_time.all": "Trung bình các cán bộ",
     "col.scenario": "Phương án",
@@ -473,9 +661,9 @@ _VI: dict[str, str] = {
     "col.base": "cơ sở",
     "col.n": "{n}/{total} lần mô phỏng có số liệu",
     "figure.forest": "Chênh lệch so với phương án cơ sở ở các chỉ tiêu chính. Điểm là chênh lệch trung "
-                     "bình, vạch ngang là khoảng tin cậy đồng thời {confidence}; vạch cắt đường 0 nghĩa "
-                     "là chưa có khác biệt rõ rệt. Vùng tô xám là ± mức chênh lệch tối thiểu đáng kể: "
-                     "một chênh lệch nằm trong vùng này là quá nhỏ để tạo khác biệt cho người dân.",
+    "bình, vạch ngang là khoảng tin cậy đồng thời {confidence}; vạch cắt đường 0 nghĩa "
+    "là chưa có khác biệt rõ rệt. Vùng tô xám là ± mức chênh lệch tối thiểu đáng kể: "
+    "một chênh lệch nằm trong vùng này là quá nhỏ để tạo khác biệt cho người dân.",
     "figure.forest.band": "± mức chênh lệch tối thiểu đáng kể",
     "figure.forest.title": "Chênh lệch so với “{base}”",
     "figure.forest.axis": "chênh lệch ({unit})",
@@ -483,7 +671,7 @@ _VI: dict[str, str] = {
     "figure.wait_by_hour": "Thời gian chờ trung bình theo giờ đến.",
     "figure.queue_by_hour": "Số người chờ trung bình theo giờ trong ngày.",
     "figure.utilisation": "Tỷ lệ thời gian làm việc bận của từng cán bộ, chia theo tiếp người dân tại "
-                          "quầy, xử lý hồ sơ và cấp số thủ công; mức độ bận của từng thiết bị.",
+    "quầy, xử lý hồ sơ và cấp số thủ công; mức độ bận của từng thiết bị.",
     "figure.dossiers_weekly": "Hồ sơ tiếp nhận và giải quyết xong theo tuần.",
     "figure.backlog": "Hồ sơ đang giải quyết cuối mỗi ngày làm việc.",
     "figure.on_time_by_field": "Kết quả giải quyết hồ sơ theo lĩnh vực.",
@@ -495,12 +683,12 @@ _VI: dict[str, str] = {
     "targets.rule": "{kpi} {op} {value}",
     # estimates
     "estimates.intro": "Các tham số dưới đây là ước tính (không có nguồn số liệu), cần thay bằng số liệu "
-                       "thực tế của trung tâm khi có, ví dụ nhật ký máy lấy số. Kết quả phụ thuộc vào "
-                       "chúng. Ghi chú được trích nguyên văn từ tệp kịch bản.",
+    "thực tế của trung tâm khi có, ví dụ nhật ký máy lấy số. Kết quả phụ thuộc vào "
+    "chúng. Ghi chú được trích nguyên văn từ tệp kịch bản.",
     "estimates.intro.compare": "Các ước tính của phương án cơ sở; các tham số thay đổi ở phương án so "
-                               "sánh được nêu ở mục “Các phương án và điểm khác nhau”.",
+    "sánh được nêu ở mục “Các phương án và điểm khác nhau”.",
     "estimates.none": "Không tìm thấy danh sách giả định ước tính cho kịch bản này; xem tệp kịch bản "
-                      "(các dòng ghi ESTIMATE) và tài liệu docs/assumptions.md.",
+    "(các dòng ghi ESTIMATE) và tài liệu docs/assumptions.md.",
     "estimates.more": "… và {count} ước tính khác (xem tệp kịch bản).",
     # reproducibility
     "repro.intro": "Chạy lại lệnh dưới đây với cùng phiên bản sẽ cho đúng các con số trong báo cáo.",
@@ -519,7 +707,7 @@ _VI: dict[str, str] = {
     "repro.scenarios": "Kịch bản",
     # appendix
     "appendix.intro": "Mọi chỉ tiêu mô hình tính được, trung bình [khoảng tin cậy 95%]. Các dòng có tên "
-                      "trong ngoặc là chỉ tiêu chi tiết theo lĩnh vực hoặc theo cán bộ.",
+    "trong ngoặc là chỉ tiêu chi tiết theo lĩnh vực hoặc theo cán bộ.",
     "appendix.nodata": "không có số liệu",
     # units
     "unit.minutes": "phút",
@@ -566,7 +754,7 @@ _EN: dict[str, str] = {
     "question.base": "Base scenario",
     "question.alternative": "Alternative",
     "answer.run.intro": "Mean of {replications} simulation runs of {start} – {end} ({days} working days), "
-                        "with 95% confidence intervals:",
+    "with 95% confidence intervals:",
     "answer.run.item": "{kpi}: {value} (95% confidence interval: {ci})",
     "answer.run.item_noci": "{kpi}: {value} (no confidence interval yet)",
     "answer.clause.down": "{kpi} falls by {amount} (95% confidence interval: {ci})",
@@ -576,30 +764,28 @@ _EN: dict[str, str] = {
     "answer.clause.small": "{clause}, less than the smallest difference that matters ({mid})",
     "answer.clause.maybe_small": "{clause}, perhaps less than the smallest difference that matters ({mid})",
     "list.and": " and ",
-    "answer.clause.noci": "{kpi} differs by {amount} (no confidence interval: at least 2 runs are "
-                          "needed)",
+    "answer.clause.noci": "{kpi} differs by {amount} (no confidence interval: at least 2 runs are needed)",
     "answer.clause.nodata": "{kpi}: not enough data to compare",
     "answer.tally": "In short, on {total} key indicators: {parts}.",
     "answer.tally.part": "{verdict} on {n}",
-    "answer.targets": "Targets of “{scenario}”: {met}/{total} met, {not_met} not met, {undecided} "
-                      "undecided.",
+    "answer.targets": "Targets of “{scenario}”: {met}/{total} met, {not_met} not met, {undecided} undecided.",
     "answer.no_targets": "The scenario sets no targets.",
     "answer.note.run": "Each figure is the mean of {replications} simulation runs under the same "
-                       "conditions; the 95% confidence interval shows how uncertain it is. The results "
-                       "rest on many assumptions that are estimates (see “Assumptions that are "
-                       "estimates”).",
+    "conditions; the 95% confidence interval shows how uncertain it is. The results "
+    "rest on many assumptions that are estimates (see “Assumptions that are "
+    "estimates”).",
     "answer.note.compare": "Each scenario was simulated {replications} times with the same stream of "
-                           "arriving visitors (a paired comparison). A difference counts as clear when "
-                           "its confidence interval excludes 0, and as important when the whole "
-                           "interval lies beyond the indicator's minimum important difference (by "
-                           "default 1 minute of mean wait, 2 minutes of the 90th percentile, 1 "
-                           "percentage point, 1 late dossier; the scenario can set its own). The "
-                           "intervals of the differences hold "
-                           "jointly at {confidence} for all {comparisons} comparisons (Bonferroni "
-                           "adjustment, {adjusted} each); each difference with its interval is under "
-                           "“Results”. The results rest on many assumptions that are estimates.",
+    "arriving visitors (a paired comparison). A difference counts as clear when "
+    "its confidence interval excludes 0, and as important when the whole "
+    "interval lies beyond the indicator's minimum important difference (by "
+    "default 1 minute of mean wait, 2 minutes of the 90th percentile, 1 "
+    "percentage point, 1 late dossier; the scenario can set its own). The "
+    "intervals of the differences hold "
+    "jointly at {confidence} for all {comparisons} comparisons (Bonferroni "
+    "adjustment, {adjusted} each); each difference with its interval is under "
+    "“Results”. The results rest on many assumptions that are estimates.",
     "answer.one_rep": "With a single run there is no confidence interval; run at least 2 (20 or more for "
-                      "decisions).",
+    "decisions).",
     # console (python -m sim run / compare)
     "console.run.header": "Scenario {name}: {n} replications, seed {seed}, {days} working days each",
     "console.run.header.one": "Scenario {name}: {n} replication, seed {seed}, {days} working days each",
@@ -627,20 +813,20 @@ _EN: dict[str, str] = {
     "console.targets.title": "Targets (judged on the 95% CI: met / not met / undecided):",
     "console.target.detail": "mean {mean}, CI {ci}",
     "console.targets.tally": "Targets: {met}/{total} met, {not_met} not met, {undecided} undecided "
-                             "(details in the answer above)",
+    "(details in the answer above)",
     "console.backlog.warmup": "Back office: a warm-up of {days} working days{extra} (statistics from "
-                              "{start} on)",
+    "{start} on)",
     "console.backlog.given": " plus a given backlog",
     "console.backlog.empty": "Back office: starts empty (no dossiers in progress on {start})",
     "console.backlog.from": "Back office: starts from a given backlog on {start}: {parts}",
     "console.backlog.part": "{n} {field}",
     "console.compare.header": "Comparison: {alternatives} alternatives against the base {base}, {n} "
-                              "paired replications each (seed {seed}, common random numbers)",
+    "paired replications each (seed {seed}, common random numbers)",
     "console.compare.header.one": "Comparison: 1 alternative against the base {base}, {n} paired "
-                                  "replications each (seed {seed}, common random numbers)",
+    "replications each (seed {seed}, common random numbers)",
     "console.compare.intervals": "Differences are alternative − base; intervals are {confidence} "
-                                 "family-wise (Bonferroni over {comparisons} comparisons: {adjusted} "
-                                 "each).",
+    "family-wise (Bonferroni over {comparisons} comparisons: {adjusted} "
+    "each).",
     "console.compare.against": "{alternative} against {base}:",
     "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
     "console.compare.band": "(matters from ±{mid})",
@@ -670,9 +856,9 @@ _EN: dict[str, str] = {
     "target.not met": "not met",
     "target.undecided": "undecided",
     "target.legend": "How verdicts are reached: “met” when the whole 95% confidence interval satisfies "
-                     "the target; “not met” when the whole interval violates it; “undecided” when the "
-                     "interval contains the threshold — more runs are needed, or the result is close to "
-                     "the threshold.",
+    "the target; “not met” when the whole interval violates it; “undecided” when the "
+    "interval contains the threshold — more runs are needed, or the result is close to "
+    "the threshold.",
     "scenario.name": "Scenario id",
     "scenario.title": "Title",
     "scenario.description": "Description",
@@ -693,7 +879,7 @@ _EN: dict[str, str] = {
     "diff.none": "No parameter differs from the base scenario (apart from names and descriptions).",
     "diff.more": "… and {count} more parameters.",
     "diff.intro": "Parameters as run, with every default filled in; names, descriptions and run settings "
-                  "are not listed.",
+    "are not listed.",
     "diff.section": "Part",
     "diff.key": "Parameter",
     "diff.absent": "(none)",
@@ -722,15 +908,15 @@ _EN: dict[str, str] = {
     "part.back": "Back office (dossiers)",
     "results.intro.run": "Mean of {replications} simulation runs, 95% confidence interval in brackets.",
     "results.intro.compare": "Mean of {replications} simulation runs per scenario, 95% confidence "
-                             "interval in brackets; the difference from the base scenario with its "
-                             "joint {confidence} confidence interval.",
+    "interval in brackets; the difference from the base scenario with its "
+    "joint {confidence} confidence interval.",
     "results.band": "Smallest difference that matters: ±{mid}",
     "col.kpi": "Indicator",
     "staff_time.title": "Staff working time",
     "staff_time.intro": "The share of each person's time at work spent busy: serving at the counter, "
-                        "processing dossiers and writing numbers by hand (the three parts add up to "
-                        "the total). Counter utilisation alone counts only time at the counter, so it "
-                        "leaves out most of the work of staff who also process dossiers.",
+    "processing dossiers and writing numbers by hand (the three parts add up to "
+    "the total). Counter utilisation alone counts only time at the counter, so it "
+    "leaves out most of the work of staff who also process dossiers.",
     "staff_time.person": "Member of staff",
     "staff_time.all": "Average over staff",
     "col.scenario": "Scenario",
@@ -743,9 +929,9 @@ _EN: dict[str, str] = {
     "col.base": "base",
     "col.n": "data in {n} of {total} runs",
     "figure.forest": "Differences from the base scenario on the key indicators. Dots are mean "
-                     "differences, lines the joint {confidence} confidence intervals; a line crossing 0 "
-                     "means no detectable difference. The grey band is ± the minimum important "
-                     "difference: a difference inside it is too small to matter to people waiting.",
+    "differences, lines the joint {confidence} confidence intervals; a line crossing 0 "
+    "means no detectable difference. The grey band is ± the minimum important "
+    "difference: a difference inside it is too small to matter to people waiting.",
     "figure.forest.band": "± minimum important difference",
     "figure.forest.title": "Difference from “{base}”",
     "figure.forest.axis": "difference ({unit})",
@@ -753,7 +939,7 @@ _EN: dict[str, str] = {
     "figure.wait_by_hour": "Mean wait by hour of arrival.",
     "figure.queue_by_hour": "Mean number waiting by hour of day.",
     "figure.utilisation": "Each member of staff's busy share of time at work, split into counter, "
-                          "back office and manual numbers; the utilisation of each piece of equipment.",
+    "back office and manual numbers; the utilisation of each piece of equipment.",
     "figure.dossiers_weekly": "Dossiers received and completed per week.",
     "figure.backlog": "Dossiers in progress at the end of each working day.",
     "figure.on_time_by_field": "Dossier outcomes by field.",
@@ -763,18 +949,18 @@ _EN: dict[str, str] = {
     "targets.none": "The scenario sets no targets.",
     "targets.rule": "{kpi} {op} {value}",
     "estimates.intro": "The parameters below are estimates (no source was found); replace them with the "
-                       "centre's own data when available, for example ticket-machine logs. The results "
-                       "depend on them. Notes are quoted from the scenario file.",
+    "centre's own data when available, for example ticket-machine logs. The results "
+    "depend on them. Notes are quoted from the scenario file.",
     "estimates.intro.compare": "Estimates of the base scenario; parameters changed in an alternative "
-                               "are listed under “The scenarios and what differs”.",
+    "are listed under “The scenarios and what differs”.",
     "estimates.none": "No list of estimated assumptions was found for this scenario; see the scenario "
-                      "file (lines marked ESTIMATE) and docs/assumptions.md.",
+    "file (lines marked ESTIMATE) and docs/assumptions.md.",
     "estimates.more": "… and {count} more estimates (see the scenario file).",
     "repro.intro": "Rerunning the command below with the same version gives exactly the figures in this "
-                   "report.",
+    "report.",
     "repro.command": "Command",
     "repro.command_rerun": "{command}   (the scenario as run is saved in the results folder as "
-                           "scenario.toml)",
+    "scenario.toml)",
     "repro.no_command": "not recorded",
     "repro.seed": "Random seed",
     "repro.replications": "Simulation runs (replications)",
@@ -787,7 +973,7 @@ _EN: dict[str, str] = {
     "repro.report_date": "Report prepared on",
     "repro.scenarios": "Scenarios",
     "appendix.intro": "Every indicator the model computes, mean [95% confidence interval]. Names with a "
-                      "part in brackets are breakdowns by field or by member of staff.",
+    "part in brackets are breakdowns by field or by member of staff.",
     "appendix.nodata": "no data",
     "unit.minutes": "min",
     "unit.days": "days",
@@ -1015,8 +1201,15 @@ def fmt_kpi(key: str, value: float | None, lang: str, decimals: int | None = Non
     return attach_unit(number, unit_label(key, lang, diff=False, number=number))
 
 
-def fmt_kpi_diff(key: str, value: float | None, lang: str, decimals: int | None = None, *,
-                 signed: bool = True, short: bool = False) -> str:
+def fmt_kpi_diff(
+    key: str,
+    value: float | None,
+    lang: str,
+    decimals: int | None = None,
+    *,
+    signed: bool = True,
+    short: bool = False,
+) -> str:
     """A difference of a KPI with its unit: "+1,2 phút", "−0,8 điểm phần trăm" (shares), "+12 hồ sơ".
     `signed=False` prints the magnitude ("giảm 1,2 phút"); `short` abbreviates percentage points."""
     if _missing(value):
@@ -1027,8 +1220,16 @@ def fmt_kpi_diff(key: str, value: float | None, lang: str, decimals: int | None 
     return attach_unit(number, unit_label(key, lang, diff=True, number=number, short=short))
 
 
-def fmt_kpi_range(key: str, low: float | None, high: float | None, lang: str, *, diff: bool = False,
-                  signed: bool = False, decimals: int | None = None) -> str:
+def fmt_kpi_range(
+    key: str,
+    low: float | None,
+    high: float | None,
+    lang: str,
+    *,
+    diff: bool = False,
+    signed: bool = False,
+    decimals: int | None = None,
+) -> str:
     """An interval in prose with the unit once: "0,8–1,6 phút", "từ −0,5 đến +0,7 điểm phần trăm"."""
     if _missing(low) or _missing(high):
         return t("ci.none", lang)
@@ -1041,15 +1242,26 @@ def fmt_kpi_range(key: str, low: float | None, high: float | None, lang: str, *,
     return attach_unit(text, unit_label(key, lang, diff=diff, number=b))
 
 
-def fmt_ci(key: str, low: float | None, high: float | None, lang: str, decimals: int | None = None, *,
-           signed: bool = False) -> str:
+def fmt_ci(
+    key: str,
+    low: float | None,
+    high: float | None,
+    lang: str,
+    decimals: int | None = None,
+    *,
+    signed: bool = False,
+) -> str:
     """An interval for a table cell, without the unit: "[0,8; 1,6]" (vi) / "[0.8, 1.6]" (en)."""
     if _missing(low) or _missing(high):
         return t("na", lang)
     assert low is not None and high is not None
     dec = kpi_decimals(key, max(abs(low), abs(high))) if decimals is None else decimals
-    return t("ci.brackets", lang, low=_number_in_unit(key, low, lang, dec, signed=signed),
-             high=_number_in_unit(key, high, lang, dec, signed=signed))
+    return t(
+        "ci.brackets",
+        lang,
+        low=_number_in_unit(key, low, lang, dec, signed=signed),
+        high=_number_in_unit(key, high, lang, dec, signed=signed),
+    )
 
 
 def field_label(spec: FieldSpec, lang: str) -> str:
@@ -1097,8 +1309,12 @@ def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:
         if roles.count(member.role) == 1:
             return role
         first = fields.get(member.fields[0])
-        return t("staff.role_field", lang, role=role,
-                 field=lower_first(field_label(first, lang)) if first else member.fields[0])
+        return t(
+            "staff.role_field",
+            lang,
+            role=role,
+            field=lower_first(field_label(first, lang)) if first else member.fields[0],
+        )
 
     out = {m.id: label(m) for m in scenario.staff}
     seen = list(out.values())
@@ -1145,13 +1361,17 @@ NAMED_KPIS: tuple[str, ...] = (*KPIS, *(b for b in BREAKDOWNS if b not in KPIS))
 PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     # sim.report.compare_plots (before the general patterns they share words with)
     (r"^Mean wait by hour of arrival, by scenario", "Thời gian chờ trung bình theo giờ đến, theo phương án"),
-    (r"(\d+) replications per scenario pooled, common random numbers",
-     r"gộp \1 lần mô phỏng mỗi phương án, cùng một dòng người dân đến"),
+    (
+        r"(\d+) replications per scenario pooled, common random numbers",
+        r"gộp \1 lần mô phỏng mỗi phương án, cùng một dòng người dân đến",
+    ),
     (r"(\d+) replications per scenario", r"\1 lần mô phỏng mỗi phương án"),
     (r"^hour of arrival$", "giờ đến"),
     (r" \(base\)$", " (cơ sở)"),
-    (r"^Dossiers on time \(portal definition\), by scenario",
-     "Hồ sơ đúng hạn (theo cách tính của Cổng Dịch vụ công), theo phương án"),
+    (
+        r"^Dossiers on time \(portal definition\), by scenario",
+        "Hồ sơ đúng hạn (theo cách tính của Cổng Dịch vụ công), theo phương án",
+    ),
     (r"^on-time rate \(%\), ", "tỷ lệ đúng hạn (%), "),
     (r"^target >= ", "mục tiêu ≥ "),
     (r"^target <= ", "mục tiêu ≤ "),
@@ -1172,8 +1392,7 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^no dossiers$", "không có hồ sơ"),
     (r"^no utilisation KPIs reported$", "không có số liệu về mức độ bận"),
     (r"share of visitors per ([\d.]+) min", r"tỷ lệ người dân theo khoảng \1 phút"),
-    (r"^wait for the counter call \(minutes\)",
-     "thời gian chờ đến khi được gọi lên quầy (phút)"),
+    (r"^wait for the counter call \(minutes\)", "thời gian chờ đến khi được gọi lên quầy (phút)"),
     (r"([\d.]+)% waited over ([\d.]+) min \(not shown\)", r"\1% số người dân chờ quá \2 phút (không vẽ)"),
     (r"^share of visitors \(%\)$", "tỷ lệ người dân (%)"),
     (r"^cumulative share \(%\)$", "tỷ lệ cộng dồn (%)"),
@@ -1182,15 +1401,21 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^p90 ([\d.]+) min \(mean\)$", r"phân vị 90: \1 phút (trung bình)"),
     (r"^Mean wait by hour of arrival", "Thời gian chờ trung bình theo giờ đến"),
     (r"^hour of day$", "giờ trong ngày"),
-    (r"^arrived before opening \(([\d:–]+)\): includes the wait at the door$",
-     r"đến trước giờ mở cửa (\1): gồm cả thời gian chờ ở cửa"),
-    (r"^hour of arrival \(the wait runs from stepping into the ticket line to the counter call\)$",
-     "giờ đến (thời gian chờ tính từ lúc xếp hàng lấy số đến khi được gọi lên quầy)"),
+    (
+        r"^arrived before opening \(([\d:–]+)\): includes the wait at the door$",
+        r"đến trước giờ mở cửa (\1): gồm cả thời gian chờ ở cửa",
+    ),
+    (
+        r"^hour of arrival \(the wait runs from stepping into the ticket line to the counter call\)$",
+        "giờ đến (thời gian chờ tính từ lúc xếp hàng lấy số đến khi được gọi lên quầy)",
+    ),
     (r"^mean wait \(minutes\)$", "thời gian chờ trung bình (phút)"),
     (r"^Mean queue length by hour of day", "Số người chờ trung bình theo giờ trong ngày"),
     (r"^visitors waiting \(time average\)$", "số người chờ (trung bình theo thời gian)"),
-    (r"^Utilisation \(busy share of present time\)",
-     "Mức độ bận (tỷ lệ thời gian bận trên thời gian có mặt)"),
+    (
+        r"^Utilisation \(busy share of present time\)",
+        "Mức độ bận (tỷ lệ thời gian bận trên thời gian có mặt)",
+    ),
     (r"^utilisation \(%\), ", "mức độ bận (%), "),
     (r"^Staff: busy share of time at work$", "Cán bộ: tỷ lệ thời gian làm việc bận"),
     (r"^Equipment: busy share of its hours$", "Thiết bị: tỷ lệ thời gian hoạt động bận"),
@@ -1204,26 +1429,31 @@ PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
     (r"^Dossiers received and completed per week", "Hồ sơ tiếp nhận và giải quyết xong theo tuần"),
     (r"^received$", "tiếp nhận"),
     (r"^completed$", "giải quyết xong"),
-    (r"^week starting \(Monday, dd/mm\); \(n d\): a week with n working days, not (\d+)$",
-     r"tuần bắt đầu từ thứ Hai (ngày/tháng); (n ngày): tuần chỉ có n ngày làm việc thay vì \1"),
+    (
+        r"^week starting \(Monday, dd/mm\); \(n d\): a week with n working days, not (\d+)$",
+        r"tuần bắt đầu từ thứ Hai (ngày/tháng); (n ngày): tuần chỉ có n ngày làm việc thay vì \1",
+    ),
     (r"\((\d+) d\)$", r"(\1 ngày)"),
     (r"^dossiers per week$", "hồ sơ mỗi tuần"),
-    (r"^Back-office backlog at the end of each working day",
-     "Hồ sơ đang giải quyết cuối mỗi ngày làm việc"),
+    (r"^Back-office backlog at the end of each working day", "Hồ sơ đang giải quyết cuối mỗi ngày làm việc"),
     (r"^95% confidence interval$", "khoảng tin cậy 95%"),
     (r"^mean over replications$", "trung bình các lần mô phỏng"),
     (r"^working day$", "ngày làm việc"),
     (r"^dossiers in progress \(any reception date\)$", "hồ sơ đang giải quyết (mọi ngày tiếp nhận)"),
-    (r"^Dossier outcomes by field \(portal categories\)",
-     "Kết quả giải quyết hồ sơ theo lĩnh vực (phân loại của Cổng Dịch vụ công)"),
+    (
+        r"^Dossier outcomes by field \(portal categories\)",
+        "Kết quả giải quyết hồ sơ theo lĩnh vực (phân loại của Cổng Dịch vụ công)",
+    ),
     (r"^all fields$", "tất cả lĩnh vực"),
     (r"^early$", "trước hạn"),
     (r"^on time$", "đúng hạn"),
     (r"^late$", "trễ hạn"),
     (r"^in progress within due$", "đang giải quyết, còn trong hạn"),
     (r"^target ([\d.]+)% on time$", r"mục tiêu \1% đúng hạn"),
-    (r"^share of dossiers received \(%\); the figure at the end is the on-time rate$",
-     "tỷ lệ trên số hồ sơ tiếp nhận (%); số ở cuối thanh là tỷ lệ đúng hạn"),
+    (
+        r"^share of dossiers received \(%\); the figure at the end is the on-time rate$",
+        "tỷ lệ trên số hồ sơ tiếp nhận (%); số ở cuối thanh là tỷ lệ đúng hạn",
+    ),
     (r"^better$", "tốt hơn"),
     (r"^worse$", "kém hơn"),
     (r"^no detectable difference$", "không có khác biệt rõ rệt"),

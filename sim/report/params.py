@@ -199,7 +199,7 @@ class _Scanner:
                 i += 1
                 continue
             if ch == "#":
-                return text[i + 1:].strip()
+                return text[i + 1 :].strip()
             if ch in "\"'":
                 triple = ch * 3
                 self.string = triple if text.startswith(triple, i) else ch
@@ -308,7 +308,8 @@ def scan_comments(text: str, name: str = "") -> _FileComments:
         _Statement(_named(path, ids), line, str(path[0]), comment) for path, line, comment in raw
     )
     file_blocks = tuple(
-        _Block(line, section, text) for (line, text), section in zip(blocks, block_sections, strict=True)
+        _Block(line, section, text)
+        for (line, text), section in zip(blocks, block_sections, strict=True)
         if text and section
     )
     return _FileComments(name, statements, file_blocks)
@@ -327,7 +328,7 @@ def _named(path: tuple[str | int, ...], ids: dict[tuple[str | int, ...], str]) -
     out: list[str] = []
     for k, part in enumerate(path):
         if isinstance(part, int):
-            out.append(f"[{ids.get(path[:k + 1], part)}]")
+            out.append(f"[{ids.get(path[: k + 1], part)}]")
         else:
             out.append(part)
     return tuple(out)
@@ -534,8 +535,9 @@ def _walk(model: BaseModel, key: Path_, out: list[tuple[Path_, Any]]) -> None:
             for i, item in enumerate(value):
                 tag = getattr(item, "id", None) or str(i)
                 out.append(((*here, f"[{tag}]"), item))
-        elif (isinstance(value, list) and value and isinstance(value[0], BaseModel)
-                and hasattr(value[0], "id")):
+        elif (
+            isinstance(value, list) and value and isinstance(value[0], BaseModel) and hasattr(value[0], "id")
+        ):
             for item in value:
                 _walk(item, (*here, f"[{item.id}]"), out)
         elif isinstance(value, dict) and value and all(isinstance(v, BaseModel) for v in value.values()):
@@ -584,8 +586,11 @@ def parameter_rows(scenario: Scenario | str | Path, path: str | Path | None = No
             note = f"{note} (not used by the current model)" if note else "not used by the current model"
         rows.append(ParamRow(section, _key_text(key), _words(value), _unit(key, value), label, note, file))
     if scenario.back_office is None:
-        rows.append(ParamRow("back_office", "back_office", "none (the model stops at the counter)", "",
-                             DEFAULT, "", ""))
+        rows.append(
+            ParamRow(
+                "back_office", "back_office", "none (the model stops at the counter)", "", DEFAULT, "", ""
+            )
+        )
     rows.sort(key=lambda r: order[r.section])  # stable: keeps the scenario's order within a section
     return rows
 
@@ -639,8 +644,10 @@ def parameter_markdown(scenario_path: str | Path, display_path: str | None = Non
         lines += [description, ""]
     if show_file:
         parents = ", ".join(f"`{p.name}`" for p in chain[1:])
-        lines += [f"This scenario extends {parents}: the **Set in** column names the file each value "
-                  "comes from.", ""]
+        lines += [
+            f"This scenario extends {parents}: the **Set in** column names the file each value comes from.",
+            "",
+        ]
     counts = {k: sum(1 for r in rows if r.label == k) for k in ("SOURCED", "ESTIMATE", DEFAULT)}
     both = sum(1 for r in rows if "/" in r.label)
     unlabelled = sum(1 for r in rows if not r.label)

@@ -113,8 +113,11 @@ def wait_distribution_figure(results: Results) -> Figure:
     """Histogram of counter waits (share of visitors per bin) with the CDF, p90 and threshold."""
     fig = new_figure()
     title = "Waiting time for the counter"
-    hist = np.sum([o.wait_histogram for o in results.outputs], axis=0, dtype=float) \
-        if results.outputs else np.zeros(1)
+    hist = (
+        np.sum([o.wait_histogram for o in results.outputs], axis=0, dtype=float)
+        if results.outputs
+        else np.zeros(1)
+    )
     total = float(hist.sum())
     if total == 0:
         return no_data(fig, title, "no counter visitors")
@@ -133,8 +136,15 @@ def wait_distribution_figure(results: Results) -> Figure:
     edges = np.arange(n_bars) * per * WAIT_BIN_MIN
 
     ax = fig.add_subplot()
-    ax.bar(edges, 100 * coarse / total, width=per * WAIT_BIN_MIN, align="edge",
-           color=_STAFF_COLOUR, alpha=0.8, label=f"share of visitors per {width:g} min")
+    ax.bar(
+        edges,
+        100 * coarse / total,
+        width=per * WAIT_BIN_MIN,
+        align="edge",
+        color=_STAFF_COLOUR,
+        alpha=0.8,
+        label=f"share of visitors per {width:g} min",
+    )
     ax.set_xlim(0, upper)
     ax.set_xlabel("wait for the counter call (minutes)")
     ax.set_ylabel("share of visitors (%)")
@@ -146,15 +156,15 @@ def wait_distribution_figure(results: Results) -> Figure:
     cdf_ax.set_ylim(0, 101)
     cdf_ax.set_ylabel("cumulative share (%)")
 
-    ax.axvline(threshold, color=_TARGET_COLOUR, linestyle="--",
-               label=f"threshold {threshold:g} min")
+    ax.axvline(threshold, color=_TARGET_COLOUR, linestyle="--", label=f"threshold {threshold:g} min")
     p90 = results.summary.get("wait_p90_min", {}).get("mean", math.nan)
     if not math.isnan(p90):
         ax.axvline(p90, color="black", linestyle=":", label=f"p90 {p90:.1f} min (mean)")
     beyond = 1 - float(cum[n_fine - 1])
     if beyond > 0:
-        ax.set_xlabel(f"wait for the counter call (minutes); {100 * beyond:.2f}% "
-                      f"waited over {upper:g} min (not shown)")
+        ax.set_xlabel(
+            f"wait for the counter call (minutes); {100 * beyond:.2f}% waited over {upper:g} min (not shown)"
+        )
     lines = ax.get_legend_handles_labels()
     cdf_lines = cdf_ax.get_legend_handles_labels()
     ax.legend(lines[0] + cdf_lines[0], lines[1] + cdf_lines[1], loc="center right", fontsize=8)
@@ -207,16 +217,22 @@ def wait_by_hour_figure(results: Results) -> Figure:
     early = hours * 60.0 < opening[1] if opening is not None else np.zeros(hours.size, dtype=bool)
     ax.bar(hours[~early], mean[~early], color=_STAFF_COLOUR, width=0.8)
     if early.any() and opening is not None:
-        opens = _clock(opening[1]) if opening[0] == opening[1] else \
-            f"{_clock(opening[0])}–{_clock(opening[1])}"
-        ax.bar(hours[early], mean[early], color="white", edgecolor=_STAFF_COLOUR, hatch="///",
-               width=0.8, label=f"arrived before opening ({opens}): includes the wait at the door")
+        opens = (
+            _clock(opening[1]) if opening[0] == opening[1] else f"{_clock(opening[0])}–{_clock(opening[1])}"
+        )
+        ax.bar(
+            hours[early],
+            mean[early],
+            color="white",
+            edgecolor=_STAFF_COLOUR,
+            hatch="///",
+            width=0.8,
+            label=f"arrived before opening ({opens}): includes the wait at the door",
+        )
     threshold = float(results.scenario.targets.wait_threshold_min)
-    ax.axhline(threshold, color=_TARGET_COLOUR, linestyle="--",
-               label=f"threshold {threshold:g} min")
+    ax.axhline(threshold, color=_TARGET_COLOUR, linestyle="--", label=f"threshold {threshold:g} min")
     _hour_axis(ax, hours)
-    ax.set_xlabel("hour of arrival (the wait runs from stepping into the ticket line to the "
-                  "counter call)")
+    ax.set_xlabel("hour of arrival (the wait runs from stepping into the ticket line to the counter call)")
     ax.set_ylabel("mean wait (minutes)")
     ax.set_title(f"{title}\n{_subtitle(results)}")
     ax.legend(fontsize=8)
@@ -255,9 +271,11 @@ def utilisation_figure(results: Results) -> Figure:
         if stacked:
             s = summary.get(f"staff_busy_share.{member.id}")
             if s is not None and s["n"] > 0:
-                parts = [(summary[f"{key}.{member.id}"]["mean"], colour)
-                         for key, (_, colour) in STAFF_TIME_PARTS.items()
-                         if f"{key}.{member.id}" in summary]
+                parts = [
+                    (summary[f"{key}.{member.id}"]["mean"], colour)
+                    for key, (_, colour) in STAFF_TIME_PARTS.items()
+                    if f"{key}.{member.id}" in summary
+                ]
                 rows.append((label, dict(s), parts))
         else:
             s = summary.get(f"staff_utilisation.{member.id}")
@@ -268,8 +286,11 @@ def utilisation_figure(results: Results) -> Figure:
         if s is not None and s["n"] > 0:
             rows.append((label, dict(s), [(s["mean"], _EQUIPMENT_COLOUR)]))
     fig = new_figure(8.0, max(3.0, 1.3 + 0.38 * len(rows)))
-    title = ("Staff: busy share of time at work\nEquipment: busy share of its hours" if stacked
-             else "Utilisation (busy share of present time)")
+    title = (
+        "Staff: busy share of time at work\nEquipment: busy share of its hours"
+        if stacked
+        else "Utilisation (busy share of present time)"
+    )
     if not rows:
         return no_data(fig, title, "no utilisation KPIs reported")
     ax = fig.add_subplot()
@@ -284,8 +305,7 @@ def utilisation_figure(results: Results) -> Figure:
     low = np.array([100 * r[1]["ci_low"] for r in rows])
     high = np.array([100 * r[1]["ci_high"] for r in rows])
     err = np.nan_to_num(np.vstack([means - low, high - means]), nan=0.0)
-    ax.errorbar(np.nan_to_num(means), y, xerr=err, fmt="none", ecolor="black", capsize=3,
-                elinewidth=1)
+    ax.errorbar(np.nan_to_num(means), y, xerr=err, fmt="none", ecolor="black", capsize=3, elinewidth=1)
     ax.set_yticks(y, [r[0] for r in rows])
     ax.set_xlim(0, max(100.0, float(np.nanmax(high, initial=0.0)) + 5.0))
     if stacked:
@@ -320,8 +340,10 @@ def weekly_sums(dates: Sequence[dt.date], values: np.ndarray) -> tuple[list[dt.d
     """
     values = np.asarray(values)
     if values.ndim == 0 or values.shape[-1] != len(dates):
-        raise ValueError(f"values have {values.shape[-1] if values.ndim else 0} days along the last "
-                         f"axis, dates have {len(dates)}")
+        raise ValueError(
+            f"values have {values.shape[-1] if values.ndim else 0} days along the last "
+            f"axis, dates have {len(dates)}"
+        )
     starts = sorted({week_start(d) for d in dates})
     column = {start: i for i, start in enumerate(starts)}
     index = np.array([column[week_start(d)] for d in dates], dtype=np.intp)
@@ -351,8 +373,10 @@ def daily_matrix(results: Results, series: str, n_days: int | None = None) -> np
     for o, a in zip(results.outputs, arrays, strict=True):
         shape = None if a is None else np.shape(a)
         if shape != (n_days,):
-            raise ValueError(f"replication {o.replication}: daily[{series!r}] has shape {shape}, "
-                             f"expected ({n_days},): one value per working day of the window")
+            raise ValueError(
+                f"replication {o.replication}: daily[{series!r}] has shape {shape}, "
+                f"expected ({n_days},): one value per working day of the window"
+            )
     if n_days == 0:
         return None
     return np.vstack([np.asarray(a) for a in arrays])
@@ -361,8 +385,11 @@ def daily_matrix(results: Results, series: str, n_days: int | None = None) -> np
 def mean_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean and 95% CI limits of each column (a replications × points array), NaN where undefined."""
     stats = [summarise(matrix[:, j]) for j in range(matrix.shape[1])]
-    return (np.array([s["mean"] for s in stats]), np.array([s["ci_low"] for s in stats]),
-            np.array([s["ci_high"] for s in stats]))
+    return (
+        np.array([s["mean"] for s in stats]),
+        np.array([s["ci_low"] for s in stats]),
+        np.array([s["ci_high"] for s in stats]),
+    )
 
 
 def _errors(mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -391,17 +418,31 @@ def dossiers_weekly_figure(results: Results) -> Figure:
         if matrix is None:
             continue
         mean, low, high = mean_band(weekly_sums(dates, matrix)[1].astype(float))
-        ax.bar(x + (k - 0.5) * width, mean, width=width, yerr=_errors(mean, low, high),
-               color=colours[name], capsize=2, error_kw={"elinewidth": 1}, label=name)
+        ax.bar(
+            x + (k - 0.5) * width,
+            mean,
+            width=width,
+            yerr=_errors(mean, low, high),
+            color=colours[name],
+            capsize=2,
+            error_kw={"elinewidth": 1},
+            label=name,
+        )
     calendar = results.scenario.calendar  # a normal week: Mon–Fri, plus any weekend sessions
     usual = 5 + bool(calendar.saturday_sessions) + bool(calendar.sunday_sessions)
     step = max(1, math.ceil(len(starts) / _MAX_WEEK_LABELS))  # a year has 53 weeks: label some
-    ax.set_xticks(x[::step], [_week_label(s, int(d), usual)
-                              for s, d in zip(starts[::step], days[::step], strict=True)], fontsize=8)
+    ax.set_xticks(
+        x[::step],
+        [_week_label(s, int(d), usual) for s, d in zip(starts[::step], days[::step], strict=True)],
+        fontsize=8,
+    )
     ax.set_xlabel(f"week starting (Monday, dd/mm); (n d): a week with n working days, not {usual}")
     ax.set_ylabel("dossiers per week")
-    ax.set_title(f"{title}\n{results.scenario.name}, mean of {results.n_replications} "
-                 "replications, bars show the 95% confidence interval", fontsize=10)
+    ax.set_title(
+        f"{title}\n{results.scenario.name}, mean of {results.n_replications} "
+        "replications, bars show the 95% confidence interval",
+        fontsize=10,
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -416,18 +457,25 @@ def backlog_figure(results: Results) -> Figure:
         return no_data(fig, title, "no dossiers")
     mean, low, high = mean_band(matrix.astype(float))
     ax = fig.add_subplot()
-    ax.fill_between(dates, low, high, color=_STAFF_COLOUR, alpha=0.25, linewidth=0,
-                    label="95% confidence interval")
-    ax.plot(dates, mean, color=_STAFF_COLOUR, marker="o", markersize=2.5, linewidth=1.2,
-            label="mean over replications")
+    ax.fill_between(
+        dates, low, high, color=_STAFF_COLOUR, alpha=0.25, linewidth=0, label="95% confidence interval"
+    )
+    ax.plot(
+        dates,
+        mean,
+        color=_STAFF_COLOUR,
+        marker="o",
+        markersize=2.5,
+        linewidth=1.2,
+        label="mean over replications",
+    )
     locator = AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.set_ylim(bottom=0)
     ax.set_xlabel("working day")
     ax.set_ylabel("dossiers in progress (any reception date)")
-    ax.set_title(f"{title}\n{results.scenario.name}, {results.n_replications} replications",
-                 fontsize=10)
+    ax.set_title(f"{title}\n{results.scenario.name}, {results.n_replications} replications", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     return fig
 
@@ -443,8 +491,10 @@ def pooled_field_outcomes(results: Results) -> dict[str, np.ndarray]:
         for fid, counts in o.field_outcomes.items():
             counts = np.asarray(counts)
             if counts.shape != (len(OUTCOMES),):
-                raise ValueError(f"replication {o.replication}: field_outcomes[{fid!r}] has shape "
-                                 f"{counts.shape}, expected ({len(OUTCOMES)},): {', '.join(OUTCOMES)}")
+                raise ValueError(
+                    f"replication {o.replication}: field_outcomes[{fid!r}] has shape "
+                    f"{counts.shape}, expected ({len(OUTCOMES)},): {', '.join(OUTCOMES)}"
+                )
             totals[fid] = totals.get(fid, 0) + counts
     order = [f.id for f in results.scenario.fields if f.id in totals]
     order += sorted(set(totals) - set(order))
@@ -490,8 +540,13 @@ def on_time_by_field_figure(results: Results) -> Figure:
         ax.text(101, yi, text, va="center", ha="left", fontsize=8)
     for rule in results.scenario.targets.rules:
         if rule.kpi == "on_time_rate":
-            ax.axvline(100 * rule.value, color="black", linestyle="--", linewidth=1,
-                       label=f"target {100 * rule.value:g}% on time")
+            ax.axvline(
+                100 * rule.value,
+                color="black",
+                linestyle="--",
+                linewidth=1,
+                label=f"target {100 * rule.value:g}% on time",
+            )
     ax.set_yticks(y, [label for label, _ in rows], fontsize=8)
     ax.set_xlim(0, 112)
     ax.set_xticks(np.arange(0, 101, 20))

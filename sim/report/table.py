@@ -30,9 +30,18 @@ VI_NAME_WIDTH = 44
 """Longest Vietnamese KPI name shown in full (the names are longer than the keys)."""
 
 BACK_OFFICE_KPIS: tuple[str, ...] = (
-    "dossiers_received", "dossiers_online", "dossiers_completed", "on_time_rate", "early_rate",
-    "late_dossiers", "processing_days_mean", "backlog_end", "apology_slips", "back_office_utilisation",
-    "score_progress_766", "score_handling_satisfaction_766",
+    "dossiers_received",
+    "dossiers_online",
+    "dossiers_completed",
+    "on_time_rate",
+    "early_rate",
+    "late_dossiers",
+    "processing_days_mean",
+    "backlog_end",
+    "apology_slips",
+    "back_office_utilisation",
+    "score_progress_766",
+    "score_handling_satisfaction_766",
 )
 """Headline KPIs of the back office; they and their dotted breakdowns form the second section.
 (`dossiers_submitted_*` count hand-ins at the front office and stay in the first section.)"""
@@ -46,7 +55,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (("front", "Front office"), ("back", "Ba
 _INDENT = "  "
 
 STAFF_TIME_KPIS: tuple[str, ...] = (
-    "staff_busy_share", "staff_busy_counter_share", "staff_busy_back_office_share",
+    "staff_busy_share",
+    "staff_busy_counter_share",
+    "staff_busy_back_office_share",
     "staff_busy_manual_share",
 )
 """Each person's busy share of their time at work and its parts (counter, back office, numbers
@@ -62,8 +73,7 @@ def kpi_section(key: str) -> str:
 def kpi_kind(key: str) -> str:
     """'share', 'minutes', 'days', 'score', 'count' or 'number': how to print a KPI's values."""
     base = key.split(".", 1)[0]
-    if ("utilisation" in base or base == "wait_within_target"
-            or base.endswith(("_share", "_rate"))):
+    if "utilisation" in base or base == "wait_within_target" or base.endswith(("_share", "_rate")):
         return "share"
     if base.endswith(("_min", "_min_per_day")):
         return "minutes"
@@ -71,8 +81,11 @@ def kpi_kind(key: str) -> str:
         return "days"
     if base in SCORE_MAX:
         return "score"
-    if (base.startswith(("visitors_", "dossiers_"))
-            or base in {"late_dossiers", "backlog_end", "apology_slips"}):
+    if base.startswith(("visitors_", "dossiers_")) or base in {
+        "late_dossiers",
+        "backlog_end",
+        "apology_slips",
+    }:
         return "count"
     return "number"
 
@@ -125,8 +138,9 @@ MAX_SIGN_DECIMALS = 4
 """Most decimals `sign_decimals` adds: a difference smaller than that prints as 0."""
 
 
-def sign_decimals(values: Iterable[float], decimals: int, scale: float = 1.0,
-                  most: int = MAX_SIGN_DECIMALS) -> int:
+def sign_decimals(
+    values: Iterable[float], decimals: int, scale: float = 1.0, most: int = MAX_SIGN_DECIMALS
+) -> int:
     """The decimals, from `decimals` up to `most`, at which no non-zero value prints as zero.
 
     A difference "+0.05 [−0.04, +0.13]" rounded to one decimal reads "+0.0 [-0.0, +0.1]": the
@@ -198,32 +212,47 @@ def _back_office_start(results: Results, lang: str) -> str | None:
     if bo.start == "empty" or not any(bo.initial_backlog.values()):
         return _say("console.backlog.empty", lang, start=start)
     names = {f.id: field_label(f, lang) for f in scenario.fields}
-    parts = ", ".join(_say("console.backlog.part", lang, n=n, field=names.get(f, f))
-                      for f, n in bo.initial_backlog.items() if n)
+    parts = ", ".join(
+        _say("console.backlog.part", lang, n=n, field=names.get(f, f))
+        for f, n in bo.initial_backlog.items()
+        if n
+    )
     return _say("console.backlog.from", lang, start=start, parts=parts)
 
 
 def _header(results: Results, lang: str) -> list[str]:
     n_reps = results.n_replications
     days = results.outputs[0].working_days if results.outputs else 0
-    lines = _wrap(_say("console.run.header" + (".one" if n_reps == 1 else ""), lang,
-                       name=results.scenario.name, n=n_reps, seed=results.seed, days=days), "  ")
+    lines = _wrap(
+        _say(
+            "console.run.header" + (".one" if n_reps == 1 else ""),
+            lang,
+            name=results.scenario.name,
+            n=n_reps,
+            seed=results.seed,
+            days=days,
+        ),
+        "  ",
+    )
     start = _back_office_start(results, lang)
     if start is not None:
         lines += textwrap.wrap(start, 80, subsequent_indent="  ")
     return lines
 
 
-def _kpi_row(results: Results, key: str, width: int, lang: str,
-             value_width: int = 12) -> tuple[str, bool]:
+def _kpi_row(results: Results, key: str, width: int, lang: str, value_width: int = 12) -> tuple[str, bool]:
     """One aligned row of the KPI table, and whether the KPI is missing from some replications."""
     s = results.summary[key]
     if s["n"] == 0:
-        return (f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
-                f"{_say('console.no_data', lang):>{value_width}}"), False
-    row = (f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
-           f"{_value(key, s['mean'], lang):>{value_width}}  "
-           f"{_interval(key, s['ci_low'], s['ci_high'], s['mean'], lang)}")
+        return (
+            f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
+            f"{_say('console.no_data', lang):>{value_width}}"
+        ), False
+    row = (
+        f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
+        f"{_value(key, s['mean'], lang):>{value_width}}  "
+        f"{_interval(key, s['ci_low'], s['ci_high'], s['mean'], lang)}"
+    )
     if s["n"] < results.n_replications:
         return row + f"  (n={s['n']})", True
     return row, False
@@ -263,8 +292,10 @@ def format_table(results: Results, lang: str = "en") -> str:
     summary = results.summary
     keys = list(summary)
     width, value_width = _name_width(results, keys, lang), _value_width(results, keys, lang)
-    header = (f"{_say('console.col.kpi', lang):<{width + len(_INDENT)}}  "
-              f"{_say('console.col.mean', lang):>{value_width}}  {_say('console.col.ci', lang)}")
+    header = (
+        f"{_say('console.col.kpi', lang):<{width + len(_INDENT)}}  "
+        f"{_say('console.col.mean', lang):>{value_width}}  {_say('console.col.ci', lang)}"
+    )
     lines += [_say("console.full_table", lang), header, "-" * min(80, len(header) + 24)]
     partial = False
     for section, _title in SECTIONS:
@@ -291,9 +322,20 @@ def format_table(results: Results, lang: str = "en") -> str:
         from sim.experiment.statistics import VERDICTS  # scipy: not before the first line is out
 
         counts = {v: sum(t["verdict"] == v for t in results.targets) for v in VERDICTS}
-        lines += ["", *_wrap(_say("console.targets.tally", lang, met=counts["met"],
-                                  total=len(results.targets), not_met=counts["not met"],
-                                  undecided=counts["undecided"]), _INDENT)]
+        lines += [
+            "",
+            *_wrap(
+                _say(
+                    "console.targets.tally",
+                    lang,
+                    met=counts["met"],
+                    total=len(results.targets),
+                    not_met=counts["not met"],
+                    undecided=counts["undecided"],
+                ),
+                _INDENT,
+            ),
+        ]
     return "\n".join(lines)
 
 
@@ -310,10 +352,14 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
     summary = results.summary
     if "staff_busy_share" not in summary:
         return []
-    col = {c: _say(f"console.staff_time.{c}", lang)
-           for c in ("person", "total", "ci", "counter", "back_office", "manual")}
-    head = (f"{_INDENT}{col['person']:<22} {col['total']:>7}  {col['ci']:<14}{col['counter']:>8} "
-            f"{col['back_office']:>12} {col['manual']:>7}")
+    col = {
+        c: _say(f"console.staff_time.{c}", lang)
+        for c in ("person", "total", "ci", "counter", "back_office", "manual")
+    }
+    head = (
+        f"{_INDENT}{col['person']:<22} {col['total']:>7}  {col['ci']:<14}{col['counter']:>8} "
+        f"{col['back_office']:>12} {col['manual']:>7}"
+    )
     lines = ["", *_wrap(_say("console.staff_time.title", lang), _INDENT), head.rstrip()]
     from sim.report.i18n import staff_labels
 
@@ -336,7 +382,8 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
         lines.append(
             f"{_INDENT}{label:<22} {_value(key, total['mean'], lang):>7}  "
             f"{_interval(key, total['ci_low'], total['ci_high'], total['mean'], lang):<14}"
-            f"{cells[0]:>8} {cells[1]:>12} {cells[2]:>7}")
+            f"{cells[0]:>8} {cells[1]:>12} {cells[2]:>7}"
+        )
     return lines
 
 
@@ -360,11 +407,14 @@ def target_lines(results: Results, lang: str, indent: str = "  ") -> list[str]:
     for t, word in zip(results.targets, verdicts, strict=True):
         key = t["kpi"]
         rule = target_rule(key, t["op"], t["value"], lang, results)
-        detail = _say("console.target.detail", lang, mean=_value(key, t["mean"], lang),
-                      ci=_interval(key, t["ci_low"], t["ci_high"], t["mean"], lang))
+        detail = _say(
+            "console.target.detail",
+            lang,
+            mean=_value(key, t["mean"], lang),
+            ci=_interval(key, t["ci_low"], t["ci_high"], t["mean"], lang),
+        )
         detail = ", ".join(part.replace(" ", "\u00a0") for part in detail.split(", "))
-        lines += _wrap(f"{indent}{word:<{max(pad, 10)}} {rule}: {detail}",
-                       indent + " " * (max(pad, 10) + 1))
+        lines += _wrap(f"{indent}{word:<{max(pad, 10)}} {rule}: {detail}", indent + " " * (max(pad, 10) + 1))
         if t["label"] and lang == "en":  # the scenario's own words, not translated: English only
             lines.append(f"{indent}{'':<{max(pad, 10)}} {t['label']}")
     return lines

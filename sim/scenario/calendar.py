@@ -147,9 +147,7 @@ class CalendarSpec(Strict):
 
     start: dt.date
     end: dt.date
-    seasons: Annotated[list[SeasonSpec], Field(min_length=1)] = Field(
-        default_factory=_default_seasons
-    )
+    seasons: Annotated[list[SeasonSpec], Field(min_length=1)] = Field(default_factory=_default_seasons)
     saturday_sessions: Sessions = Field(default_factory=list)
     sunday_sessions: Sessions = Field(default_factory=list)
     use_holiday_table: bool = True

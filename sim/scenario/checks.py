@@ -27,9 +27,19 @@ STAFF_BREAKDOWNS = tuple(k for k, by in BREAKDOWN_BY.items() if by == "staff")
 """Breakdowns by staff id."""
 
 DOSSIER_KPIS = (
-    "dossiers_received", "dossiers_online", "dossiers_completed", "on_time_rate", "early_rate",
-    "late_dossiers", "processing_days_mean", "backlog_end", "apology_slips", "dossiers_fee_bearing",
-    "online_payment_rate", "back_office_utilisation", "score_progress_766",
+    "dossiers_received",
+    "dossiers_online",
+    "dossiers_completed",
+    "on_time_rate",
+    "early_rate",
+    "late_dossiers",
+    "processing_days_mean",
+    "backlog_end",
+    "apology_slips",
+    "dossiers_fee_bearing",
+    "online_payment_rate",
+    "back_office_utilisation",
+    "score_progress_766",
     "score_handling_satisfaction_766",
 )
 """KPIs the model reports only when the scenario has a [back_office] table."""
@@ -117,26 +127,31 @@ def check_references(s: Scenario) -> None:
                 f"{rule.kpi!r} is not a KPI; allowed: {', '.join(KPIS)}; or a breakdown by staff "
                 f"or field id such as {BREAKDOWNS[0]}.<id> (meanings in sim/scenario/kpis.py)",
             )
-        _check_breakdown(f"targets.rules[{i}].kpi", rule.kpi, field_ids, staff_ids,
-                         s.equipment.ticket_machines.count)
+        _check_breakdown(
+            f"targets.rules[{i}].kpi", rule.kpi, field_ids, staff_ids, s.equipment.ticket_machines.count
+        )
     _check_back_office(s, field_ids, staff_ids)
     _check_window(s)
     _check_opening_hours(s)
 
 
-def _check_breakdown(key: str, kpi: str, field_ids: list[str], staff_ids: list[str],
-                     machine_count: int) -> None:
+def _check_breakdown(
+    key: str, kpi: str, field_ids: list[str], staff_ids: list[str], machine_count: int
+) -> None:
     """A dotted KPI must be a breakdown the model reports, by an id that exists: otherwise its
     target is never evaluated and reads "undecided" for ever."""
     if "." not in kpi:
         return
     head, _, suffix = kpi.partition(".")
     if head not in BREAKDOWNS:
-        by = {d: ", ".join(k for k, v in BREAKDOWN_BY.items() if v == d)
-              for d in ("staff", "machine", "field")}
+        by = {
+            d: ", ".join(k for k, v in BREAKDOWN_BY.items() if v == d) for d in ("staff", "machine", "field")
+        }
         raise CrossReferenceError(
-            key, f"{head!r} has no breakdown; breakdowns exist by staff id for {by['staff']}; "
-            f"by ticket machine number for {by['machine']}; by field id for {by['field']}")
+            key,
+            f"{head!r} has no breakdown; breakdowns exist by staff id for {by['staff']}; "
+            f"by ticket machine number for {by['machine']}; by field id for {by['field']}",
+        )
     if BREAKDOWN_BY[head] == "staff":
         _must_be_in(key, suffix, staff_ids, f"staff id (breakdown {head}.<staff id>)")
     elif BREAKDOWN_BY[head] == "machine":
@@ -155,9 +170,11 @@ def _check_back_office(s: Scenario, field_ids: list[str], staff_ids: list[str]) 
     if s.online.dossiers_per_day > 0 and not any(w > 0 for w in weights):
         # The model would draw every online dossier's procedure from weights that sum to 0.
         raise CrossReferenceError(
-            "online.dossiers_per_day", f"{s.online.dossiers_per_day:g} dossiers a day are filed "
+            "online.dossiers_per_day",
+            f"{s.online.dossiers_per_day:g} dossiers a day are filed "
             "online but every procedure has online_weight = 0; give one a positive online_weight "
-            "or set dossiers_per_day = 0")
+            "or set dossiers_per_day = 0",
+        )
     for i, pool in enumerate(bo.pools):
         for j, f in enumerate(pool.fields):
             _must_be_in(f"back_office.pools[{i}].fields[{j}]", f, field_ids, "field defined in [[fields]]")
@@ -171,15 +188,22 @@ def _check_back_office(s: Scenario, field_ids: list[str], staff_ids: list[str]) 
         if p.on_the_spot:
             continue
         if p.work_min is None:
-            raise CrossReferenceError(f"procedures[{i}].work_min", f"procedure {p.id!r} is processed in "
-                                      "the back office and needs work_min (or on_the_spot = true)")
+            raise CrossReferenceError(
+                f"procedures[{i}].work_min",
+                f"procedure {p.id!r} is processed in "
+                "the back office and needs work_min (or on_the_spot = true)",
+            )
         if p.field not in covered:
             raise CrossReferenceError(
-                f"procedures[{i}].field", f"nobody processes field {p.field!r} in the back office; give a "
-                "staff member serving it a back_office_share > 0, or add it to a [[back_office.pools]]")
+                f"procedures[{i}].field",
+                f"nobody processes field {p.field!r} in the back office; give a "
+                "staff member serving it a back_office_share > 0, or add it to a [[back_office.pools]]",
+            )
         if p.sign_off and not bo.sign_off.signers:
-            raise CrossReferenceError("back_office.sign_off.signers", f"procedure {p.id!r} needs a "
-                                      "leader's sign-off; list the staff ids who sign")
+            raise CrossReferenceError(
+                "back_office.sign_off.signers",
+                f"procedure {p.id!r} needs a leader's sign-off; list the staff ids who sign",
+            )
 
 
 def _check_window(s: Scenario) -> None:
@@ -246,8 +270,10 @@ def day_types(s: Scenario) -> list[DayType]:
     seen: dict[tuple, DayType] = {}
     for day in working_days(s.calendar):
         season = season_for(s.calendar, day.date)
-        rel = tuple((int(a - day.midnight), int(b - day.midnight), name)
-                    for (a, b), name in zip(day.sessions, day.session_names, strict=True))
+        rel = tuple(
+            (int(a - day.midnight), int(b - day.midnight), name)
+            for (a, b), name in zip(day.sessions, day.session_names, strict=True)
+        )
         key = (day.weekday, season.name if season else None, rel)
         if key not in seen:
             seen[key] = DayType(day.date, day.weekday, key[1], rel)
@@ -279,13 +305,16 @@ def _check_opening_hours(s: Scenario) -> None:
             continue
         key, blocks = profile_for(s, day)
         lo, hi = day.opens - EARLY_ARRIVAL_MIN, day.closes
-        if not any(b.weight > 0 and overlap(parse_hhmm(b.start), parse_hhmm(b.end), lo, hi) > 0
-                   for b in blocks):
+        if not any(
+            b.weight > 0 and overlap(parse_hhmm(b.start), parse_hhmm(b.end), lo, hi) > 0 for b in blocks
+        ):
             raise CrossReferenceError(
-                key, f"no block with a positive weight falls between {_hhmm(lo)} and {_hhmm(hi)} "
+                key,
+                f"no block with a positive weight falls between {_hhmm(lo)} and {_hhmm(hi)} "
                 f"(opening hours, arrivals up to {EARLY_ARRIVAL_MIN:g} minutes early) on "
                 f"{day_label(day)}, so nobody would ever arrive that day; move the blocks into "
-                "opening hours")
+                "opening hours",
+            )
     tm, pol = s.equipment.ticket_machines, s.policies
     if tm.count > 0 and pol.ticket_cutoff_min > 0:
         longest = max(issuing_lengths(s, day)[-1] for day in types)
@@ -294,22 +323,28 @@ def _check_opening_hours(s: Scenario) -> None:
                 "policies.ticket_cutoff_min",
                 f"a cut-off of {pol.ticket_cutoff_min:g} minutes is not shorter than any session "
                 f"(the longest lasts {longest:g} minutes), so the machines would never issue a "
-                f"number; it must be below {longest:g}")
+                f"number; it must be below {longest:g}",
+            )
     team = s.support_team
     if team.members > 0 and team.hours:
         team_days = [d for d in types if WEEKDAY_NAMES[d.weekday] in team.weekdays]
         if team_days and not any(
             overlap(h.start_min, h.end_min, a, b) > 0
-            for d in team_days for h in team.hours for a, b, _ in d.sessions
+            for d in team_days
+            for h in team.hours
+            for a, b, _ in d.sessions
         ):
             hours = ", ".join(f"{h.start}–{h.end}" for h in team.hours)
             raise CrossReferenceError(
                 "support_team.hours",
                 f"the team's hours ({hours}) fall outside opening hours on every day it works, "
-                f"e.g. {day_label(team_days[0])}, so it would never meet a visitor")
+                f"e.g. {day_label(team_days[0])}, so it would never meet a visitor",
+            )
     bo = s.back_office
     never_signed = (
-        bo is not None and not bo.sign_off.at_close and any(p.sign_off for p in s.procedures)
+        bo is not None
+        and not bo.sign_off.at_close
+        and any(p.sign_off for p in s.procedures)
         and not any(signs_at(t, d) for t in bo.sign_off.times for d in types)
     )
     if never_signed:
@@ -319,7 +354,8 @@ def _check_opening_hours(s: Scenario) -> None:
             f"no signing time ({', '.join(bo.sign_off.times)}) falls inside a session on any "
             f"working day, e.g. {day_label(types[0])}, and at_close = false, so results that "
             "need a signature would never be signed; move a time into a session or set "
-            "at_close = true")
+            "at_close = true",
+        )
 
 
 def issuing_lengths(s: Scenario, day: DayType) -> list[float]:

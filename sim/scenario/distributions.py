@@ -28,7 +28,7 @@ PositiveFloat = Annotated[float, Field(gt=0), _MAX]
 NonNegativeFloat = Annotated[float, Field(ge=0), _MAX]
 CV = Annotated[
     float,
-    at_least(CV_MIN, "for less spread use dist = \"deterministic\""),
+    at_least(CV_MIN, 'for less spread use dist = "deterministic"'),
     at_most(CV_MAX, "a spread far wider than any observed time"),
 ]
 
@@ -165,8 +165,7 @@ class Empirical(Strict):
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise SubKeyError(
-                    "weights",
-                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                    "weights", f"weights has {len(self.weights)} entries but values has {len(self.values)}"
                 )
             if sum(self.weights) <= 0:
                 raise SubKeyError("weights", "weights must not all be zero")
@@ -226,8 +225,14 @@ def positive_mean(d: Distribution) -> Distribution:
     """Refuse a distribution whose mean is below one minute, for times between events that would
     otherwise repeat without end (a machine that breaks again the moment it is repaired)."""
     if d.expected < 1.0:
-        key = d.largest()[0] if not isinstance(d, Uniform | Empirical) else (
-            "high" if isinstance(d, Uniform) else "values")
-        raise SubKeyError(key, f"the mean must be at least 1 minute (a machine that fails again as "
-                          f"soon as it is repaired never works), got {d.expected!r}")
+        key = (
+            d.largest()[0]
+            if not isinstance(d, Uniform | Empirical)
+            else ("high" if isinstance(d, Uniform) else "values")
+        )
+        raise SubKeyError(
+            key,
+            f"the mean must be at least 1 minute (a machine that fails again as "
+            f"soon as it is repaired never works), got {d.expected!r}",
+        )
     return d

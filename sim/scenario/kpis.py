@@ -79,12 +79,19 @@ KPIS: dict[str, str] = {
 """Headline KPIs and what they mean; breakdowns use `key.<staff or field id>`."""
 
 BREAKDOWN_BY: dict[str, str] = {
-    "staff_utilisation": "staff", "staff_busy_share": "staff", "staff_busy_counter_share": "staff",
-    "staff_busy_back_office_share": "staff", "staff_busy_manual_share": "staff",
+    "staff_utilisation": "staff",
+    "staff_busy_share": "staff",
+    "staff_busy_counter_share": "staff",
+    "staff_busy_back_office_share": "staff",
+    "staff_busy_manual_share": "staff",
     "ticket_machine_out_min": "machine",
-    "wait_mean_min": "field", "wait_p90_min": "field",
-    "dossiers_received": "field", "on_time_rate": "field", "early_rate": "field",
-    "late_dossiers": "field", "processing_days_mean": "field",
+    "wait_mean_min": "field",
+    "wait_p90_min": "field",
+    "dossiers_received": "field",
+    "on_time_rate": "field",
+    "early_rate": "field",
+    "late_dossiers": "field",
+    "processing_days_mean": "field",
 }
 """KPIs reported per staff member (`.<staff id>`), per ticket machine (`.<n>`, 1 = the first) or
 per field (`.<field id>`): the one list the model's output, the checks and the reports read."""

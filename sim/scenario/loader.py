@@ -107,8 +107,7 @@ def _describe(err: dict[str, Any], key: str = "") -> str:
         )
     if err["type"].startswith("date_") and isinstance(given, str) and _is_date_text(given):
         name = key.rsplit(".", 1)[-1] or "start"
-        return (f"a TOML date is written without quotes: {name} = {given.strip()}, not "
-                f'{name} = "{given}"')
+        return f'a TOML date is written without quotes: {name} = {given.strip()}, not {name} = "{given}"'
     if err["type"].startswith("date_"):
         return f"{msg}; write a date as YYYY-MM-DD, e.g. 2025-07-01 (got {_shown(given)})"
     if err["type"] == "model_type":
@@ -118,8 +117,9 @@ def _describe(err: dict[str, Any], key: str = "") -> str:
     return msg
 
 
-def parse_scenario(data: dict[str, Any], source: str = "<scenario>",
-                   provenance: Provenance | None = None) -> Scenario:
+def parse_scenario(
+    data: dict[str, Any], source: str = "<scenario>", provenance: Provenance | None = None
+) -> Scenario:
     """Validate a parsed TOML document into a frozen `Scenario`.
 
     With `provenance` (from an `extends` chain), an error in a key that a parent file supplied
@@ -148,8 +148,9 @@ def _located(source: str, key: str, message: str, provenance: Provenance | None)
     return ScenarioError(file, key, message)
 
 
-_TOO_DEEP = ("nests arrays or tables too deeply; a scenario nests them only a few levels "
-             "(e.g. staff[0].leave[0])")
+_TOO_DEEP = (
+    "nests arrays or tables too deeply; a scenario nests them only a few levels (e.g. staff[0].leave[0])"
+)
 
 # tomllib's messages that quote the document are replaced by ones that do not; its other fixed
 # messages are kept; anything else (a future Python's wording) is dropped.
@@ -158,17 +159,28 @@ _TOML_QUOTING = (
     (re.compile(r"Duplicate inline table key"), "a key appears twice in an inline table"),
     (re.compile(r"(Found invalid|Illegal) character"), "a character that is not allowed there"),
 )
-_TOML_FIXED = frozenset({
-    "Cannot overwrite a value", "Escaped character is not a Unicode scalar value",
-    "Expected '=' after a key in a key/value pair", "Expected ']' at the end of a table declaration",
-    "Expected ']]' at the end of an array declaration",
-    "Expected newline or end of document after a statement", "Invalid date or datetime",
-    "Invalid hex value", "Invalid initial character for a key part", "Invalid statement",
-    "Invalid value", "Unclosed array", "Unclosed inline table", "Unescaped '\\' in a string",
-    "Unterminated string"})
+_TOML_FIXED = frozenset(
+    {
+        "Cannot overwrite a value",
+        "Escaped character is not a Unicode scalar value",
+        "Expected '=' after a key in a key/value pair",
+        "Expected ']' at the end of a table declaration",
+        "Expected ']]' at the end of an array declaration",
+        "Expected newline or end of document after a statement",
+        "Invalid date or datetime",
+        "Invalid hex value",
+        "Invalid initial character for a key part",
+        "Invalid statement",
+        "Invalid value",
+        "Unclosed array",
+        "Unclosed inline table",
+        "Unescaped '\\' in a string",
+        "Unterminated string",
+    }
+)
 _TOML_AT = re.compile(
-    r"^(?P<reason>.*?) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$",
-    re.DOTALL)
+    r"^(?P<reason>.*?) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$", re.DOTALL
+)
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
@@ -178,10 +190,14 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
     if m:
         where = f" at line {m['line']}, column {m['col']}" if m["line"] else " at the end of the file"
         text = m["reason"]
-        reason = next((r for pattern, r in _TOML_QUOTING if pattern.match(text)),
-                      text[0].lower() + text[1:] if text in _TOML_FIXED else "")
-    return (f"invalid TOML{where}{f' ({reason})' if reason else ''}; a scenario file is TOML text "
-            "(key = value lines under [table] headers, see docs/scenario_format.md)")
+        reason = next(
+            (r for pattern, r in _TOML_QUOTING if pattern.match(text)),
+            text[0].lower() + text[1:] if text in _TOML_FIXED else "",
+        )
+    return (
+        f"invalid TOML{where}{f' ({reason})' if reason else ''}; a scenario file is TOML text "
+        "(key = value lines under [table] headers, see docs/scenario_format.md)"
+    )
 
 
 def _os_problem(exc: OSError, what: str) -> str:
@@ -204,8 +220,7 @@ def _kind_problem(mode: int, what: str) -> str | None:
     return None
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES,
-               what: str = "a scenario file (.toml text)") -> bytes:
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a scenario file (.toml text)") -> bytes:
     """The bytes of a regular file of at most `limit` bytes, or a `ScenarioError`.
 
     Checks the kind of file before reading: opening a named pipe would wait for a writer and a
@@ -230,8 +245,9 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES,
     except ValueError:  # a NUL character in the name (possible from Python, not from a shell)
         raise ScenarioError(source, "", "is not a valid file name") from None
     if len(raw) > limit:
-        raise ScenarioError(source, "", f"is larger than {limit / (1 << 20):g} MiB, the most "
-                            f"allowed for {what}")
+        raise ScenarioError(
+            source, "", f"is larger than {limit / (1 << 20):g} MiB, the most allowed for {what}"
+        )
     return raw
 
 
@@ -242,8 +258,9 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     try:
         text = read_bytes(path).decode("utf-8-sig")  # Windows editors may add a byte-order mark
     except UnicodeDecodeError:
-        raise ScenarioError(source, "", "is not UTF-8 text; a scenario is a TOML text file "
-                            "saved as UTF-8") from None
+        raise ScenarioError(
+            source, "", "is not UTF-8 text; a scenario is a TOML text file saved as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -259,8 +276,12 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
     """
     data = read_toml(path)
     if data and not SCENARIO_KEYS.intersection(data):
-        raise ScenarioError(str(path), "", "is TOML but not a scenario: it has none of the "
-                            f"top-level keys a scenario has ({', '.join(sorted(SCENARIO_KEYS))})")
+        raise ScenarioError(
+            str(path),
+            "",
+            "is TOML but not a scenario: it has none of the "
+            f"top-level keys a scenario has ({', '.join(sorted(SCENARIO_KEYS))})",
+        )
     return data
 
 

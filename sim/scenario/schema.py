@@ -57,9 +57,7 @@ Weight = Annotated[float, Field(ge=0), at_most(WEIGHT_MAX, _RATIOS)]
 PositiveWeight = Annotated[float, Field(gt=0), at_most(WEIGHT_MAX, _RATIOS)]
 QueueLength = Annotated[int, at_most(QUEUE_LENGTH_MAX, "no hall holds that many")]
 CounterMinutes = Annotated[float, Field(ge=0), at_most(1440, "a whole day", "minutes")]
-Overtime = Annotated[
-    float, Field(ge=0), at_most(OVERTIME_MAX_MIN, "half a day after closing", "minutes")
-]
+Overtime = Annotated[float, Field(ge=0), at_most(OVERTIME_MAX_MIN, "half a day after closing", "minutes")]
 
 # Distributions by what they measure; the bound is on the mean (exponential, lognormal, gamma) or on
 # every possible value (deterministic, uniform, empirical).
@@ -71,8 +69,11 @@ RepairTime = Annotated[
 ]
 FailureGap = Annotated[
     Distribution,
-    bounded(1_000_000, "minutes", "about 2,000 working days of operation; leave `failures` out for "
-            "a machine that does not break down"),
+    bounded(
+        1_000_000,
+        "minutes",
+        "about 2,000 working days of operation; leave `failures` out for a machine that does not break down",
+    ),
     AfterValidator(positive_mean),
 ]
 WorkTime = Annotated[
@@ -134,9 +135,7 @@ class ProcedureSpec(Strict):
     """Probability of a request for missing papers (the citizen's time to supply them is not counted)."""
     second_request: Share = 0.0
     """Probability of a second request, given a first; the portal then counts the dossier late."""
-    supply_days: WorkingDays = Field(
-        default_factory=lambda: Deterministic(dist="deterministic", value=2.0)
-    )
+    supply_days: WorkingDays = Field(default_factory=lambda: Deterministic(dist="deterministic", value=2.0))
     """Working days the citizen takes to bring missing papers (rounded up, at least 1)."""
     external_days: WorkingDays | None = None
     """Working days the dossier then spends with another agency (tax office, land registration
@@ -193,9 +192,7 @@ class DemandSpec(Strict):
     visits_per_day: VisitsPerDay
     purposes: dict[Purpose, PurposeSpec]
     hourly_profile: Annotated[list[RateBlock], Field(min_length=1)]
-    season_profiles: dict[str, Annotated[list[RateBlock], Field(min_length=1)]] = Field(
-        default_factory=dict
-    )
+    season_profiles: dict[str, Annotated[list[RateBlock], Field(min_length=1)]] = Field(default_factory=dict)
     weekday_factors: dict[
         Weekday, Annotated[float, Field(ge=0), at_most(WEEKDAY_FACTOR_MAX, "ten average days")]
     ] = Field(default_factory=dict)
@@ -282,21 +279,15 @@ class FailureSpec(Strict):
 class PaperSpec(Strict):
     """Paper rolls run out after a number of tickets and take time to replace."""
 
-    tickets_per_roll: Annotated[
-        int, Field(ge=1), at_most(TICKETS_PER_ROLL_MAX, "longer than any paper roll")
-    ]
+    tickets_per_roll: Annotated[int, Field(ge=1), at_most(TICKETS_PER_ROLL_MAX, "longer than any paper roll")]
     refill_min: CounterTime
 
 
 class TicketMachineSpec(Strict):
     """Automatic queue-number machines and what happens when none works."""
 
-    count: Annotated[
-        int, Field(ge=0), at_most(TICKET_MACHINES_MAX, f"{_NOT_A_CENTRE} has")
-    ] = 1
-    issue_min: CounterTime = Field(
-        default_factory=lambda: Deterministic(dist="deterministic", value=0.25)
-    )
+    count: Annotated[int, Field(ge=0), at_most(TICKET_MACHINES_MAX, f"{_NOT_A_CENTRE} has")] = 1
+    issue_min: CounterTime = Field(default_factory=lambda: Deterministic(dist="deterministic", value=0.25))
     failures: FailureSpec | None = None
     paper: PaperSpec | None = None
     fallback: Literal["manual", "direct", "wait"] = "manual"
@@ -310,9 +301,7 @@ class LookupPCSpec(Strict):
     """Self-service PCs for looking up procedures and dossier status."""
 
     count: Annotated[int, Field(ge=0), at_most(LOOKUP_PCS_MAX, f"{_NOT_A_CENTRE} has")] = 1
-    session_min: CounterTime = Field(
-        default_factory=lambda: Deterministic(dist="deterministic", value=8.0)
-    )
+    session_min: CounterTime = Field(default_factory=lambda: Deterministic(dist="deterministic", value=8.0))
     max_queue: Annotated[QueueLength, Field(ge=0)] = 2
 
 
@@ -324,14 +313,10 @@ class EquipmentSpec(Strict):
 class SupportTeamSpec(Strict):
     """Tổ hỗ trợ: helpers who guide visitors to file online."""
 
-    members: Annotated[
-        int, Field(ge=0), at_most(SUPPORT_MEMBERS_MAX, f"{_NOT_A_CENTRE}'s support team")
-    ] = 0
+    members: Annotated[int, Field(ge=0), at_most(SUPPORT_MEMBERS_MAX, f"{_NOT_A_CENTRE}'s support team")] = 0
     hours: Sessions = Field(default_factory=list)
     weekdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
-    help_min: CounterTime = Field(
-        default_factory=lambda: Deterministic(dist="deterministic", value=20.0)
-    )
+    help_min: CounterTime = Field(default_factory=lambda: Deterministic(dist="deterministic", value=20.0))
     online_share: Share = 0.0
     counter_time_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
     max_queue: Annotated[QueueLength, Field(ge=0)] = 5
@@ -367,9 +352,7 @@ class PoolSpec(Strict):
 class SignOffSpec(Strict):
     """When leaders sign results, and who may sign."""
 
-    times: Annotated[list[ClockTime], Field(min_length=1)] = Field(
-        default_factory=lambda: ["10:00", "16:00"]
-    )
+    times: Annotated[list[ClockTime], Field(min_length=1)] = Field(default_factory=lambda: ["10:00", "16:00"])
     signers: list[str] = Field(default_factory=list)
     """Staff ids; a signing time happens when at least one is at work (not on leave or in a meeting)."""
     at_close: bool = True
@@ -384,9 +367,9 @@ class BackOfficeSpec(Strict):
     """Per worker and day: work on dossiers due that day continues after closing up to this limit."""
     same_day_cutoff: ClockTime = "15:00"
     """Same-day procedures received after this time are due the next working day."""
-    pools: Annotated[
-        list[PoolSpec], at_most_items(POOLS_MAX, "pools", f"{_NOT_A_CENTRE} works with")
-    ] = Field(default_factory=list)
+    pools: Annotated[list[PoolSpec], at_most_items(POOLS_MAX, "pools", f"{_NOT_A_CENTRE} works with")] = (
+        Field(default_factory=list)
+    )
     sign_off: SignOffSpec = Field(default_factory=SignOffSpec)
     start: Literal["empty", "backlog"] = "empty"
     warmup_days: Annotated[int, Field(ge=0, le=1000)] = 0
@@ -401,17 +384,18 @@ class BackOfficeSpec(Strict):
     pickup_visits: bool = False
     """Results returned at the counter (`result_return = "counter"`) bring the citizen back for a
     pick-up visit; when on, the `collect` purpose should cover only other collections."""
-    pickup_delay_days: WorkingDays = Field(
-        default_factory=lambda: Uniform(dist="uniform", low=1.0, high=4.0)
-    )
+    pickup_delay_days: WorkingDays = Field(default_factory=lambda: Uniform(dist="uniform", low=1.0, high=4.0))
     """Working days from the result being ready to the pick-up visit (rounded down, at least 1)."""
 
     @model_validator(mode="after")
     def _backlog_total(self) -> BackOfficeSpec:
         total = sum(self.initial_backlog.values())
         if total > BACKLOG_MAX:
-            raise SubKeyError("initial_backlog", f"must be at most {BACKLOG_MAX} dossiers in all "
-                              f"({_NOT_A_CENTRE} has in progress), got {total}")
+            raise SubKeyError(
+                "initial_backlog",
+                f"must be at most {BACKLOG_MAX} dossiers in all "
+                f"({_NOT_A_CENTRE} has in progress), got {total}",
+            )
         return self
 
 
@@ -456,8 +440,10 @@ def _hhmm(minutes: int) -> str:
 
 def _target_value(value: float) -> float:
     if abs(value) > TARGET_VALUE_MAX:
-        raise ValueError(f"must be between -{TARGET_VALUE_MAX:.0f} and {TARGET_VALUE_MAX:.0f} (no KPI "
-                         f"reaches it), got {value!r}")
+        raise ValueError(
+            f"must be between -{TARGET_VALUE_MAX:.0f} and {TARGET_VALUE_MAX:.0f} (no KPI "
+            f"reaches it), got {value!r}"
+        )
     return value
 
 
@@ -471,11 +457,11 @@ class TargetRule(Strict):
 
 
 DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE: dict[str, float] = {
-    "wait_mean_min": 1.0,        # minutes
-    "wait_p90_min": 2.0,         # minutes
+    "wait_mean_min": 1.0,  # minutes
+    "wait_p90_min": 2.0,  # minutes
     "wait_within_target": 0.01,  # 1 percentage point
-    "on_time_rate": 0.01,        # 1 percentage point
-    "late_dossiers": 1.0,        # dossiers in the window
+    "on_time_rate": 0.01,  # 1 percentage point
+    "late_dossiers": 1.0,  # dossiers in the window
 }
 """Smallest change in each key KPI of a comparison that a planner would act on (ESTIMATE): a
 difference the simulation can detect but that lies inside ±this band is "too small to matter"."""
@@ -485,7 +471,8 @@ class TargetsSpec(Strict):
     wait_threshold_min: Annotated[float, Field(gt=0), at_most(1440, "a whole day", "minutes")] = 15.0
     rules: list[TargetRule] = Field(default_factory=list)
     minimum_important_difference: dict[str, NonNegative] = Field(
-        default_factory=lambda: dict(DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE))
+        default_factory=lambda: dict(DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE)
+    )
     """KPI → the smallest difference that matters, in the KPI's unit (shares as fractions: 0.01 is
     one percentage point). Keys given here replace the defaults one by one; 0 turns the band off."""
 
@@ -493,8 +480,9 @@ class TargetsSpec(Strict):
     def _merge_minimum_important_difference(self) -> TargetsSpec:
         unknown = [k for k in self.minimum_important_difference if not is_known_kpi(k)]
         if unknown:
-            raise ValueError(f"minimum_important_difference: unknown KPI {unknown[0]!r}; see "
-                             "sim.scenario.kpis.KPIS")
+            raise ValueError(
+                f"minimum_important_difference: unknown KPI {unknown[0]!r}; see sim.scenario.kpis.KPIS"
+            )
         merged = {**DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, **self.minimum_important_difference}
         object.__setattr__(self, "minimum_important_difference", merged)
         return self
@@ -515,15 +503,18 @@ class Scenario(Strict):
     calendar: CalendarSpec
     demand: DemandSpec
     fields: Annotated[
-        list[FieldSpec], Field(min_length=1),
+        list[FieldSpec],
+        Field(min_length=1),
         at_most_items(FIELDS_MAX, "fields", f"{_NOT_A_CENTRE} has"),
     ]
     procedures: Annotated[
-        list[ProcedureSpec], Field(min_length=1),
+        list[ProcedureSpec],
+        Field(min_length=1),
         at_most_items(PROCEDURES_MAX, "procedures", "more than a commune handles"),
     ]
     staff: Annotated[
-        list[StaffSpec], Field(min_length=1),
+        list[StaffSpec],
+        Field(min_length=1),
         at_most_items(STAFF_MAX, "staff", f"{_NOT_A_CENTRE} employs"),
     ]
     equipment: EquipmentSpec = Field(default_factory=EquipmentSpec)
@@ -554,8 +545,10 @@ class Scenario(Strict):
             return None
         if bo.warmup_days:
             extra = "" if bo.start == "empty" else " plus a given backlog"
-            return (f"after a warm-up of {bo.warmup_days} working days{extra} (statistics from "
-                    f"{self.calendar.start} on)")
+            return (
+                f"after a warm-up of {bo.warmup_days} working days{extra} (statistics from "
+                f"{self.calendar.start} on)"
+            )
         if bo.start == "empty" or not any(bo.initial_backlog.values()):
             return f"empty (no dossiers in progress on {self.calendar.start})"
         parts = ", ".join(f"{n} {f}" for f, n in bo.initial_backlog.items() if n)

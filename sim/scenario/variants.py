@@ -88,12 +88,16 @@ class Provenance:
 
 
 def _is_id_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(x, dict) and isinstance(x.get("id"), str) for x in value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in value)
+    )
 
 
-def _merge_by_id(base: list[dict[str, Any]], over: list[dict[str, Any]], source: str,
-                 key: str, prov: _Node | None) -> list[dict[str, Any]]:
+def _merge_by_id(
+    base: list[dict[str, Any]], over: list[dict[str, Any]], source: str, key: str, prov: _Node | None
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any] | None] = [copy.deepcopy(x) for x in base]
     kids = [prov.kids.get(i) if prov else None for i in range(len(out))]
     index = {x["id"]: i for i, x in enumerate(base)}
@@ -105,8 +109,12 @@ def _merge_by_id(base: list[dict[str, Any]], over: list[dict[str, Any]], source:
         i = index.get(item["id"])
         if remove:
             if i is None:
-                raise ScenarioError(source, f"{key}[{j}].id", f"cannot remove {item['id']!r}: the "
-                                    f"parent has no such entry; ids there: {', '.join(map(str, index))}")
+                raise ScenarioError(
+                    source,
+                    f"{key}[{j}].id",
+                    f"cannot remove {item['id']!r}: the "
+                    f"parent has no such entry; ids there: {', '.join(map(str, index))}",
+                )
             out[i] = None
         elif i is None:
             out.append(item)
@@ -114,8 +122,11 @@ def _merge_by_id(base: list[dict[str, Any]], over: list[dict[str, Any]], source:
         else:
             old = out[i]
             if old is None:
-                raise ScenarioError(source, f"{key}[{j}].id", f"{item['id']!r} was removed "
-                                    "above; an entry is either removed or changed, not both")
+                raise ScenarioError(
+                    source,
+                    f"{key}[{j}].id",
+                    f"{item['id']!r} was removed above; an entry is either removed or changed, not both",
+                )
             out[i] = merge(old, item, source, f"{key}[{j}]", kids[i])
     keep = [i for i, x in enumerate(out) if x is not None]
     if prov is not None:
@@ -123,8 +134,9 @@ def _merge_by_id(base: list[dict[str, Any]], over: list[dict[str, Any]], source:
     return [x for x in out if x is not None]
 
 
-def merge(base: dict[str, Any], over: dict[str, Any], source: str = "", key: str = "",
-          prov: _Node | None = None) -> dict[str, Any]:
+def merge(
+    base: dict[str, Any], over: dict[str, Any], source: str = "", key: str = "", prov: _Node | None = None
+) -> dict[str, Any]:
     """`over` laid on top of `base` (neither is modified).
 
     `prov`, if given, describes `base` and is updated in place to describe the result, with what
@@ -169,47 +181,66 @@ def allowed_roots(top: Path, scenario_root: str | Path | None = None) -> tuple[P
         root = Path(scenario_root)
         resolved = _resolved(root)
         if resolved is None or not resolved.is_dir():
-            raise ScenarioError(str(root), "", "is not a folder; the scenario root must be an "
-                                "existing folder holding the files that scenarios may extend")
+            raise ScenarioError(
+                str(root),
+                "",
+                "is not a folder; the scenario root must be an "
+                "existing folder holding the files that scenarios may extend",
+            )
         roots.append(resolved)
     if BUNDLED_SCENARIOS.is_dir():
         roots.append(BUNDLED_SCENARIOS)
     return tuple(dict.fromkeys(r for r in roots if r is not None))
 
 
-def _parent_of(path: Path, data: dict[str, Any], roots: Sequence[Path],
-               chain: Sequence[Path]) -> Path:
+def _parent_of(path: Path, data: dict[str, Any], roots: Sequence[Path], chain: Sequence[Path]) -> Path:
     """The checked, resolved parent file named by `data['extends']`."""
     source = str(path)
     parent = data["extends"]
     if not isinstance(parent, str) or not parent.strip() or "\0" in parent:
-        raise ScenarioError(source, "extends", "must be the path of the parent scenario file, e.g. "
-                            '"dao_xa_2025.toml" (relative to this file)')
+        raise ScenarioError(
+            source,
+            "extends",
+            'must be the path of the parent scenario file, e.g. "dao_xa_2025.toml" (relative to this file)',
+        )
     if len(chain) > MAX_EXTENDS_DEPTH:
-        raise ScenarioError(source, "extends", f"the chain of files extending each other (from "
-                            f"{chain[0].name}) is longer than {MAX_EXTENDS_DEPTH}; a variant may "
-                            f"be at most {MAX_EXTENDS_DEPTH} `extends` steps from its furthest parent")
+        raise ScenarioError(
+            source,
+            "extends",
+            f"the chain of files extending each other (from "
+            f"{chain[0].name}) is longer than {MAX_EXTENDS_DEPTH}; a variant may "
+            f"be at most {MAX_EXTENDS_DEPTH} `extends` steps from its furthest parent",
+        )
     shown = repr(parent) if len(parent) <= 80 else f"{parent[:77]!r}..."
     parent_path = _resolved(path.parent / parent)
     if parent_path is None:
-        raise ScenarioError(source, "extends", f"parent scenario {shown} is a symbolic link loop; "
-                            "name the scenario file itself")
+        raise ScenarioError(
+            source,
+            "extends",
+            f"parent scenario {shown} is a symbolic link loop; name the scenario file itself",
+        )
     if not any(parent_path.is_relative_to(root) for root in roots):
-        raise ScenarioError(source, "extends", f"parent scenario {shown} is outside the folders "
-                            f"scenarios may extend from ({', '.join(map(str, roots))}); keep the "
-                            "parent in the loaded file's folder (or below it) or name its folder "
-                            "with --scenario-root DIR")
+        raise ScenarioError(
+            source,
+            "extends",
+            f"parent scenario {shown} is outside the folders "
+            f"scenarios may extend from ({', '.join(map(str, roots))}); keep the "
+            "parent in the loaded file's folder (or below it) or name its folder "
+            "with --scenario-root DIR",
+        )
     if parent_path in chain:
         names = " -> ".join(p.name for p in (*chain, parent_path))
         raise ScenarioError(source, "extends", f"a cycle of scenarios extending each other: {names}")
     try:
         parent_path.stat()
     except (FileNotFoundError, NotADirectoryError):
-        raise ScenarioError(source, "extends", f"parent scenario {shown} not found (looked for "
-                            f"{parent_path})") from None
+        raise ScenarioError(
+            source, "extends", f"parent scenario {shown} not found (looked for {parent_path})"
+        ) from None
     except OSError as exc:
-        raise ScenarioError(source, "extends", f"parent scenario {shown} cannot be read: "
-                            f"{exc.strerror or exc}") from None
+        raise ScenarioError(
+            source, "extends", f"parent scenario {shown} cannot be read: {exc.strerror or exc}"
+        ) from None
     return parent_path
 
 
@@ -227,8 +258,9 @@ def _drop_stale_translations(doc: dict[str, Any], own: Any, tree: _Node) -> None
                     node.kids.pop(other, None)
 
 
-def resolve_chain(path: Path, read: Reader,
-                  roots: Sequence[Path] | None = None) -> tuple[dict[str, Any], Provenance]:
+def resolve_chain(
+    path: Path, read: Reader, roots: Sequence[Path] | None = None
+) -> tuple[dict[str, Any], Provenance]:
     """The full scenario document of `path` with its `extends` chain merged in, and its provenance.
 
     A loop rather than recursion, so that a long chain is refused with a message, not a
@@ -252,10 +284,10 @@ def resolve_chain(path: Path, read: Reader,
         scenario = own.get("scenario")
         _drop_stale_translations(doc, scenario, tree)
         if not (isinstance(scenario, dict) and "name" in scenario) and isinstance(
-                doc.setdefault("scenario", {}), dict):
+            doc.setdefault("scenario", {}), dict
+        ):
             doc["scenario"]["name"] = scenario_id(file.stem)
             node = tree.kids.setdefault("scenario", _Node(str(file)))
             node.kids["name"] = _Node(str(file))
     tree.source = top
     return doc, Provenance(top, tree)
-

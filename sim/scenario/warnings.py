@@ -27,15 +27,19 @@ def scenario_warnings(s: Scenario) -> tuple[str, ...]:
     types = day_types(s)
     tm, pol = s.equipment.ticket_machines, s.policies
     if pol.ticket_cutoff_min > 0 and tm.count == 0:
-        out.append("policies.ticket_cutoff_min: the cut-off applies to the ticket machines and "
-                   "equipment.ticket_machines.count = 0, so it changes nothing")
+        out.append(
+            "policies.ticket_cutoff_min: the cut-off applies to the ticket machines and "
+            "equipment.ticket_machines.count = 0, so it changes nothing"
+        )
     elif pol.ticket_cutoff_min > 0:
         for day in types:
             short = [x for x in issuing_lengths(s, day) if x <= pol.ticket_cutoff_min]
             if short:
-                out.append(f"policies.ticket_cutoff_min: on {day_label(day)} a session of "
-                           f"{min(short):g} minutes is not longer than the cut-off of "
-                           f"{pol.ticket_cutoff_min:g} minutes, so no number is issued in it")
+                out.append(
+                    f"policies.ticket_cutoff_min: on {day_label(day)} a session of "
+                    f"{min(short):g} minutes is not longer than the cut-off of "
+                    f"{pol.ticket_cutoff_min:g} minutes, so no number is issued in it"
+                )
                 break
     team = s.support_team
     team_days = [d for d in types if WEEKDAY_NAMES[d.weekday] in team.weekdays]
@@ -44,27 +48,37 @@ def scenario_warnings(s: Scenario) -> tuple[str, ...]:
             inside = sum(overlap(h.start_min, h.end_min, a, b) for a, b, _ in day.sessions)
             outside = h.end_min - h.start_min - inside
             if outside > 0:
-                out.append(f"support_team.hours[{i}]: {h.start}–{h.end} is {outside:g} minutes "
-                           f"outside opening hours on {day_label(day)}; the team counts as "
-                           "present (and idle) then, which lowers support_team_utilisation")
+                out.append(
+                    f"support_team.hours[{i}]: {h.start}–{h.end} is {outside:g} minutes "
+                    f"outside opening hours on {day_label(day)}; the team counts as "
+                    "present (and idle) then, which lowers support_team_utilisation"
+                )
                 break
     bo = s.back_office
     if bo is not None and bo.start == "empty" and any(bo.initial_backlog.values()):
-        out.append("back_office.initial_backlog: ignored because back_office.start = \"empty\"; "
-                   "set start = \"backlog\" to start with these dossiers in progress")
+        out.append(
+            'back_office.initial_backlog: ignored because back_office.start = "empty"; '
+            'set start = "backlog" to start with these dossiers in progress'
+        )
     elif bo is not None:
         for f, count in bo.initial_backlog.items():
             if count and all(p.on_the_spot for p in s.procedures if p.field == f):
-                out.append(f"back_office.initial_backlog.{f}: every procedure of field {f!r} is "
-                           f"on_the_spot, so these {count} dossiers are ignored")
+                out.append(
+                    f"back_office.initial_backlog.{f}: every procedure of field {f!r} is "
+                    f"on_the_spot, so these {count} dossiers are ignored"
+                )
     if bo is not None:
         for i, t in enumerate(bo.sign_off.times):
             if not any(signs_at(t, d) for d in types):
-                out.append(f"back_office.sign_off.times[{i}]: {t} falls inside no session on any "
-                           "working day of the window, so nobody ever signs then")
+                out.append(
+                    f"back_office.sign_off.times[{i}]: {t} falls inside no session on any "
+                    "working day of the window, so nobody ever signs then"
+                )
     else:
         for i, rule in enumerate(s.targets.rules):
             if rule.kpi.split(".", 1)[0] in DOSSIER_KPIS:
-                out.append(f"targets.rules[{i}].kpi: {rule.kpi!r} is reported only with a "
-                           "[back_office] table, so this target stays undecided")
+                out.append(
+                    f"targets.rules[{i}].kpi: {rule.kpi!r} is reported only with a "
+                    "[back_office] table, so this target stays undecided"
+                )
     return tuple(out)

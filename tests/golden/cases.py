@@ -37,8 +37,12 @@ def replications_csv(case: str) -> bytes:
     import sim
     from sim.scenario.loader import parse_scenario
 
-    results = sim.run(parse_scenario(document(case), f"golden:{case}"),
-                      replications=REPLICATIONS, seed=CASES[case], workers=1)
+    results = sim.run(
+        parse_scenario(document(case), f"golden:{case}"),
+        replications=REPLICATIONS,
+        seed=CASES[case],
+        workers=1,
+    )
     text = results.replications.to_csv(index=False, na_rep="", lineterminator="\n")
     return text.encode("utf-8")
 

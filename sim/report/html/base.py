@@ -20,10 +20,8 @@ from sim.report.i18n import (
 )
 
 if TYPE_CHECKING:
-
     from sim.decide.comparison import Comparison
     from sim.experiment.results import Results
-
 
 
 REPORT_FILE = "report.html"
@@ -33,10 +31,22 @@ REPORT_FILE = "report.html"
 
 
 RUN_KEY_KPIS: tuple[str, ...] = (
-    "visitors_arrived", "visitors_served_counter", "wait_mean_min", "wait_p90_min",
-    "wait_within_target", "queue_mean", "staff_busy_share", "overtime_min_per_day",
-    "dossiers_received", "dossiers_completed", "on_time_rate", "late_dossiers",
-    "processing_days_mean", "apology_slips", "backlog_end", "score_progress_766",
+    "visitors_arrived",
+    "visitors_served_counter",
+    "wait_mean_min",
+    "wait_p90_min",
+    "wait_within_target",
+    "queue_mean",
+    "staff_busy_share",
+    "overtime_min_per_day",
+    "dossiers_received",
+    "dossiers_completed",
+    "on_time_rate",
+    "late_dossiers",
+    "processing_days_mean",
+    "apology_slips",
+    "backlog_end",
+    "score_progress_766",
 )
 
 
@@ -44,7 +54,12 @@ RUN_KEY_KPIS: tuple[str, ...] = (
 
 
 RUN_ANSWER_KPIS: tuple[str, ...] = (
-    "dossiers_received", "on_time_rate", "wait_mean_min", "wait_p90_min", "overtime_min_per_day")
+    "dossiers_received",
+    "on_time_rate",
+    "wait_mean_min",
+    "wait_p90_min",
+    "overtime_min_per_day",
+)
 
 
 """KPIs quoted in the answer of a run."""
@@ -73,8 +88,6 @@ _VERDICT_CLASS = {
     "": "neutral",
 }
 """Badge of each verdict: only a clear gain that matters is green; a loss that may matter is red."""
-
-
 
 
 _PNG_DPI = 110
@@ -158,8 +171,9 @@ def _kpi_cell(p: _Page, key: str, results: Results | None = None) -> Html:
     return Html(f"{esc(p.kpi(key, results))}{hint}")
 
 
-def _value_cell(p: _Page, key: str, mean: float, low: float, high: float, n: int | None = None,
-                total: int | None = None) -> Html:
+def _value_cell(
+    p: _Page, key: str, mean: float, low: float, high: float, n: int | None = None, total: int | None = None
+) -> Html:
     dec = kpi_decimals(key, mean)
     value = esc(fmt_kpi(key, mean, p.lang, dec))
     ci = fmt_ci(key, low, high, p.lang, dec)

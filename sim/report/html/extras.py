@@ -18,7 +18,6 @@ from sim.report.table import kpi_section
 from sim.scenario.kpis import KPIS
 
 if TYPE_CHECKING:
-
     pass
 
 from sim.report.html.base import Html, _join, _Page, _title, _value_cell, esc
@@ -52,7 +51,7 @@ def _estimates(p: _Page) -> Html:
     path = p.sources.get(p.base.scenario.name)
     parts = [f"<p>{p.t('estimates.intro')}</p>"]
     if p.comparison is not None:
-        parts.append(f"<p class=\"hint\">{p.t('estimates.intro.compare')}</p>")
+        parts.append(f'<p class="hint">{p.t("estimates.intro.compare")}</p>')
     rows = _param_rows(p.base.scenario, path) if path is not None else None
     if rows is not None:
         groups = _estimate_groups(rows)
@@ -62,24 +61,32 @@ def _estimates(p: _Page) -> Html:
             if section != last:
                 body.append(f'<tr class="part"><th colspan="2">{esc(_part(p, section))}</th></tr>')
                 last = section
-            values = "<br>".join(f"<code>{esc(r.key)}</code> = {esc(_with_unit(p, r.value, r.unit))}"
-                                 for r in items)
+            values = "<br>".join(
+                f"<code>{esc(r.key)}</code> = {esc(_with_unit(p, r.value, r.unit))}" for r in items
+            )
             body.append(f'<tr><td>{values}</td><td class="hint">{esc(note)}</td></tr>')
         if body:
             head = f"<tr><th>{p.t('col.value')}</th><th>{p.t('col.note')}</th></tr>"
-            parts.append(f'<table class="estimates"><thead>{head}</thead><tbody>{"".join(body)}'
-                         "</tbody></table>")
-            return Html(f'<section id="estimates" class="newpage"><h2>{p.t("section.estimates")}</h2>'
-                        f"{''.join(parts)}</section>")
+            parts.append(
+                f'<table class="estimates"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+            )
+            return Html(
+                f'<section id="estimates" class="newpage"><h2>{p.t("section.estimates")}</h2>'
+                f"{''.join(parts)}</section>"
+            )
     elif path is not None and path.is_file():
         lines = _estimate_lines(path)
         if lines:
             parts.append('<ul class="estimates">' + "".join(f"<li>{esc(x)}</li>" for x in lines) + "</ul>")
-            return Html(f'<section id="estimates" class="newpage"><h2>{p.t("section.estimates")}</h2>'
-                        f"{''.join(parts)}</section>")
+            return Html(
+                f'<section id="estimates" class="newpage"><h2>{p.t("section.estimates")}</h2>'
+                f"{''.join(parts)}</section>"
+            )
     parts = [f"<p>{p.t('estimates.none')}</p>"]
-    return Html(f'<section id="estimates" class="newpage"><h2>{p.t("section.estimates")}</h2>'
-                f"{''.join(parts)}</section>")
+    return Html(
+        f'<section id="estimates" class="newpage"><h2>{p.t("section.estimates")}</h2>'
+        f"{''.join(parts)}</section>"
+    )
 
 
 def _rule(p: _Page) -> str:
@@ -96,8 +103,10 @@ def _default_command(p: _Page) -> str | None:
     if p.comparison is not None:
         return None
     r = p.base
-    return p.text("repro.command_rerun", command=f"python -m sim run scenario.toml --replications "
-                  f"{r.n_replications} --seed {r.seed}")
+    return p.text(
+        "repro.command_rerun",
+        command=f"python -m sim run scenario.toml --replications {r.n_replications} --seed {r.seed}",
+    )
 
 
 def _repro(p: _Page) -> Html:
@@ -123,15 +132,20 @@ def _repro(p: _Page) -> Html:
         names = ", ".join(r.scenario.name for r in p.runs)
         items.insert(1, ("repro.scenarios", esc(names)))
     dl = "".join(f'<dt>{p.t(k)}</dt><dd class="repro-{k.split(".")[1]}">{v}</dd>' for k, v in items)
-    return Html(f'<section id="reproducibility"><h2>{p.t("section.repro")}</h2>'
-                f'<p>{p.t("repro.intro")}</p><dl class="repro">{dl}</dl></section>')
+    return Html(
+        f'<section id="reproducibility"><h2>{p.t("section.repro")}</h2>'
+        f'<p>{p.t("repro.intro")}</p><dl class="repro">{dl}</dl></section>'
+    )
 
 
 def _appendix(p: _Page) -> Html:
     keys = kpi_order({k for r in p.runs for k in r.summary})
     several = len(p.runs) > 1
-    head_cells = "".join(f"<th class=\"num\">{esc(_title(r, p.lang))}</th>" for r in p.runs) if several else \
-        f"<th class=\"num\">{p.t('col.mean')}</th>"
+    head_cells = (
+        "".join(f'<th class="num">{esc(_title(r, p.lang))}</th>' for r in p.runs)
+        if several
+        else f'<th class="num">{p.t("col.mean")}</th>'
+    )
     parts = [f"<p>{p.t('appendix.intro')}</p>"]
     for section in ("front", "back"):
         in_section = [k for k in keys if kpi_section(k) == section]
@@ -149,8 +163,10 @@ def _appendix(p: _Page) -> Html:
                     cells.append(f'<td class="num">{value}</td>')
             cls = "" if key in KPIS else ' class="sub"'
             body.append(f"<tr{cls}><td>{esc(p.kpi(key))}</td>{''.join(cells)}</tr>")
-        parts.append(f"<h3>{p.t('part.' + section)}</h3><table class=\"all\"><thead><tr>"
-                     f"<th>{p.t('col.kpi')}</th>{head_cells}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+        parts.append(
+            f'<h3>{p.t("part." + section)}</h3><table class="all"><thead><tr>'
+            f"<th>{p.t('col.kpi')}</th>{head_cells}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
     figures = []
     if p.comparison is not None:
         try:
@@ -158,8 +174,10 @@ def _appendix(p: _Page) -> Html:
         except ImportError:
             pass
         else:
-            for name, make in (("wait_by_hour_by_scenario", wait_by_hour_by_scenario_figure),
-                               ("on_time_by_scenario", on_time_by_scenario_figure)):
+            for name, make in (
+                ("wait_by_hour_by_scenario", wait_by_hour_by_scenario_figure),
+                ("on_time_by_scenario", on_time_by_scenario_figure),
+            ):
                 fig = _localise(make(p.comparison), p, None)
                 figures.append(_figure_html(fig, p.text(f"figure.{name}")))
         for r in p.runs:
@@ -167,9 +185,12 @@ def _appendix(p: _Page) -> Html:
                 make = _standard_figures(r)[name]
                 caption = p.text("figure.of", caption=p.text(f"figure.{name}"), scenario=_title(r, p.lang))
                 figures.append(_figure_html(_localise(make(r), p, r.scenario), caption))
-    out = [f'<section id="appendix" class="newpage"><h2>{p.t("section.appendix")}</h2>{"".join(parts)}'
-           "</section>"]
+    out = [
+        f'<section id="appendix" class="newpage"><h2>{p.t("section.appendix")}</h2>{"".join(parts)}</section>'
+    ]
     if figures:
-        out.append(f'<section id="figures" class="newpage"><h2>{p.t("section.figures")}</h2>'
-                   f"{''.join(figures)}</section>")
+        out.append(
+            f'<section id="figures" class="newpage"><h2>{p.t("section.figures")}</h2>'
+            f"{''.join(figures)}</section>"
+        )
     return _join(out)

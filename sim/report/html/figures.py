@@ -38,8 +38,10 @@ def _png(fig: Figure) -> str:
 
 def _figure_html(fig: Figure, caption: str) -> Html:
     data = _png(fig)
-    return Html(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(caption)}">'
-                f"<figcaption>{esc(caption)}</figcaption></figure>")
+    return Html(
+        f'<figure><img src="data:image/png;base64,{data}" alt="{esc(caption)}">'
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
+    )
 
 
 def _exact_labels(p: _Page, scenario: Scenario | None) -> dict[str, str]:
@@ -83,13 +85,15 @@ def _localise(fig: Figure, p: _Page, scenario: Scenario | None) -> Figure:
         for axis in (ax.xaxis, ax.yaxis):
             fmt = axis.get_major_formatter()
             if isinstance(fmt, FixedFormatter | FuncFormatter):  # tick labels given as text
-                axis.set_major_formatter(FuncFormatter(
-                    lambda v, pos, old=fmt: _translate(str(old(v, pos)), lang, exact)))
+                axis.set_major_formatter(
+                    FuncFormatter(lambda v, pos, old=fmt: _translate(str(old(v, pos)), lang, exact))
+                )
             elif lang == "vi" and isinstance(fmt, ScalarFormatter):
                 axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_plain(v, "vi")))
             elif lang == "vi" and isinstance(fmt, ConciseDateFormatter):
-                axis.set_major_formatter(FuncFormatter(
-                    lambda v, _pos: f"{num2date(v).day}/{num2date(v).month}"))
+                axis.set_major_formatter(
+                    FuncFormatter(lambda v, _pos: f"{num2date(v).day}/{num2date(v).month}")
+                )
     return fig
 
 
@@ -137,14 +141,20 @@ def _forest_own(p: _Page) -> Figure:
             d, lo, hi = scale * r.difference, scale * r.diff_ci_low, scale * r.diff_ci_high
             err = np.nan_to_num([[d - lo], [hi - d]], nan=0.0)
             colour = VERDICT_COLOURS.get(r.verdict, VERDICT_COLOURS[""])
-            ax.errorbar([d], [yi], xerr=err, fmt="o", color=colour, capsize=4, markersize=5,
-                        elinewidth=1.6)
+            ax.errorbar([d], [yi], xerr=err, fmt="o", color=colour, capsize=4, markersize=5, elinewidth=1.6)
             dec = diff_decimals(kpi, (r.difference, r.diff_ci_low, r.diff_ci_high))
             label = fmt_kpi_diff(kpi, r.difference, p.lang, dec, short=True)
             if r.verdict:
                 label += f"  {p.text('verdict.' + r.verdict)}"
-            ax.annotate(label, (d, yi), xytext=(0, 6), textcoords="offset points", ha="center",
-                        fontsize=7, color=colour)
+            ax.annotate(
+                label,
+                (d, yi),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color=colour,
+            )
         ax.axvline(0.0, color="black", linewidth=0.8, linestyle="--")
         ax.set_yticks(y, [_short(a.scenario.name, 28) for a in alts], fontsize=8)
         ax.set_ylim(-0.7, n - 0.2)
@@ -154,8 +164,11 @@ def _forest_own(p: _Page) -> Figure:
         ax.tick_params(axis="x", labelsize=8)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_plain(v, p.lang)))
     if banded:
-        fig.legend(handles=[Patch(color="#D9D9D9", alpha=0.6, label=p.text("figure.forest.band"))],
-                   loc="outside lower center", fontsize=8)
+        fig.legend(
+            handles=[Patch(color="#D9D9D9", alpha=0.6, label=p.text("figure.forest.band"))],
+            loc="outside lower center",
+            fontsize=8,
+        )
     return fig
 
 

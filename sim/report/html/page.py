@@ -16,7 +16,6 @@ from sim.report.i18n import (
 )
 
 if TYPE_CHECKING:
-
     from sim.decide.comparison import Comparison
     from sim.experiment.results import Results
 
@@ -111,8 +110,9 @@ def cli_command(argv: Sequence[str] | None = None) -> str | None:
     return None
 
 
-def _sources(command: str | None, runs: Sequence[Results],
-             given: Mapping[str, str | Path] | None) -> dict[str, Path]:
+def _sources(
+    command: str | None, runs: Sequence[Results], given: Mapping[str, str | Path] | None
+) -> dict[str, Path]:
     """Scenario name → file: those given, else the `.toml` arguments of `command` that name a scenario."""
     out = {name: Path(path) for name, path in (given or {}).items()}
     names = {r.scenario.name for r in runs}
@@ -136,9 +136,14 @@ def _sources(command: str | None, runs: Sequence[Results],
     return out
 
 
-def render_report(*, lang: str, results: Results | None = None, comparison: Comparison | None = None,
-                  command: str | Sequence[str] | None = None,
-                  sources: Mapping[str, str | Path] | None = None) -> str:
+def render_report(
+    *,
+    lang: str,
+    results: Results | None = None,
+    comparison: Comparison | None = None,
+    command: str | Sequence[str] | None = None,
+    sources: Mapping[str, str | Path] | None = None,
+) -> str:
     """The report of one run (`results`) or of a comparison, as a complete HTML document.
 
     `lang`: "vi" or "en". `command`: the command line that produced the results (a string or an
@@ -156,30 +161,50 @@ def render_report(*, lang: str, results: Results | None = None, comparison: Comp
         command = shlex.join(command)
     page = _Page(lang=lang, runs=tuple(runs), comparison=comparison, command=command)  # type: ignore[arg-type]
     page.sources = _sources(command, page.runs, sources)
-    title = page.text("title.compare" if comparison is not None else "title.run",
-                      scenario=_title(page.base, page.lang))
-    body = _join([
-        _header(page), "<main>", _question(page), _answer(page), _scenarios(page), _results(page),
-        _targets(page), _estimates(page), _repro(page), _appendix(page), "</main>",
-        f"<footer><p>{page.t('prepared', date=fmt_date(dt.date.today(), lang), version=package_version())}"
-        "</p></footer>",
-    ])
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<meta name="generator" content="centre-sim {esc(package_version())}">\n'
-            f"<title>{esc(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    title = page.text(
+        "title.compare" if comparison is not None else "title.run", scenario=_title(page.base, page.lang)
+    )
+    body = _join(
+        [
+            _header(page),
+            "<main>",
+            _question(page),
+            _answer(page),
+            _scenarios(page),
+            _results(page),
+            _targets(page),
+            _estimates(page),
+            _repro(page),
+            _appendix(page),
+            "</main>",
+            "<footer><p>"
+            f"{page.t('prepared', date=fmt_date(dt.date.today(), lang), version=package_version())}"
+            "</p></footer>",
+        ]
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="centre-sim {esc(package_version())}">\n'
+        f"<title>{esc(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
-def write_report(folder: str | Path, *, lang: str = "vi", results: Results | None = None,
-                 comparison: Comparison | None = None, command: str | Sequence[str] | None = None,
-                 sources: Mapping[str, str | Path] | None = None) -> Path:
+def write_report(
+    folder: str | Path,
+    *,
+    lang: str = "vi",
+    results: Results | None = None,
+    comparison: Comparison | None = None,
+    command: str | Sequence[str] | None = None,
+    sources: Mapping[str, str | Path] | None = None,
+) -> Path:
     """Write `folder/report.html` in `lang` (the folder is created if needed); return its path.
 
     One language per folder: the report is always `report.html`, whatever the language, so links
     to it do not depend on `--lang`. An existing report.html is replaced.
     """
-    text = render_report(lang=lang, results=results, comparison=comparison, command=command,
-                         sources=sources)
+    text = render_report(lang=lang, results=results, comparison=comparison, command=command, sources=sources)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPORT_FILE
@@ -187,8 +212,11 @@ def write_report(folder: str | Path, *, lang: str = "vi", results: Results | Non
     return path
 
 
-def report_writer(lang: str = "vi", command: str | Sequence[str] | None = None,
-                  sources: Mapping[str, str | Path] | None = None) -> Callable[[Any, Path], None]:
+def report_writer(
+    lang: str = "vi",
+    command: str | Sequence[str] | None = None,
+    sources: Mapping[str, str | Path] | None = None,
+) -> Callable[[Any, Path], None]:
     """A writer for `Results.writers` or `Comparison.writers` that adds report.html to the folder."""
     i18n.check_lang(lang)
 
@@ -201,5 +229,3 @@ def report_writer(lang: str = "vi", command: str | Sequence[str] | None = None,
             write_report(folder, lang=lang, results=obj, command=command, sources=sources)
 
     return write
-
-

@@ -15,7 +15,6 @@ from sim.report.i18n import (
 )
 
 if TYPE_CHECKING:
-
     from sim.decide.comparison import Comparison
     from sim.experiment.results import Results
 
@@ -47,11 +46,15 @@ def _results_run(p: _Page) -> Html:
     body = []
     for key in _run_keys(r):
         s = r.summary[key]
-        body.append(f"<tr><td>{_kpi_cell(p, key)}</td><td class=\"num\">"
-                    f"{_value_cell(p, key, s['mean'], s['ci_low'], s['ci_high'], s['n'], r.n_replications)}"
-                    "</td></tr>")
-    table = (f'<table class="results"><thead><tr><th>{p.t("col.kpi")}</th><th class="num">'
-             f'{p.t("col.mean")}</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
+        body.append(
+            f'<tr><td>{_kpi_cell(p, key)}</td><td class="num">'
+            f"{_value_cell(p, key, s['mean'], s['ci_low'], s['ci_high'], s['n'], r.n_replications)}"
+            "</td></tr>"
+        )
+    table = (
+        f'<table class="results"><thead><tr><th>{p.t("col.kpi")}</th><th class="num">'
+        f"{p.t('col.mean')}</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
     figures = []
     for name, make in _standard_figures(r).items():
         fig = _localise(make(r), p, r.scenario)
@@ -85,14 +88,16 @@ def _staff_time(p: _Page, r: Results) -> Html:
             cells.append(f'<td class="num">{value}</td>')
         body.append(f"<tr><td>{esc(label)}</td>{''.join(cells)}</tr>")
     head = "".join(f'<th class="num">{p.t(f"kpi.{key}")}</th>' for key in parts)
-    return Html(f'<h3>{p.t("staff_time.title")}</h3><p>{p.t("staff_time.intro")}</p>'
-                f'<table class="results"><thead><tr><th>{p.t("staff_time.person")}</th>'
-                f'<th class="num">{p.t("kpi.staff_busy_share")} {p.t("col.mean")}</th>{head}</tr>'
-                f'</thead><tbody>{"".join(body)}</tbody></table>')
+    return Html(
+        f"<h3>{p.t('staff_time.title')}</h3><p>{p.t('staff_time.intro')}</p>"
+        f'<table class="results"><thead><tr><th>{p.t("staff_time.person")}</th>'
+        f'<th class="num">{p.t("kpi.staff_busy_share")} {p.t("col.mean")}</th>{head}</tr>'
+        f"</thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _band_hint(p: _Page, key: str, comp: Comparison) -> Html:
-    """"Smallest difference that matters: ±1 min" under a key KPI's name (nothing without a band)."""
+    """ "Smallest difference that matters: ±1 min" under a key KPI's name (nothing without a band)."""
     from sim.report.compare_plots import panel_mid
 
     mid = panel_mid(comp, key)
@@ -113,12 +118,17 @@ def _results_compare(p: _Page) -> Html:
         for k, res in enumerate(present):
             row = rows.get((res.scenario.name, key))
             s = res.summary.get(key)
-            mean, low, high = ((row.mean, row.ci_low, row.ci_high) if row is not None else
-                               (s["mean"], s["ci_low"], s["ci_high"]) if s is not None else
-                               (math.nan,) * 3)
+            mean, low, high = (
+                (row.mean, row.ci_low, row.ci_high)
+                if row is not None
+                else (s["mean"], s["ci_low"], s["ci_high"])
+                if s is not None
+                else (math.nan,) * 3
+            )
             is_base = res is p.base
-            name = (f"{esc(_title(res, p.lang))}" + (f' <span class="hint">({p.t("col.base")})</span>'
-                                              if is_base else ""))
+            name = f"{esc(_title(res, p.lang))}" + (
+                f' <span class="hint">({p.t("col.base")})</span>' if is_base else ""
+            )
             if is_base or row is None:
                 diff, verdict = Html(""), Html("")
             else:
@@ -126,22 +136,32 @@ def _results_compare(p: _Page) -> Html:
                 amount = fmt_kpi_diff(key, row.difference, p.lang, dec, short=True)
                 ci = fmt_ci(key, row.diff_ci_low, row.diff_ci_high, p.lang, dec, signed=True)
                 diff = Html(f'<span class="v">{esc(amount)}</span> <span class="ci">{esc(ci)}</span>')
-                verdict = (_badge(_VERDICT_CLASS.get(row.verdict, "neutral"),
-                                  p.text("verdict." + row.verdict)) if row.verdict
-                           else _badge("neutral", p.text("verdict.neutral")))
-            first = (f'<td rowspan="{len(present)}" class="kpi">{_kpi_cell(p, key)}'
-                     f"{_band_hint(p, key, comp)}</td>" if k == 0 else "")
+                verdict = (
+                    _badge(_VERDICT_CLASS.get(row.verdict, "neutral"), p.text("verdict." + row.verdict))
+                    if row.verdict
+                    else _badge("neutral", p.text("verdict.neutral"))
+                )
+            first = (
+                f'<td rowspan="{len(present)}" class="kpi">{_kpi_cell(p, key)}{_band_hint(p, key, comp)}</td>'
+                if k == 0
+                else ""
+            )
             cls = ' class="group"' if k == 0 else ""
-            body.append(f"<tr{cls}>{first}<td>{name}</td><td class=\"num\">"
-                        f"{_value_cell(p, key, mean, low, high)}</td><td class=\"num\">{diff}</td>"
-                        f"<td>{verdict}</td></tr>")
-    head = (f"<tr><th>{p.t('col.kpi')}</th><th>{p.t('col.scenario')}</th><th class=\"num\">"
-            f"{p.t('col.mean')}</th><th class=\"num\">{p.t('col.difference')}</th>"
-            f"<th>{p.t('col.verdict')}</th></tr>")
+            body.append(
+                f'<tr{cls}>{first}<td>{name}</td><td class="num">'
+                f'{_value_cell(p, key, mean, low, high)}</td><td class="num">{diff}</td>'
+                f"<td>{verdict}</td></tr>"
+            )
+    head = (
+        f'<tr><th>{p.t("col.kpi")}</th><th>{p.t("col.scenario")}</th><th class="num">'
+        f'{p.t("col.mean")}</th><th class="num">{p.t("col.difference")}</th>'
+        f"<th>{p.t('col.verdict')}</th></tr>"
+    )
     table = f'<table class="results compare"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
     intro = p.t("results.intro.compare", replications=comp.replications, confidence=p.pct(comp.confidence))
-    forest = _figure_html(_localise(_forest(p), p, None),
-                          p.text("figure.forest", confidence=p.pct(comp.confidence)))
+    forest = _figure_html(
+        _localise(_forest(p), p, None), p.text("figure.forest", confidence=p.pct(comp.confidence))
+    )
     return Html(f"<p>{intro}</p>{table}{forest}")
 
 
@@ -165,17 +185,24 @@ def _targets(p: _Page) -> Html:
                 cls = _TARGET_CLASS.get(tg["verdict"], "neutral")
                 label = tg.get("label") or ""
                 show_label = label and (p.lang == "en" or any(ord(c) > 127 for c in label))
-                rule = esc(_rule_text(p, tg, r)) + (Html(f'<div class="hint">{esc(label)}</div>')
-                                                     if show_label else "")
+                rule = esc(_rule_text(p, tg, r)) + (
+                    Html(f'<div class="hint">{esc(label)}</div>') if show_label else ""
+                )
                 first = f'<td rowspan="{len(entries)}">{rule}</td>' if k == 0 else ""
                 scen = f"<td>{esc(_title(r, p.lang))}</td>" if several else ""
                 group = ' class="group"' if k == 0 and several else ""
-                rows.append(f"<tr{group}>{first}{scen}<td class=\"num\">"
-                            f"{_value_cell(p, tg['kpi'], tg['mean'], tg['ci_low'], tg['ci_high'])}</td>"
-                            f"<td>{_badge(cls, p.text('target.' + tg['verdict']))}</td></tr>")
+                rows.append(
+                    f'<tr{group}>{first}{scen}<td class="num">'
+                    f"{_value_cell(p, tg['kpi'], tg['mean'], tg['ci_low'], tg['ci_high'])}</td>"
+                    f"<td>{_badge(cls, p.text('target.' + tg['verdict']))}</td></tr>"
+                )
         scen_head = f"<th>{p.t('col.scenario')}</th>" if several else ""
-        head = (f"<tr><th>{p.t('col.target')}</th>{scen_head}<th class=\"num\">{p.t('col.mean')}</th>"
-                f"<th>{p.t('col.verdict')}</th></tr>")
-        body = Html(f'<table class="targets"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-                    f'<p class="hint">{p.t("target.legend")}</p>')
+        head = (
+            f'<tr><th>{p.t("col.target")}</th>{scen_head}<th class="num">{p.t("col.mean")}</th>'
+            f"<th>{p.t('col.verdict')}</th></tr>"
+        )
+        body = Html(
+            f'<table class="targets"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<p class="hint">{p.t("target.legend")}</p>'
+        )
     return Html(f'<section id="targets"><h2>{p.t("section.targets")}</h2>{body}</section>')

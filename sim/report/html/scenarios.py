@@ -18,7 +18,6 @@ from sim.report.i18n import (
 )
 
 if TYPE_CHECKING:
-
     from sim.experiment.results import Results
     from sim.scenario.schema import Scenario
 
@@ -46,15 +45,22 @@ def _facts(p: _Page, results: Results) -> dict[str, str]:
         "scenario.title": i18n.scenario_title(s, p.lang),
         "scenario.description": i18n.scenario_description(s, p.lang),
         "scenario.centre": s.scenario.centre,
-        "scenario.window": p.text("scenario.window_value", start=fmt_date(cal.start, p.lang),
-                                  end=fmt_date(cal.end, p.lang), days=_days(results)),
+        "scenario.window": p.text(
+            "scenario.window_value",
+            start=fmt_date(cal.start, p.lang),
+            end=fmt_date(cal.end, p.lang),
+            days=_days(results),
+        ),
         "scenario.staff": p.text("scenario.staff_value", total=len(s.staff), roles=_roles(p, s)),
-        "scenario.equipment": p.text("scenario.equipment_value",
-                                     machines=s.equipment.ticket_machines.count,
-                                     pcs=s.equipment.lookup_pcs.count),
+        "scenario.equipment": p.text(
+            "scenario.equipment_value",
+            machines=s.equipment.ticket_machines.count,
+            pcs=s.equipment.lookup_pcs.count,
+        ),
         "scenario.support": p.text("scenario.support_value", members=s.support_team.members),
-        "scenario.back_office": p.text("scenario.back_office_yes" if s.back_office is not None
-                                       else "scenario.back_office_no"),
+        "scenario.back_office": p.text(
+            "scenario.back_office_yes" if s.back_office is not None else "scenario.back_office_no"
+        ),
     }
 
 
@@ -66,9 +72,11 @@ def _facts_table(p: _Page) -> Html:
         values = [f[key] for f in facts]
         if not any(values) or (head and key == "scenario.title"):
             continue
-        cells = "".join(f"<td><code>{esc(v)}</code></td>" if key == "scenario.name" else f"<td>{esc(v)}</td>"
-                        for v in values)
-        body.append(f"<tr><th scope=\"row\">{p.t(key)}</th>{cells}</tr>")
+        cells = "".join(
+            f"<td><code>{esc(v)}</code></td>" if key == "scenario.name" else f"<td>{esc(v)}</td>"
+            for v in values
+        )
+        body.append(f'<tr><th scope="row">{p.t(key)}</th>{cells}</tr>')
     thead = f"<thead><tr><th></th>{head}</tr></thead>" if head else ""
     return Html(f'<table class="facts">{thead}<tbody>{"".join(body)}</tbody></table>')
 
@@ -131,21 +139,42 @@ def _params(p: _Page, results: Results) -> list[_Param]:
 
 
 _PARAM_WORDS_VI: tuple[tuple[str, str], ...] = (
-    (r"\bnone\b", "không có"), (r"\btrue\b", "có"), (r"\bfalse\b", "không"),
-    (r"\blognormal\b", "log-chuẩn"), (r"\bexponential\b", "mũ"), (r"\bgamma\b", "gamma"),
-    (r"\buniform\b", "đều"), (r"\bfixed\b", "cố định"), (r"\bempirical\b", "thực nghiệm"),
-    (r"\bwith weights\b", "với trọng số"), (r"\bequally likely\b", "đồng khả năng"),
-    (r"\bmean\b", "trung bình"), (r"\bmachines\b", "máy"), (r"\bPCs\b", "máy"),
-    (r"\bworking days\b", "ngày làm việc"), (r"\bcalendar day\b", "ngày"), (r"\bworking day\b",
-                                                                         "ngày làm việc"),
-    (r"\bmin / extra document\b", "phút / giấy tờ thêm"), (r"\bmin\b", "phút"),
-    (r"\bshare of working time\b", "tỷ lệ thời gian làm việc"), (r"\bshare\b", "tỷ lệ"),
-    (r"\bprobability\b", "xác suất"), (r"\brelative weight\b", "trọng số tương đối"),
-    (r"\brelative rate\b", "hệ số tương đối"), (r"\bpeople waiting\b", "người chờ"),
-    (r"\bpeople\b", "người"), (r"\bdossiers\b", "hồ sơ"), (r"\bdocuments\b", "giấy tờ"),
-    (r"\bvisits\b", "lượt người dân"), (r"\btickets\b", "phiếu"), (r"\bcounter no\.", "quầy số"),
-    (r"\bclock time\b", "giờ"), (r"\bdate\b", "ngày"), (r"\bcalls\b", "lượt gọi"),
-    (r"\breplications\b", "lần mô phỏng"), (r"× counter time\b", "× thời gian tại quầy"),
+    (r"\bnone\b", "không có"),
+    (r"\btrue\b", "có"),
+    (r"\bfalse\b", "không"),
+    (r"\blognormal\b", "log-chuẩn"),
+    (r"\bexponential\b", "mũ"),
+    (r"\bgamma\b", "gamma"),
+    (r"\buniform\b", "đều"),
+    (r"\bfixed\b", "cố định"),
+    (r"\bempirical\b", "thực nghiệm"),
+    (r"\bwith weights\b", "với trọng số"),
+    (r"\bequally likely\b", "đồng khả năng"),
+    (r"\bmean\b", "trung bình"),
+    (r"\bmachines\b", "máy"),
+    (r"\bPCs\b", "máy"),
+    (r"\bworking days\b", "ngày làm việc"),
+    (r"\bcalendar day\b", "ngày"),
+    (r"\bworking day\b", "ngày làm việc"),
+    (r"\bmin / extra document\b", "phút / giấy tờ thêm"),
+    (r"\bmin\b", "phút"),
+    (r"\bshare of working time\b", "tỷ lệ thời gian làm việc"),
+    (r"\bshare\b", "tỷ lệ"),
+    (r"\bprobability\b", "xác suất"),
+    (r"\brelative weight\b", "trọng số tương đối"),
+    (r"\brelative rate\b", "hệ số tương đối"),
+    (r"\bpeople waiting\b", "người chờ"),
+    (r"\bpeople\b", "người"),
+    (r"\bdossiers\b", "hồ sơ"),
+    (r"\bdocuments\b", "giấy tờ"),
+    (r"\bvisits\b", "lượt người dân"),
+    (r"\btickets\b", "phiếu"),
+    (r"\bcounter no\.", "quầy số"),
+    (r"\bclock time\b", "giờ"),
+    (r"\bdate\b", "ngày"),
+    (r"\bcalls\b", "lượt gọi"),
+    (r"\breplications\b", "lần mô phỏng"),
+    (r"× counter time\b", "× thời gian tại quầy"),
     (r"\bto\b", "đến"),
 )
 
@@ -257,19 +286,23 @@ def _diff_section(p: _Page) -> Html:
             assert row is not None
             note = b.note if b is not None and b.note and b.label != "default" else ""
             hint = _entry_hint(p, row.key)
-            key = Html(f"<code>{esc(row.key)}</code>"
-                       + (f'<div class="hint">{esc(hint)}</div>' if hint else ""))
+            key = Html(
+                f"<code>{esc(row.key)}</code>" + (f'<div class="hint">{esc(hint)}</div>' if hint else "")
+            )
             body.append(
                 f"<tr><td>{esc(_part(p, row.section))}</td><td>{key}</td>"
                 f"<td>{esc(_with_unit(p, a.value, a.unit) if a else absent)}</td>"
                 f"<td><strong>{esc(_with_unit(p, b.value, b.unit) if b else absent)}</strong></td>"
-                f'<td class="hint">{esc(note)}</td></tr>')
-        head = (f"<tr><th>{p.t('diff.section')}</th><th>{p.t('diff.key')}</th>"
-                f"<th>{esc(_title(p.base, p.lang))}</th><th>{esc(_title(alt, p.lang))}</th>"
-                f"<th>{p.t('col.note')}</th></tr>")
+                f'<td class="hint">{esc(note)}</td></tr>'
+            )
+        head = (
+            f"<tr><th>{p.t('diff.section')}</th><th>{p.t('diff.key')}</th>"
+            f"<th>{esc(_title(p.base, p.lang))}</th><th>{esc(_title(alt, p.lang))}</th>"
+            f"<th>{p.t('col.note')}</th></tr>"
+        )
         parts.append(f'<table class="diff"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>')
         if len(diffs) > MAX_DIFF_ROWS:
-            parts.append(f"<p class=\"hint\">{p.t('diff.more', count=len(diffs) - MAX_DIFF_ROWS)}</p>")
+            parts.append(f'<p class="hint">{p.t("diff.more", count=len(diffs) - MAX_DIFF_ROWS)}</p>')
     return _join(parts)
 
 
