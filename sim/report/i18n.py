@@ -1,7 +1,10 @@
 """Words and number formats of the reports, in Vietnamese ("vi") and English ("en").
 
-`MESSAGES[lang][key]` holds every sentence, heading and label of the HTML report; both languages
-have exactly the same keys and the same `{placeholders}` (tested). Look-ups go through `t`, which
+Every sentence, heading and label is English text (the gettext msgid); the Vietnamese is in the
+catalogue `sim/report/locale/vi/LC_MESSAGES/centre_sim.po`, which a translator edits with any `.po`
+tool without touching Python. `translator(lang).gettext` is the `_` of the reports. During the
+redesign the old key look-up `t(key, lang)` / `MESSAGES[lang][key]` still works through the
+transitional map `_LEGACY_MSGID` (key -> English msgid). Look-ups go through `t`, which
 fills the placeholders. KPI names and short explanations are `kpi.<key>` and `kpi.<key>.help` for
 every key of `sim.scenario.kpis.KPIS` and every breakdown prefix; `kpi_name` adds the field's or
 staff member's name to a dotted breakdown (`wait_mean_min.land` → "Thời gian chờ trung bình (Đất
@@ -18,10 +21,17 @@ in English.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
+import io
 import math
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from sim.report.table import SCORE_MAX, kpi_kind, sign_decimals
 from sim.scenario.kpis import BREAKDOWNS, KPIS
@@ -30,6 +40,10 @@ if TYPE_CHECKING:
     from sim.scenario.schema import FieldSpec, Scenario, ScenarioInfo, StaffSpec
 
 LANGS: tuple[str, ...] = ("vi", "en")
+SOURCE_LANG = "en"
+"""The language of the msgids (the source text); the others have a `.po` catalogue."""
+DOMAIN = "centre_sim"
+"""The gettext domain: `locale/<lang>/LC_MESSAGES/centre_sim.po`."""
 """Report languages; the first is the default."""
 
 MINUS = "\u2212"
@@ -38,210 +52,6 @@ MINUS = "\u2212"
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # ----- KPI names and explanations ----------------------------------------------------------------
-
-_KPI_VI: dict[str, tuple[str, str]] = {
-    "visitors_arrived": (
-        "Lượt người dân đến",
-        "Số lượt người đến trung tâm; người được hẹn quay lại hôm sau được tính thêm một lượt.",
-    ),
-    "visitors_served": (
-        "Lượt người dân được phục vụ",
-        "Lượt đến được giải quyết tại quầy, tổ hỗ trợ hoặc máy tra cứu.",
-    ),
-    "visitors_reneged": (
-        "Lượt người dân bỏ về khi đang chờ",
-        "Người đã lấy số nhưng hết kiên nhẫn và ra về trước khi được gọi.",
-    ),
-    "visitors_balked": (
-        "Lượt người dân bỏ về vì đông",
-        "Người thấy hàng chờ quá dài nên về ngay khi vừa đến.",
-    ),
-    "visitors_sent_home": (
-        "Lượt người dân hẹn quay lại hôm sau",
-        "Người còn chờ lúc hết giờ làm việc, được hẹn quay lại vào ngày làm việc tiếp theo.",
-    ),
-    "visitors_in_system_end": (
-        "Người dân còn ở trung tâm cuối giai đoạn",
-        "Người vẫn còn ở trung tâm khi giai đoạn mô phỏng kết thúc.",
-    ),
-    "visitors_served_counter": (
-        "Lượt người dân được phục vụ tại quầy",
-        "Lượt đến được cán bộ tiếp nhận tại quầy.",
-    ),
-    "visitors_served_support": (
-        "Lượt người dân được tổ hỗ trợ giúp nộp trực tuyến",
-        "Lượt đến kết thúc sau khi tổ hỗ trợ giúp nộp hồ sơ trực tuyến.",
-    ),
-    "visitors_served_lookup": (
-        "Lượt người dân dùng máy tra cứu",
-        "Lượt đến chỉ để tra cứu thông tin tại máy tra cứu.",
-    ),
-    "dossiers_submitted_counter": ("Hồ sơ nộp tại quầy", "Số hồ sơ người dân nộp trực tiếp tại quầy."),
-    "dossiers_submitted_online_support": (
-        "Hồ sơ nộp trực tuyến có hỗ trợ",
-        "Số hồ sơ nộp trực tuyến với sự giúp đỡ của tổ hỗ trợ.",
-    ),
-    "wait_mean_min": (
-        "Thời gian chờ trung bình",
-        "Từ lúc xếp hàng lấy số (khi đến, hoặc sau khi dùng "
-        "máy tra cứu hay được tổ hỗ trợ giúp) đến khi được gọi lên quầy, trung bình "
-        "mọi lượt người dân.",
-    ),
-    "wait_p50_min": ("Thời gian chờ trung vị", "Một nửa số người dân chờ không quá thời gian này."),
-    "wait_p90_min": (
-        "Thời gian chờ của 90% người dân",
-        "90% người dân được gọi lên quầy trong khoảng thời gian này (phân vị 90).",
-    ),
-    "wait_p95_min": (
-        "Thời gian chờ của 95% người dân",
-        "95% người dân được gọi lên quầy trong khoảng thời gian này (phân vị 95).",
-    ),
-    "wait_max_min": ("Thời gian chờ lâu nhất", "Lượt chờ lâu nhất trong giai đoạn."),
-    "wait_within_target": (
-        "Tỷ lệ người dân chờ không quá ngưỡng",
-        "Tỷ lệ người dân được gọi lên quầy trong ngưỡng thời gian chờ của kịch bản.",
-    ),
-    "queue_mean": (
-        "Số người chờ trung bình",
-        "Số người chờ đến lượt tại quầy, trung bình theo thời gian trong giờ làm việc.",
-    ),
-    "queue_max": ("Số người chờ đông nhất", "Số người cùng chờ đến lượt tại quầy nhiều nhất."),
-    "overtime_min_per_day": (
-        "Thời gian làm thêm mỗi ngày",
-        "Số phút cán bộ tiếp tục tiếp người dân "
-        "tại quầy quá giờ kết thúc buổi làm việc (lấn vào giờ nghỉ trưa và sau "
-        "giờ đóng cửa), cộng cho mọi cán bộ, tính trên một ngày làm việc.",
-    ),
-    "overtime_lunch_min_per_day": (
-        "Thời gian làm thêm vào giờ nghỉ trưa",
-        "Số phút cán bộ tiếp tục "
-        "tiếp người dân tại quầy sau khi hết buổi sáng, lấn vào giờ nghỉ "
-        "trưa, cộng cho mọi cán bộ, tính trên một ngày làm việc.",
-    ),
-    "overtime_close_min_per_day": (
-        "Thời gian làm thêm sau giờ đóng cửa",
-        "Số phút cán bộ tiếp tục "
-        "tiếp người dân tại quầy sau giờ đóng cửa cuối ngày, cộng cho mọi "
-        "cán bộ, tính trên một ngày làm việc.",
-    ),
-    "staff_utilisation_mean": (
-        "Mức độ bận của cán bộ tại quầy",
-        "Tỷ lệ thời gian cán bộ bận tiếp "
-        "người dân trên thời gian ngồi tại quầy, trung bình các cán bộ (chỉ "
-        "tính việc tại quầy; xem tỷ lệ thời gian làm việc bận).",
-    ),
-    "staff_busy_share": (
-        "Tỷ lệ thời gian làm việc bận",
-        "Phần thời gian làm việc cán bộ bận việc: "
-        "tiếp người dân tại quầy, xử lý hồ sơ và cấp số thủ công, trên thời gian "
-        "làm việc (các buổi không nghỉ phép, không họp, giờ trực trưa tại quầy và "
-        "giờ làm thêm); trung bình các cán bộ. Chỉ tính việc mô hình thể hiện, "
-        "không tính họp và việc khác của lãnh đạo. Việc xử lý hồ sơ chạy song song "
-        "với việc tại quầy, nên trên 100% nghĩa là cán bộ bị quá tải.",
-    ),
-    "staff_busy_counter_share": (
-        "Phần thời gian tiếp người dân tại quầy",
-        "Phần của tỷ lệ thời gian làm việc bận dành cho tiếp người dân tại quầy.",
-    ),
-    "staff_busy_back_office_share": (
-        "Phần thời gian xử lý hồ sơ",
-        "Phần của tỷ lệ thời gian làm việc bận dành cho xử lý hồ sơ sau khi tiếp nhận.",
-    ),
-    "staff_busy_manual_share": (
-        "Phần thời gian cấp số thủ công",
-        "Phần của tỷ lệ thời gian làm việc "
-        "bận dành cho ghi số thứ tự bằng tay khi máy lấy số không hoạt "
-        "động.",
-    ),
-    "ticket_machine_utilisation": (
-        "Mức độ bận của máy lấy số",
-        "Tỷ lệ thời gian máy lấy số đang in phiếu trong giờ cấp số.",
-    ),
-    "ticket_machine_down_min": (
-        "Thời gian không có máy lấy số hoạt động",
-        "Số phút trong giờ cấp số "
-        "mà không còn máy lấy số nào hoạt động (hỏng hoặc hết giấy); khi có "
-        "một máy, đó là thời gian máy ấy ngừng. Thời gian ngừng của từng máy "
-        "được báo riêng, không cộng dồn.",
-    ),
-    "ticket_machine_out_min": (
-        "Thời gian máy lấy số ngừng hoạt động",
-        "Số phút trong giờ cấp số mà "
-        "từng máy lấy số bị hỏng hoặc hết giấy (cả hai cùng lúc chỉ tính một "
-        "lần).",
-    ),
-    "lookup_pc_utilisation": (
-        "Mức độ sử dụng máy tra cứu",
-        "Tỷ lệ thời gian máy tra cứu có người dùng trong giờ mở cửa.",
-    ),
-    "support_team_utilisation": (
-        "Mức độ bận của tổ hỗ trợ",
-        "Tỷ lệ thời gian tổ hỗ trợ bận giúp người dân trong giờ làm việc của tổ.",
-    ),
-    "support_wait_mean_min": (
-        "Thời gian chờ tổ hỗ trợ trung bình",
-        "Thời gian chờ đến lượt được tổ hỗ trợ giúp đỡ.",
-    ),
-    "dossiers_received": (
-        "Hồ sơ tiếp nhận",
-        "Hồ sơ tiếp nhận trong giai đoạn: tại quầy, trực tuyến và trực tuyến có hỗ trợ.",
-    ),
-    "dossiers_online": (
-        "Hồ sơ tiếp nhận trực tuyến",
-        "Hồ sơ nhận qua dịch vụ công trực tuyến, kể cả hồ sơ được tổ hỗ trợ giúp nộp.",
-    ),
-    "dossiers_completed": (
-        "Hồ sơ đã giải quyết xong",
-        "Hồ sơ tiếp nhận trong giai đoạn đã giải quyết xong trước khi giai đoạn kết thúc.",
-    ),
-    "on_time_rate": (
-        "Tỷ lệ hồ sơ đúng hạn",
-        "Theo cách tính của Cổng Dịch vụ công: hồ sơ xong trước "
-        "hoặc đúng ngày hẹn, cộng hồ sơ đang giải quyết còn trong hạn, trên số hồ sơ tiếp "
-        "nhận; yêu cầu bổ sung lần thứ hai bị tính là trễ hạn.",
-    ),
-    "early_rate": ("Tỷ lệ hồ sơ trước hạn", "Tỷ lệ hồ sơ giải quyết xong trước ngày hẹn trả kết quả."),
-    "late_dossiers": (
-        "Hồ sơ trễ hạn",
-        "Hồ sơ tiếp nhận trong giai đoạn bị trễ hạn: xong muộn, quá hạn "
-        "chưa xong, hoặc phải bổ sung lần thứ hai.",
-    ),
-    "processing_days_mean": (
-        "Thời gian giải quyết trung bình",
-        "Số ngày (theo lịch) từ khi tiếp nhận đến khi giải quyết xong, với các hồ sơ đã xong.",
-    ),
-    "backlog_end": ("Hồ sơ tồn cuối giai đoạn", "Hồ sơ còn đang giải quyết khi giai đoạn kết thúc."),
-    "apology_slips": (
-        "Phiếu xin lỗi và hẹn lại",
-        "Số phiếu xin lỗi và hẹn lại ngày trả kết quả đã phát cho hồ sơ quá ngày hẹn.",
-    ),
-    "dossiers_fee_bearing": (
-        "Hồ sơ có phí, lệ phí",
-        "Hồ sơ tiếp nhận trong giai đoạn có nghĩa vụ tài chính (phí, lệ phí).",
-    ),
-    "online_payment_rate": (
-        "Tỷ lệ thanh toán trực tuyến",
-        "Tỷ lệ hồ sơ có phí, lệ phí được thanh toán "
-        "trực tuyến (thành phần A của điểm thanh toán trực tuyến, Chỉ số 766).",
-    ),
-    "back_office_utilisation": (
-        "Mức độ sử dụng năng lực xử lý hồ sơ",
-        "Khối lượng xử lý hồ sơ đã làm trên năng lực xử lý hồ sơ hiện có (tỷ lệ thời gian).",
-    ),
-    "score_progress_766": (
-        "Điểm tiến độ giải quyết (Chỉ số 766)",
-        "Nhóm chỉ số tiến độ, tối đa 20 "
-        "điểm = 20 × tỷ lệ đúng hạn; công thức suy ra từ dữ liệu Cổng, không chính "
-        "thức.",
-    ),
-    "score_handling_satisfaction_766": (
-        "Điểm hài lòng về giải quyết hồ sơ (Chỉ số 766)",
-        "Tối đa 6 "
-        "điểm = 6 × min(1, (tỷ lệ đúng hạn − tỷ lệ phản ánh) / 0,9); "
-        "công thức suy ra từ dữ liệu Cổng, không chính thức.",
-    ),
-    "staff_utilisation": ("Mức độ bận", "Tỷ lệ thời gian bận tiếp người dân trên thời gian có mặt tại quầy."),
-}
 
 _KPI_EN: dict[str, tuple[str, str]] = {
     "visitors_arrived": (
@@ -455,284 +265,6 @@ def _kpi_messages(table: dict[str, tuple[str, str]]) -> dict[str, str]:
 
 
 # ----- the message catalogue ---------------------------------------------------------------------
-
-_VI: dict[str, str] = {
-    # page
-    "title.run": "Báo cáo mô phỏng: {scenario}",
-    "title.compare": "Báo cáo so sánh phương án: {scenario}",
-    "prepared": "Lập ngày {date} bằng centre-sim {version}",
-    "section.question": "Câu hỏi",
-    "section.answer": "Trả lời",
-    "section.scenario": "Kịch bản mô phỏng",
-    "section.scenarios": "Các phương án và điểm khác nhau",
-    "section.results": "Kết quả",
-    "section.targets": "Đánh giá mục tiêu",
-    "section.estimates": "Các giả định là ước tính",
-    "section.repro": "Thông tin để tái lập kết quả",
-    "section.appendix": "Phụ lục: toàn bộ chỉ tiêu",
-    "section.figures": "Phụ lục: biểu đồ",
-    # the question
-    "question.run": "Với kịch bản “{scenario}”, trung tâm hoạt động thế nào trong giai đoạn {start} – {end}?",
-    "question.compare": "Điều gì thay đổi nếu áp dụng {alternatives} thay cho “{base}”?",
-    "question.or": " hoặc ",
-    "question.base": "Phương án cơ sở",
-    "question.alternative": "Phương án so sánh",
-    # the answer
-    "answer.run.intro": "Kết quả trung bình của {replications} lần mô phỏng giai đoạn {start} – {end} "
-    "({days} ngày làm việc), kèm khoảng tin cậy 95%:",
-    "answer.run.item": "{kpi}: {value} (khoảng tin cậy 95%: {ci})",
-    "answer.run.item_noci": "{kpi}: {value} (chưa có khoảng tin cậy)",
-    "answer.clause.down": "{kpi} giảm {amount} (khoảng tin cậy 95%: {ci})",
-    "answer.clause.up": "{kpi} tăng {amount} (khoảng tin cậy 95%: {ci})",
-    "answer.clause.same": "{kpis} không thay đổi rõ rệt",
-    "answer.clause.same_many": "{kpis} không thay đổi rõ rệt",
-    "answer.clause.small": "{clause}, nhỏ hơn mức chênh lệch đáng kể ({mid})",
-    "answer.clause.maybe_small": "{clause}, có thể chưa đạt mức chênh lệch đáng kể ({mid})",
-    "list.and": " và ",
-    "answer.clause.noci": "{kpi} chênh lệch {amount} (chưa có khoảng tin cậy: cần ít nhất 2 lần mô phỏng)",
-    "answer.clause.nodata": "{kpi}: không đủ số liệu để so sánh",
-    "answer.tally": "Tóm lại, trên {total} chỉ tiêu chính: {parts}.",
-    "answer.tally.part": "{verdict} ở {n}",
-    "answer.targets": "Mục tiêu của “{scenario}”: đạt {met}/{total}, không đạt {not_met}, chưa kết luận "
-    "được {undecided}.",
-    "answer.no_targets": "Kịch bản không đặt mục tiêu nào.",
-    "answer.note.run": "Mỗi con số là trung bình của {replications} lần mô phỏng với cùng điều kiện; "
-    "khoảng tin cậy 95% cho biết mức độ không chắc chắn của con số đó. Kết quả dựa "
-    "trên nhiều giả định là ước tính (xem mục “Các giả định là ước tính”).",
-    "answer.note.compare": "Mỗi phương án được mô phỏng {replications} lần với cùng một dòng người dân đến "
-    "(so sánh theo cặp). Một chênh lệch được coi là rõ rệt khi khoảng tin cậy "
-    "của nó không chứa 0, và là đáng kể khi cả khoảng tin cậy vượt quá mức "
-    "chênh lệch tối thiểu đáng kể của chỉ tiêu (mặc định 1 phút chờ trung bình, 2 "
-    "phút với thời gian chờ của 90% người dân, 1 điểm phần trăm, 1 hồ sơ trễ hạn; "
-    "có thể đặt lại trong kịch bản). Các khoảng tin cậy "
-    "của chênh lệch là khoảng đồng thời "
-    "{confidence} cho cả {comparisons} phép so sánh (hiệu chỉnh Bonferroni, mỗi "
-    "khoảng ở mức {adjusted}); từng chênh lệch và khoảng tin cậy của nó có trong "
-    "mục “Kết quả”. Kết quả dựa trên nhiều giả định là ước tính.",
-    "answer.one_rep": "Chỉ có 1 lần mô phỏng nên chưa có khoảng tin cậy; cần ít nhất 2 lần (nên từ 20 "
-    "lần trở lên khi ra quyết định).",
-    # console (python -m sim run / compare)
-    "console.run.header": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, mỗi lần "
-    "{days} ngày làm việc",
-    "console.run.header.one": "Kịch bản {name}: {n} lần mô phỏng, hạt giống ngẫu nhiên {seed}, "
-    "{days} ngày làm việc",
-    "console.staff_time.title": "Thời gian làm việc của cán bộ: tỷ lệ thời gian bận = tiếp nhận tại "
-    "quầy + giải quyết hồ sơ + cấp số thủ công",
-    "console.staff_time.person": "cán bộ",
-    "console.staff_time.total": "tổng",
-    "console.staff_time.ci": "KTC 95%",
-    "console.staff_time.counter": "tại quầy",
-    "console.staff_time.back_office": "xử lý hồ sơ",
-    "console.staff_time.manual": "cấp số",
-    "console.staff_time.all": "chung (trung bình)",
-    "console.running": "Đang mô phỏng {n} lần kịch bản {name}…",
-    "console.running.compare": "Đang mô phỏng {scenarios} phương án, mỗi phương án {n} lần…",
-    "console.running.auto": "Đang mô phỏng {scenarios} phương án, số lần mô phỏng tự chọn…",
-    "console.written": "Đã ghi kết quả vào {folder}",
-    "console.answer": "TRẢ LỜI",
-    "console.answer.kpis": "Chỉ tiêu chính (trung bình, khoảng tin cậy 95%):",
-    "console.full_table": "BẢNG ĐẦY ĐỦ",
-    "console.col.kpi": "Chỉ tiêu",
-    "console.col.mean": "trung bình",
-    "console.col.ci": "KTC 95%",
-    "console.no_data": "(không có số liệu)",
-    "console.partial": "(n=…: số lần mô phỏng có số liệu của chỉ tiêu, ví dụ có người dân đến quầy)",
-    "console.targets.title": "Mục tiêu (theo khoảng tin cậy 95%: đạt / không đạt / chưa kết luận được):",
-    "console.target.detail": "trung bình {mean}, KTC {ci}",
-    "console.targets.tally": "Mục tiêu: đạt {met}/{total}, không đạt {not_met}, chưa kết luận được "
-    "{undecided} (chi tiết ở phần trả lời phía trên)",
-    "console.backlog.warmup": "Giải quyết hồ sơ: chạy trước {days} ngày làm việc{extra} (số liệu tính "
-    "từ {start})",
-    "console.backlog.given": " cùng số hồ sơ tồn cho trước",
-    "console.backlog.empty": "Giải quyết hồ sơ: bắt đầu không có hồ sơ tồn (ngày {start})",
-    "console.backlog.from": "Giải quyết hồ sơ: bắt đầu với hồ sơ tồn ngày {start}: {parts}",
-    "console.backlog.part": "{n} hồ sơ {field}",
-    "console.compare.header.one": "So sánh phương án với phương án cơ sở {base}, mỗi phương án {n} lần "
-    "mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng người dân "
-    "đến)",
-    "console.compare.header": "So sánh {alternatives} phương án với phương án cơ sở {base}, mỗi phương "
-    "án {n} lần mô phỏng theo cặp (hạt giống ngẫu nhiên {seed}, cùng dòng "
-    "người dân đến)",
-    "console.compare.intervals": "Chênh lệch = phương án − cơ sở; khoảng tin cậy đồng thời {confidence} "
-    "(hiệu chỉnh Bonferroni cho {comparisons} phép so sánh: mỗi khoảng "
-    "{adjusted}).",
-    "console.compare.against": "{alternative} so với {base}:",
-    "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
-    "console.compare.band": "(mức đáng kể ±{mid})",
-    "console.compare.col.base": "cơ sở",
-    "console.compare.col.alternative": "phương án",
-    "console.compare.col.difference": "chênh lệch [KTC hiệu chỉnh]",
-    "console.compare.col.verdict": "kết luận",
-    "console.compare.not_reported": "không có số liệu",
-    "console.compare.no_keys": "(phương án cơ sở không có chỉ tiêu chính nào)",
-    "console.compare.targets": "Mục tiêu của từng phương án (theo khoảng tin cậy 95% của chính nó: đạt "
-    "/ không đạt / chưa kết luận được):",
-    "console.compare.no_targets": "{scenario}{role}: không đặt mục tiêu",
-    "console.compare.base_role": " (cơ sở)",
-    "console.compare.no_interval": "[chưa có khoảng tin cậy]",
-    "console.replications": "Số lần mô phỏng: {n} cho mỗi phương án ({rule})",
-    "console.rule.fixed": "số cố định",
-    "console.rule.auto_met": "tự động: dừng khi mọi chênh lệch chính đủ chính xác",
-    "console.rule.auto_cap": "tự động: dừng ở mức tối đa, còn {unmet} chênh lệch chưa đủ chính xác",
-    # verdicts
-    "verdict.better": "tốt hơn",
-    "verdict.better, maybe not enough to matter": "tốt hơn, có thể chưa đáng kể",
-    "verdict.better, but too small to matter": "tốt hơn nhưng không đáng kể",
-    "verdict.worse": "kém hơn",
-    "verdict.worse, maybe enough to matter": "kém hơn, có thể đáng kể",
-    "verdict.worse, but too small to matter": "kém hơn nhưng không đáng kể",
-    "verdict.no detectable difference": "không có khác biệt rõ rệt",
-    "verdict.neutral": "không đánh giá",
-    "target.met": "đạt",
-    "target.not met": "không đạt",
-    "target.undecided": "chưa kết luận được",
-    "target.legend": "Cách kết luận: “đạt” khi cả khoảng tin cậy 95% thỏa mục tiêu; “không đạt” khi cả "
-    "khoảng tin cậy vi phạm mục tiêu; “chưa kết luận được” khi khoảng tin cậy chứa "
-    "ngưỡng — cần thêm lần mô phỏng hoặc kết quả sát ngưỡng.",
-    # scenarios
-    "scenario.name": "Mã kịch bản",
-    "scenario.title": "Tên",
-    "scenario.description": "Mô tả",
-    "scenario.centre": "Trung tâm",
-    "scenario.window": "Giai đoạn",
-    "scenario.window_value": "{start} – {end} ({days} ngày làm việc)",
-    "scenario.staff": "Cán bộ",
-    "scenario.staff_value": "{total} người: {roles}",
-    "scenario.equipment": "Thiết bị",
-    "scenario.equipment_value": "{machines} máy lấy số, {pcs} máy tra cứu",
-    "scenario.support": "Tổ hỗ trợ",
-    "scenario.support_value": "{members} thành viên",
-    "scenario.back_office": "Giải quyết hồ sơ",
-    "scenario.back_office_yes": "có mô phỏng",
-    "scenario.back_office_no": "không mô phỏng",
-    "scenario.role": "Vai trò",
-    "diff.heading": "Điểm khác của “{alternative}” so với “{base}”",
-    "diff.none": "Không có tham số nào khác với phương án cơ sở (ngoài tên và mô tả).",
-    "diff.more": "… và {count} tham số khác nữa.",
-    "diff.intro": "Các tham số dưới đây lấy từ kịch bản sau khi điền giá trị mặc định; tên, mô tả và "
-    "thiết lập chạy không được liệt kê.",
-    "diff.section": "Phần",
-    "diff.key": "Tham số",
-    "diff.absent": "(không có)",
-    "diff.present": "có",
-    "role.director": "Giám đốc",
-    "machine.label": "máy số {n}",
-    "role.deputy_director": "Phó giám đốc",
-    "role.specialist": "Chuyên viên",
-    "role.civil_servant": "Công chức",
-    "role.other": "Cán bộ",
-    "staff.role_field": "{role} lĩnh vực {field}",
-    "part.scenario": "Thông tin kịch bản",
-    "part.calendar": "Lịch làm việc",
-    "part.demand": "Nhu cầu của người dân",
-    "part.fields": "Lĩnh vực",
-    "part.procedures": "Thủ tục",
-    "part.staff": "Cán bộ",
-    "part.equipment": "Thiết bị",
-    "part.support_team": "Tổ hỗ trợ",
-    "part.policies": "Quy định vận hành",
-    "part.back_office": "Giải quyết hồ sơ",
-    "part.online": "Hồ sơ trực tuyến",
-    "part.targets": "Mục tiêu",
-    "part.run": "Thiết lập chạy",
-    "part.front": "Đón tiếp người dân tại quầy",
-    "part.back": "Giải quyết hồ sơ",
-    # results
-    "results.intro.run": "Trung bình {replications} lần mô phỏng, khoảng tin cậy 95% trong ngoặc vuông.",
-    "results.intro.compare": "Trung bình {replications} lần mô phỏng mỗi phương án, khoảng tin cậy 95% "
-    "trong ngoặc vuông; chênh lệch so với phương án cơ sở kèm khoảng tin cậy "
-    "đồng thời {confidence}.",
-    "results.band": "Chênh lệch tối thiểu đáng kể: ±{mid}",
-    "col.kpi": "Chỉ tiêu",
-    "staff_time.title": "Thời gian làm việc của cán bộ",
-    "staff_time.intro": "Phần thời gian làm việc mỗi cán bộ bận việc, gồm tiếp người dân tại quầy, xử "
-    "lý hồ sơ và cấp số thủ công (ba phần cộng lại bằng tổng). Mức độ bận tại "
-    "quầy riêng lẻ chỉ tính thời gian ngồi tại quầy nên không phản ánh hết công "
-    "việc của cán bộ.",
-    "staff_time.person": "Cán bộ",
-    "staff_time.all": "Trung bình các cán bộ",
-    "col.scenario": "Phương án",
-    "col.mean": "Trung bình [KTC 95%]",
-    "col.difference": "Chênh lệch so với cơ sở [KTC]",
-    "col.verdict": "Kết luận",
-    "col.target": "Mục tiêu",
-    "col.value": "Giá trị",
-    "col.note": "Ghi chú",
-    "col.base": "cơ sở",
-    "col.n": "{n}/{total} lần mô phỏng có số liệu",
-    "figure.forest": "Chênh lệch so với phương án cơ sở ở các chỉ tiêu chính. Điểm là chênh lệch trung "
-    "bình, vạch ngang là khoảng tin cậy đồng thời {confidence}; vạch cắt đường 0 nghĩa "
-    "là chưa có khác biệt rõ rệt. Vùng tô xám là ± mức chênh lệch tối thiểu đáng kể: "
-    "một chênh lệch nằm trong vùng này là quá nhỏ để tạo khác biệt cho người dân.",
-    "figure.forest.band": "± mức chênh lệch tối thiểu đáng kể",
-    "figure.forest.title": "Chênh lệch so với “{base}”",
-    "figure.forest.axis": "chênh lệch ({unit})",
-    "figure.wait_distribution": "Phân bố thời gian chờ đến lượt tại quầy.",
-    "figure.wait_by_hour": "Thời gian chờ trung bình theo giờ đến.",
-    "figure.queue_by_hour": "Số người chờ trung bình theo giờ trong ngày.",
-    "figure.utilisation": "Tỷ lệ thời gian làm việc bận của từng cán bộ, chia theo tiếp người dân tại "
-    "quầy, xử lý hồ sơ và cấp số thủ công; mức độ bận của từng thiết bị.",
-    "figure.dossiers_weekly": "Hồ sơ tiếp nhận và giải quyết xong theo tuần.",
-    "figure.backlog": "Hồ sơ đang giải quyết cuối mỗi ngày làm việc.",
-    "figure.on_time_by_field": "Kết quả giải quyết hồ sơ theo lĩnh vực.",
-    "figure.wait_by_hour_by_scenario": "Thời gian chờ trung bình theo giờ đến, từng phương án.",
-    "figure.on_time_by_scenario": "Tỷ lệ hồ sơ đúng hạn của từng phương án, kèm khoảng tin cậy 95%.",
-    "figure.of": "{caption} Phương án: {scenario}.",
-    # targets
-    "targets.none": "Không có mục tiêu nào được đặt trong kịch bản.",
-    "targets.rule": "{kpi} {op} {value}",
-    # estimates
-    "estimates.intro": "Các tham số dưới đây là ước tính (không có nguồn số liệu), cần thay bằng số liệu "
-    "thực tế của trung tâm khi có, ví dụ nhật ký máy lấy số. Kết quả phụ thuộc vào "
-    "chúng. Ghi chú được trích nguyên văn từ tệp kịch bản.",
-    "estimates.intro.compare": "Các ước tính của phương án cơ sở; các tham số thay đổi ở phương án so "
-    "sánh được nêu ở mục “Các phương án và điểm khác nhau”.",
-    "estimates.none": "Không tìm thấy danh sách giả định ước tính cho kịch bản này; xem tệp kịch bản "
-    "(các dòng ghi ESTIMATE) và tài liệu docs/assumptions.md.",
-    "estimates.more": "… và {count} ước tính khác (xem tệp kịch bản).",
-    # reproducibility
-    "repro.intro": "Chạy lại lệnh dưới đây với cùng phiên bản sẽ cho đúng các con số trong báo cáo.",
-    "repro.command": "Lệnh",
-    "repro.command_rerun": "{command}   (kịch bản đã chạy được lưu trong thư mục kết quả: scenario.toml)",
-    "repro.no_command": "không ghi nhận",
-    "repro.seed": "Hạt giống ngẫu nhiên (seed)",
-    "repro.replications": "Số lần mô phỏng",
-    "repro.rule": "Cách chọn số lần mô phỏng",
-    "repro.rule_fixed": "cố định: {replications} lần",
-    "repro.confidence": "Mức tin cậy",
-    "repro.version": "Phiên bản centre-sim",
-    "repro.python": "Python và thư viện",
-    "repro.created": "Thời điểm chạy",
-    "repro.report_date": "Ngày lập báo cáo",
-    "repro.scenarios": "Kịch bản",
-    # appendix
-    "appendix.intro": "Mọi chỉ tiêu mô hình tính được, trung bình [khoảng tin cậy 95%]. Các dòng có tên "
-    "trong ngoặc là chỉ tiêu chi tiết theo lĩnh vực hoặc theo cán bộ.",
-    "appendix.nodata": "không có số liệu",
-    # units
-    "unit.minutes": "phút",
-    "unit.days": "ngày",
-    "unit.visitors": "lượt",
-    "unit.visitors.one": "lượt",
-    "unit.dossiers": "hồ sơ",
-    "unit.dossiers.one": "hồ sơ",
-    "unit.slips": "phiếu",
-    "unit.slips.one": "phiếu",
-    "unit.people": "người",
-    "unit.people.one": "người",
-    "unit.points": "điểm",
-    "unit.pp": "điểm phần trăm",
-    "unit.pp.one": "điểm phần trăm",
-    "unit.pp_short": "điểm %",
-    "unit.replications": "lần mô phỏng",
-    # number and range formats
-    "range.dash": "{low}–{high}",
-    "range.wide": "từ {low} đến {high}",
-    "ci.brackets": "[{low}; {high}]",
-    "ci.none": "không có",
-    "score": "{value}/{max} điểm",
-    "na": "–",
-}
 
 _EN: dict[str, str] = {
     "title.run": "Simulation report: {scenario}",
@@ -998,16 +530,55 @@ _EN: dict[str, str] = {
     "na": "–",
 }
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "vi": {**_VI, **_kpi_messages(_KPI_VI)},
-    "en": {**_EN, **_kpi_messages(_KPI_EN)},
-}
+_CONTEXT: dict[str, str] = {"console.staff_time.person": "staff"}
+"""Legacy keys whose English text has another Vietnamese elsewhere: their gettext context."""
+
+_LEGACY_MSGID: dict[str, str] = {**_EN, **_kpi_messages(_KPI_EN)}
+"""Transitional: the old message key -> its English msgid. Goes when every caller uses `_()`."""
+
+
+@functools.cache
+def translator(lang: str) -> gettext.NullTranslations:
+    """The gettext translations of `lang`: the Vietnamese catalogue
+    (`sim/report/locale/vi/LC_MESSAGES/centre_sim.po`, read with Babel, so no compiled `.mo` ships)
+    or, for English, the msgids themselves. `translator(lang).gettext` is the usual `_`."""
+    if check_lang(lang) == SOURCE_LANG:
+        return gettext.NullTranslations()
+    po = resources.files("sim.report") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+class _LegacyMessages(Mapping[str, str]):
+    """Transitional read-only view `MESSAGES[lang][key]` over the gettext catalogue."""
+
+    def __init__(self, lang: str) -> None:
+        self._lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        msgid = _LEGACY_MSGID[key]
+        context = _CONTEXT.get(key)
+        tr = translator(self._lang)
+        return tr.pgettext(context, msgid) if context else tr.gettext(msgid)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_LEGACY_MSGID)
+
+    def __len__(self) -> int:
+        return len(_LEGACY_MSGID)
+
+
+MESSAGES: dict[str, Mapping[str, str]] = {lang: _LegacyMessages(lang) for lang in ("vi", "en")}
 """Language → message key → text with `{placeholders}`; both languages have the same keys."""
 
 
 def check_lang(lang: str) -> str:
     """`lang` if it is a report language, else a ValueError naming the allowed ones."""
-    if lang not in MESSAGES:
+    if lang not in LANGS:
         raise ValueError(f"unknown report language {lang!r}; allowed: {', '.join(LANGS)}")
     return lang
 
