@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.model import simulate  # noqa: E402
 from sim.scenario.loader import parse_scenario, read_toml  # noqa: E402
-from sim.verification import textbook_scenario  # noqa: E402
+from sim.verify.textbook import textbook_scenario  # noqa: E402
 
 ARRIVALS_PER_HOUR = 48.0
 MEAN_SERVICE_MIN = 5.0

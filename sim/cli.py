@@ -414,7 +414,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     replications = _int_flag("--replications", args.replications, 1)
     seed = _int_flag("--seed", args.seed, 0)
     workers = _workers_flag(args.workers)
-    from sim.verify_suite import DEFAULT_REPLICATIONS, DEFAULT_SEED, MIN_REPLICATIONS, run_suite
+    from sim.verify.suite import DEFAULT_REPLICATIONS, DEFAULT_SEED, MIN_REPLICATIONS, run_suite
 
     if replications is not None and not MIN_REPLICATIONS <= replications <= 10_000:
         raise UsageError(
@@ -444,7 +444,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(
         "A case passes when the analytic value lies in the interval under 'tolerance', wider than\n"
         "the 95% one shown: Bonferroni-corrected, so that a correct model fails the whole suite by\n"
-        "chance at most 5% of the time (see sim/verify_suite.py)."
+        "chance at most 5% of the time (see sim/verify/suite.py)."
     )
     return EXIT_OK if not failed else EXIT_FAILED
 

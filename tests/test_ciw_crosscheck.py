@@ -22,8 +22,8 @@ from scipy import stats
 from sim.experiment.statistics import summarise
 from sim.model import simulate
 from sim.scenario.loader import parse_scenario
-from sim.theory import erlang_c
-from sim.verification import TextbookQueue
+from sim.verify.textbook import TextbookQueue
+from sim.verify.theory import erlang_c
 
 AGREE_P = 0.01
 """Welch's test: the tools agree unless p < 1 %."""

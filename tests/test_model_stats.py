@@ -16,7 +16,7 @@ from scipy import stats
 from sim.model import simulate
 from sim.model.demand import DayRate, day_rate, thinning
 from sim.scenario.calendar import working_days
-from sim.verification import textbook_scenario
+from sim.verify.textbook import textbook_scenario
 
 ONE_WEEK = {"start": dt.date(2025, 7, 7), "end": dt.date(2025, 7, 11)}
 

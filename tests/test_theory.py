@@ -1,4 +1,4 @@
-"""`sim.theory` against textbook values and against independent forms of the same formulas."""
+"""`sim.verify.theory` against textbook values and against independent forms of the same formulas."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 from helpers import DAO_XA, build
 from scipy import integrate
 
-from sim import theory
 from sim.model.demand import day_rate
 from sim.scenario.calendar import working_days
 from sim.scenario.loader import read_toml
-from sim.theory import (
+from sim.verify import theory
+from sim.verify.theory import (
     UnstableSystemError,
     allen_cunneen,
     erlang_b,
@@ -28,7 +28,7 @@ from sim.theory import (
 
 
 def erlang_c_factorials(lam: float, mu: float, c: int) -> tuple[float, float]:
-    """The textbook form with factorials, written out independently of `sim.theory`."""
+    """The textbook form with factorials, written out independently of `sim.verify.theory`."""
     a = lam / mu
     rho = a / c
     head = sum(a**k / math.factorial(k) for k in range(c))

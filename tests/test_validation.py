@@ -12,7 +12,7 @@ from scipy import stats
 
 from sim.model import simulate
 from sim.scenario import ScenarioError, load_scenario
-from sim.validation import DAO_XA, communes, load_progress, percentile_rank, position, unit
+from sim.verify.portal import DAO_XA, communes, load_progress, percentile_rank, position, unit
 
 
 def test_portal_table_holds_dao_xa_august_2026():

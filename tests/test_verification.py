@@ -17,17 +17,7 @@ from sim.model.centre import Centre
 from sim.model.demand import day_rate
 from sim.model.streams import Streams
 from sim.scenario.calendar import working_days
-from sim.theory import UnstableSystemError, erlang_c, mm1
-from sim.verification import (
-    DRAIN_HOURS,
-    TextbookQueue,
-    littles_law_scenario,
-    profile_rate,
-    textbook_scenario,
-    waits_after_warmup,
-    window_complete,
-)
-from sim.verify_suite import (
+from sim.verify.suite import (
     AC_BAND,
     FAMILY_ALPHA,
     STATIONARY,
@@ -37,6 +27,16 @@ from sim.verify_suite import (
     run_suite,
     statistical_cases,
 )
+from sim.verify.textbook import (
+    DRAIN_HOURS,
+    TextbookQueue,
+    littles_law_scenario,
+    profile_rate,
+    textbook_scenario,
+    waits_after_warmup,
+    window_complete,
+)
+from sim.verify.theory import UnstableSystemError, erlang_c, mm1
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +291,7 @@ def _fake_suite(passed: bool):
 
 @pytest.mark.parametrize(("passed", "status"), [(True, 0), (False, 1)])
 def test_cli_verify_prints_the_table_and_sets_the_exit_status(monkeypatch, capsys, passed, status):
-    import sim.verify_suite
+    import sim.verify.suite
 
     calls = {}
 
@@ -299,7 +299,7 @@ def test_cli_verify_prints_the_table_and_sets_the_exit_status(monkeypatch, capsy
         calls.update(kwargs)
         return _fake_suite(passed)(**kwargs)
 
-    monkeypatch.setattr(sim.verify_suite, "run_suite", fake)
+    monkeypatch.setattr(sim.verify.suite, "run_suite", fake)
     assert cli.main(["verify", "--quick", "--replications", "5", "--seed", "7"]) == status
     out = capsys.readouterr().out
     assert "analytic" in out and "simulated mean [95% CI]" in out and "tolerance" in out

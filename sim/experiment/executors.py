@@ -109,7 +109,7 @@ MAX_WORKERS = 1024
 def cpu_count() -> int:
     """The CPUs this process may use (affinity and container limits included, as loky counts)."""
     try:
-        from loky import cpu_count as loky_cpu_count  # type: ignore[import-untyped]
+        from loky import cpu_count as loky_cpu_count
     except ImportError:  # pragma: no cover - loky is a dependency
         return max(1, os.cpu_count() or 1)
     return max(1, loky_cpu_count())
@@ -345,7 +345,7 @@ class ProcessExecutor(_Base):
 
     def _get_pool(self) -> Any:
         if self._pool is None:
-            from loky import ProcessPoolExecutor  # type: ignore[import-untyped]
+            from loky import ProcessPoolExecutor
 
             self._markers = tempfile.mkdtemp(prefix="centre-sim-workers-")
             self._pool = ProcessPoolExecutor(
@@ -376,8 +376,8 @@ class ProcessExecutor(_Base):
         if not items:
             return []
         pool = self._get_pool()
-        import cloudpickle  # type: ignore[import-untyped]  # loky's: pickles __main__'s functions too
-        from loky.process_executor import TerminatedWorkerError  # type: ignore[import-untyped]
+        import cloudpickle  # loky's: pickles __main__'s functions too
+        from loky.process_executor import TerminatedWorkerError
 
         key = uuid.uuid4().hex
         assert self._markers is not None

@@ -46,20 +46,14 @@ class ReplicationTask:
         return model(self.scenario, self.seed, replication, event_log=self.event_log)
 
 
-_state: dict[str, object] = {}
-"""Per-worker state, set once by the pool initializer (the scenario is not re-sent per task)."""
+_tasks: list[ReplicationTask] = []
+"""This worker's task, set once by the pool initializer (the scenario is not re-sent per task)."""
 
 
 def init_worker(scenario: Scenario, seed: int, event_log: bool, simulate: Simulate | None) -> None:
-    _state.update(scenario=scenario, seed=seed, event_log=event_log, simulate=simulate or model_simulate())
+    _tasks[:] = [ReplicationTask(scenario, seed, event_log, simulate or model_simulate())]
 
 
 def replicate(replication: int) -> ReplicationOutput:
     """Replication `replication` of the scenario this worker was initialised with."""
-    simulate: Simulate = _state["simulate"]  # type: ignore[assignment]
-    return simulate(
-        _state["scenario"],
-        _state["seed"],
-        replication,  # type: ignore[arg-type]
-        event_log=bool(_state["event_log"]),
-    )
+    return _tasks[0](replication)

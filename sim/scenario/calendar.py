@@ -15,7 +15,7 @@ import itertools
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -25,7 +25,8 @@ MINUTES_PER_DAY = 1440
 WINDOW_MAX_DAYS = 5 * 365 + 2
 """Longest experiment window (five years, leap days included): longer windows are a typo, not a plan,
 and would run for hours."""
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAY_NAMES: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def parse_hhmm(text: str) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from sim.scenario.base import SubKeyError
 from sim.scenario.checks import CrossReferenceError, check_references
@@ -50,7 +51,7 @@ def key_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _error_key(err: dict[str, Any]) -> str:
+def _error_key(err: ErrorDetails) -> str:
     """The key path an error belongs to, pointing below the table where the error says so."""
     key = key_path(tuple(err["loc"]))
     sub = None
@@ -83,7 +84,7 @@ def _is_date_text(value: Any) -> bool:
     return True
 
 
-def _describe(err: dict[str, Any], key: str = "") -> str:
+def _describe(err: ErrorDetails, key: str = "") -> str:
     """The problem and what is allowed, for one pydantic error."""
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ")

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items
-from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, parse_hhmm
+from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, Weekday, parse_hhmm
 from sim.scenario.distributions import Deterministic, Distribution, Uniform, bounded, positive_mean
 from sim.scenario.kpis import is_known_kpi
 
@@ -82,7 +82,6 @@ WorkTime = Annotated[
 ]
 WorkingDays = Annotated[Distribution, bounded(365, "working days", "more than a year")]
 Documents = Annotated[Distribution, bounded(500, "documents", "more than any visit brings")]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Purpose = Literal["submit", "collect", "enquiry", "online_help", "lookup"]
 
 PURPOSES: tuple[str, ...] = ("submit", "collect", "enquiry", "online_help", "lookup")
@@ -231,7 +230,7 @@ class DemandSpec(Strict):
         return self
 
     def weekday_factor(self, weekday: int) -> float:
-        return self.weekday_factors.get(WEEKDAY_NAMES[weekday], 1.0)  # type: ignore[arg-type]
+        return self.weekday_factors.get(WEEKDAY_NAMES[weekday], 1.0)
 
 
 class LeaveSpec(Strict):
@@ -315,7 +314,7 @@ class SupportTeamSpec(Strict):
 
     members: Annotated[int, Field(ge=0), at_most(SUPPORT_MEMBERS_MAX, f"{_NOT_A_CENTRE}'s support team")] = 0
     hours: Sessions = Field(default_factory=list)
-    weekdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAY_NAMES[:5]))
     help_min: CounterTime = Field(default_factory=lambda: Deterministic(dist="deterministic", value=20.0))
     online_share: Share = 0.0
     counter_time_factor: Annotated[float, Field(gt=0, le=1)] = 1.0

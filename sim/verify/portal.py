@@ -19,7 +19,7 @@ import numpy as np
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import read_bytes
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "phu_tho_766"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "phu_tho_766"
 PROGRESS_COLUMNS = (
     "code",
     "name",

@@ -10,10 +10,10 @@ arrived after the warm-up (and, optionally, before the end of an observation win
 reduced queue is FIFO with one field, visitors are called in arrival order, so when anyone who
 arrived after the window was called, everyone who arrived inside it was called too: the window's
 waits are then complete, not censored by the end of the run. `TextbookQueue` packages a reduction,
-its warm-up and observation window, its analytic mean wait (`sim.theory`), and a per-replication
+its warm-up and observation window, its analytic mean wait (`sim.verify.theory`), and a per-replication
 observer that `sim.experiment.run` can run in worker processes.
 
-`littles_law_scenario` is the other reduction used by `sim.verify_suite`: ordinary centre days
+`littles_law_scenario` is the other reduction used by `sim.verify.suite`: ordinary centre days
 (opening sessions, a lunch break, an hour-of-day profile) that start and end empty, for Little's
 law and for the arrival counts of the non-homogeneous Poisson process.
 """
@@ -28,10 +28,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from sim import theory
 from sim.model.output import EVENT_LOG_COLUMNS, ReplicationOutput
 from sim.scenario.loader import parse_scenario
 from sim.scenario.schema import Scenario
+from sim.verify import theory
 
 Kind = Literal["M/M/c", "M/D/c", "M/G/c"]
 KINDS: tuple[str, ...] = ("M/M/c", "M/D/c", "M/G/c")
@@ -236,7 +236,7 @@ class TextbookQueue:
 
     @property
     def utilisation(self) -> float:
-        """ρ = λ E[S] / c; raises `sim.theory.UnstableSystemError` when ρ ≥ 1."""
+        """ρ = λ E[S] / c; raises `sim.verify.theory.UnstableSystemError` when ρ ≥ 1."""
         lam, mu = self.arrival_rate_per_hour / 60.0, 1.0 / self.mean_service_min
         theory.erlang_c(lam, mu, self.servers)  # raises for an unstable queue
         return lam / (mu * self.servers)

@@ -1,7 +1,7 @@
 """The verification suite behind `python -m sim verify`: the model against queueing theory.
 
 Each case runs independent replications of a textbook reduction of the full model
-(`sim.verification`) and compares the replication means with an analytic value (`sim.theory`):
+(`sim.verify.textbook`) and compares the replication means with an analytic value (`sim.verify.theory`):
 
 - M/M/1 at ρ = 0.5, 0.8 and 0.9, M/M/3 at ρ = 0.7 and M/M/5 at ρ = 0.9: mean wait in queue
   against Erlang C (exact); for M/M/3 also the probability of waiting and the tail P(Wq > 6 min).
@@ -17,7 +17,7 @@ Each case runs independent replications of a textbook reduction of the full mode
   waiting equals the sum of waits, exactly (to float rounding), per replication; measured three
   ways (the model's time-weighted monitor, the sum of the waits, a sweep over the event log).
 - Non-homogeneous arrivals on the same days: counts per profile block, summed over days and
-  replications, against the integral of the rate (`sim.theory.expected_arrivals`), by a
+  replications, against the integral of the rate (`sim.verify.theory.expected_arrivals`), by a
   chi-square test (independent Poisson counts).
 
 Verdicts are judged by confidence intervals, never by decimal places. The table shows each mean
@@ -46,8 +46,8 @@ from scipy import stats
 
 from sim.experiment.executors import Executor
 from sim.experiment.statistics import summarise
-from sim.theory import erlang_c, expected_arrivals
-from sim.verification import TextbookQueue, littles_law_scenario, profile_rate
+from sim.verify.textbook import TextbookQueue, littles_law_scenario, profile_rate
+from sim.verify.theory import erlang_c, expected_arrivals
 
 FAMILY_ALPHA = 0.05
 """Chance that a correct model fails at least one statistical case of the suite (Bonferroni)."""

@@ -201,7 +201,7 @@ def allen_cunneen(
     M/M/c (ca² = cs² = 1) and for M/G/1 (ca² = 1, c = 1: it is then P-K); for M/G/c with c > 1
     it is an approximation, typically within a few per cent at moderate to heavy load and
     cs² ≤ 1, less accurate at light load and for very variable service (the verification suite
-    uses a documented tolerance band, see `sim.verification`).
+    uses a documented tolerance band, see `sim.verify.textbook`).
     """
     ca2, cs2 = float(arrival_scv), float(service_scv)
     for name, v in (("arrival_scv", ca2), ("service_scv", cs2)):
