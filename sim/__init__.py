@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sim._version import __version__
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
     from sim.api import compare, run
-
-__version__ = "0.1.0"
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load_scenario", "run"]
 

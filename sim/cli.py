@@ -21,6 +21,7 @@ from typing import Any, Literal, NoReturn
 
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario import load_scenario as _load_scenario
+from sim.scenario.warnings import scenario_warnings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -43,7 +44,7 @@ def load_scenario(path: str | Path, *args: Any) -> Scenario:
     meant) on stderr, one `warning: FILE: key: message` line each: every command that loads a
     file says them before doing anything else."""
     scenario = _load_scenario(path, *args)
-    for warning in scenario.warnings:
+    for warning in scenario_warnings(scenario):
         print(f"warning: {path}: {warning}", file=sys.stderr, flush=True)
     return scenario
 
@@ -109,7 +110,7 @@ def default_folder(name: str, now: dt.datetime | None = None, root: Path = RESUL
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sim import __version__
+    from sim._version import __version__
 
     parser = _Parser(
         prog="python -m sim",

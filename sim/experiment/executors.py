@@ -497,9 +497,9 @@ def worker_version() -> str:
     try:
         return metadata.version("centre-sim")
     except metadata.PackageNotFoundError:
-        import sim
+        from sim._version import __version__
 
-        return str(sim.__version__)
+        return __version__
 
 
 class DaskExecutor(_Base):

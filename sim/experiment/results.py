@@ -35,6 +35,7 @@ from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise_kpi, ver
 from sim.model.output import EVENT_LOG_COLUMNS, ReplicationOutput
 from sim.scenario.kpis import KPIS
 from sim.scenario.schema import Scenario
+from sim.scenario.warnings import scenario_warnings
 
 Writer = Callable[["Results", Path], None]
 """Writes extra files (plots, reports) for `Results` into a folder that is being assembled."""
@@ -55,9 +56,9 @@ def package_version() -> str:
     try:
         return metadata.version("centre-sim")
     except metadata.PackageNotFoundError:
-        import sim  # the package root; imported lazily to avoid a cycle at import time
+        from sim._version import __version__
 
-        return str(sim.__version__)
+        return __version__
 
 
 def library_versions() -> dict[str, str | None]:
@@ -228,7 +229,7 @@ class Results:
             "back_office_start": self.scenario.back_office_start,
             "kpis": {k: dict(v) for k, v in self.summary.items()},
             "targets": self.targets,
-            "warnings": list(self.scenario.warnings),
+            "warnings": list(scenario_warnings(self.scenario)),
         }
 
     def write_event_log(self, path: Path) -> None:

@@ -529,14 +529,6 @@ class Scenario(Strict):
         return self.scenario.name
 
     @property
-    def warnings(self) -> tuple[str, ...]:
-        """Inputs accepted but probably mistaken, as "key.path: message" strings (see
-        `sim.scenario.warnings`); computed when asked, so the frozen model and the run are as before."""
-        from sim.scenario.warnings import scenario_warnings  # it imports this module
-
-        return scenario_warnings(self)
-
-    @property
     def back_office_start(self) -> str | None:
         """How the dossier backlog starts, in words (reports say it; None without a back office)."""
         bo = self.back_office
