@@ -7,6 +7,7 @@ type-only import of a higher layer is still a part reaching back into its parent
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,7 @@ def _imports(path: Path, known: set[str]) -> set[str]:
     return found & known
 
 
+@functools.cache
 def _graph() -> dict[str, set[str]]:
     modules = _modules()
     known = set(modules)

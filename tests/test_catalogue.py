@@ -45,9 +45,7 @@ def _fields(text: str) -> set[str]:
 
 
 def test_msgfmt_accepts_the_catalogue() -> None:
-    done = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(PO)], capture_output=True, text=True
-    )
+    done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(PO)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
 
