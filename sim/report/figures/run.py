@@ -576,8 +576,9 @@ def backlog_figure(results: Results, *, _: Translate = english, locale: str = "e
         label=_("mean over replications"),
     )
     # A short window gets one tick a day (not hours, which the day-and-month labels cannot show).
-    ax.xaxis.set_major_locator(mdates.DayLocator() if len(dates) <= 10 else AutoDateLocator())
-    ax.xaxis.set_major_formatter(date_ticks(locale))
+    locator = mdates.DayLocator() if len(dates) <= 10 else AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(date_ticks(locator, locale))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(_("working day"))
     ax.set_ylabel(_("dossiers in progress (any reception date)"))

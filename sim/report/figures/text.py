@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from matplotlib.dates import num2date
+from matplotlib.dates import ConciseDateFormatter, DateLocator, num2date
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, ScalarFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, ScalarFormatter
 
 Translate = Callable[[str], str]
 """A gettext `_`: English msgid -> text in the figure's language."""
@@ -90,6 +90,9 @@ def localise_axes(fig: Figure, locale: str) -> Figure:
     return fig
 
 
-def date_ticks(locale: str) -> FuncFormatter:
-    """A date-axis formatter with day and month in the locale."""
+def date_ticks(locator: DateLocator, locale: str) -> Formatter:
+    """A date-axis formatter: matplotlib's concise dates in English, "day/month" in Vietnamese
+    (whose month names matplotlib does not know)."""
+    if lang_of(locale) == "en":
+        return ConciseDateFormatter(locator)
     return FuncFormatter(lambda v, _pos: day_month(num2date(v).date(), locale))
