@@ -167,20 +167,11 @@ def _runs(results: Results, _: Translate) -> str:
     return (_("{n} replication") if n == 1 else _("{n} replications")).format(n=n)
 
 
-def _subtitle(results: Results, _: Translate, locale: str) -> str:
+def _subtitle(results: Results, _: Translate) -> str:
+    """The scenario's id (short, the same in both languages) and the replications pooled."""
     n = results.n_replications
     pooled = _("{n} replication pooled") if n == 1 else _("{n} replications pooled")
-    return f"{_scenario(results, locale)}, {pooled.format(n=n)}"
-
-
-def _scenario(results: Results, locale: str) -> str:
-    """The scenario's name as the figure shows it (the id: short, the same in both languages)."""
-    del locale  # the id is language-neutral; kept so a title can replace it later
-    return results.scenario.name
-
-
-def _minutes(x: float, locale: str, _: Translate) -> str:
-    return _("{value} min").format(value=number(x, locale))
+    return f"{results.scenario.name}, {pooled.format(n=n)}"
 
 
 def wait_distribution_figure(results: Results, *, _: Translate = english, locale: str = "en") -> Figure:
@@ -221,7 +212,7 @@ def wait_distribution_figure(results: Results, *, _: Translate = english, locale
     )
     ax.set_xlim(0, upper)
     ax.set_ylabel(_("share of visitors (%)"))
-    ax.set_title(f"{title}\n{_subtitle(results, _, locale)}")
+    ax.set_title(f"{title}\n{_subtitle(results, _)}")
 
     cdf_ax = ax.twinx()
     x = np.arange(1, n_fine + 1) * WAIT_BIN_MIN
@@ -320,7 +311,7 @@ def wait_by_hour_figure(results: Results, *, _: Translate = english, locale: str
     hour_ticks(ax, hours)
     ax.set_xlabel(_("hour of arrival (the wait runs from stepping into the ticket line to the counter call)"))
     ax.set_ylabel(_("mean wait (minutes)"))
-    ax.set_title(f"{title}\n{_subtitle(results, _, locale)}")
+    ax.set_title(f"{title}\n{_subtitle(results, _)}")
     ax.legend(fontsize=8)
     return localise_axes(fig, locale)
 
@@ -340,7 +331,7 @@ def queue_by_hour_figure(results: Results, *, _: Translate = english, locale: st
     hour_ticks(ax, hours)
     ax.set_xlabel(_("hour of day"))
     ax.set_ylabel(_("visitors waiting (time average)"))
-    ax.set_title(f"{title}\n{_subtitle(results, _, locale)}")
+    ax.set_title(f"{title}\n{_subtitle(results, _)}")
     return localise_axes(fig, locale)
 
 
@@ -420,7 +411,7 @@ def utilisation_figure(results: Results, *, _: Translate = english, locale: str 
         ax.set_xlabel(_("busy share (%)") + "\n" + _("error bars: 95% confidence interval of the total"))
     else:
         ax.set_xlabel(_("utilisation (%), bars show the 95% confidence interval"))
-    ax.set_title(f"{title}\n{_scenario(results, locale)}, {_runs(results, _)}")
+    ax.set_title(f"{title}\n{results.scenario.name}, {_runs(results, _)}")
     return localise_axes(fig, locale)
 
 
@@ -545,9 +536,7 @@ def dossiers_weekly_figure(results: Results, *, _: Translate = english, locale: 
     )
     ax.set_ylabel(_("dossiers per week"))
     runs = _("mean of {n} replications, bars show the 95% confidence interval")
-    ax.set_title(
-        f"{title}\n{_scenario(results, locale)}, {runs.format(n=results.n_replications)}", fontsize=10
-    )
+    ax.set_title(f"{title}\n{results.scenario.name}, {runs.format(n=results.n_replications)}", fontsize=10)
     ax.legend(fontsize=8)
     return localise_axes(fig, locale)
 
@@ -582,7 +571,7 @@ def backlog_figure(results: Results, *, _: Translate = english, locale: str = "e
     ax.set_ylim(bottom=0)
     ax.set_xlabel(_("working day"))
     ax.set_ylabel(_("dossiers in progress (any reception date)"))
-    ax.set_title(f"{title}\n{_scenario(results, locale)}, {_runs(results, _)}", fontsize=10)
+    ax.set_title(f"{title}\n{results.scenario.name}, {_runs(results, _)}", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     return localise_axes(fig, locale)
 
@@ -662,7 +651,7 @@ def on_time_by_field_figure(results: Results, *, _: Translate = english, locale:
     ax.set_xlim(0, 112)
     ax.set_xticks(np.arange(0, 101, 20))
     ax.set_xlabel(_("share of dossiers received (%); the figure at the end is the on-time rate"))
-    ax.set_title(f"{title}\n{_subtitle(results, _, locale)}", fontsize=10)
+    ax.set_title(f"{title}\n{_subtitle(results, _)}", fontsize=10)
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=8)
     return localise_axes(fig, locale)
 
