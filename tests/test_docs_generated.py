@@ -1,9 +1,9 @@
 """Generated documentation stays in step with its sources.
 
-- `docs/parameters_*.md` are exactly what `docs/generate.py` writes now (run it and commit when this
-  fails), and name every procedure and member of staff;
-- the comment heuristic of `sim.report.params` labels what it should, and agrees with the TOML
-  parser about which keys a file sets;
+- `docs/parameters_*.md` and `docs/sources.md` are exactly what `docs/generate.py` writes now (run
+  it and commit when this fails), and name every procedure and member of staff;
+- the provenance of `sim.report.params` labels what it should, and agrees with the TOML parser
+  about which keys a file sets (the rules themselves: tests/test_provenance.py);
 - every named random stream of the model is listed in `docs/model.md`.
 """
 
@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import shutil
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from sim.report.params import parameter_markdown, parameter_rows, scan_comments
+from sim.report.params import parameter_markdown, parameter_rows
 from sim.scenario.loader import load_scenario, read_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +34,7 @@ def _generator() -> ModuleType:
 
 def test_generated_files_are_up_to_date() -> None:
     rendered = _generator().render()
-    assert {p.name for p in rendered} == {f"parameters_{Path(s).stem}.md" for s in SCENARIOS}
+    assert {p.name for p in rendered} == {f"parameters_{Path(s).stem}.md" for s in SCENARIOS} | {"sources.md"}
     for path, text in rendered.items():
         assert path.exists(), f"{path.name} is missing: run `python docs/generate.py` and commit it"
         assert path.read_text(encoding="utf-8") == text, (
@@ -96,13 +95,14 @@ def test_bundled_scenario_labels() -> None:
     assert rows["calendar.start"].label == "SOURCED"  # the block above the key
     assert rows["calendar.end"].label == "SOURCED"  # the same block covers the next key
     assert rows["equipment.ticket_machines.count"].label == "SOURCED"  # on the key's line
+    assert "Đào Xá centre's report" in rows["equipment.ticket_machines.count"].note  # the source's name
     assert rows["equipment.ticket_machines.issue_min"].label == "ESTIMATE"
     assert rows["equipment.ticket_machines.issue_min"].note == "10–20 s per ticket"
     # An inline note without a label takes the label of the block above its table.
     assert rows["demand.purposes.collect.share"].label == "ESTIMATE"
     assert rows["demand.purposes.collect.share"].note == "collect a result"
-    # A block above the first [[staff]] covers every member.
-    assert rows["staff[spec_business].counter"].label == "SOURCED / ESTIMATE"
+    # A block above the first [[staff]] covers every member; naming both labels, it is an ESTIMATE.
+    assert rows["staff[spec_business].counter"].label == "ESTIMATE"
     # An inline table: the comment on its line labels the keys inside.
     assert rows["equipment.ticket_machines.failures.repair_min"].label == "ESTIMATE"
     # Not set in the file.
@@ -114,6 +114,9 @@ def test_bundled_scenario_labels() -> None:
     assert rows["procedures[land_intake].work_min"].value == "lognormal, mean 90, cv 0.6"
     assert rows["procedures[land_intake].work_min"].unit == "min"
     assert rows["procedures[land_intake].statutory_days"].unit == "working days"
+    # Set without any label nearby: an estimate, and the note says so.
+    assert rows["run.seed"].label == "ESTIMATE"
+    assert rows["run.seed"].note == "set in dao_xa_2025.toml without a source"
 
 
 def test_variant_rows_name_the_file_that_sets_them() -> None:
@@ -128,75 +131,6 @@ def test_variant_rows_name_the_file_that_sets_them() -> None:
     assert "| Set in |" in text
 
 
-VARIANT = """\
-# Preamble: SOURCED figures and ESTIMATES are explained here; it labels nothing.
-extends = "base.toml"
-
-[demand]
-visits_per_day = 70.0
-priority_share = 0.1   # SOURCED: a survey of the centre's queue log
-# ESTIMATE: patience from the log's unanswered numbers
-patience_min = { dist = "lognormal", mean = 80.0, cv = 0.5 }
-needs_help_share = 0.2
-
-[policies]
-cross_serving = true
-
-[[staff]]   # SOURCED: the duty roster
-id = "spec_cert"
-counter_share = 0.5
-
-[[staff]]
-id = "extra"
-role = "specialist"
-fields = ["certification"]
-counter = 9
-name = "has # inside a string"  # ESTIMATE: a new member
-"""
-
-
-def test_heuristic_on_a_variant(tmp_path: Path) -> None:
-    shutil.copy(ROOT / SCENARIOS[0], tmp_path / "base.toml")
-    (tmp_path / "variant.toml").write_text(VARIANT, encoding="utf-8")
-    rows = {r.key: r for r in parameter_rows(tmp_path / "variant.toml")}
-    # The preamble labels nothing: no comment of this file above visits_per_day.
-    assert rows["demand.visits_per_day"].label == ""
-    assert rows["demand.visits_per_day"].file == "variant.toml"
-    assert rows["demand.priority_share"].label == "SOURCED"
-    assert rows["demand.priority_share"].note == "a survey of the centre's queue log"
-    assert rows["demand.patience_min"].label == "ESTIMATE"
-    # The nearest block above, in the same section.
-    assert rows["demand.needs_help_share"].label == "ESTIMATE"
-    # A block of another section does not reach into [policies].
-    assert rows["policies.cross_serving"].label == ""
-    # A header's own comment labels its table; the entry keeps the parent's values elsewhere.
-    assert rows["staff[spec_cert].counter_share"].label == "SOURCED"
-    assert rows["staff[spec_cert].counter"].file == "base.toml"
-    # A '#' inside a string is not a comment.
-    assert rows["staff[extra].name"].value == "has # inside a string"
-    assert rows["staff[extra].name"].note == "a new member"
-    assert rows["staff[extra].counter"].label == "SOURCED"  # the header comment of [[staff]] above
-
-
-def test_scanner_handles_multiline_values_and_strings() -> None:
-    text = '''\
-[a]
-x = [
-  1, 2,  # not the statement's comment
-]  # ESTIMATE: closing-line comment
-y = """a # b
-c"""
-z = 'd # e'   # SOURCED: after a literal string
-'''
-    fc = scan_comments(text, "t.toml")
-    found = {".".join(s.path): s.comment for s in fc.statements}
-    assert found == {
-        "a.x": "ESTIMATE: closing-line comment",
-        "a.y": "",
-        "a.z": "SOURCED: after a literal string",
-    }
-
-
 def test_every_random_stream_is_documented() -> None:
     """Each stream name (or its prefix before an id) used by the model appears in docs/model.md."""
     model = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
@@ -207,11 +141,3 @@ def test_every_random_stream_is_documented() -> None:
     assert "arrivals" in names and "service." in names
     missing = sorted(n for n in names if f"`{n}" not in model)
     assert not missing, f"streams not described in docs/model.md: {missing}"
-
-
-def test_preamble_labels_nothing_even_without_a_blank_line() -> None:
-    fc = scan_comments("# SOURCED: what this file is\n[a]\nx = 1\n# ESTIMATE: y\ny = 2\n", "t.toml")
-    x, y = fc.statements
-    assert fc.block_before(x) is None
-    block = fc.block_before(y)
-    assert block is not None and block.text == "ESTIMATE: y"
