@@ -383,7 +383,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     with _executor(args, workers) as executor:  # a bad scheduler fails here, before any output
         if not args.quiet:  # within a second: before pandas, scipy and the model are imported
             _progress(
-                "console.running", args.lang, n=replications or scenario.run.replications, name=scenario.name
+                args.lang,
+                "Running {n} replications of {name}…",
+                n=replications or scenario.run.replications,
+                name=scenario.name,
             )
         from sim.api import run
         from sim.report.html import report_writer
@@ -516,11 +519,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with _executor(args, workers) as executor:  # a bad scheduler fails here, before any output
         if not args.quiet:  # within a second: before pandas, scipy and the model are imported
             if replications == "auto":
-                _progress("console.running.auto", args.lang, scenarios=1 + len(alternatives))
+                _progress(
+                    args.lang,
+                    "Running {scenarios} scenarios, replications chosen automatically…",
+                    scenarios=1 + len(alternatives),
+                )
             else:
                 _progress(
-                    "console.running.compare",
                     args.lang,
+                    "Running {scenarios} scenarios, {n} replications each…",
                     scenarios=1 + len(alternatives),
                     n=replications or base.run.replications,
                 )
@@ -549,15 +556,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
 
 
-def _say(key: str, lang: str, **values: Any) -> str:
-    from sim.report.i18n import t
+def _say(lang: str, msgid: str, **values: Any) -> str:
+    """A console message in `lang` (msgid: the English text), placeholders filled."""
+    from sim.report.i18n import translator
 
-    return t(key, lang, **values)
+    return translator(lang).gettext(msgid).format(**values)
 
 
-def _progress(key: str, lang: str, **values: Any) -> None:
+def _progress(lang: str, msgid: str, **values: Any) -> None:
     """A first line on stderr at once, before the model loads: the run has started."""
-    print(_say(key, lang, **values), file=sys.stderr, flush=True)
+    print(_say(lang, msgid, **values), file=sys.stderr, flush=True)
 
 
 def _save_and_print(
@@ -577,7 +585,7 @@ def _save_and_print(
         print(folder)
     else:
         print()
-        print(_say("console.written", lang, folder=folder))
+        print(_say(lang, "Results written to {folder}", folder=folder))
     return EXIT_OK
 
 

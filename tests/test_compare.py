@@ -614,13 +614,17 @@ def test_shares_are_judged_by_their_absolute_bound_only():
 
 
 def test_console_differences_keep_their_signs() -> None:
-    from sim.report.compare_table import difference_digits, format_difference, format_difference_ci
+    from sim.report.compare_table import format_difference, format_difference_ci
+    from sim.report.i18n import diff_decimals
 
     d, lo, hi = 0.00004, -0.00003, 0.00012  # on-time rate: +0.004 [−0.003, +0.012] points
-    digits = difference_digits("on_time_rate", d, lo, hi)
-    assert digits == 3  # two usually: "+0.00 pp [-0.00, +0.01]" would hide two signs
-    assert format_difference("on_time_rate", d, digits) == "+0.004 pp"
-    assert format_difference_ci("on_time_rate", lo, hi, digits) == "[-0.003, +0.012]"
-    assert format_difference_ci("late_dossiers", -0.04, 0.3) == "[-0.04, +0.30]"  # count: 1 usually
+    digits = diff_decimals("on_time_rate", (d, lo, hi))
+    assert digits == 3  # one usually: "+0.0 [−0.0, +0.0]" would hide every sign
+    assert format_difference("on_time_rate", d, "en", digits) == "+0.004 % points"
+    assert format_difference("on_time_rate", d, "vi", digits) == "+0,004 điểm %"
+    assert format_difference_ci("on_time_rate", lo, hi, "en", digits) == "[\u22120.003, +0.012]"
+    assert format_difference_ci("on_time_rate", lo, hi, "vi", digits) == "[\u22120,003; +0,012]"
+    assert format_difference_ci("late_dossiers", -0.04, 0.3) == "[\u22120.04, +0.30]"  # count: 1 usually
+    assert format_difference_ci("late_dossiers", math.nan, 0.3) == "[no interval]"
     assert format_difference("wait_mean_min", 0.52) == "+0.52 min"
-    assert format_difference("wait_mean_min", 1e-9) == "+0.0000 min"  # at most 4 decimals
+    assert format_difference("wait_mean_min", 1e-9) == "0.0000 min"  # at most 4 decimals; zero has no sign
