@@ -341,7 +341,8 @@ _COUNT_WORDS: dict[str, tuple[str, str]] = {
 
 def _count_word(unit: str, number: str, lang: str) -> str:
     one, other = _COUNT_WORDS[unit]
-    return translator(lang).gettext(one if number.lstrip("+" + MINUS) == "1" else other)
+    word = one if _is_one(number) else other
+    return translator(lang).gettext(word)
 
 
 def fmt_count(x: float | None, lang: str, unit: str = "dossiers", decimals: int = 0) -> str:
