@@ -466,10 +466,13 @@ _VERIFY_HEADER = "  ".join(
 
 
 def _num(x: float) -> str:
+    """About four significant digits, through the reports' one formatter (English)."""
+    from sim.report.format import number
+
     a = abs(x)
     if a != a:  # NaN
         return "-"
-    return f"{x:.1f}" if a >= 100 else f"{x:.2f}" if a >= 10 else f"{x:.3f}" if a >= 1 else f"{x:.4f}"
+    return number(x, "en", 1 if a >= 100 else 2 if a >= 10 else 3 if a >= 1 else 4)
 
 
 def _verify_row(r) -> str:

@@ -1,17 +1,20 @@
-"""Words and number formats of the reports, in Vietnamese ("vi") and English ("en").
+"""Words of the reports, in Vietnamese ("vi") and English ("en"), and KPI values with their units.
 
 Every sentence, heading and label is English text (the gettext msgid); the Vietnamese is in the
 catalogue `sim/report/locale/vi/LC_MESSAGES/centre_sim.po`, which a translator edits with any `.po`
-tool without touching Python. `translator(lang).gettext` is the `_` of the reports. During the
-redesign the old key look-up `t(key, lang)` / `MESSAGES[lang][key]` still works through the
-transitional map `_LEGACY_MSGID` (key -> English msgid). Look-ups go through `t`, which
-fills the placeholders. KPI names and short explanations are `kpi.<key>` and `kpi.<key>.help` for
-every key of `sim.scenario.kpis.KPIS` and every breakdown prefix; `kpi_name` adds the field's or
-staff member's name to a dotted breakdown (`wait_mean_min.land` → "Thời gian chờ trung bình (Đất
-đai – môi trường)").
+tool without touching Python. `translator(lang).gettext` is the `_` of the reports. KPI names and
+explanations are the msgids `name` and `help` of the KPI registry (`sim.scenario.kpis.REGISTRY`);
+`kpi_name` adds the field's, machine's or staff member's name to a dotted breakdown
+(`wait_mean_min.land` → "Thời gian chờ trung bình (Đất đai – môi trường)").
 
-Numbers follow the language: Vietnamese writes 1.700 and 2,5; English 1,700 and 2.5. Dates are
-25/8/2025 and 25 Aug 2025. Negative numbers use the minus sign (−), differences carry a sign (+1,2).
+Numbers and dates come from the one formatter `sim.report.format` (Babel), re-exported here under
+their old names (`fmt_number`, `fmt_date`, ...): Vietnamese 1.700 and 2,5, English 1,700 and 2.5;
+25/8/2025 and 25 Aug 2025; the minus sign (−); differences with a sign (+1,2). `fmt_kpi`,
+`fmt_kpi_diff`, `fmt_ci` and `fmt_kpi_range` add the KPI's unit from the registry; the terminal
+tables and the HTML report both print through them.
+
+Transitional, for the HTML code until it calls `_()` itself: the old key look-up `t(key, lang)` /
+`MESSAGES[lang][key]` over `_LEGACY_MSGID` (key -> English msgid).
 
 `PLOT_TEXT_VI` translates the English text of the standard figures (`sim.report.plots`) phrase by
 phrase, so the Vietnamese report's figures read in Vietnamese too; a phrase it does not know stays
