@@ -532,6 +532,21 @@ def scenario_description(scenario: Scenario | ScenarioInfo, lang: str) -> str:
     return info.description or info.description_vi
 
 
+ROLE_NAMES: dict[str, str] = {
+    "director": N_("Director"),
+    "deputy_director": N_("Deputy director"),
+    "specialist": N_("Specialist"),
+    "civil_servant": N_("Civil servant"),
+    "other": N_("Staff member"),
+}
+"""A staff role's name (English msgid)."""
+
+
+def role_name(role: str, lang: str) -> str:
+    """A staff role in `lang`: "director" -> "Giám đốc"; an unknown role is shown as it is."""
+    return translator(lang).gettext(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:
     """Staff id → a readable label: the member's `name`, else the role ("Giám đốc"), with the first
     field's name when the role is shared ("Chuyên viên lĩnh vực chứng thực"), and the id if still
@@ -542,16 +557,12 @@ def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:
     def label(member: StaffSpec) -> str:
         if member.name:
             return member.name
-        role = t(f"role.{member.role}", lang)
+        role = role_name(member.role, lang)
         if roles.count(member.role) == 1:
             return role
         first = fields.get(member.fields[0])
-        return t(
-            "staff.role_field",
-            lang,
-            role=role,
-            field=lower_first(field_label(first, lang)) if first else member.fields[0],
-        )
+        field = lower_first(field_label(first, lang)) if first else member.fields[0]
+        return translator(lang).gettext("{role}, {field}").format(role=role, field=field)
 
     out = {m.id: label(m) for m in scenario.staff}
     seen = list(out.values())
