@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.decide.compare import compare  # noqa: E402
+from sim.decide.compare import CompareOptions, compare  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 VARIANTS = (
@@ -45,7 +45,7 @@ def main() -> None:
     tables = []
     for w in args.workers:
         t0 = time.perf_counter()
-        result = compare(base, alternatives, replications=args.replications, seed=1, workers=w)
+        result = compare(base, alternatives, args.replications, options=CompareOptions(seed=1, workers=w))
         times[str(w)] = round(time.perf_counter() - t0, 2)
         tables.append(result.table())
     same = all(t.equals(tables[0]) for t in tables[1:])

@@ -88,6 +88,7 @@ def compare(
     `.save(folder)` on the result writes comparison.csv, meta.json, plots and each scenario's folder.
     `scenario_root`: a folder whose files the TOML paths' `extends` may also name.
     """
+    from sim.decide.compare import AutoRule, CompareOptions
     from sim.decide.compare import compare as compare_scenarios
     from sim.report.compare_plots import write_comparison_plots
 
@@ -96,17 +97,17 @@ def compare(
 
     if isinstance(alternatives, Scenario | str | Path):
         alternatives = [alternatives]
-    optional = {"precision": precision, "absolute": absolute, "start": start, "step": step, "cap": cap}
+    d = AutoRule()
+    auto = AutoRule(
+        precision=d.precision if precision is None else precision,
+        absolute=d.absolute if absolute is None else absolute,
+        start=d.start if start is None else start,
+        step=d.step if step is None else step,
+        cap=d.cap if cap is None else cap,
+    )
+    options = CompareOptions(seed=seed, workers=workers, progress=progress, executor=executor, auto=auto)
     comparison = compare_scenarios(
-        load(base),
-        [load(a) for a in alternatives],
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        key_kpis=key_kpis,
-        progress=progress,
-        executor=executor,
-        **{k: v for k, v in optional.items() if v is not None},
+        load(base), [load(a) for a in alternatives], replications, key_kpis, options
     )
     return dataclasses.replace(
         comparison,

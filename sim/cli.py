@@ -384,7 +384,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     with _executor(args, workers) as executor:  # a bad scheduler fails here, before any output
         if not args.quiet:  # within a second: before pandas, scipy and the model are imported
             _progress(
-                "console.running", args.lang, n=replications or scenario.run.replications, name=scenario.name
+                args.lang,
+                "Running {n} replications of {name}…",
+                n=replications or scenario.run.replications,
+                name=scenario.name,
             )
         from sim.api import run
         from sim.report.html import report_writer
@@ -464,10 +467,13 @@ _VERIFY_HEADER = "  ".join(
 
 
 def _num(x: float) -> str:
+    """About four significant digits, through the reports' one formatter (English)."""
+    from sim.report.format import number
+
     a = abs(x)
     if a != a:  # NaN
         return "-"
-    return f"{x:.1f}" if a >= 100 else f"{x:.2f}" if a >= 10 else f"{x:.3f}" if a >= 1 else f"{x:.4f}"
+    return number(x, "en", 1 if a >= 100 else 2 if a >= 10 else 3 if a >= 1 else 4)
 
 
 def _verify_row(r) -> str:
@@ -517,11 +523,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with _executor(args, workers) as executor:  # a bad scheduler fails here, before any output
         if not args.quiet:  # within a second: before pandas, scipy and the model are imported
             if replications == "auto":
-                _progress("console.running.auto", args.lang, scenarios=1 + len(alternatives))
+                _progress(
+                    args.lang,
+                    "Running {scenarios} scenarios, replications chosen automatically…",
+                    scenarios=1 + len(alternatives),
+                )
             else:
                 _progress(
-                    "console.running.compare",
                     args.lang,
+                    "Running {scenarios} scenarios, {n} replications each…",
                     scenarios=1 + len(alternatives),
                     n=replications or base.run.replications,
                 )
@@ -550,15 +560,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
 
 
-def _say(key: str, lang: str, **values: Any) -> str:
-    from sim.report.i18n import t
+def _say(lang: str, msgid: str, **values: Any) -> str:
+    """A console message in `lang` (msgid: the English text), placeholders filled."""
+    from sim.report.i18n import translator
 
-    return t(key, lang, **values)
+    return translator(lang).gettext(msgid).format(**values)
 
 
-def _progress(key: str, lang: str, **values: Any) -> None:
+def _progress(lang: str, msgid: str, **values: Any) -> None:
     """A first line on stderr at once, before the model loads: the run has started."""
-    print(_say(key, lang, **values), file=sys.stderr, flush=True)
+    print(_say(lang, msgid, **values), file=sys.stderr, flush=True)
 
 
 def _save_and_print(
@@ -578,7 +589,7 @@ def _save_and_print(
         print(folder)
     else:
         print()
-        print(_say("console.written", lang, folder=folder))
+        print(_say(lang, "Results written to {folder}", folder=folder))
     return EXIT_OK
 
 

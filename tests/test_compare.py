@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,13 +25,14 @@ from scipy import stats
 
 from sim.decide.compare import (
     DEFAULT_KEY_KPIS,
+    AutoRule,
+    CompareOptions,
     bonferroni,
     compare,
     paired_difference,
     verdict_for,
 )
-from sim.decide.comparison import COLUMNS, VERDICTS, Comparison
-from sim.decide.output import save_comparison, scenario_folder
+from sim.decide.comparison import COLUMNS, VERDICTS, Comparison, save_comparison, scenario_folder
 from sim.experiment import run as run_experiment
 from sim.model.output import EVENT_LOG_COLUMNS, WAIT_BINS, ReplicationOutput
 from sim.scenario import Scenario, load_scenario, parse_scenario
@@ -98,11 +100,19 @@ def named() -> dict[str, Scenario]:
     return out
 
 
-def _fake_compare(named: dict[str, Scenario], alts: tuple[str, ...] = ("alt1",), **kwargs) -> Comparison:
-    kwargs.setdefault("key_kpis", ["wait_mean_min"])
-    return compare(
-        named["base"], [named[a] for a in alts], seed=5, workers=1, simulate=fake_simulate, **kwargs
-    )
+FAKE = CompareOptions(seed=5, workers=1, simulate=fake_simulate)
+"""The fake model, one process, seed 5."""
+
+
+def _fake_compare(
+    named: dict[str, Scenario],
+    alts: tuple[str, ...] = ("alt1",),
+    replications: int | str | None = None,
+    key_kpis: list[str] | None = ["wait_mean_min"],  # noqa: B006 (never mutated)
+    **auto: Any,
+) -> Comparison:
+    options = dataclasses.replace(FAKE, auto=AutoRule(**auto))
+    return compare(named["base"], [named[a] for a in alts], replications, key_kpis, options)  # type: ignore[arg-type]
 
 
 def expected_stop(m: int, bound: float, start: int = 10, step: int = 10, cap: int = 200) -> int:
@@ -376,9 +386,9 @@ def test_extending_equals_a_single_run(named: dict[str, Scenario]) -> None:
 
 def test_compare_rejects_bad_arguments(named: dict[str, Scenario]) -> None:
     with pytest.raises(ValueError, match="both named 'base'"):
-        compare(named["base"], [named["base"]], replications=2, simulate=fake_simulate)
+        compare(named["base"], [named["base"]], 2, options=FAKE)
     with pytest.raises(ValueError, match="at least one"):
-        compare(named["base"], [], replications=2, simulate=fake_simulate)
+        compare(named["base"], [], 2, options=FAKE)
     with pytest.raises(ValueError, match="unknown KPI 'wait_mean'"):
         _fake_compare(named, replications=2, key_kpis=["wait_mean"])
     with pytest.raises(ValueError, match="cap"):
@@ -488,7 +498,7 @@ def test_crn_staffing_change_sees_identical_visitors_and_a_narrower_paired_inter
     base_path, fewer_path = _variants(tmp_path)
     base, fewer = load_scenario(base_path), load_scenario(fewer_path)
     assert len(fewer.staff) == len(base.staff) - 1
-    c = compare(base, [fewer], replications=10, workers=1, event_log=True)
+    c = compare(base, [fewer], 10, options=CompareOptions(workers=1, event_log=True))
     alt = c.alternatives[0]
     assert alt.seed == c.base.seed == base.run.seed  # the alternative's own [run] seed is not used
     for a, b in zip(c.base.outputs, alt.outputs, strict=True):
@@ -614,13 +624,17 @@ def test_shares_are_judged_by_their_absolute_bound_only():
 
 
 def test_console_differences_keep_their_signs() -> None:
-    from sim.report.compare_table import difference_digits, format_difference, format_difference_ci
+    from sim.report.compare_table import format_difference, format_difference_ci
+    from sim.report.i18n import diff_decimals
 
     d, lo, hi = 0.00004, -0.00003, 0.00012  # on-time rate: +0.004 [−0.003, +0.012] points
-    digits = difference_digits("on_time_rate", d, lo, hi)
-    assert digits == 3  # two usually: "+0.00 pp [-0.00, +0.01]" would hide two signs
-    assert format_difference("on_time_rate", d, digits) == "+0.004 pp"
-    assert format_difference_ci("on_time_rate", lo, hi, digits) == "[-0.003, +0.012]"
-    assert format_difference_ci("late_dossiers", -0.04, 0.3) == "[-0.04, +0.30]"  # count: 1 usually
+    digits = diff_decimals("on_time_rate", (d, lo, hi))
+    assert digits == 3  # one usually: "+0.0 [−0.0, +0.0]" would hide every sign
+    assert format_difference("on_time_rate", d, "en", digits) == "+0.004 % points"
+    assert format_difference("on_time_rate", d, "vi", digits) == "+0,004 điểm %"
+    assert format_difference_ci("on_time_rate", lo, hi, "en", digits) == "[\u22120.003, +0.012]"
+    assert format_difference_ci("on_time_rate", lo, hi, "vi", digits) == "[\u22120,003; +0,012]"
+    assert format_difference_ci("late_dossiers", -0.04, 0.3) == "[\u22120.04, +0.30]"  # count: 1 usually
+    assert format_difference_ci("late_dossiers", math.nan, 0.3) == "[no interval]"
     assert format_difference("wait_mean_min", 0.52) == "+0.52 min"
-    assert format_difference("wait_mean_min", 1e-9) == "+0.0000 min"  # at most 4 decimals
+    assert format_difference("wait_mean_min", 1e-9) == "0.0000 min"  # at most 4 decimals; zero has no sign

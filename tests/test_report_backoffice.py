@@ -286,16 +286,16 @@ def test_daily_series_of_the_wrong_length_is_an_error(scenario: Scenario, dates:
         ("early_rate", 0.4, "40.0%"),
         ("on_time_rate.land", 0.9, "90.0%"),
         ("back_office_utilisation", 0.712, "71.2%"),
-        ("processing_days_mean", 3.0912, "3.09 d"),
-        ("score_progress_766", 19.9, "19.90 / 20"),
-        ("score_handling_satisfaction_766", 5.8, "5.80 / 6"),
-        ("dossiers_received", 1712.4, "1,712.4"),
-        ("dossiers_received.land", 204.0, "204.0"),
-        ("dossiers_online", 12345.0, "12,345.0"),
-        ("late_dossiers", 1116.0, "1,116.0"),
-        ("late_dossiers.cert", 3.5, "3.5"),
-        ("backlog_end", 2048.0, "2,048.0"),
-        ("apology_slips", 1001.0, "1,001.0"),
+        ("processing_days_mean", 3.0912, "3.09 days"),
+        ("score_progress_766", 19.9, "19.90/20 points"),
+        ("score_handling_satisfaction_766", 5.8, "5.80/6 points"),
+        ("dossiers_received", 1712.4, "1,712 dossiers"),
+        ("dossiers_received.land", 204.0, "204 dossiers"),
+        ("dossiers_online", 12345.0, "12,345 dossiers"),
+        ("late_dossiers", 1116.0, "1,116 dossiers"),
+        ("late_dossiers.cert", 3.5, "3.5 dossiers"),
+        ("backlog_end", 2048.0, "2,048 dossiers"),
+        ("apology_slips", 1001.0, "1,001 slips"),
         ("wait_p90_min", 8.21, "8.2 min"),  # front office unchanged
         ("score_progress_766", math.nan, "–"),
     ],
@@ -318,8 +318,10 @@ def test_threshold_format() -> None:
     assert format_threshold("on_time_rate", 0.98) == "98%"
     assert format_threshold("on_time_rate", 0.985) == "98.5%"
     assert format_threshold("wait_p90_min", 15.0) == "15 min"
-    assert format_threshold("score_progress_766", 19.0) == "19 / 20"
-    assert format_threshold("late_dossiers", 1500.0) == "1,500"
+    assert format_threshold("score_progress_766", 19.0) == "19/20 points"
+    assert format_threshold("late_dossiers", 1500.0) == "1,500 dossiers"
+    assert format_threshold("late_dossiers", 1500.0, "vi") == "1.500 hồ sơ"
+    assert format_threshold("on_time_rate", 0.985, "vi") == "98,5%"
 
 
 def test_table_has_front_and_back_office_sections(results: Results) -> None:
@@ -346,9 +348,9 @@ def test_table_has_front_and_back_office_sections(results: Results) -> None:
         assert dotted == sorted(dotted)
     assert back_keys[0] == "dossiers_received"
     row = next(line for line in lines if line.startswith("  processing_days_mean"))
-    assert "3.09 d" in row
+    assert "3.09 days" in row
     row = next(line for line in lines if line.startswith("  score_progress_766"))
-    assert "19.90 / 20" in row
+    assert "19.90/20 points" in row
 
 
 def test_target_verdict_for_on_time_rate(results: Results) -> None:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -45,39 +47,74 @@ from sim.decide.comparison import (
 from sim.experiment.results import Results, kpi_order
 from sim.experiment.runner import run
 from sim.experiment.statistics import CONFIDENCE, summarise
-from sim.experiment.worker import Simulate
-from sim.scenario.kpis import is_known_kpi, kpi_direction
+from sim.scenario.kpis import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, is_known_kpi, kpi_direction, kpi_kind
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from sim.experiment.executors import Executor
+    from sim.experiment.worker import Simulate
 
-DEFAULT_KEY_KPIS: tuple[str, ...] = (
-    "wait_mean_min",
-    "wait_p90_min",
-    "wait_within_target",
-    "on_time_rate",
-    "late_dossiers",
-)
-"""Key KPIs when none are given: the ones a planner asks about first (those the base reports)."""
+DEFAULT_KEY_KPIS: tuple[str, ...] = tuple(DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE)
+"""Key KPIs when none are given (those the base reports): the registry's KPIs with a default
+minimum important difference, the ones a planner asks about first."""
 
 DEFAULT_PRECISION = 0.05
 """`--replications auto`: relative precision, a share of the base value (±5%)."""
 
-DEFAULT_ABSOLUTE: dict[str, float] = {
-    "wait_mean_min": 0.25,  # minutes
-    "wait_p90_min": 0.5,  # minutes
-    "wait_within_target": 0.01,  # 1 percentage point
-    "on_time_rate": 0.01,  # 1 percentage point
-    "late_dossiers": 2.0,  # dossiers in the window
-}
+DEFAULT_ABSOLUTE: Mapping[str, float] = MappingProxyType(
+    {
+        "wait_mean_min": 0.25,  # minutes
+        "wait_p90_min": 0.5,  # minutes
+        "wait_within_target": 0.01,  # 1 percentage point
+        "on_time_rate": 0.01,  # 1 percentage point
+        "late_dossiers": 2.0,  # dossiers in the window
+    }
+)
 """`--replications auto`: absolute half-width that is always precise enough, so that a KPI whose
 base value is near zero (late dossiers, short waits) does not need endless replications."""
 
-SHARE_KPIS = frozenset({"wait_within_target", "on_time_rate", "early_rate"})
-"""Shares (0–1): judged by their absolute bound only (percentage points), never by ±5% of the base."""
-
 DEFAULT_START, DEFAULT_STEP, DEFAULT_CAP = 10, 10, 200
+
+
+@dataclass(frozen=True, slots=True)
+class AutoRule:
+    """`replications="auto"`: start with `start` replications, add `step` at a time up to `cap`,
+    until every key difference's adjusted half-width is within max(precision × |base mean|,
+    absolute[kpi]) (shares: the absolute bound alone)."""
+
+    precision: float = DEFAULT_PRECISION
+    absolute: Mapping[str, float] = field(default_factory=lambda: DEFAULT_ABSOLUTE)
+    start: int = DEFAULT_START
+    step: int = DEFAULT_STEP
+    cap: int = DEFAULT_CAP
+
+    def check(self) -> None:
+        """A ValueError naming the first setting that cannot work."""
+        p = self.precision
+        if not (isinstance(p, int | float) and p >= 0 and math.isfinite(p)):
+            raise ValueError(f"precision: must be a non-negative share such as 0.05, got {p!r}")
+        for name, value, minimum in (("start", self.start, 2), ("step", self.step, 1), ("cap", self.cap, 2)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+                raise ValueError(f"{name}: must be an integer of at least {minimum}, got {value!r}")
+        if self.cap < self.start:
+            raise ValueError(f"cap: must be at least start ({self.start}), got {self.cap}")
+
+
+@dataclass(frozen=True, slots=True)
+class CompareOptions:
+    """How the scenarios of a comparison run (passed on to `sim.experiment.runner.run`), the
+    family-wise confidence level, and the auto rule."""
+
+    seed: int | None = None
+    """None: the base's `[run] seed`, used for every scenario."""
+    workers: int | None = None
+    """N > 1 starts one pool of N processes that serves every scenario and batch."""
+    progress: bool = False
+    event_log: bool | None = None
+    simulate: Simulate | None = None
+    executor: Executor | None = None
+    confidence: float = CONFIDENCE
+    auto: AutoRule = field(default_factory=AutoRule)
 
 
 def paired_difference(
@@ -123,14 +160,19 @@ def verdict_for(direction: int, low: float, high: float, mid: float = 0.0) -> st
         raise ValueError(f"mid: must be a non-negative number, got {mid!r}")
     gain_low, gain_high = (low, high) if direction > 0 else (-high, -low)
     if gain_low > 0:
-        if mid == 0 or gain_low >= mid:
-            return BETTER
-        return BETTER_SMALL if gain_high < mid else BETTER_MAYBE_SMALL
+        return _graded(gain_low, gain_high, mid, (BETTER, BETTER_SMALL, BETTER_MAYBE_SMALL))
     if gain_high < 0:
-        if mid == 0 or gain_high <= -mid:
-            return WORSE
-        return WORSE_SMALL if gain_low > -mid else WORSE_MAYBE_SMALL
+        return _graded(-gain_high, -gain_low, mid, (WORSE, WORSE_SMALL, WORSE_MAYBE_SMALL))
     return NO_DIFFERENCE
+
+
+def _graded(near: float, far: float, mid: float, verdicts: tuple[str, str, str]) -> str:
+    """A detectable gain or loss whose interval runs from `near` to `far` (> 0) away from zero:
+    clear beyond `mid`, too small inside it, perhaps enough across its edge."""
+    clear, small, maybe = verdicts
+    if mid == 0 or near >= mid:
+        return clear
+    return small if far < mid else maybe
 
 
 def check_names(scenarios: Sequence[Scenario]) -> None:
@@ -146,109 +188,44 @@ def compare(
     base: Scenario,
     alternatives: Sequence[Scenario],
     replications: int | Literal["auto"] | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
     key_kpis: Sequence[str] | None = None,
-    precision: float = DEFAULT_PRECISION,
-    absolute: Mapping[str, float] | None = None,
-    start: int = DEFAULT_START,
-    step: int = DEFAULT_STEP,
-    cap: int = DEFAULT_CAP,
-    progress: bool = False,
-    *,
-    confidence: float = CONFIDENCE,
-    event_log: bool | None = None,
-    simulate: Simulate | None = None,
-    executor: Executor | None = None,
+    options: CompareOptions | None = None,
 ) -> Comparison:
     """Run the base and each alternative with common random numbers and compare them.
 
     `replications`: a number (None: the base's `[run] replications`), or "auto" (module
-    docstring; `precision`, `absolute` — KPI → bound, default `DEFAULT_ABSOLUTE` — `start`,
-    `step`, `cap`). `seed` (None: the base's `[run] seed`) is used for every scenario. `key_kpis`
-    (default `DEFAULT_KEY_KPIS` that the base reports) get verdicts and drive the auto rule.
-    `workers`, `progress`, `event_log`, `simulate`, `executor` go to `sim.experiment.runner.run`;
-    `workers=N` (N > 1) starts one pool of N processes that serves every scenario and batch.
+    docstring; `options.auto`). `key_kpis` (default `DEFAULT_KEY_KPIS` that the base reports) get
+    verdicts and drive the auto rule. `options`: seed, workers, progress, event log, model and
+    executor of the runs, and the confidence level (`CompareOptions`).
     """
-    if executor is None and workers is not None and workers > 1:
+    options = CompareOptions() if options is None else options
+    if options.executor is None and options.workers is not None and options.workers > 1:
         from sim.experiment.executors import ProcessExecutor
 
-        with ProcessExecutor(workers) as pool:
-            return compare(
-                base,
-                alternatives,
-                replications=replications,
-                seed=seed,
-                key_kpis=key_kpis,
-                precision=precision,
-                absolute=absolute,
-                start=start,
-                step=step,
-                cap=cap,
-                progress=progress,
-                confidence=confidence,
-                event_log=event_log,
-                simulate=simulate,
-                executor=pool,
-            )
+        with ProcessExecutor(options.workers) as pool:
+            return compare(base, alternatives, replications, key_kpis, replace(options, executor=pool))
 
-    alternatives = tuple(alternatives)
-    if not alternatives:
-        raise ValueError("alternatives: give at least one scenario to compare with the base")
     scenarios = (base, *alternatives)
-    check_names(scenarios)
-    if key_kpis is not None:
-        unknown = [k for k in key_kpis if not is_known_kpi(k)]
-        if unknown:
-            raise ValueError(f"key_kpis: unknown KPI {unknown[0]!r}; see sim.scenario.kpis.KPIS")
-    if seed is None:
-        seed = base.run.seed
-    bounds = dict(DEFAULT_ABSOLUTE if absolute is None else absolute)
-    runs = {
-        "seed": seed,
-        "workers": workers,
-        "progress": progress,
-        "event_log": event_log,
-        "simulate": simulate,
-    }
-    if executor is not None:
-        runs["executor"] = executor
-
+    _check_inputs(scenarios, key_kpis)
+    options = replace(options, seed=base.run.seed if options.seed is None else options.seed)
     if replications == "auto":
-        _check_auto(precision, start, step, cap)
-        results = [run(s, replications=start, **runs) for s in scenarios]
-        while True:
-            keys = _key_kpis(results[0], key_kpis)
-            level = bonferroni(confidence, max(1, len(alternatives) * len(keys)))
-            checks = _precision(results, keys, level, precision, bounds)
-            n = results[0].n_replications
-            if all(c.met for c in checks) or n >= cap:
-                break
-            more = min(step, cap - n)
-            results = [
-                _concat(r, run(s, replications=more, first_replication=n, **runs))
-                for s, r in zip(scenarios, results, strict=True)
-            ]
-        rule = _auto_rule(checks, n, confidence, level, precision, cap)
+        results, checks, rule = _run_auto(scenarios, key_kpis, options)
     elif isinstance(replications, str):
         raise ValueError(f"replications: must be a positive integer or 'auto', got {replications!r}")
     else:
-        results = [run(s, replications=replications, **runs) for s in scenarios]
+        results = [_run(s, options, replications) for s in scenarios]
         n = results[0].n_replications
-        keys = _key_kpis(results[0], key_kpis)
-        checks = []
-        rule = f"fixed: {n} replication{'s' if n != 1 else ''}"
-
+        checks, rule = [], f"fixed: {n} replication{'s' if n != 1 else ''}"
+    keys = _key_kpis(results[0], key_kpis)
     m = len(alternatives) * len(keys)
-    level = bonferroni(confidence, max(1, m))
     return Comparison(
         base=results[0],
         alternatives=tuple(results[1:]),
-        rows=tuple(_rows(results, keys, level)),
+        rows=tuple(_rows(results, keys, bonferroni(options.confidence, max(1, m)))),
         key_kpis=keys,
-        confidence=confidence,
+        confidence=options.confidence,
         comparisons=m,
-        replications=n,
+        replications=results[0].n_replications,
         replication_rule=rule,
         precision_checks=tuple(checks),
     )
@@ -257,14 +234,50 @@ def compare(
 # ----- helpers ----------------------------------------------------------------------------------
 
 
-def _check_auto(precision: float, start: int, step: int, cap: int) -> None:
-    if not (isinstance(precision, int | float) and precision >= 0 and math.isfinite(precision)):
-        raise ValueError(f"precision: must be a non-negative share such as 0.05, got {precision!r}")
-    for name, value, minimum in (("start", start, 2), ("step", step, 1), ("cap", cap, 2)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ValueError(f"{name}: must be an integer of at least {minimum}, got {value!r}")
-    if cap < start:
-        raise ValueError(f"cap: must be at least start ({start}), got {cap}")
+def _check_inputs(scenarios: Sequence[Scenario], key_kpis: Sequence[str] | None) -> None:
+    if len(scenarios) < 2:
+        raise ValueError("alternatives: give at least one scenario to compare with the base")
+    check_names(scenarios)
+    unknown = [k for k in key_kpis or () if not is_known_kpi(k)]
+    if unknown:
+        raise ValueError(f"key_kpis: unknown KPI {unknown[0]!r}; see sim.scenario.kpis.KPIS")
+
+
+def _run(scenario: Scenario, options: CompareOptions, replications: int | None, first: int = 0) -> Results:
+    """One scenario's replications `first`, `first + 1`, ... with the comparison's run options."""
+    return run(
+        scenario,
+        replications=replications,
+        seed=options.seed,
+        workers=options.workers,
+        event_log=options.event_log,
+        progress=options.progress,
+        first_replication=first,
+        simulate=options.simulate,
+        executor=options.executor,
+    )
+
+
+def _run_auto(
+    scenarios: Sequence[Scenario], key_kpis: Sequence[str] | None, options: CompareOptions
+) -> tuple[list[Results], list[PrecisionCheck], str]:
+    """The auto rule: batches of replications until every key difference is precise enough."""
+    auto = options.auto
+    auto.check()
+    m_alts = len(scenarios) - 1
+    results = [_run(s, options, auto.start) for s in scenarios]
+    while True:
+        keys = _key_kpis(results[0], key_kpis)
+        level = bonferroni(options.confidence, max(1, m_alts * len(keys)))
+        checks = _precision(results, keys, level, auto.precision, auto.absolute)
+        n = results[0].n_replications
+        if all(c.met for c in checks) or n >= auto.cap:
+            break
+        more = min(auto.step, auto.cap - n)
+        results = [
+            _concat(r, _run(s, options, more, first=n)) for s, r in zip(scenarios, results, strict=True)
+        ]
+    return results, checks, _auto_rule(checks, n, options.confidence, level, auto)
 
 
 def _key_kpis(base: Results, wanted: Sequence[str] | None) -> tuple[str, ...]:
@@ -329,22 +342,24 @@ def _precision(
 def precision_bound(kpi: str, base_mean: float, precision: float, absolute: Mapping[str, float]) -> float:
     """The half-width that is precise enough for a difference in `kpi` (the auto rule)."""
     floor = float(absolute.get(kpi, 0.0))
-    if kpi.split(".", 1)[0] in SHARE_KPIS or not math.isfinite(base_mean):
+    if kpi_kind(kpi) == "share" or not math.isfinite(base_mean):
         return floor  # 5% of a 98% share would be ±4.9 points: too loose for a share
     return max(precision * abs(base_mean), floor)
 
 
 def _percent(share: float) -> str:
+    """The rule's own words are English, for scripts and meta.json: "95%", "99.5%"."""
     return f"{100 * share:.4g}%"
 
 
 def _auto_rule(
-    checks: Sequence[PrecisionCheck], n: int, confidence: float, level: float, precision: float, cap: int
+    checks: Sequence[PrecisionCheck], n: int, confidence: float, level: float, auto: AutoRule
 ) -> str:
+    cap = auto.cap
     if all(c.met for c in checks):
         return (
             f"auto: {n} replications, when every key difference's {_percent(confidence)} "
-            f"half-width (Bonferroni: {_percent(level)} each) was within ±{_percent(precision)} "
+            f"half-width (Bonferroni: {_percent(level)} each) was within ±{_percent(auto.precision)} "
             f"of the base value (or its absolute bound); cap {cap}"
         )
     unmet = sorted(
@@ -404,6 +419,8 @@ __all__ = [
     "DEFAULT_ABSOLUTE",
     "DEFAULT_KEY_KPIS",
     "DEFAULT_PRECISION",
+    "AutoRule",
+    "CompareOptions",
     "bonferroni",
     "check_names",
     "compare",

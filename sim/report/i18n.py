@@ -1,17 +1,20 @@
-"""Words and number formats of the reports, in Vietnamese ("vi") and English ("en").
+"""Words of the reports, in Vietnamese ("vi") and English ("en"), and KPI values with their units.
 
 Every sentence, heading and label is English text (the gettext msgid); the Vietnamese is in the
 catalogue `sim/report/locale/vi/LC_MESSAGES/centre_sim.po`, which a translator edits with any `.po`
-tool without touching Python. `translator(lang).gettext` is the `_` of the reports. During the
-redesign the old key look-up `t(key, lang)` / `MESSAGES[lang][key]` still works through the
-transitional map `_LEGACY_MSGID` (key -> English msgid). Look-ups go through `t`, which
-fills the placeholders. KPI names and short explanations are `kpi.<key>` and `kpi.<key>.help` for
-every key of `sim.scenario.kpis.KPIS` and every breakdown prefix; `kpi_name` adds the field's or
-staff member's name to a dotted breakdown (`wait_mean_min.land` → "Thời gian chờ trung bình (Đất
-đai – môi trường)").
+tool without touching Python. `translator(lang).gettext` is the `_` of the reports. KPI names and
+explanations are the msgids `name` and `help` of the KPI registry (`sim.scenario.kpis.REGISTRY`);
+`kpi_name` adds the field's, machine's or staff member's name to a dotted breakdown
+(`wait_mean_min.land` → "Thời gian chờ trung bình (Đất đai – môi trường)").
 
-Numbers follow the language: Vietnamese writes 1.700 and 2,5; English 1,700 and 2.5. Dates are
-25/8/2025 and 25 Aug 2025. Negative numbers use the minus sign (−), differences carry a sign (+1,2).
+Numbers and dates come from the one formatter `sim.report.format` (Babel), re-exported here under
+their old names (`fmt_number`, `fmt_date`, ...): Vietnamese 1.700 and 2,5, English 1,700 and 2.5;
+25/8/2025 and 25 Aug 2025; the minus sign (−); differences with a sign (+1,2). `fmt_kpi`,
+`fmt_kpi_diff`, `fmt_ci` and `fmt_kpi_range` add the KPI's unit from the registry; the terminal
+tables and the HTML report both print through them.
+
+Transitional, for the HTML code until it calls `_()` itself: the old key look-up `t(key, lang)` /
+`MESSAGES[lang][key]` over `_LEGACY_MSGID` (key -> English msgid).
 
 `PLOT_TEXT_VI` translates the English text of the standard figures (`sim.report.plots`) phrase by
 phrase, so the Vietnamese report's figures read in Vietnamese too; a phrase it does not know stays
@@ -20,11 +23,9 @@ in English.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gettext
 import io
-import math
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
@@ -33,8 +34,18 @@ from typing import TYPE_CHECKING, Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from sim.report.table import SCORE_MAX, kpi_kind, sign_decimals
-from sim.scenario.kpis import BREAKDOWNS, KPIS
+from sim.report import format as fmt
+from sim.report.format import MINUS, NBSP, sign_decimals
+from sim.scenario.kpis import (
+    BREAKDOWN_BY,
+    N_,
+    REGISTRY,
+    SCORE_MAX,
+    get_kpi,
+    kpi_base,
+    kpi_kind,
+    kpi_unit,
+)
 
 if TYPE_CHECKING:
     from sim.scenario.schema import FieldSpec, Scenario, ScenarioInfo, StaffSpec
@@ -46,221 +57,13 @@ DOMAIN = "centre_sim"
 """The gettext domain: `locale/<lang>/LC_MESSAGES/centre_sim.po`."""
 """Report languages; the first is the default."""
 
-MINUS = "\u2212"
-"""The minus sign used for negative numbers (not the hyphen)."""
 
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-# ----- KPI names and explanations ----------------------------------------------------------------
-
-_KPI_EN: dict[str, tuple[str, str]] = {
-    "visitors_arrived": (
-        "Visits to the centre",
-        "Arrivals at the centre; a visitor sent home who comes back counts again.",
-    ),
-    "visitors_served": (
-        "Visits served",
-        "Visits that ended in service at a counter, by the support team or at the lookup PC.",
-    ),
-    "visitors_reneged": (
-        "Visitors who gave up waiting",
-        "Visitors holding a number who ran out of patience and left before being called.",
-    ),
-    "visitors_balked": (
-        "Visitors put off by the queue",
-        "Visitors who left on arrival on seeing a long queue.",
-    ),
-    "visitors_sent_home": (
-        "Visitors sent home at closing",
-        "Visitors still waiting at closing, asked to come back the next working day.",
-    ),
-    "visitors_in_system_end": (
-        "Visitors still present at the end",
-        "Visitors still at the centre when the simulated period ends.",
-    ),
-    "visitors_served_counter": (
-        "Visits served at a counter",
-        "Visits handled by a member of staff at a counter.",
-    ),
-    "visitors_served_support": (
-        "Visits completed by the support team",
-        "Visits that ended with the support team filing the dossier online.",
-    ),
-    "visitors_served_lookup": (
-        "Visits to the lookup PC only",
-        "Visits made only to look something up at the lookup PC.",
-    ),
-    "dossiers_submitted_counter": (
-        "Dossiers handed in at a counter",
-        "Dossiers citizens handed in at a counter.",
-    ),
-    "dossiers_submitted_online_support": (
-        "Dossiers filed online with help",
-        "Dossiers filed online with the support team's help.",
-    ),
-    "wait_mean_min": (
-        "Mean waiting time",
-        "From joining the ticket line (on arrival, or after the lookup "
-        "PC or the support team) to the counter call, averaged over all visits.",
-    ),
-    "wait_p50_min": ("Median waiting time", "Half of the visitors wait no longer than this."),
-    "wait_p90_min": (
-        "Waiting time for 90% of visitors",
-        "90% of visitors are called to the counter within this time (90th percentile).",
-    ),
-    "wait_p95_min": (
-        "Waiting time for 95% of visitors",
-        "95% of visitors are called to the counter within this time (95th percentile).",
-    ),
-    "wait_max_min": ("Longest wait", "The longest wait in the period."),
-    "wait_within_target": (
-        "Share waiting within the threshold",
-        "Share of counter visitors called within the scenario's waiting-time threshold.",
-    ),
-    "queue_mean": ("Mean number waiting", "People waiting for a counter, time average over opening hours."),
-    "queue_max": (
-        "Most people waiting at once",
-        "The largest number of people waiting for a counter at the same time.",
-    ),
-    "overtime_min_per_day": (
-        "Overtime per working day",
-        "Minutes staff keep serving at the counter "
-        "past the end of a session (into the lunch break and after closing), "
-        "summed over staff, per working day.",
-    ),
-    "overtime_lunch_min_per_day": (
-        "Lunch overtime per working day",
-        "Minutes staff keep serving at "
-        "the counter after the morning session ends, into the lunch break, "
-        "summed over staff, per working day.",
-    ),
-    "overtime_close_min_per_day": (
-        "Closing overtime per working day",
-        "Minutes staff keep serving at "
-        "the counter after the day's closing time, summed over staff, per "
-        "working day.",
-    ),
-    "staff_utilisation_mean": (
-        "Staff utilisation at the counter",
-        "Share of counter-present time "
-        "staff spend serving, averaged over staff (counter only; see the "
-        "busy share of working time).",
-    ),
-    "staff_busy_share": (
-        "Busy share of working time",
-        "Share of working time staff are busy: serving "
-        "at the counter, processing dossiers and writing numbers by hand, over "
-        "time at work (sessions not on leave or in a meeting, covered lunch breaks "
-        "and overtime); averaged over staff. Only work the model represents counts, "
-        "not meetings or leaders' other duties. Desk work runs beside the counter, "
-        "so above 100% means the person is over-committed.",
-    ),
-    "staff_busy_counter_share": (
-        "Part serving at the counter",
-        "Part of the busy share of working time spent serving at the counter.",
-    ),
-    "staff_busy_back_office_share": (
-        "Part processing dossiers",
-        "Part of the busy share of working time spent on back-office dossier work.",
-    ),
-    "staff_busy_manual_share": (
-        "Part writing numbers by hand",
-        "Part of the busy share of working time spent writing numbers by hand while no ticket machine works.",
-    ),
-    "ticket_machine_utilisation": (
-        "Ticket machine utilisation",
-        "Share of issuing hours the ticket machine is printing tickets.",
-    ),
-    "ticket_machine_down_min": (
-        "Time with no ticket machine working",
-        "Minutes of issuing hours with "
-        "no ticket machine working (out of order or out of paper); with one "
-        "machine, its own down time. Each machine's down time is reported "
-        "apart, not summed.",
-    ),
-    "ticket_machine_out_min": (
-        "Ticket machine out of service",
-        "Minutes of issuing hours each ticket "
-        "machine was out of order or out of paper (both at once counted "
-        "once).",
-    ),
-    "lookup_pc_utilisation": ("Lookup PC utilisation", "Share of opening hours the lookup PC is in use."),
-    "support_team_utilisation": (
-        "Support team utilisation",
-        "Share of the support team's hours spent helping citizens.",
-    ),
-    "support_wait_mean_min": (
-        "Mean wait for the support team",
-        "Waiting time until a support team member is free to help.",
-    ),
-    "dossiers_received": (
-        "Dossiers received",
-        "Dossiers received in the period: at the counter, online, and online with help.",
-    ),
-    "dossiers_online": (
-        "Dossiers received online",
-        "Dossiers received through the online channel, including those filed with the support team's help.",
-    ),
-    "dossiers_completed": (
-        "Dossiers completed",
-        "Dossiers received in the period and completed before it ends.",
-    ),
-    "on_time_rate": (
-        "On-time rate",
-        "The national portal's definition: finished on or before the "
-        "appointment date, plus those still in progress within it, over dossiers "
-        "received; a second request for missing papers counts as late.",
-    ),
-    "early_rate": ("Share finished early", "Share of dossiers finished before their appointment date."),
-    "late_dossiers": (
-        "Late dossiers",
-        "Dossiers received in the period that are late: finished late, "
-        "overdue, or with a second request for missing papers.",
-    ),
-    "processing_days_mean": (
-        "Mean processing time",
-        "Calendar days from reception to the end of processing, for completed dossiers.",
-    ),
-    "backlog_end": (
-        "Dossiers in progress at the end",
-        "Dossiers still being processed when the period ends.",
-    ),
-    "apology_slips": (
-        "Apology and new-appointment slips",
-        "Slips issued for dossiers still open after their appointment date.",
-    ),
-    "dossiers_fee_bearing": (
-        "Fee-bearing dossiers",
-        "Dossiers received in the period that carry a fee or charge.",
-    ),
-    "online_payment_rate": (
-        "Online payment rate",
-        "Share of fee-bearing dossiers paid online (part A of the 766 online-payment score).",
-    ),
-    "back_office_utilisation": (
-        "Back-office utilisation",
-        "Dossier work done over the back office's capacity (share of time).",
-    ),
-    "score_progress_766": (
-        "766 index: progress score",
-        "Progress group, at most 20 points = 20 × on-time "
-        "rate; formula inferred from portal data, unofficial.",
-    ),
-    "score_handling_satisfaction_766": (
-        "766 index: handling satisfaction score",
-        "At most 6 points = 6 × "
-        "min(1, (on-time share − complaint share) / 0.9); formula "
-        "inferred from portal data, unofficial.",
-    ),
-    "staff_utilisation": ("Utilisation", "Share of counter-present time spent serving."),
-}
-
-
-def _kpi_messages(table: dict[str, tuple[str, str]]) -> dict[str, str]:
+def _kpi_messages() -> dict[str, str]:
+    """Transitional keys `kpi.<key>` and `kpi.<key>.help` of the HTML code: the registry's msgids."""
     out: dict[str, str] = {}
-    for key, (name, help_text) in table.items():
-        out[f"kpi.{key}"] = name
-        out[f"kpi.{key}.help"] = help_text
+    for kpi in REGISTRY.values():
+        out[f"kpi.{kpi.key}"] = kpi.name
+        out[f"kpi.{kpi.key}.help"] = kpi.help
     return out
 
 
@@ -318,64 +121,6 @@ _EN: dict[str, str] = {
     "“Results”. The results rest on many assumptions that are estimates.",
     "answer.one_rep": "With a single run there is no confidence interval; run at least 2 (20 or more for "
     "decisions).",
-    # console (python -m sim run / compare)
-    "console.run.header": "Scenario {name}: {n} replications, seed {seed}, {days} working days each",
-    "console.run.header.one": "Scenario {name}: {n} replication, seed {seed}, {days} working days each",
-    "console.staff_time.title": "Staff time: busy share of time at work = counter + back office + "
-    "manual numbers",
-    "console.staff_time.person": "person",
-    "console.staff_time.total": "total",
-    "console.staff_time.ci": "95% CI",
-    "console.staff_time.counter": "counter",
-    "console.staff_time.back_office": "back office",
-    "console.staff_time.manual": "manual",
-    "console.staff_time.all": "all (mean)",
-    "console.running": "Running {n} replications of {name}…",
-    "console.running.compare": "Running {scenarios} scenarios, {n} replications each…",
-    "console.running.auto": "Running {scenarios} scenarios, replications chosen automatically…",
-    "console.written": "Results written to {folder}",
-    "console.answer": "ANSWER",
-    "console.answer.kpis": "Headline KPIs (mean, 95% CI):",
-    "console.full_table": "FULL TABLE",
-    "console.col.kpi": "KPI",
-    "console.col.mean": "mean",
-    "console.col.ci": "95% CI",
-    "console.no_data": "(no data)",
-    "console.partial": "(n=…: replications in which the KPI was defined, e.g. had counter visitors)",
-    "console.targets.title": "Targets (judged on the 95% CI: met / not met / undecided):",
-    "console.target.detail": "mean {mean}, CI {ci}",
-    "console.targets.tally": "Targets: {met}/{total} met, {not_met} not met, {undecided} undecided "
-    "(details in the answer above)",
-    "console.backlog.warmup": "Back office: a warm-up of {days} working days{extra} (statistics from "
-    "{start} on)",
-    "console.backlog.given": " plus a given backlog",
-    "console.backlog.empty": "Back office: starts empty (no dossiers in progress on {start})",
-    "console.backlog.from": "Back office: starts from a given backlog on {start}: {parts}",
-    "console.backlog.part": "{n} {field}",
-    "console.compare.header": "Comparison: {alternatives} alternatives against the base {base}, {n} "
-    "paired replications each (seed {seed}, common random numbers)",
-    "console.compare.header.one": "Comparison: 1 alternative against the base {base}, {n} paired "
-    "replications each (seed {seed}, common random numbers)",
-    "console.compare.intervals": "Differences are alternative − base; intervals are {confidence} "
-    "family-wise (Bonferroni over {comparisons} comparisons: {adjusted} "
-    "each).",
-    "console.compare.against": "{alternative} against {base}:",
-    "console.compare.verdict": "{verdict}: {kpi} {diff} {ci}",
-    "console.compare.band": "(matters from ±{mid})",
-    "console.compare.col.base": "base",
-    "console.compare.col.alternative": "alternative",
-    "console.compare.col.difference": "difference [adjusted CI]",
-    "console.compare.col.verdict": "verdict",
-    "console.compare.not_reported": "not reported",
-    "console.compare.no_keys": "(no key KPIs reported by the base)",
-    "console.compare.targets": "Targets (each scenario on its own 95% CI: met / not met / undecided):",
-    "console.compare.no_targets": "{scenario}{role}: no targets",
-    "console.compare.base_role": " (base)",
-    "console.compare.no_interval": "[no interval]",
-    "console.replications": "Replications: {n} per scenario ({rule})",
-    "console.rule.fixed": "fixed",
-    "console.rule.auto_met": "auto: every key difference precise enough",
-    "console.rule.auto_cap": "auto: stopped at the cap; {unmet} key differences not yet precise enough",
     "verdict.better": "better",
     "verdict.better, maybe not enough to matter": "better, maybe not enough to matter",
     "verdict.better, but too small to matter": "better, but too small to matter",
@@ -417,7 +162,6 @@ _EN: dict[str, str] = {
     "diff.absent": "(none)",
     "diff.present": "present",
     "role.director": "Director",
-    "machine.label": "machine {n}",
     "role.deputy_director": "Deputy director",
     "role.specialist": "Specialist",
     "role.civil_servant": "Civil servant",
@@ -508,32 +252,14 @@ _EN: dict[str, str] = {
     "part in brackets are breakdowns by field or by member of staff.",
     "appendix.nodata": "no data",
     "unit.minutes": "min",
-    "unit.days": "days",
-    "unit.visitors": "visitors",
-    "unit.visitors.one": "visitor",
-    "unit.dossiers": "dossiers",
-    "unit.dossiers.one": "dossier",
-    "unit.slips": "slips",
-    "unit.slips.one": "slip",
-    "unit.people": "people",
-    "unit.people.one": "person",
-    "unit.points": "points",
-    "unit.pp": "percentage points",
-    "unit.pp.one": "percentage point",
-    "unit.pp_short": "% points",
-    "unit.replications": "runs",
-    "range.dash": "{low}–{high}",
-    "range.wide": "{low} to {high}",
-    "ci.brackets": "[{low}, {high}]",
-    "ci.none": "none",
     "score": "{value}/{max} points",
     "na": "–",
 }
 
-_CONTEXT: dict[str, str] = {"console.staff_time.person": "staff"}
+_CONTEXT: dict[str, str] = {}
 """Legacy keys whose English text has another Vietnamese elsewhere: their gettext context."""
 
-_LEGACY_MSGID: dict[str, str] = {**_EN, **_kpi_messages(_KPI_EN)}
+_LEGACY_MSGID: dict[str, str] = {**_EN, **_kpi_messages()}
 """Transitional: the old message key -> its English msgid. Goes when every caller uses `_()`."""
 
 
@@ -599,119 +325,43 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-# ----- numbers, dates ----------------------------------------------------------------------------
+# ----- numbers, dates: `sim.report.format` (re-exported under their old names) -----------------
+
+fmt_number = fmt.number
+fmt_signed = fmt.signed
+fmt_plain = fmt.plain
+fmt_percent = fmt.percent
+fmt_minutes = fmt.minutes
+fmt_days = fmt.days
+fmt_date = fmt.date
+fmt_datetime = fmt.datetime
+fmt_list = fmt.join
+_missing = fmt.missing
+
+_COUNT_WORDS: dict[str, tuple[str, str]] = {
+    "visitors": (N_("visitor"), N_("visitors")),
+    "dossiers": (N_("dossier"), N_("dossiers")),
+    "slips": (N_("slip"), N_("slips")),
+    "people": (N_("person"), N_("people")),
+}
+"""The word after a count, for exactly one and for any other number (CLDR has no such units)."""
 
 
-def _missing(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def fmt_number(x: float | None, lang: str, decimals: int = 0) -> str:
-    """1700 → "1.700" (vi) / "1,700" (en); 2.5 → "2,5" / "2.5"; negatives with "−"; NaN → "–"."""
-    check_lang(lang)
-    if _missing(x):
-        return "–"
-    assert x is not None
-    text = f"{abs(x):,.{decimals}f}"
-    if lang == "vi":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
-    negative = x < 0 and any(c in "123456789" for c in text)
-    return (MINUS if negative else "") + text
-
-
-def fmt_signed(x: float | None, lang: str, decimals: int = 0) -> str:
-    """Like `fmt_number` with an explicit sign: "+1,2", "−0,8", "0,0"."""
-    text = fmt_number(x, lang, decimals)
-    if _missing(x) or text.startswith(MINUS) or not any(c in "123456789" for c in text):
-        return text
-    return "+" + text
-
-
-def fmt_plain(x: float, lang: str) -> str:
-    """A number with as many digits as it needs (axis ticks): 2.5 → "2,5" (vi), 20 → "20"."""
-    if _missing(x):
-        return "–"
-    text = f"{x:.6g}"
-    if "e" in text:
-        return text
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return fmt_number(float(text), lang, decimals)
-
-
-def fmt_percent(share: float | None, lang: str, decimals: int = 1) -> str:
-    """A share as a percentage: 0.953 → "95,3%" (vi) / "95.3%" (en)."""
-    if _missing(share):
-        return "–"
-    assert share is not None
-    return fmt_number(100 * share, lang, decimals) + "%"
-
-
-def _with_unit(number: str, unit: str) -> str:
-    return f"{number}\u00a0{unit}" if unit else number
-
-
-def fmt_minutes(x: float | None, lang: str, decimals: int = 1) -> str:
-    """2.5 → "2,5 phút" (vi) / "2.5 min" (en)."""
-    if _missing(x):
-        return "–"
-    return _with_unit(fmt_number(x, lang, decimals), t("unit.minutes", lang))
-
-
-def fmt_days(x: float | None, lang: str, decimals: int = 2) -> str:
-    """3.09 → "3,09 ngày" (vi) / "3.09 days" (en)."""
-    if _missing(x):
-        return "–"
-    return _with_unit(fmt_number(x, lang, decimals), t("unit.days", lang))
+def _count_word(unit: str, number: str, lang: str) -> str:
+    one, other = _COUNT_WORDS[unit]
+    word = one if _is_one(number) else other
+    return translator(lang).gettext(word)
 
 
 def fmt_count(x: float | None, lang: str, unit: str = "dossiers", decimals: int = 0) -> str:
     """1700 → "1.700 hồ sơ" (vi) / "1,700 dossiers" (en); unit: dossiers, visitors, slips, people."""
     if _missing(x):
-        return "–"
+        return fmt.MISSING
     number = fmt_number(x, lang, decimals)
-    one = number in {"1", f"{MINUS}1"}
-    return _with_unit(number, t(f"unit.{unit}.one" if one else f"unit.{unit}", lang))
-
-
-def fmt_date(d: dt.date, lang: str) -> str:
-    """2025-08-25 → "25/8/2025" (vi) / "25 Aug 2025" (en)."""
-    check_lang(lang)
-    if lang == "vi":
-        return f"{d.day}/{d.month}/{d.year}"
-    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
-
-
-def fmt_datetime(moment: dt.datetime, lang: str) -> str:
-    """A date with hours and minutes: "25/8/2025, 14:05" / "25 Aug 2025, 14:05"."""
-    return f"{fmt_date(moment.date(), lang)}, {moment:%H:%M}"
+    return f"{number}{NBSP}{_count_word(unit, number, lang)}"
 
 
 # ----- KPIs --------------------------------------------------------------------------------------
-
-_UNIT_OF_COUNT: dict[str, str] = {"apology_slips": "slips", "queue_mean": "people", "queue_max": "people"}
-
-
-def kpi_base(key: str) -> str:
-    """The headline part of a KPI key: "wait_mean_min.land" → "wait_mean_min"."""
-    return key.split(".", 1)[0]
-
-
-def kpi_unit(key: str) -> str:
-    """The unit a KPI's values are read in: percent, minutes, days, points, visitors, dossiers,
-    slips, people, or "" (a plain number)."""
-    base = kpi_base(key)
-    kind = kpi_kind(key)
-    if kind == "share":
-        return "percent"
-    if kind in {"minutes", "days"}:
-        return kind
-    if kind == "score":
-        return "points"
-    if base in _UNIT_OF_COUNT:
-        return _UNIT_OF_COUNT[base]
-    if kind == "count":
-        return "visitors" if base.startswith("visitors_") else "dossiers"
-    return ""
 
 
 def kpi_decimals(key: str, magnitude: float) -> int:
@@ -735,45 +385,58 @@ def diff_decimals(key: str, values: Iterable[float]) -> int:
     as many as it takes (at most `MAX_SIGN_DECIMALS`) for no non-zero bound to print as 0."""
     values = [v for v in values if not _missing(v)]
     usual = kpi_decimals(key, max((abs(v) for v in values), default=0.0))
-    return sign_decimals(values, usual, 100.0 if kpi_kind(key) == "share" else 1.0)
+    return sign_decimals(values, usual, in_unit(key, 1.0))
+
+
+def in_unit(key: str, x: float) -> float:
+    """A KPI value in the unit it is read in: shares (0-1) as percent, the rest unchanged."""
+    return 100 * x if kpi_kind(key) == "share" else x
 
 
 def _number_in_unit(key: str, x: float, lang: str, decimals: int, signed: bool = False) -> str:
-    value = 100 * x if kpi_kind(key) == "share" else x
-    return (fmt_signed if signed else fmt_number)(value, lang, decimals)
+    return (fmt_signed if signed else fmt_number)(in_unit(key, x), lang, decimals)
+
+
+def _is_one(number: str) -> bool:
+    return number.lstrip("+" + MINUS) == "1"
 
 
 def unit_label(key: str, lang: str, *, diff: bool, number: str = "", short: bool = False) -> str:
+    """The word after a KPI value: "%", "phút", "ngày", "điểm", "hồ sơ"...; a difference of a
+    share is in percentage points ("điểm phần trăm", `short`: "điểm %")."""
+    _ = translator(lang).gettext
     unit = kpi_unit(key)
     if unit == "percent":
         if not diff:
             return "%"
-        one = number.lstrip("+" + MINUS) == "1"
-        return t("unit.pp_short" if short else "unit.pp.one" if one else "unit.pp", lang)
-    if unit in {"minutes", "days", "points"}:
-        return t(f"unit.{unit}", lang)
-    if unit:
-        one = number.lstrip("+" + MINUS) == "1"
-        return t(f"unit.{unit}.one" if one else f"unit.{unit}", lang)
-    return ""
+        if short:
+            return _("% points")
+        return _("percentage point") if _is_one(number) else _("percentage points")
+    words = {"minutes": N_("min"), "days": N_("days"), "points": N_("points")}
+    if unit in words:
+        return _(words[unit])
+    return _count_word(unit, number, lang) if unit else ""
 
 
 def attach_unit(number: str, unit: str) -> str:
+    """ "95,3%", else the number and its unit joined by a no-break space: "2,5 phút"."""
     if not unit:
         return number
-    return number + unit if unit == "%" else f"{number}\u00a0{unit}"
+    return number + unit if unit == "%" else f"{number}{NBSP}{unit}"
 
 
 def fmt_kpi(key: str, value: float | None, lang: str, decimals: int | None = None) -> str:
     """A KPI value with its unit: "2,5 phút", "95,3%", "3,09 ngày", "1.700 hồ sơ", "19,96/20 điểm"."""
     if _missing(value):
-        return t("na", lang)
+        return fmt.MISSING
     assert value is not None
     dec = kpi_decimals(key, value) if decimals is None else decimals
     number = _number_in_unit(key, value, lang, dec)
-    base = kpi_base(key)
-    if base in SCORE_MAX:
-        return t("score", lang, value=number, max=fmt_plain(SCORE_MAX[base], lang))
+    out_of = SCORE_MAX.get(kpi_base(key))
+    if out_of is not None:
+        return (
+            translator(lang).gettext("{value}/{max} points").format(value=number, max=fmt_plain(out_of, lang))
+        )
     return attach_unit(number, unit_label(key, lang, diff=False, number=number))
 
 
@@ -789,7 +452,7 @@ def fmt_kpi_diff(
     """A difference of a KPI with its unit: "+1,2 phút", "−0,8 điểm phần trăm" (shares), "+12 hồ sơ".
     `signed=False` prints the magnitude ("giảm 1,2 phút"); `short` abbreviates percentage points."""
     if _missing(value):
-        return t("na", lang)
+        return fmt.MISSING
     assert value is not None
     dec = kpi_decimals(key, value) if decimals is None else decimals
     number = _number_in_unit(key, value if signed else abs(value), lang, dec, signed=signed)
@@ -807,14 +470,15 @@ def fmt_kpi_range(
     decimals: int | None = None,
 ) -> str:
     """An interval in prose with the unit once: "0,8–1,6 phút", "từ −0,5 đến +0,7 điểm phần trăm"."""
+    _ = translator(lang).gettext
     if _missing(low) or _missing(high):
-        return t("ci.none", lang)
+        return _("none")
     assert low is not None and high is not None
     dec = kpi_decimals(key, max(abs(low), abs(high))) if decimals is None else decimals
     a = _number_in_unit(key, low, lang, dec, signed=signed)
     b = _number_in_unit(key, high, lang, dec, signed=signed)
     wide = (low < 0 < high) or a.startswith(MINUS) or b.startswith(MINUS)
-    text = t("range.wide" if wide else "range.dash", lang, low=a, high=b)
+    text = (_("{low} to {high}") if wide else _("{low}–{high}")).format(low=a, high=b)
     return attach_unit(text, unit_label(key, lang, diff=diff, number=b))
 
 
@@ -829,14 +493,16 @@ def fmt_ci(
 ) -> str:
     """An interval for a table cell, without the unit: "[0,8; 1,6]" (vi) / "[0.8, 1.6]" (en)."""
     if _missing(low) or _missing(high):
-        return t("na", lang)
+        return fmt.MISSING
     assert low is not None and high is not None
     dec = kpi_decimals(key, max(abs(low), abs(high))) if decimals is None else decimals
-    return t(
-        "ci.brackets",
-        lang,
-        low=_number_in_unit(key, low, lang, dec, signed=signed),
-        high=_number_in_unit(key, high, lang, dec, signed=signed),
+    return (
+        translator(lang)
+        .gettext("[{low}, {high}]")
+        .format(
+            low=_number_in_unit(key, low, lang, dec, signed=signed),
+            high=_number_in_unit(key, high, lang, dec, signed=signed),
+        )
     )
 
 
@@ -871,6 +537,21 @@ def scenario_description(scenario: Scenario | ScenarioInfo, lang: str) -> str:
     return info.description or info.description_vi
 
 
+ROLE_NAMES: dict[str, str] = {
+    "director": N_("Director"),
+    "deputy_director": N_("Deputy director"),
+    "specialist": N_("Specialist"),
+    "civil_servant": N_("Civil servant"),
+    "other": N_("Staff member"),
+}
+"""A staff role's name (English msgid)."""
+
+
+def role_name(role: str, lang: str) -> str:
+    """A staff role in `lang`: "director" -> "Giám đốc"; an unknown role is shown as it is."""
+    return translator(lang).gettext(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:
     """Staff id → a readable label: the member's `name`, else the role ("Giám đốc"), with the first
     field's name when the role is shared ("Chuyên viên lĩnh vực chứng thực"), and the id if still
@@ -881,16 +562,12 @@ def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:
     def label(member: StaffSpec) -> str:
         if member.name:
             return member.name
-        role = t(f"role.{member.role}", lang)
+        role = role_name(member.role, lang)
         if roles.count(member.role) == 1:
             return role
         first = fields.get(member.fields[0])
-        return t(
-            "staff.role_field",
-            lang,
-            role=role,
-            field=lower_first(field_label(first, lang)) if first else member.fields[0],
-        )
+        field = lower_first(field_label(first, lang)) if first else member.fields[0]
+        return translator(lang).gettext("{role}, {field}").format(role=role, field=field)
 
     out = {m.id: label(m) for m in scenario.staff}
     seen = list(out.values())
@@ -900,25 +577,29 @@ def staff_labels(scenario: Scenario, lang: str) -> dict[str, str]:
 def kpi_name(key: str, lang: str, scenario: Scenario | None = None) -> str:
     """The KPI's name in `lang`; a dotted breakdown adds its field or staff member in brackets."""
     base, _, part = key.partition(".")
-    messages = MESSAGES[check_lang(lang)]
-    name = messages.get(f"kpi.{base}", base)
+    kpi = get_kpi(base)
+    name = base if kpi is None else translator(check_lang(lang)).gettext(kpi.name)
     if not part:
         return name
-    label = part
-    if scenario is not None:
-        fields = {f.id: f for f in scenario.fields}
-        if part in fields:
-            label = field_label(fields[part], lang)
-        elif base.startswith("ticket_machine") and part.isdigit():
-            label = t("machine.label", lang, n=part)
-        else:
-            label = staff_labels(scenario, lang).get(part, part)
-    return f"{name} ({label})"
+    return f"{name} ({_part_label(base, part, lang, scenario)})"
+
+
+def _part_label(base: str, part: str, lang: str, scenario: Scenario | None) -> str:
+    """The field, ticket machine or staff member a breakdown is for."""
+    if scenario is None:
+        return part
+    fields = {f.id: f for f in scenario.fields}
+    if part in fields:
+        return field_label(fields[part], lang)
+    if BREAKDOWN_BY.get(base) == "machine" and part.isdigit():
+        return translator(lang).gettext("machine {n}").format(n=part)
+    return staff_labels(scenario, lang).get(part, part)
 
 
 def kpi_help(key: str, lang: str) -> str:
     """The KPI's short explanation in `lang` ("" for an unknown key)."""
-    return MESSAGES[check_lang(lang)].get(f"kpi.{kpi_base(key)}.help", "")
+    kpi = get_kpi(key)
+    return "" if kpi is None else translator(check_lang(lang)).gettext(kpi.help)
 
 
 def lower_first(text: str) -> str:
@@ -928,8 +609,8 @@ def lower_first(text: str) -> str:
     return text
 
 
-NAMED_KPIS: tuple[str, ...] = (*KPIS, *(b for b in BREAKDOWNS if b not in KPIS))
-"""Every key with a name in MESSAGES: the headline KPIs and the breakdown prefixes."""
+NAMED_KPIS: tuple[str, ...] = tuple(REGISTRY)
+"""Every KPI with a name: the registry's keys (headline KPIs and breakdown prefixes)."""
 
 
 # ----- figure text (sim.report.plots) in Vietnamese ----------------------------------------------

@@ -1,56 +1,65 @@
 """The KPI table printed after a run: plain text, aligned, fits an 80-column terminal.
 
-Shares print as percentages, minutes with one decimal and a unit, counts with thousands separators,
-days with two decimals and "d", 766 scores with two decimals out of their maximum, so a planner
-reads "8.2 min", "91.3%", "3.09 d" or "19.90 / 20" rather than 8.2145 or 0.9126.
+Every value goes through the reports' one formatter (`sim.report.i18n.fmt_kpi`, on Babel), so a
+planner reads "8,2 phút", "91,3%", "3,09 ngày", "19,90/20 điểm" in Vietnamese and "8.2 min",
+"91.3%", "3.09 days" in English, never 8.2145 or 0.9126. Every word is an English gettext msgid
+(`_ = translator(lang).gettext`), translated in the report's catalogue.
 
-The printout starts with the answer (`format_answer`: target verdicts, then the five headline KPIs
-of the report's answer with intervals), then the full table in two sections, "Front office"
-(visitors, queues, counters) and "Back office (dossiers)", each with its headline KPIs first and
-then its breakdowns (`key.<staff or field>`). `lang="vi"` prints the same in Vietnamese, every word
-from the report's catalogue (`sim.report.i18n`, keys `console.*`), KPI names instead of keys and
-Vietnamese numbers ("2,5 phút"); `lang="en"` keeps the keys that scripts and target rules use.
+The printout starts with the answer (`format_answer`: target verdicts, then the headline KPIs of
+the run's answer with intervals), then the full table in two sections, "Front office" (visitors,
+queues, counters) and "Back office (dossiers)", each with its headline KPIs first and then its
+breakdowns (`key.<staff or field>`). In Vietnamese the rows carry the KPIs' names; in English their
+keys, which scripts and target rules use.
 """
 
 from __future__ import annotations
 
-import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sim.scenario.kpis import KPIS
+from sim.report.i18n import (
+    attach_unit,
+    field_label,
+    fmt_ci,
+    fmt_date,
+    fmt_kpi,
+    fmt_plain,
+    in_unit,
+    kpi_decimals,
+    kpi_name,
+    staff_labels,
+    translator,
+    unit_label,
+)
+from sim.scenario.kpis import BACK, REGISTRY, RUN_ANSWER_KPIS, SCORE_MAX, kpi_kind, kpi_section
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
+
+__all__ = [
+    "BACK_OFFICE_KPIS",
+    "SCORE_MAX",
+    "format_answer",
+    "format_kpi",
+    "format_table",
+    "format_threshold",
+    "kpi_kind",
+    "kpi_section",
+    "staff_time_lines",
+    "target_lines",
+]
 
 NAME_WIDTH = 34
 """Longest KPI key shown in full; longer names are shortened with '…'."""
 VI_NAME_WIDTH = 44
 """Longest Vietnamese KPI name shown in full (the names are longer than the keys)."""
 
-BACK_OFFICE_KPIS: tuple[str, ...] = (
-    "dossiers_received",
-    "dossiers_online",
-    "dossiers_completed",
-    "on_time_rate",
-    "early_rate",
-    "late_dossiers",
-    "processing_days_mean",
-    "backlog_end",
-    "apology_slips",
-    "back_office_utilisation",
-    "score_progress_766",
-    "score_handling_satisfaction_766",
-)
-"""Headline KPIs of the back office; they and their dotted breakdowns form the second section.
-(`dossiers_submitted_*` count hand-ins at the front office and stay in the first section.)"""
-
-SCORE_MAX: dict[str, float] = {"score_progress_766": 20.0, "score_handling_satisfaction_766": 6.0}
-"""Maximum points of the 766-index scores the model computes (progress 20, handling satisfaction 6)."""
+BACK_OFFICE_KPIS: tuple[str, ...] = tuple(k.key for k in REGISTRY.values() if k.section == BACK)
+"""Headline KPIs of the back office; they and their dotted breakdowns form the second section."""
 
 SECTIONS: tuple[tuple[str, str], ...] = (("front", "Front office"), ("back", "Back office (dossiers)"))
-"""Section id and title, in print order."""
+"""Section id and title (English msgid), in print order."""
 
 _INDENT = "  "
 
@@ -65,104 +74,31 @@ written by hand): printed together in one "Staff time" block, the staff headline
 scattered rows."""
 
 
-def kpi_section(key: str) -> str:
-    """'back' for back-office KPIs and their breakdowns, 'front' for everything else."""
-    return "back" if key.split(".", 1)[0] in BACK_OFFICE_KPIS else "front"
+def gettext_for(lang: str) -> Callable[[str], str]:
+    """`_` of the terminal: the catalogue's text with no-break spaces made plain (a terminal
+    wraps nothing itself)."""
+    tr = translator(lang)
+    return lambda msgid: tr.gettext(msgid).replace("\u00a0", " ")
 
 
-def kpi_kind(key: str) -> str:
-    """'share', 'minutes', 'days', 'score', 'count' or 'number': how to print a KPI's values."""
-    base = key.split(".", 1)[0]
-    if "utilisation" in base or base == "wait_within_target" or base.endswith(("_share", "_rate")):
-        return "share"
-    if base.endswith(("_min", "_min_per_day")):
-        return "minutes"
-    if base.endswith(("_days", "_days_mean")):
-        return "days"
-    if base in SCORE_MAX:
-        return "score"
-    if base.startswith(("visitors_", "dossiers_")) or base in {
-        "late_dossiers",
-        "backlog_end",
-        "apology_slips",
-    }:
-        return "count"
-    return "number"
-
-
-def _num(value: float, kind: str) -> str:
-    if math.isnan(value):
-        return "–"
-    if kind == "share":
-        return f"{100 * value:.1f}"
-    if kind in {"minutes", "count"}:
-        return f"{value:,.1f}"
-    return f"{value:,.2f}"
-
-
-def _unit(kind: str, out_of: float | None) -> str:
-    if kind == "score" and out_of is not None:
-        return f" / {out_of:g}"
-    return {"share": "%", "minutes": " min", "days": " d"}.get(kind, "")
-
-
-def format_value(value: float, kind: str, out_of: float | None = None) -> str:
-    """One value with its unit: '8.2 min', '91.3%', '1,234.5', '3.09 d', '19.90 / 20' (out_of=20)."""
-    text = _num(value, kind)
-    if math.isnan(value):
-        return text
-    return text + _unit(kind, out_of)
-
-
-def format_kpi(key: str, value: float) -> str:
+def format_kpi(key: str, value: float, lang: str = "en") -> str:
     """A value of the KPI `key` in that KPI's format: format_kpi('on_time_rate', 0.987) == '98.7%'."""
-    return format_value(value, kpi_kind(key), SCORE_MAX.get(key.split(".", 1)[0]))
+    return fmt_kpi(key, value, lang, kpi_decimals(key, value)).replace("\u00a0", " ")
 
 
-def format_threshold(key: str, value: float) -> str:
-    """A target's value, without trailing zeros: 'on_time_rate >= 98%', 'wait_p90_min <= 15 min'."""
-    kind = kpi_kind(key)
-    number = 100 * value if kind == "share" else value
-    text = f"{number:,.6g}" if abs(number) < 1e6 else f"{number:,.0f}"
-    return text + _unit(kind, SCORE_MAX.get(key.split(".", 1)[0]))
-
-
-def format_ci(low: float, high: float, kind: str) -> str:
-    """'[7.9, 8.5]' in the same unit as the mean column; '–' when there is no interval."""
-    if math.isnan(low) or math.isnan(high):
-        return "–"
-    return f"[{_num(low, kind)}, {_num(high, kind)}]"
-
-
-MAX_SIGN_DECIMALS = 4
-"""Most decimals `sign_decimals` adds: a difference smaller than that prints as 0."""
-
-
-def sign_decimals(
-    values: Iterable[float], decimals: int, scale: float = 1.0, most: int = MAX_SIGN_DECIMALS
-) -> int:
-    """The decimals, from `decimals` up to `most`, at which no non-zero value prints as zero.
-
-    A difference "+0.05 [−0.04, +0.13]" rounded to one decimal reads "+0.0 [-0.0, +0.1]": the
-    sign of the mean and of the lower bound, which is what a reader of an interval looks at, is
-    lost. `scale` is the factor the values are printed with (100 for shares in points).
-    """
-    shown = [abs(scale * v) for v in values if math.isfinite(v) and v != 0]
-    d = decimals
-    while d < most and any(float(f"{v:.{d}f}") == 0 for v in shown):
-        d += 1
-    return d
+def format_threshold(key: str, value: float, lang: str = "en") -> str:
+    """A target's value, without trailing zeros: '98%', '15 min', '19/20 points', '1,500 dossiers'."""
+    number = fmt_plain(in_unit(key, value), lang)
+    out_of = SCORE_MAX.get(key.split(".", 1)[0])
+    if out_of is not None:
+        return (
+            translator(lang).gettext("{value}/{max} points").format(value=number, max=fmt_plain(out_of, lang))
+        )
+    return attach_unit(number, unit_label(key, lang, diff=False, number=number)).replace("\u00a0", " ")
 
 
 def _short(name: str, width: int) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
-
-
-def _say(key: str, lang: str, **values: object) -> str:
-    """A console message from the report's catalogue (`sim.report.i18n`, keys `console.*`)."""
-    from sim.report.i18n import t
-
-    return t(key, lang, **values).replace("\u00a0", " ")
 
 
 def _wrap(line: str, indent: str) -> list[str]:
@@ -173,26 +109,14 @@ def _wrap(line: str, indent: str) -> list[str]:
 
 def _label(key: str, lang: str, results: Results) -> str:
     """The KPI's key in English (what scripts and target rules use), its name in Vietnamese."""
-    if lang == "en":
-        return key
-    from sim.report.i18n import kpi_name
-
-    return kpi_name(key, lang, results.scenario)
+    return key if lang == "en" else kpi_name(key, lang, results.scenario)
 
 
 def _value(key: str, value: float, lang: str) -> str:
-    if lang == "en":
-        return format_kpi(key, value)
-    from sim.report.i18n import fmt_kpi, kpi_decimals
-
-    return fmt_kpi(key, value, lang, kpi_decimals(key, value)).replace("\u00a0", " ")
+    return format_kpi(key, value, lang)
 
 
 def _interval(key: str, low: float, high: float, mean: float, lang: str) -> str:
-    if lang == "en":
-        return format_ci(low, high, kpi_kind(key))
-    from sim.report.i18n import fmt_ci, kpi_decimals
-
     return fmt_ci(key, low, high, lang, kpi_decimals(key, mean))
 
 
@@ -201,39 +125,32 @@ def _back_office_start(results: Results, lang: str) -> str | None:
     bo = scenario.back_office
     if bo is None:
         return None
-    if lang == "en":
-        return f"Back office starts {scenario.back_office_start}"
-    from sim.report.i18n import field_label, fmt_date
-
+    _ = gettext_for(lang)
     start = fmt_date(scenario.calendar.start, lang)
     if bo.warmup_days:
-        extra = "" if bo.start == "empty" else _say("console.backlog.given", lang)
-        return _say("console.backlog.warmup", lang, days=bo.warmup_days, extra=extra, start=start)
+        extra = "" if bo.start == "empty" else _(" plus a given backlog")
+        return _("Back office: a warm-up of {days} working days{extra} (statistics from {start} on)").format(
+            days=bo.warmup_days, extra=extra, start=start
+        )
     if bo.start == "empty" or not any(bo.initial_backlog.values()):
-        return _say("console.backlog.empty", lang, start=start)
+        return _("Back office: starts empty (no dossiers in progress on {start})").format(start=start)
     names = {f.id: field_label(f, lang) for f in scenario.fields}
     parts = ", ".join(
-        _say("console.backlog.part", lang, n=n, field=names.get(f, f))
-        for f, n in bo.initial_backlog.items()
-        if n
+        _("{n} {field}").format(n=n, field=names.get(f, f)) for f, n in bo.initial_backlog.items() if n
     )
-    return _say("console.backlog.from", lang, start=start, parts=parts)
+    return _("Back office: starts from a given backlog on {start}: {parts}").format(start=start, parts=parts)
 
 
 def _header(results: Results, lang: str) -> list[str]:
+    _ = gettext_for(lang)
     n_reps = results.n_replications
     days = results.outputs[0].working_days if results.outputs else 0
-    lines = _wrap(
-        _say(
-            "console.run.header" + (".one" if n_reps == 1 else ""),
-            lang,
-            name=results.scenario.name,
-            n=n_reps,
-            seed=results.seed,
-            days=days,
-        ),
-        "  ",
+    text = (
+        _("Scenario {name}: {n} replication, seed {seed}, {days} working days each")
+        if n_reps == 1
+        else _("Scenario {name}: {n} replications, seed {seed}, {days} working days each")
     )
+    lines = _wrap(text.format(name=results.scenario.name, n=n_reps, seed=results.seed, days=days), "  ")
     start = _back_office_start(results, lang)
     if start is not None:
         lines += textwrap.wrap(start, 80, subsequent_indent="  ")
@@ -243,14 +160,11 @@ def _header(results: Results, lang: str) -> list[str]:
 def _kpi_row(results: Results, key: str, width: int, lang: str, value_width: int = 12) -> tuple[str, bool]:
     """One aligned row of the KPI table, and whether the KPI is missing from some replications."""
     s = results.summary[key]
+    name = f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
     if s["n"] == 0:
-        return (
-            f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
-            f"{_say('console.no_data', lang):>{value_width}}"
-        ), False
+        return f"{name}{gettext_for(lang)('(no data)'):>{value_width}}", False
     row = (
-        f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
-        f"{_value(key, s['mean'], lang):>{value_width}}  "
+        f"{name}{_value(key, s['mean'], lang):>{value_width}}  "
         f"{_interval(key, s['ci_low'], s['ci_high'], s['mean'], lang)}"
     )
     if s["n"] < results.n_replications:
@@ -264,84 +178,108 @@ def _name_width(results: Results, keys: list[str], lang: str) -> int:
 
 
 def _value_width(results: Results, keys: list[str], lang: str) -> int:
-    """12 columns, or more for Vietnamese values with their units ("223 lượt người dân")."""
+    """12 columns, or more for values with their units ("223 lượt người dân")."""
     return max([12, *(len(_value(k, results.summary[k]["mean"], lang)) for k in keys)])
 
 
 def format_answer(results: Results, lang: str = "en") -> str:
     """The answer a planner reads first: target verdicts, then the headline KPIs with intervals."""
-    from sim.report.html.base import RUN_ANSWER_KPIS
-
+    _ = gettext_for(lang)
     summary = results.summary
     keys = [k for k in RUN_ANSWER_KPIS if k in summary and summary[k]["n"] > 0]
-    lines = [_say("console.answer", lang)]
-    lines += _targets(results, lang)
+    lines = [_("ANSWER"), *_targets(results, lang)]
     if keys:
-        lines += ["", _INDENT + _say("console.answer.kpis", lang)]
+        lines += ["", _INDENT + _("Headline KPIs (mean, 95% CI):")]
         width, value_width = _name_width(results, keys, lang), _value_width(results, keys, lang)
         lines += [_kpi_row(results, k, width, lang, value_width)[0] for k in keys]
     if results.n_replications == 1:
-        lines.append(_INDENT + _say("answer.one_rep", lang))
+        lines.append(
+            _INDENT
+            + _(
+                "With a single run there is no confidence interval; run at least 2 (20 or more for "
+                "decisions)."
+            )
+        )
     return "\n".join(lines)
 
 
 def format_table(results: Results, lang: str = "en") -> str:
     """Header, the answer (`format_answer`), then the KPI table by section (headlines, then
-    breakdowns), as one string in `lang` ("en": KPI keys; "vi": KPI names, Vietnamese numbers)."""
+    breakdowns), as one string in `lang` ("en": KPI keys; "vi": KPI names)."""
+    _ = gettext_for(lang)
     lines = [*_header(results, lang), "", format_answer(results, lang), ""]
-    summary = results.summary
-    keys = list(summary)
+    keys = list(results.summary)
     width, value_width = _name_width(results, keys, lang), _value_width(results, keys, lang)
-    header = (
-        f"{_say('console.col.kpi', lang):<{width + len(_INDENT)}}  "
-        f"{_say('console.col.mean', lang):>{value_width}}  {_say('console.col.ci', lang)}"
-    )
-    lines += [_say("console.full_table", lang), header, "-" * min(80, len(header) + 24)]
+    header = f"{_('KPI'):<{width + len(_INDENT)}}  {_('mean'):>{value_width}}  {_('95% CI')}"
+    lines += [_("FULL TABLE"), header, "-" * min(80, len(header) + 24)]
     partial = False
-    for section, _title in SECTIONS:
+    for section, title in SECTIONS:
         in_section = [k for k in keys if kpi_section(k) == section]
         if not in_section:
             continue
         if lines[-1] and not lines[-1].startswith("-"):
             lines.append("")
-        lines.append(_say(f"part.{section}", lang))
-        headline = [k for k in in_section if k in KPIS and not is_staff_time(k)]
-        breakdown = [k for k in in_section if k not in KPIS and not is_staff_time(k)]
-        for group in (headline, breakdown):
-            if group is breakdown and section == "front":
-                lines += staff_time_lines(results, lang)
-            if group is breakdown and headline and breakdown:
-                lines.append("")
-            for key in group:
-                row, missing = _kpi_row(results, key, width, lang, value_width)
-                partial = partial or missing
-                lines.append(row)
+        lines.append(_(title))
+        rows, missing = _section_rows(results, in_section, section, lang, (width, value_width))
+        lines += rows
+        partial = partial or missing
     if partial:
-        lines.append(_say("console.partial", lang))
-    if results.targets:  # the answer has scrolled away by now: its tally again, one line
-        from sim.experiment.statistics import VERDICTS  # scipy: not before the first line is out
+        lines.append(_("(n=…: replications in which the KPI was defined, e.g. had counter visitors)"))
+    return "\n".join(lines + _tally(results, lang))
 
-        counts = {v: sum(t["verdict"] == v for t in results.targets) for v in VERDICTS}
-        lines += [
-            "",
-            *_wrap(
-                _say(
-                    "console.targets.tally",
-                    lang,
-                    met=counts["met"],
-                    total=len(results.targets),
-                    not_met=counts["not met"],
-                    undecided=counts["undecided"],
-                ),
-                _INDENT,
-            ),
-        ]
-    return "\n".join(lines)
+
+def _section_rows(
+    results: Results, keys: list[str], section: str, lang: str, widths: tuple[int, int]
+) -> tuple[list[str], bool]:
+    """A section's headline rows, (front office) the staff-time block, then its breakdowns."""
+    headline = [k for k in keys if "." not in k and not is_staff_time(k)]
+    breakdown = [k for k in keys if "." in k and not is_staff_time(k)]
+    lines: list[str] = []
+    partial = False
+    for group in (headline, breakdown):
+        if group is breakdown and section == "front":
+            lines += staff_time_lines(results, lang)
+        if group is breakdown and headline and breakdown:
+            lines.append("")
+        for key in group:
+            row, missing = _kpi_row(results, key, widths[0], lang, widths[1])
+            partial = partial or missing
+            lines.append(row)
+    return lines, partial
+
+
+def _tally(results: Results, lang: str) -> list[str]:
+    """The answer has scrolled away by the end of the table: its target tally again, one line."""
+    if not results.targets:
+        return []
+    from sim.experiment.statistics import VERDICTS  # scipy: not before the first line is out
+
+    counts = {v: sum(t["verdict"] == v for t in results.targets) for v in VERDICTS}
+    text = gettext_for(lang)(
+        "Targets: {met}/{total} met, {not_met} not met, {undecided} undecided (details in the answer above)"
+    ).format(
+        met=counts["met"],
+        total=len(results.targets),
+        not_met=counts["not met"],
+        undecided=counts["undecided"],
+    )
+    return ["", *_wrap(text, _INDENT)]
 
 
 def is_staff_time(key: str) -> bool:
     """True for `staff_busy_share` and its parts, per person or averaged."""
     return key.split(".", 1)[0] in STAFF_TIME_KPIS
+
+
+def _staff_time_head(lang: str) -> list[str]:
+    _ = gettext_for(lang)
+    person = translator(lang).pgettext("staff", "person")
+    head = (
+        f"{_INDENT}{person:<22} {_('total'):>7}  {_('95% CI'):<14}{_('counter'):>8} "
+        f"{_('back office'):>12} {_('manual'):>7}"
+    )
+    title = _("Staff time: busy share of time at work = counter + back office + manual numbers")
+    return ["", *_wrap(title, _INDENT), head.rstrip()]
 
 
 def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
@@ -352,30 +290,20 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
     summary = results.summary
     if "staff_busy_share" not in summary:
         return []
-    col = {
-        c: _say(f"console.staff_time.{c}", lang)
-        for c in ("person", "total", "ci", "counter", "back_office", "manual")
-    }
-    head = (
-        f"{_INDENT}{col['person']:<22} {col['total']:>7}  {col['ci']:<14}{col['counter']:>8} "
-        f"{col['back_office']:>12} {col['manual']:>7}"
-    )
-    lines = ["", *_wrap(_say("console.staff_time.title", lang), _INDENT), head.rstrip()]
-    from sim.report.i18n import staff_labels
-
+    lines = _staff_time_head(lang)
     names = staff_labels(results.scenario, lang) if lang != "en" else {}
     people = [(m.id, names.get(m.id, m.id)) for m in results.scenario.staff]
-    people.append(("", _say("console.staff_time.all", lang)))
+    people.append(("", gettext_for(lang)("all (mean)")))
+    key = "staff_busy_share"
     for sid, label in people:
         suffix = f".{sid}" if sid else ""
-        total = summary.get(f"staff_busy_share{suffix}")
+        total = summary.get(f"{key}{suffix}")
         if total is None:
             continue
-        cells = []
-        for key in STAFF_TIME_KPIS[1:]:
-            part = summary.get(f"{key}{suffix}")
-            cells.append(_value(key, part["mean"], lang) if part is not None else "–")
-        key = "staff_busy_share"
+        parts = [summary.get(f"{part}{suffix}") for part in STAFF_TIME_KPIS[1:]]
+        cells = [
+            _value(k, p["mean"], lang) if p else "–" for k, p in zip(STAFF_TIME_KPIS[1:], parts, strict=True)
+        ]
         if len(label) > 22:  # a long name on its own line rather than cut off
             lines.append(f"{_INDENT}{label}")
             label = ""
@@ -388,39 +316,42 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
 
 
 def target_rule(key: str, op: str, value: float, lang: str, results: Results) -> str:
-    """'wait_p90_min <= 15 min' (en) / 'Thời gian chờ của 90% người dân ≤ 15 phút' (vi)."""
+    """'wait_p90_min <= 15 min' (en: the key and operator of the scenario file) /
+    'Thời gian chờ của 90% người dân ≤ 15 phút' (vi)."""
+    threshold = format_threshold(key, value, lang)
     if lang == "en":
-        return f"{key} {op} {format_threshold(key, value)}"
-    from sim.report import i18n
-
-    number = i18n.fmt_plain(100 * value if kpi_kind(key) == "share" else value, lang)
-    threshold = i18n.attach_unit(number, i18n.unit_label(key, lang, diff=False, number=number))
+        return f"{key} {op} {threshold}"
     symbol = {"<=": "≤", ">=": "≥"}.get(op, op)
-    return _say("targets.rule", lang, kpi=_label(key, lang, results), op=symbol, value=threshold)
+    return gettext_for(lang)("{kpi} {op} {value}").format(
+        kpi=_label(key, lang, results), op=symbol, value=threshold
+    )
 
 
 def target_lines(results: Results, lang: str, indent: str = "  ") -> list[str]:
     """One line per target rule: verdict, rule, mean and interval (and the rule's label)."""
-    verdicts = [_say(f"target.{t['verdict']}", lang) for t in results.targets]
-    pad = max((len(v) for v in verdicts), default=0)
+    _ = gettext_for(lang)
+    verdicts = [_(t["verdict"]) for t in results.targets]
+    pad = max([10, *(len(v) for v in verdicts)])
     lines = []
     for t, word in zip(results.targets, verdicts, strict=True):
         key = t["kpi"]
         rule = target_rule(key, t["op"], t["value"], lang, results)
-        detail = _say(
-            "console.target.detail",
-            lang,
+        detail = _("mean {mean}, CI {ci}").format(
             mean=_value(key, t["mean"], lang),
             ci=_interval(key, t["ci_low"], t["ci_high"], t["mean"], lang),
         )
         detail = ", ".join(part.replace(" ", "\u00a0") for part in detail.split(", "))
-        lines += _wrap(f"{indent}{word:<{max(pad, 10)}} {rule}: {detail}", indent + " " * (max(pad, 10) + 1))
+        lines += _wrap(f"{indent}{word:<{pad}} {rule}: {detail}", indent + " " * (pad + 1))
         if t["label"] and lang == "en":  # the scenario's own words, not translated: English only
-            lines.append(f"{indent}{'':<{max(pad, 10)}} {t['label']}")
+            lines.append(f"{indent}{'':<{pad}} {t['label']}")
     return lines
 
 
 def _targets(results: Results, lang: str = "en") -> list[str]:
+    _ = gettext_for(lang)
     if not results.targets:
-        return [_INDENT + _say("answer.no_targets", lang)]
-    return [_INDENT + _say("console.targets.title", lang), *target_lines(results, lang, _INDENT * 2)]
+        return [_INDENT + _("The scenario sets no targets.")]
+    return [
+        _INDENT + _("Targets (judged on the 95% CI: met / not met / undecided):"),
+        *target_lines(results, lang, _INDENT * 2),
+    ]

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, model_validator
 from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items
 from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, Weekday, parse_hhmm
 from sim.scenario.distributions import Deterministic, Distribution, Uniform, bounded, positive_mean
-from sim.scenario.kpis import is_known_kpi
+from sim.scenario.kpis import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, is_known_kpi
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -453,17 +453,6 @@ class TargetRule(Strict):
     op: Literal["<=", ">=", "<", ">"]
     value: Annotated[float, AfterValidator(_target_value)]
     label: str = ""
-
-
-DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE: dict[str, float] = {
-    "wait_mean_min": 1.0,  # minutes
-    "wait_p90_min": 2.0,  # minutes
-    "wait_within_target": 0.01,  # 1 percentage point
-    "on_time_rate": 0.01,  # 1 percentage point
-    "late_dossiers": 1.0,  # dossiers in the window
-}
-"""Smallest change in each key KPI of a comparison that a planner would act on (ESTIMATE): a
-difference the simulation can detect but that lies inside ±this band is "too small to matter"."""
 
 
 class TargetsSpec(Strict):
