@@ -302,11 +302,6 @@ MESSAGES: dict[str, Mapping[str, str]] = {lang: _LegacyMessages(lang) for lang i
 """Language → message key → text with `{placeholders}`; both languages have the same keys."""
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext name of a no-op marker
-    """Marks text defined as data, for `pybabel extract -k N_`; it is translated where shown."""
-    return message
-
-
 def check_lang(lang: str) -> str:
     """`lang` if it is a report language, else a ValueError naming the allowed ones."""
     if lang not in LANGS:
