@@ -270,7 +270,7 @@ def _value_width(results: Results, keys: list[str], lang: str) -> int:
 
 def format_answer(results: Results, lang: str = "en") -> str:
     """The answer a planner reads first: target verdicts, then the headline KPIs with intervals."""
-    from sim.report.html.base import RUN_ANSWER_KPIS
+    from sim.report.html import RUN_ANSWER_KPIS
 
     summary = results.summary
     keys = [k for k in RUN_ANSWER_KPIS if k in summary and summary[k]["n"] > 0]
