@@ -53,20 +53,15 @@ def matrix(p: Page, section: str, entries: list[dict[str, Any]]) -> dict[str, An
     return {
         "part": part_name(p, section),
         "list": section,
-        "columns": [breakable(c) for c in columns],
+        "columns": columns,
         "rows": [
             {
-                "entry": breakable(e["entry"].partition("[")[2].rstrip("]")),
+                "entry": e["entry"].partition("[")[2].rstrip("]"),
                 "cells": [e["pairs"].get(c, "") for c in columns],
             }
             for e in entries
         ],
     }
-
-
-def breakable(key: str) -> str:
-    """A key that may wrap after its underscores and dots in a narrow column (zero-width spaces)."""
-    return re.sub(r"([_.])", "\\1\u200b", key)
 
 
 def split_lists(p: Page, entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

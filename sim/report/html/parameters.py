@@ -56,6 +56,15 @@ def param_rows(scenario: Scenario, path: Path | None) -> list[Param]:
 
 
 VALUE_WORDS_VI: tuple[tuple[str, str], ...] = (
+    (r"\bmon\b", "thứ Hai"),
+    (r"\btue\b", "thứ Ba"),
+    (r"\bwed\b", "thứ Tư"),
+    (r"\bthu\b", "thứ Năm"),
+    (r"\bfri\b", "thứ Sáu"),
+    (r"\bsat\b", "thứ Bảy"),
+    (r"\bsun\b", "Chủ nhật"),
+    (r"\bmorning\b", "buổi sáng"),
+    (r"\bafternoon\b", "buổi chiều"),
     (r"\bnone\b", "không có"),
     (r"\btrue\b", "có"),
     (r"\bfalse\b", "không"),

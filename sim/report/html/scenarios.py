@@ -7,7 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from sim.report.html.page import scenario_text, title, working_days
-from sim.report.html.parameters import PRESENT, Param, param_rows, part_name, with_unit
+from sim.report.html.parameters import PRESENT, Param, param_rows, with_unit
 from sim.report.i18n import N_, field_label, fmt_date, lower_first, staff_labels
 
 if TYPE_CHECKING:
@@ -139,7 +139,6 @@ def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, str]:
     absent = p.gettext("(none)")
     shown_note = b is not None and b.note and b.label != "default" and p.lang == "en"
     return {
-        "part": part_name(p, row.section),
         "key": row.key,
         "hint": entry_hint(p, row.key),
         "before": with_unit(p, a.value, a.unit) if a else absent,
