@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.experiment.results import package_version
 from sim.experiment.statistics import CONFIDENCE
-from sim.report.html.parameters import Param, param_rows, part_name, with_unit
+from sim.report.html.parameters import NO_VALUE, Param, param_rows, part_name, shown_value
 from sim.report.i18n import fmt_datetime
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def estimate_entries(p: Page, rows: list[Param]) -> list[dict[str, Any]]:
         entry, item = entry_and_item(r.key)
         if is_estimate(r) and item.split(".")[-1] not in IDENTITY:
             group = entries.setdefault(entry, {"section": r.section, "entry": entry, "pairs": {}})
-            group["pairs"][item] = with_unit(p, r.value, r.unit)
+            group["pairs"][item] = shown_value(p, r.value, r.unit)
     return list(entries.values())
 
 
@@ -57,7 +57,7 @@ def matrix(p: Page, section: str, entries: list[dict[str, Any]]) -> dict[str, An
         "rows": [
             {
                 "entry": e["entry"].partition("[")[2].rstrip("]"),
-                "cells": [e["pairs"].get(c, "") for c in columns],
+                "cells": [e["pairs"].get(c, NO_VALUE) for c in columns],
             }
             for e in entries
         ],

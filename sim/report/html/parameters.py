@@ -128,5 +128,18 @@ def with_unit(p: Page, value: str, unit: str) -> str:
     return f"{value} {value_text(p.lang, unit)}"
 
 
+IDENTIFIERS = re.compile(r"[a-z][a-z0-9_]*(, [a-z][a-z0-9_]*)*")
+"""A value that names ids or settings of the scenario file (`spec_social`, `serve_all`, `edd`)."""
+
+
+def shown_value(p: Page, value: str, unit: str) -> dict[str, str | bool]:
+    """A parameter's value for a template: in words, or as code when it is the file's own ids."""
+    text = with_unit(p, value, unit)
+    return {"text": text, "code": text == value and bool(IDENTIFIERS.fullmatch(value))}
+
+
+NO_VALUE: dict[str, str | bool] = {"text": "", "code": False}
+
+
 def part_name(p: Page, section: str) -> str:
     return p.gettext(PARTS[section]) if section in PARTS else section

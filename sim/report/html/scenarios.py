@@ -7,7 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from sim.report.html.page import scenario_text, title, working_days
-from sim.report.html.parameters import PRESENT, Param, param_rows, with_unit
+from sim.report.html.parameters import PRESENT, Param, param_rows, shown_value
 from sim.report.i18n import N_, field_label, fmt_date, lower_first, staff_labels
 
 if TYPE_CHECKING:
@@ -133,16 +133,16 @@ def entry_hint(p: Page, key: str) -> str:
     return ""
 
 
-def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, str]:
+def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, Any]:
     row = b or a
     assert row is not None
-    absent = p.gettext("(none)")
+    absent = {"text": p.gettext("(none)"), "code": False}
     shown_note = b is not None and b.note and b.label != "default" and p.lang == "en"
     return {
         "key": row.key,
         "hint": entry_hint(p, row.key),
-        "before": with_unit(p, a.value, a.unit) if a else absent,
-        "after": with_unit(p, b.value, b.unit) if b else absent,
+        "before": shown_value(p, a.value, a.unit) if a else absent,
+        "after": shown_value(p, b.value, b.unit) if b else absent,
         "note": b.note if shown_note and b is not None else "",
     }
 
