@@ -680,3 +680,33 @@ def test_the_report_has_no_appendix_dump(run_pages, compare_pages):
     for page in (*run_pages.values(), *compare_pages.values()):
         assert "appendix" not in page.by_section
         assert "summary.json" in page.section("reproducibility")
+
+
+def test_every_bundled_scenario_speaks_both_languages():
+    """No bundled scenario needs the visible "(chưa dịch)" fallback."""
+    from sim.report.html.page import scenario_text
+    from sim.scenario import load_scenario
+
+    paths = sorted((DAO_XA.parent).glob("*.toml"))
+    assert len(paths) > 10
+    for path in paths:
+        scenario = load_scenario(path)
+        for lang in LANGS:
+            for what in ("title", "description"):
+                shown = scenario_text(scenario, what, lang)
+                assert shown["text"] and not shown["untranslated"], (path.name, lang, what)
+
+
+def test_templates_translate_and_escape_with_placeholders():
+    """`{{ _("…{name}…", name=value) }}`: the catalogue's text, a "%" kept, the value escaped."""
+    from jinja2 import UndefinedError
+
+    from sim.report.html.render import environment
+
+    msgid = "Mean of {replications} simulation runs, 95% confidence interval in brackets."
+    template = environment("vi").from_string("{{ _(msgid, replications=n) }}|{{ _('The answer') }}")
+    text = template.render(msgid=msgid, n="<5>")
+    assert text == _("vi", msgid).format(replications="&lt;5&gt;") + "|Trả lời"
+    assert "95%" in text
+    with pytest.raises(UndefinedError):  # StrictUndefined: a missing value is an error, not ""
+        environment("en").from_string("{{ nothing }}").render()

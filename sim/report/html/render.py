@@ -108,8 +108,8 @@ def find_sources(
         tokens = command.split()
     for path in (Path(t) for t in tokens if t.endswith(".toml")):
         name = _scenario_name(path) if path.is_file() else None
-        if name in names:
-            out.setdefault(name, path)  # type: ignore[arg-type]  # name is a str here
+        if name is not None and name in names:
+            out.setdefault(name, path)
     return out
 
 
