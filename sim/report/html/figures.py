@@ -53,11 +53,9 @@ COMPARE_FIGURES: dict[str, str] = {
 
 
 def data_uri(fig: Figure) -> str:
-    import matplotlib.pyplot as plt
-
+    """The figure as an embedded PNG (figures live on their own Agg canvas: no pyplot state)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
