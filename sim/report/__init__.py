@@ -1,7 +1,9 @@
-"""Report layer: what people read — the printed KPI table and the plots of a results folder.
+"""Report layer: what people read — the printed KPI table, the plots of a results folder and the
+HTML report (`sim.report.html`: Jinja2 templates, one self-contained report.html, vi or en).
 
 Reads `sim.experiment.Results`; never runs the model. `write_plots` imports matplotlib only when
-called, so importing this package (and `sim`) stays light.
+called, and `sim.report.html` is imported only by its callers, so importing this package (and `sim`)
+stays light.
 """
 
 from __future__ import annotations

@@ -302,6 +302,11 @@ MESSAGES: dict[str, Mapping[str, str]] = {lang: _LegacyMessages(lang) for lang i
 """Language → message key → text with `{placeholders}`; both languages have the same keys."""
 
 
+def N_(message: str) -> str:  # noqa: N802  # the gettext convention
+    """Mark a string defined as data for `pybabel extract -k N_`; translate it later with `_`."""
+    return message
+
+
 def check_lang(lang: str) -> str:
     """`lang` if it is a report language, else a ValueError naming the allowed ones."""
     if lang not in LANGS:

@@ -1,10 +1,9 @@
-"""The report's header, question and answer: sentences generated from the numbers."""
+"""The question and the answer: sentences generated from the numbers, as context dicts."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sim.decide.comparison import (
@@ -14,87 +13,73 @@ from sim.decide.comparison import (
     WORSE_MAYBE_SMALL,
     WORSE_SMALL,
 )
-from sim.experiment.results import package_version
-from sim.report import i18n
-from sim.report.i18n import (
-    diff_decimals,
-    fmt_date,
-    fmt_kpi,
-    fmt_kpi_diff,
-    fmt_kpi_range,
-    fmt_plain,
-    kpi_decimals,
-    lower_first,
-)
-from sim.report.table import kpi_kind
+from sim.report.html.cells import amount, mean_with_range, rule_text, target_badge
+from sim.report.html.page import is_missing, scenario_text, title, working_days
+from sim.report.i18n import N_, diff_decimals, fmt_date, fmt_kpi_diff, fmt_kpi_range, lower_first
 
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison, KpiComparison
     from sim.experiment.results import Results
+    from sim.experiment.statistics import KpiSummary
+    from sim.report.html.page import Page
 
-from sim.report.html.base import (
-    _OPS,
-    _TARGET_CLASS,
-    RUN_ANSWER_KPIS,
-    Html,
-    _badge,
-    _days,
-    _join,
-    _missing,
-    _Page,
-    _title,
-    esc,
+RUN_ANSWER_KPIS: tuple[str, ...] = (
+    "dossiers_received",
+    "on_time_rate",
+    "wait_mean_min",
+    "wait_p90_min",
+    "overtime_min_per_day",
 )
+"""KPIs quoted in the answer of a run."""
+
+_SMALL = N_("{clause}, less than the smallest difference that matters ({mid})")
+_MAYBE_SMALL = N_("{clause}, perhaps less than the smallest difference that matters ({mid})")
+SMALL_CLAUSE = {
+    BETTER_SMALL: _SMALL,
+    WORSE_SMALL: _SMALL,
+    BETTER_MAYBE_SMALL: _MAYBE_SMALL,
+    WORSE_MAYBE_SMALL: _MAYBE_SMALL,
+}
+"""The clause added to a clear change that may not matter (msgids)."""
 
 
-def _rows(comp: Comparison) -> dict[tuple[str, str], KpiComparison]:
+def rows_by_scenario(comp: Comparison) -> dict[tuple[str, str], KpiComparison]:
     return {(r.scenario, r.kpi): r for r in comp.rows}
 
 
-def _header(p: _Page) -> Html:
-    key = "title.compare" if p.comparison is not None else "title.run"
-    centre = p.base.scenario.scenario.centre
-    kicker = f'<p class="kicker">{esc(centre)}</p>' if centre else ""
-    prepared = p.t("prepared", date=fmt_date(dt.date.today(), p.lang), version=package_version())
-    return Html(
-        f"<header>{kicker}<h1>{p.t(key, scenario=_title(p.base, p.lang))}</h1>"
-        f'<p class="meta">{prepared}</p></header>'
-    )
-
-
-def _question(p: _Page) -> Html:
+def question(p: Page) -> dict[str, Any]:
+    """The question the report answers, and the scenarios it is about."""
+    _ = p.gettext
     cal = p.base.scenario.calendar
     start, end = fmt_date(cal.start, p.lang), fmt_date(cal.end, p.lang)
+    items = [
+        {
+            "role": _("Base scenario") if k == 0 else _("Alternative"),
+            "title": scenario_text(r.scenario, "title", p.lang),
+            "name": r.scenario.name,
+            "description": scenario_text(r.scenario, "description", p.lang),
+        }
+        for k, r in enumerate(p.runs)
+    ]
     if p.comparison is None:
-        q = p.t("question.run", scenario=_title(p.base, p.lang), start=start, end=end)
-        desc = i18n.scenario_description(p.base.scenario, p.lang)
-        extra = f"<p>{esc(desc)}</p>" if desc else ""
+        text = _("How does “{scenario}” perform from {start} to {end}?").format(
+            scenario=title(p.base, p.lang), start=start, end=end
+        )
     else:
-        alts = p.text("question.or").join(f"“{_title(a, p.lang)}”" for a in p.alternatives)
-        q = p.t("question.compare", alternatives=alts, base=_title(p.base, p.lang))
-        items = []
-        for k, r in enumerate(p.runs):
-            role = p.t("question.base" if k == 0 else "question.alternative")
-            desc = i18n.scenario_description(r.scenario, p.lang)
-            tail = f" — {esc(desc)}" if desc else ""
-            items.append(
-                f"<li><strong>{role}:</strong> {esc(_title(r, p.lang))} "
-                f"<code>{esc(r.scenario.name)}</code>{tail}</li>"
-            )
-        extra = f"<ul>{''.join(items)}</ul>"
-    return Html(
-        f'<section id="question"><h2>{p.t("section.question")}</h2>'
-        f'<p class="question">{q}</p>{extra}</section>'
-    )
+        alternatives = _(" or ").join(f"“{title(a, p.lang)}”" for a in p.alternatives)
+        text = _("What changes if {alternatives} replaces “{base}”?").format(
+            alternatives=alternatives, base=title(p.base, p.lang)
+        )
+    return {"text": text, "items": items}
 
 
-def _target_tally(p: _Page, results: Results) -> Html:
+def target_tally(p: Page, results: Results) -> str:
+    _ = p.gettext
     if not results.targets:
-        return p.t("answer.no_targets")
+        return _("The scenario sets no targets.")
     counts = Counter(tg["verdict"] for tg in results.targets)
-    return p.t(
-        "answer.targets",
-        scenario=_title(results, p.lang),
+    return _("Targets of “{scenario}”: {met}/{total} met, {not_met} not met, {undecided} undecided.").format(
+        scenario=title(results, p.lang),
         met=counts["met"],
         total=len(results.targets),
         not_met=counts["not met"],
@@ -102,174 +87,170 @@ def _target_tally(p: _Page, results: Results) -> Html:
     )
 
 
-def _rule_text(p: _Page, rule: Mapping[str, Any], results: Results) -> str:
-    key = rule["kpi"]
-    value = rule["value"]
-    number = fmt_plain(100 * value if kpi_kind(key) == "share" else value, p.lang)
-    unit = i18n.unit_label(key, p.lang, diff=False, number=number)
-    threshold = i18n.attach_unit(number, unit)
-    return p.text(
-        "targets.rule", kpi=p.kpi(key, results), op=_OPS.get(rule["op"], rule["op"]), value=threshold
+def _run_item(p: Page, key: str, s: KpiSummary) -> str:
+    _ = p.gettext
+    cell = mean_with_range(p, key, s["mean"], s["ci_low"], s["ci_high"])
+    if is_missing(s["ci_low"]):
+        return _("{kpi}: {value} (no confidence interval yet)").format(kpi=p.kpi(key), value=cell["value"])
+    if key == "wait_p90_min":
+        return _("90% of people wait at most {value} (95% confidence interval: {ci})").format(
+            value=cell["value"], ci=cell["range"]
+        )
+    return _("{kpi}: {value} (95% confidence interval: {ci})").format(
+        kpi=p.kpi(key), value=cell["value"], ci=cell["range"]
     )
 
 
-def _answer_run(p: _Page) -> Html:
+def run_targets(p: Page, results: Results) -> list[dict[str, Any]]:
+    """Each target of a run with its badge, its mean and its interval."""
+    return [
+        {
+            "badge": target_badge(p, tg["verdict"]),
+            "rule": rule_text(p, tg, results),
+            **mean_with_range(p, tg["kpi"], tg["mean"], tg["ci_low"], tg["ci_high"]),
+        }
+        for tg in results.targets
+    ]
+
+
+def _one_rep(p: Page, n: int) -> str:
+    if n >= 2:
+        return ""
+    return p.gettext(
+        "With a single run there is no confidence interval; run at least 2 (20 or more for decisions)."
+    )
+
+
+def answer_run(p: Page) -> dict[str, Any]:
+    _ = p.gettext
     r = p.base
     cal = r.scenario.calendar
-    items = []
-    for key in RUN_ANSWER_KPIS:
-        s = r.summary.get(key)
-        if s is None or s["n"] == 0:
-            continue
-        dec = kpi_decimals(key, s["mean"])
-        value = fmt_kpi(key, s["mean"], p.lang, dec)
-        if _missing(s["ci_low"]):
-            items.append(p.t("answer.run.item_noci", kpi=p.kpi(key), value=value))
-        else:
-            ci = fmt_kpi_range(key, s["ci_low"], s["ci_high"], p.lang, decimals=dec)
-            items.append(p.t("answer.run.item", kpi=p.kpi(key), value=value, ci=ci))
-    intro = p.t(
-        "answer.run.intro",
+    summary = r.summary
+    intro = _(
+        "Mean of {replications} simulation runs of {start} – {end} ({days} working days), "
+        "with 95% confidence intervals:"
+    ).format(
         replications=r.n_replications,
         start=fmt_date(cal.start, p.lang),
         end=fmt_date(cal.end, p.lang),
-        days=_days(r),
+        days=working_days(r),
     )
-    targets = [f"<p>{_target_tally(p, r)}</p>"]
-    if r.targets:
-        lis = []
-        for tg in r.targets:
-            cls = _TARGET_CLASS.get(tg["verdict"], "neutral")
-            dec = kpi_decimals(tg["kpi"], tg["mean"])
-            value = fmt_kpi(tg["kpi"], tg["mean"], p.lang, dec)
-            ci = fmt_kpi_range(tg["kpi"], tg["ci_low"], tg["ci_high"], p.lang, decimals=dec)
-            badge = _badge(cls, p.text("target." + tg["verdict"]))
-            lis.append(
-                f"<li>{badge} {esc(_rule_text(p, tg, r))}: {esc(value)} "
-                f'<span class="ci">({esc(ci)})</span></li>'
-            )
-        targets.append(f'<ul class="targets">{"".join(lis)}</ul>')
-    note = p.t("answer.note.run", replications=r.n_replications)
-    if r.n_replications < 2:
-        note = Html(f"{note} {p.t('answer.one_rep')}")
-    return Html(
-        f"<p>{intro}</p><ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>"
-        f'{"".join(targets)}<p class="note">{note}</p>'
-    )
+    note = _(
+        "Each figure is the mean of {replications} simulation runs under the same conditions; the 95% "
+        "confidence interval shows how uncertain it is. The results rest on many assumptions that are "
+        "estimates (see “Assumptions that are estimates”)."
+    ).format(replications=r.n_replications)
+    return {
+        "intro": intro,
+        "items": [
+            _run_item(p, k, summary[k]) for k in RUN_ANSWER_KPIS if k in summary and summary[k]["n"] > 0
+        ],
+        "tally": target_tally(p, r),
+        "targets": run_targets(p, r),
+        "note": note,
+        "one_rep": _one_rep(p, r.n_replications),
+    }
 
 
-def _clear(r: KpiComparison | None) -> bool | None:
+def clear(r: KpiComparison | None) -> bool | None:
     """True when the difference's interval excludes 0, False when it contains 0, None without one."""
-    if r is None or _missing(r.difference) or _missing(r.diff_ci_low) or _missing(r.diff_ci_high):
+    if r is None or is_missing(r.difference) or is_missing(r.diff_ci_low) or is_missing(r.diff_ci_high):
         return None
     return r.diff_ci_low > 0 or r.diff_ci_high < 0
 
 
-def _magnitude(r: KpiComparison) -> float:
-    """Largest of |difference| and its interval's limits: sets the decimals of all three."""
-    return max(
-        (abs(x) for x in (r.difference, r.diff_ci_low, r.diff_ci_high) if not _missing(x)), default=0.0
-    )
-
-
-def _and(p: _Page, items: Sequence[str]) -> str:
+def and_list(p: Page, items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + p.text("list.and") + items[-1]
+    return ", ".join(items[:-1]) + p.gettext(" and ") + items[-1]
 
 
-def _clause(p: _Page, key: str, r: KpiComparison | None) -> Html:
-    """One KPI's change in words: a clear change with its interval, or why there is no verdict."""
+def _clear_clause(p: Page, key: str, r: KpiComparison, dec: int) -> str:
+    _ = p.gettext
     name = lower_first(p.kpi(key))
-    if r is None or _missing(r.difference):
-        return p.t("answer.clause.nodata", kpi=name)
     d, lo, hi = r.difference, r.diff_ci_low, r.diff_ci_high
-    dec = diff_decimals(key, (d, lo, hi))
-    if _missing(lo) or _missing(hi):
-        return p.t("answer.clause.noci", kpi=name, amount=fmt_kpi_diff(key, d, p.lang, dec))
-    if lo > 0 or hi < 0:
-        if d < 0:
-            clause = p.t(
-                "answer.clause.down",
-                kpi=name,
-                amount=fmt_kpi_diff(key, d, p.lang, dec, signed=False),
-                ci=fmt_kpi_range(key, -hi, -lo, p.lang, diff=True, decimals=dec),
-            )
-        else:
-            clause = p.t(
-                "answer.clause.up",
-                kpi=name,
-                amount=fmt_kpi_diff(key, d, p.lang, dec, signed=False),
-                ci=fmt_kpi_range(key, lo, hi, p.lang, diff=True, decimals=dec),
-            )
-        small = {
-            BETTER_SMALL: "answer.clause.small",
-            WORSE_SMALL: "answer.clause.small",
-            BETTER_MAYBE_SMALL: "answer.clause.maybe_small",
-            WORSE_MAYBE_SMALL: "answer.clause.maybe_small",
-        }.get(r.verdict)
-        if small is None or _missing(r.mid):
-            return clause
-        number = fmt_plain(100 * r.mid if kpi_kind(key) == "share" else r.mid, p.lang)
-        mid = i18n.attach_unit(number, i18n.unit_label(key, p.lang, diff=True, number=number))
-        return p.t(small, clause=clause, mid=mid)
-    raise ValueError("no clear change: see _answer_compare")
-
-
-def _tally(p: _Page, total: int, verdicts: Counter[str]) -> Html:
-    """ "In short, on 5 key indicators: better on 1, …": the verdicts that occur, best first."""
-    parts = [
-        p.text("answer.tally.part", verdict=p.text("verdict." + v), n=verdicts[v])
-        for v in VERDICTS
-        if verdicts[v]
-    ]
-    return p.t("answer.tally", total=total, parts="; ".join(parts))  # verdicts hold commas
-
-
-def _answer_compare(p: _Page) -> Html:
-    comp = p.comparison
-    assert comp is not None
-    rows = _rows(comp)
-    out = []
-    for alt in p.alternatives:
-        clauses = [
-            _clause(p, k, rows.get((alt.scenario.name, k)))
-            for k in comp.key_kpis
-            if _clear(rows.get((alt.scenario.name, k))) is not False
-        ]
-        same = [
-            lower_first(p.kpi(k)) for k in comp.key_kpis if _clear(rows.get((alt.scenario.name, k))) is False
-        ]
-        if same:
-            clauses.append(
-                p.t("answer.clause.same_many" if len(same) > 1 else "answer.clause.same", kpis=_and(p, same))
-            )
-        verdicts = Counter(
-            rows[(alt.scenario.name, k)].verdict for k in comp.key_kpis if (alt.scenario.name, k) in rows
-        )
-        tally = _tally(p, len(comp.key_kpis), verdicts)
-        lead = Html(f"<strong>{esc(_title(alt, p.lang))}</strong>")
-        out.append(f'<p class="verdict">{lead}: {"; ".join(clauses)}. {tally}</p>')
-    with_targets = [r for r in p.runs if r.targets]
-    if with_targets:
-        out.append(
-            '<ul class="tally">' + "".join(f"<li>{_target_tally(p, r)}</li>" for r in with_targets) + "</ul>"
+    size = fmt_kpi_diff(key, d, p.lang, dec, signed=False)
+    if d < 0:
+        ci = fmt_kpi_range(key, -hi, -lo, p.lang, diff=True, decimals=dec)
+        clause = _("{kpi} falls by {amount} (95% confidence interval: {ci})").format(
+            kpi=name, amount=size, ci=ci
         )
     else:
-        out.append(f"<p>{p.t('answer.no_targets')}</p>")
-    note = p.t(
-        "answer.note.compare",
+        ci = fmt_kpi_range(key, lo, hi, p.lang, diff=True, decimals=dec)
+        clause = _("{kpi} rises by {amount} (95% confidence interval: {ci})").format(
+            kpi=name, amount=size, ci=ci
+        )
+    small = SMALL_CLAUSE.get(r.verdict)
+    if small is None or is_missing(r.mid):
+        return clause
+    return _(small).format(clause=clause, mid=amount(p, key, r.mid, diff=True))
+
+
+def clause(p: Page, key: str, r: KpiComparison | None) -> str:
+    """One KPI's change in words: a clear change with its interval, or why there is no verdict."""
+    _ = p.gettext
+    name = lower_first(p.kpi(key))
+    if r is None or is_missing(r.difference):
+        return _("{kpi}: not enough data to compare").format(kpi=name)
+    dec = diff_decimals(key, (r.difference, r.diff_ci_low, r.diff_ci_high))
+    if is_missing(r.diff_ci_low) or is_missing(r.diff_ci_high):
+        return _("{kpi} differs by {amount} (no confidence interval: at least 2 runs are needed)").format(
+            kpi=name, amount=fmt_kpi_diff(key, r.difference, p.lang, dec)
+        )
+    if not clear(r):
+        raise ValueError("no clear change: see answer_compare")
+    return _clear_clause(p, key, r, dec)
+
+
+def tally(p: Page, total: int, verdicts: Counter[str]) -> str:
+    """ "In short, on 5 key indicators: better on 1, …": the verdicts that occur, best first."""
+    _ = p.gettext
+    parts = [_("{verdict} on {n}").format(verdict=_(v), n=verdicts[v]) for v in VERDICTS if verdicts[v]]
+    return _("In short, on {total} key indicators: {parts}.").format(total=total, parts="; ".join(parts))
+
+
+def _alternative(p: Page, comp: Comparison, alt: Results) -> dict[str, Any]:
+    _ = p.gettext
+    rows = rows_by_scenario(comp)
+    name = alt.scenario.name
+    changed = [k for k in comp.key_kpis if clear(rows.get((name, k))) is not False]
+    same = [lower_first(p.kpi(k)) for k in comp.key_kpis if clear(rows.get((name, k))) is False]
+    clauses = [clause(p, k, rows.get((name, k))) for k in changed]
+    if same:
+        text = _("{kpis} show no clear change") if len(same) > 1 else _("{kpis} shows no clear change")
+        clauses.append(text.format(kpis=and_list(p, same)))
+    verdicts = Counter(rows[(name, k)].verdict for k in comp.key_kpis if (name, k) in rows)
+    return {"title": title(alt, p.lang), "clauses": clauses, "tally": tally(p, len(comp.key_kpis), verdicts)}
+
+
+def answer_compare(p: Page) -> dict[str, Any]:
+    _ = p.gettext
+    comp = p.comparison
+    assert comp is not None
+    note = _(
+        "Each scenario was simulated {replications} times with the same stream of arriving visitors (a "
+        "paired comparison). A difference counts as clear when its confidence interval excludes 0, and as "
+        "important when the whole interval lies beyond the indicator's minimum important difference (by "
+        "default 1 minute of mean wait, 2 minutes of the 90th percentile, 1 percentage point, 1 late "
+        "dossier; the scenario can set its own). The intervals of the differences hold jointly at "
+        "{confidence} for all {comparisons} comparisons (Bonferroni adjustment, {adjusted} each); each "
+        "difference with its interval is under “Results”. The results rest on many assumptions that are "
+        "estimates."
+    ).format(
         replications=comp.replications,
         confidence=p.pct(comp.confidence),
         comparisons=comp.comparisons,
         adjusted=p.pct(comp.adjusted_confidence),
     )
-    if comp.replications < 2:
-        note = Html(f"{note} {p.t('answer.one_rep')}")
-    out.append(f'<p class="note">{note}</p>')
-    return _join(out)
+    with_targets = [r for r in p.runs if r.targets]
+    return {
+        "alternatives": [_alternative(p, comp, alt) for alt in p.alternatives],
+        "tallies": [target_tally(p, r) for r in with_targets],
+        "no_targets": "" if with_targets else _("The scenario sets no targets."),
+        "note": note,
+        "one_rep": _one_rep(p, comp.replications),
+    }
 
 
-def _answer(p: _Page) -> Html:
-    body = _answer_run(p) if p.comparison is None else _answer_compare(p)
-    return Html(f'<section id="answer" class="answer"><h2>{p.t("section.answer")}</h2>{body}</section>')
+def answer(p: Page) -> dict[str, Any]:
+    return answer_run(p) if p.comparison is None else answer_compare(p)
