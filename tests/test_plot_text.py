@@ -98,8 +98,7 @@ def test_wait_by_hour_explains_the_door_queue_before_opening(comparison) -> None
     plot counts nobody then: the wait plot marks those hours and says why."""
     from matplotlib.patches import Rectangle
 
-    from sim.report.html.figures import _translate_figure_text
-    from sim.report.html.page import Page
+    from sim.report.i18n import translator
     from sim.report.plots import opening_minutes, wait_by_hour_figure
 
     results = comparison.base
@@ -111,8 +110,7 @@ def test_wait_by_hour_explains_the_door_queue_before_opening(comparison) -> None
     assert min(p.get_x() for p in hatched) < 6.5  # 06:00–07:00 has visitors at the door
     labels = ax.get_legend_handles_labels()[1]
     assert "arrived before opening (07:00): includes the wait at the door" in labels
-    page = Page("vi", (results,))
-    vi = _translate_figure_text(wait_by_hour_figure(results), page, results.scenario)
+    vi = wait_by_hour_figure(results, _=translator("vi").gettext, locale="vi")
     texts = {t.get_text() for t in vi.findobj(lambda a: hasattr(a, "get_text"))}
     assert "đến trước giờ mở cửa (07:00): gồm cả thời gian chờ ở cửa" in texts
     assert not any("arrived" in t or "hour of arrival" in t for t in texts)

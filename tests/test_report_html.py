@@ -657,8 +657,8 @@ def test_estimates_are_the_estimate_rows_compactly(base):
     from sim.report.html.estimates import IDENTITY, entry_and_item, estimate_entries, is_estimate
     from sim.report.html.parameters import param_rows
 
-    rows = param_rows(base.scenario, DAO_XA)
     page = ReportPage("en", (base,))
+    rows = param_rows(page, base.scenario, DAO_XA)
     entries = estimate_entries(page, rows)
     shown = {(e["entry"], item) for e in entries for item in e["pairs"]}
     wanted = {
@@ -668,7 +668,7 @@ def test_estimates_are_the_estimate_rows_compactly(base):
     }
     assert shown == wanted
     assert ("demand", "visits_per_day") in shown
-    sourced = {entry_and_item(r.key) for r in rows if r.label == "SOURCED"}
+    sourced = {entry_and_item(r.key) for r in rows if r.kind == "SOURCED"}
     assert sourced and not (sourced & shown)
     assert len(entries) < len(shown) / 3  # one row per entry, not per parameter
     assert entry_and_item("procedures[land_intake].work_min") == ("procedures[land_intake]", "work_min")

@@ -31,9 +31,9 @@ from sim.experiment.folders import write_new_folder
 from sim.experiment.results import Results, csv_cell, library_versions, package_version, write_json
 
 if TYPE_CHECKING:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
-ComparisonWriter = Callable[["Comparison", Path], None]
+ComparisonWriter = Callable[["Comparison", Path], object]
 """Writes extra files (plots, a report) for a `Comparison` into a folder being assembled."""
 
 BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no detectable difference"
@@ -144,7 +144,7 @@ class Comparison:
 
     def table(self) -> pd.DataFrame:
         """The tidy table written to comparison.csv."""
-        import pandas as pd  # type: ignore[import-untyped]
+        import pandas as pd
 
         return pd.DataFrame([[getattr(r, c) for c in COLUMNS] for r in self.rows], columns=list(COLUMNS))
 

@@ -37,7 +37,7 @@ from sim.scenario.kpis import KPIS
 from sim.scenario.schema import Scenario
 from sim.scenario.warnings import scenario_warnings
 
-Writer = Callable[["Results", Path], None]
+Writer = Callable[["Results", Path], object]
 """Writes extra files (plots, reports) for `Results` into a folder that is being assembled."""
 
 LIBRARIES: tuple[str, ...] = ("simpy", "numpy", "scipy", "pandas", "matplotlib", "pydantic")

@@ -16,9 +16,7 @@ tables and the HTML report both print through them.
 Transitional, for the HTML code until it calls `_()` itself: the old key look-up `t(key, lang)` /
 `MESSAGES[lang][key]` over `_LEGACY_MSGID` (key -> English msgid).
 
-`PLOT_TEXT_VI` translates the English text of the standard figures (`sim.report.plots`) phrase by
-phrase, so the Vietnamese report's figures read in Vietnamese too; a phrase it does not know stays
-in English.
+Figures draw their own text through `_` (`sim.report.figures`): nothing is rewritten after drawing.
 """
 
 from __future__ import annotations
@@ -300,11 +298,6 @@ class _LegacyMessages(Mapping[str, str]):
 
 MESSAGES: dict[str, Mapping[str, str]] = {lang: _LegacyMessages(lang) for lang in ("vi", "en")}
 """Language → message key → text with `{placeholders}`; both languages have the same keys."""
-
-
-def N_(message: str) -> str:  # noqa: N802  # the gettext convention
-    """Mark a string defined as data for `pybabel extract -k N_`; translate it later with `_`."""
-    return message
 
 
 def check_lang(lang: str) -> str:
@@ -611,109 +604,3 @@ def lower_first(text: str) -> str:
 
 NAMED_KPIS: tuple[str, ...] = tuple(REGISTRY)
 """Every KPI with a name: the registry's keys (headline KPIs and breakdown prefixes)."""
-
-
-# ----- figure text (sim.report.plots) in Vietnamese ----------------------------------------------
-
-PLOT_TEXT_VI: tuple[tuple[str, str], ...] = (
-    # sim.report.compare_plots (before the general patterns they share words with)
-    (r"^Mean wait by hour of arrival, by scenario", "Thời gian chờ trung bình theo giờ đến, theo phương án"),
-    (
-        r"(\d+) replications per scenario pooled, common random numbers",
-        r"gộp \1 lần mô phỏng mỗi phương án, cùng một dòng người dân đến",
-    ),
-    (r"(\d+) replications per scenario", r"\1 lần mô phỏng mỗi phương án"),
-    (r"^hour of arrival$", "giờ đến"),
-    (r" \(base\)$", " (cơ sở)"),
-    (
-        r"^Dossiers on time \(portal definition\), by scenario",
-        "Hồ sơ đúng hạn (theo cách tính của Cổng Dịch vụ công), theo phương án",
-    ),
-    (r"^on-time rate \(%\), ", "tỷ lệ đúng hạn (%), "),
-    (r"^target >= ", "mục tiêu ≥ "),
-    (r"^target <= ", "mục tiêu ≤ "),
-    (r"^target > ", "mục tiêu > "),
-    (r"^target < ", "mục tiêu < "),
-    (r"^no key KPIs to compare$", "không có chỉ tiêu chính để so sánh"),
-    (r"^no value$", "không có số liệu"),
-    # sim.report.plots (the staff-time axis label before the general "bars show ..." pattern)
-    (r"^busy share \(%\)$", "tỷ lệ thời gian bận (%)"),
-    (r"^error bars: 95% confidence interval of the total$", "vạch sai số: khoảng tin cậy 95% của tổng"),
-    (r"^Waiting time for the counter", "Thời gian chờ đến lượt tại quầy"),
-    (r"(\d+) replications? pooled", r"gộp \1 lần mô phỏng"),
-    (r"mean of (\d+) replications", r"trung bình \1 lần mô phỏng"),
-    (r"(\d+) replications?\b", r"\1 lần mô phỏng"),
-    (r"bars show the 95% confidence interval", "vạch sai số là khoảng tin cậy 95%"),
-    (r"^no counter visitors$", "không có người dân đến quầy"),
-    (r"^no replications$", "không có lần mô phỏng nào"),
-    (r"^no dossiers$", "không có hồ sơ"),
-    (r"^no utilisation KPIs reported$", "không có số liệu về mức độ bận"),
-    (r"share of visitors per ([\d.]+) min", r"tỷ lệ người dân theo khoảng \1 phút"),
-    (r"^wait for the counter call \(minutes\)", "thời gian chờ đến khi được gọi lên quầy (phút)"),
-    (r"([\d.]+)% waited over ([\d.]+) min \(not shown\)", r"\1% số người dân chờ quá \2 phút (không vẽ)"),
-    (r"^share of visitors \(%\)$", "tỷ lệ người dân (%)"),
-    (r"^cumulative share \(%\)$", "tỷ lệ cộng dồn (%)"),
-    (r"^cumulative share$", "tỷ lệ cộng dồn"),
-    (r"^threshold ([\d.]+) min$", r"ngưỡng \1 phút"),
-    (r"^p90 ([\d.]+) min \(mean\)$", r"phân vị 90: \1 phút (trung bình)"),
-    (r"^Mean wait by hour of arrival", "Thời gian chờ trung bình theo giờ đến"),
-    (r"^hour of day$", "giờ trong ngày"),
-    (
-        r"^arrived before opening \(([\d:–]+)\): includes the wait at the door$",
-        r"đến trước giờ mở cửa (\1): gồm cả thời gian chờ ở cửa",
-    ),
-    (
-        r"^hour of arrival \(the wait runs from stepping into the ticket line to the counter call\)$",
-        "giờ đến (thời gian chờ tính từ lúc xếp hàng lấy số đến khi được gọi lên quầy)",
-    ),
-    (r"^mean wait \(minutes\)$", "thời gian chờ trung bình (phút)"),
-    (r"^Mean queue length by hour of day", "Số người chờ trung bình theo giờ trong ngày"),
-    (r"^visitors waiting \(time average\)$", "số người chờ (trung bình theo thời gian)"),
-    (
-        r"^Utilisation \(busy share of present time\)",
-        "Mức độ bận (tỷ lệ thời gian bận trên thời gian có mặt)",
-    ),
-    (r"^utilisation \(%\), ", "mức độ bận (%), "),
-    (r"^Staff: busy share of time at work$", "Cán bộ: tỷ lệ thời gian làm việc bận"),
-    (r"^Equipment: busy share of its hours$", "Thiết bị: tỷ lệ thời gian hoạt động bận"),
-    (r"^counter$", "tiếp người dân tại quầy"),
-    (r"^back office$", "xử lý hồ sơ"),
-    (r"^manual numbers$", "cấp số thủ công"),
-    (r"^equipment$", "thiết bị"),
-    (r"^ticket machine$", "Máy lấy số"),
-    (r"^lookup PC$", "Máy tra cứu"),
-    (r"^support team$", "Tổ hỗ trợ"),
-    (r"^Dossiers received and completed per week", "Hồ sơ tiếp nhận và giải quyết xong theo tuần"),
-    (r"^received$", "tiếp nhận"),
-    (r"^completed$", "giải quyết xong"),
-    (
-        r"^week starting \(Monday, dd/mm\); \(n d\): a week with n working days, not (\d+)$",
-        r"tuần bắt đầu từ thứ Hai (ngày/tháng); (n ngày): tuần chỉ có n ngày làm việc thay vì \1",
-    ),
-    (r"\((\d+) d\)$", r"(\1 ngày)"),
-    (r"^dossiers per week$", "hồ sơ mỗi tuần"),
-    (r"^Back-office backlog at the end of each working day", "Hồ sơ đang giải quyết cuối mỗi ngày làm việc"),
-    (r"^95% confidence interval$", "khoảng tin cậy 95%"),
-    (r"^mean over replications$", "trung bình các lần mô phỏng"),
-    (r"^working day$", "ngày làm việc"),
-    (r"^dossiers in progress \(any reception date\)$", "hồ sơ đang giải quyết (mọi ngày tiếp nhận)"),
-    (
-        r"^Dossier outcomes by field \(portal categories\)",
-        "Kết quả giải quyết hồ sơ theo lĩnh vực (phân loại của Cổng Dịch vụ công)",
-    ),
-    (r"^all fields$", "tất cả lĩnh vực"),
-    (r"^early$", "trước hạn"),
-    (r"^on time$", "đúng hạn"),
-    (r"^late$", "trễ hạn"),
-    (r"^in progress within due$", "đang giải quyết, còn trong hạn"),
-    (r"^target ([\d.]+)% on time$", r"mục tiêu \1% đúng hạn"),
-    (
-        r"^share of dossiers received \(%\); the figure at the end is the on-time rate$",
-        "tỷ lệ trên số hồ sơ tiếp nhận (%); số ở cuối thanh là tỷ lệ đúng hạn",
-    ),
-    (r"^better$", "tốt hơn"),
-    (r"^worse$", "kém hơn"),
-    (r"^no detectable difference$", "không có khác biệt rõ rệt"),
-)
-"""(regular expression, replacement) pairs applied in order, line by line (re.MULTILINE), to every
-text of a standard figure in the Vietnamese report; decimal points then become commas."""

@@ -31,7 +31,7 @@ def entry_and_item(key: str) -> tuple[str, str]:
 
 
 def is_estimate(row: Param) -> bool:
-    return "ESTIMATE" in row.label and "not used by the current model" not in row.note
+    return row.kind == "ESTIMATE" and row.used
 
 
 def estimate_entries(p: Page, rows: list[Param]) -> list[dict[str, Any]]:
@@ -42,7 +42,7 @@ def estimate_entries(p: Page, rows: list[Param]) -> list[dict[str, Any]]:
         entry, item = entry_and_item(r.key)
         if is_estimate(r) and item.split(".")[-1] not in IDENTITY:
             group = entries.setdefault(entry, {"section": r.section, "entry": entry, "pairs": {}})
-            group["pairs"][item] = shown_value(p, r.value, r.unit)
+            group["pairs"][item] = shown_value(p, r)
     return list(entries.values())
 
 
@@ -82,7 +82,7 @@ def split_lists(p: Page, entries: list[dict[str, Any]]) -> tuple[list[dict[str, 
 def estimates(p: Page) -> dict[str, Any]:
     _ = p.gettext
     path = p.sources.get(p.base.scenario.name)
-    entries = estimate_entries(p, param_rows(p.base.scenario, path)) if path is not None else []
+    entries = estimate_entries(p, param_rows(p, p.base.scenario, path)) if path is not None else []
     lists, flat = split_lists(p, entries)
     intro = _(
         "The parameters below are estimates (no source was found); replace them with the centre's own "

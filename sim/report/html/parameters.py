@@ -36,106 +36,78 @@ PARTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter as the report shows it: its texts already in the report's language."""
+
     section: str
     key: str
     value: str
+    """The value in words, in the report's language (`sim.report.params` makes it there)."""
     unit: str = ""
-    label: str = ""
+    """The unit's English msgid ("" for none): what decides how the value is written."""
+    unit_text: str = ""
+    kind: str = ""
+    """SOURCED, ESTIMATE or default; "" when the scenario's file is not known."""
+    used: bool = True
     note: str = ""
+    raw: str = ""
+    """The value as written in the scenario file when it is text (ids and settings), else ""."""
 
 
-def param_rows(scenario: Scenario, path: Path | None) -> list[Param]:
-    """The scenario's parameters via `sim.report.params`; labels and notes when its file is known."""
-    from sim.report.params import parameter_rows
+def _raw(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return ""
 
+
+def param_rows(p: Page, scenario: Scenario, path: Path | None) -> list[Param]:
+    """The scenario's parameters in the report's language via `sim.report.params`; with the file,
+    each value's provenance (SOURCED, ESTIMATE or default) from the file that sets it."""
+    from sim.report.params import parameters
+
+    known = path is not None
     try:
-        rows = parameter_rows(scenario, path)
-    except Exception:  # a moved or unreadable scenario file: values without labels
-        rows = parameter_rows(scenario)
-    return [Param(r.section, r.key, r.value, r.unit, r.label, r.note) for r in rows]
-
-
-VALUE_WORDS_VI: tuple[tuple[str, str], ...] = (
-    (r"\bmon\b", "thứ Hai"),
-    (r"\btue\b", "thứ Ba"),
-    (r"\bwed\b", "thứ Tư"),
-    (r"\bthu\b", "thứ Năm"),
-    (r"\bfri\b", "thứ Sáu"),
-    (r"\bsat\b", "thứ Bảy"),
-    (r"\bsun\b", "Chủ nhật"),
-    (r"\bmorning\b", "buổi sáng"),
-    (r"\bafternoon\b", "buổi chiều"),
-    (r"\bnone\b", "không có"),
-    (r"\btrue\b", "có"),
-    (r"\bfalse\b", "không"),
-    (r"\blognormal\b", "log-chuẩn"),
-    (r"\bexponential\b", "mũ"),
-    (r"\buniform\b", "đều"),
-    (r"\bfixed\b", "cố định"),
-    (r"\bempirical\b", "thực nghiệm"),
-    (r"\bwith weights\b", "với trọng số"),
-    (r"\bequally likely\b", "đồng khả năng"),
-    (r"\bmean\b", "trung bình"),
-    (r"\bmachines\b", "máy"),
-    (r"\bPCs\b", "máy"),
-    (r"\bworking days\b", "ngày làm việc"),
-    (r"\bcalendar day\b", "ngày"),
-    (r"\bworking day\b", "ngày làm việc"),
-    (r"\bmin / extra document\b", "phút / giấy tờ thêm"),
-    (r"\bmin\b", "phút"),
-    (r"\bshare of working time\b", "tỷ lệ thời gian làm việc"),
-    (r"\bshare\b", "tỷ lệ"),
-    (r"\bprobability\b", "xác suất"),
-    (r"\brelative weight\b", "trọng số tương đối"),
-    (r"\brelative rate\b", "hệ số tương đối"),
-    (r"\bpeople waiting\b", "người chờ"),
-    (r"\bpeople\b", "người"),
-    (r"\bdossiers\b", "hồ sơ"),
-    (r"\bdocuments\b", "giấy tờ"),
-    (r"\bvisits\b", "lượt người dân"),
-    (r"\btickets\b", "phiếu"),
-    (r"\bcounter no\.", "quầy số"),
-    (r"\bclock time\b", "giờ"),
-    (r"\bdate\b", "ngày"),
-    (r"\bcalls\b", "lượt gọi"),
-    (r"\breplications\b", "lần mô phỏng"),
-    (r"× counter time\b", "× thời gian tại quầy"),
-    (r"\bto\b", "đến"),
-)
-"""The words of `sim.report.params` values and units in Vietnamese (whole words only)."""
-
-
-def value_text(lang: str, text: str) -> str:
-    """A parameter value or unit in words, in the report's language."""
-    if lang != "vi" or not text:
-        return text
-    for pattern, repl in VALUE_WORDS_VI:
-        text = re.sub(pattern, repl, text)
-    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+        rows = parameters(scenario, path, _=p.gettext, locale=p.lang)
+    except Exception:  # a moved or unreadable scenario file: values without provenance
+        rows, known = parameters(scenario, _=p.gettext, locale=p.lang), False
+    return [
+        Param(
+            r.section,
+            r.key,
+            r.value_text,
+            r.unit,
+            r.unit_text,
+            r.note.kind if known else "",
+            r.used,
+            r.note_text,
+            _raw(r.value),
+        )
+        for r in rows
+    ]
 
 
 UNITLESS = {"date", "clock time", "share", "probability", "relative weight", "relative rate"}
 
 
-def with_unit(p: Page, value: str, unit: str) -> str:
-    if value == PRESENT:
+def with_unit(p: Page, row: Param) -> str:
+    if row.value == PRESENT:
         return p.gettext("present")
-    value = value_text(p.lang, value)
-    if not unit or unit in UNITLESS or value in {"none", "không có"}:
-        return value
-    if unit == "counter no.":
-        return f"{value_text(p.lang, unit)} {value}"
-    return f"{value} {value_text(p.lang, unit)}"
+    if not row.unit or row.unit in UNITLESS or not row.unit_text:
+        return row.value
+    if row.unit == "counter no.":
+        return f"{row.unit_text} {row.value}"
+    return f"{row.value} {row.unit_text}"
 
 
 IDENTIFIERS = re.compile(r"[a-z][a-z0-9_]*(, [a-z][a-z0-9_]*)*")
 """A value that names ids or settings of the scenario file (`spec_social`, `serve_all`, `edd`)."""
 
 
-def shown_value(p: Page, value: str, unit: str) -> dict[str, str | bool]:
+def shown_value(p: Page, row: Param) -> dict[str, str | bool]:
     """A parameter's value for a template: in words, or as code when it is the file's own ids."""
-    text = with_unit(p, value, unit)
-    return {"text": text, "code": text == value and bool(IDENTIFIERS.fullmatch(value))}
+    text = with_unit(p, row)
+    return {"text": text, "code": text == row.raw and bool(IDENTIFIERS.fullmatch(text))}
 
 
 NO_VALUE: dict[str, str | bool] = {"text": "", "code": False}

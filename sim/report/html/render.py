@@ -165,7 +165,7 @@ def render_report(
         raise ValueError("give exactly one of results (a run) or comparison")
     runs = (results,) if results is not None else (comparison.base, *comparison.alternatives)  # type: ignore[union-attr]
     text = _command_text(command)
-    page = Page(lang=lang, runs=runs, comparison=comparison, command=text)  # type: ignore[arg-type]
+    page = Page(lang=lang, runs=runs, comparison=comparison, command=text)
     page.sources = find_sources(text, page.runs, sources)
     return environment(lang).get_template("report.html.j2").render(context(page))
 

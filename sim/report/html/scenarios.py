@@ -137,12 +137,12 @@ def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, Any]:
     row = b or a
     assert row is not None
     absent = {"text": p.gettext("(none)"), "code": False}
-    shown_note = b is not None and b.note and b.label != "default" and p.lang == "en"
+    shown_note = b is not None and b.note and b.kind != "default" and p.lang == "en"
     return {
         "key": row.key,
         "hint": entry_hint(p, row.key),
-        "before": shown_value(p, a.value, a.unit) if a else absent,
-        "after": shown_value(p, b.value, b.unit) if b else absent,
+        "before": shown_value(p, a) if a else absent,
+        "after": shown_value(p, b) if b else absent,
         "note": b.note if shown_note and b is not None else "",
     }
 
@@ -150,10 +150,11 @@ def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, Any]:
 def diff_tables(p: Page) -> list[dict[str, Any]]:
     """For each alternative, the parameters that differ from the base (at most MAX_DIFF_ROWS)."""
     _ = p.gettext
-    base_params = param_rows(p.base.scenario, p.sources.get(p.base.scenario.name))
+    base_params = param_rows(p, p.base.scenario, p.sources.get(p.base.scenario.name))
     out = []
     for alt in p.alternatives:
-        diffs = collapse(differences(base_params, param_rows(alt.scenario, p.sources.get(alt.scenario.name))))
+        alt_params = param_rows(p, alt.scenario, p.sources.get(alt.scenario.name))
+        diffs = collapse(differences(base_params, alt_params))
         more = len(diffs) - MAX_DIFF_ROWS
         out.append(
             {
