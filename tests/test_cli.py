@@ -325,11 +325,3 @@ def test_the_first_console_line_needs_no_scipy_pandas_or_matplotlib() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
-
-
-def test_vietnamese_text_says_nguoi_dan_not_khach() -> None:
-    """A public office speaks of 'người dân' (citizens), not 'khách' (customers)."""
-    from sim.report import i18n
-
-    found = [key for key, text in i18n.MESSAGES["vi"].items() if "khách" in text.lower()]
-    assert found == []

@@ -13,9 +13,6 @@ their old names (`fmt_number`, `fmt_date`, ...): Vietnamese 1.700 and 2,5, Engli
 `fmt_kpi_diff`, `fmt_ci` and `fmt_kpi_range` add the KPI's unit from the registry; the terminal
 tables and the HTML report both print through them.
 
-Transitional, for the HTML code until it calls `_()` itself: the old key look-up `t(key, lang)` /
-`MESSAGES[lang][key]` over `_LEGACY_MSGID` (key -> English msgid).
-
 Figures draw their own text through `_` (`sim.report.figures`): nothing is rewritten after drawing.
 """
 
@@ -25,9 +22,9 @@ import functools
 import gettext
 import io
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -56,211 +53,6 @@ DOMAIN = "centre_sim"
 """Report languages; the first is the default."""
 
 
-def _kpi_messages() -> dict[str, str]:
-    """Transitional keys `kpi.<key>` and `kpi.<key>.help` of the HTML code: the registry's msgids."""
-    out: dict[str, str] = {}
-    for kpi in REGISTRY.values():
-        out[f"kpi.{kpi.key}"] = kpi.name
-        out[f"kpi.{kpi.key}.help"] = kpi.help
-    return out
-
-
-# ----- the message catalogue ---------------------------------------------------------------------
-
-_EN: dict[str, str] = {
-    "title.run": "Simulation report: {scenario}",
-    "title.compare": "Scenario comparison report: {scenario}",
-    "prepared": "Prepared on {date} with centre-sim {version}",
-    "section.question": "The question",
-    "section.answer": "The answer",
-    "section.scenario": "The scenario",
-    "section.scenarios": "The scenarios and what differs",
-    "section.results": "Results",
-    "section.targets": "Target verdicts",
-    "section.estimates": "Assumptions that are estimates",
-    "section.repro": "Reproducibility",
-    "section.appendix": "Appendix: all indicators",
-    "section.figures": "Appendix: charts",
-    "question.run": "How does “{scenario}” perform from {start} to {end}?",
-    "question.compare": "What changes if {alternatives} replaces “{base}”?",
-    "question.or": " or ",
-    "question.base": "Base scenario",
-    "question.alternative": "Alternative",
-    "answer.run.intro": "Mean of {replications} simulation runs of {start} – {end} ({days} working days), "
-    "with 95% confidence intervals:",
-    "answer.run.item": "{kpi}: {value} (95% confidence interval: {ci})",
-    "answer.run.item_noci": "{kpi}: {value} (no confidence interval yet)",
-    "answer.clause.down": "{kpi} falls by {amount} (95% confidence interval: {ci})",
-    "answer.clause.up": "{kpi} rises by {amount} (95% confidence interval: {ci})",
-    "answer.clause.same": "{kpis} shows no clear change",
-    "answer.clause.same_many": "{kpis} show no clear change",
-    "answer.clause.small": "{clause}, less than the smallest difference that matters ({mid})",
-    "answer.clause.maybe_small": "{clause}, perhaps less than the smallest difference that matters ({mid})",
-    "list.and": " and ",
-    "answer.clause.noci": "{kpi} differs by {amount} (no confidence interval: at least 2 runs are needed)",
-    "answer.clause.nodata": "{kpi}: not enough data to compare",
-    "answer.tally": "In short, on {total} key indicators: {parts}.",
-    "answer.tally.part": "{verdict} on {n}",
-    "answer.targets": "Targets of “{scenario}”: {met}/{total} met, {not_met} not met, {undecided} undecided.",
-    "answer.no_targets": "The scenario sets no targets.",
-    "answer.note.run": "Each figure is the mean of {replications} simulation runs under the same "
-    "conditions; the 95% confidence interval shows how uncertain it is. The results "
-    "rest on many assumptions that are estimates (see “Assumptions that are "
-    "estimates”).",
-    "answer.note.compare": "Each scenario was simulated {replications} times with the same stream of "
-    "arriving visitors (a paired comparison). A difference counts as clear when "
-    "its confidence interval excludes 0, and as important when the whole "
-    "interval lies beyond the indicator's minimum important difference (by "
-    "default 1 minute of mean wait, 2 minutes of the 90th percentile, 1 "
-    "percentage point, 1 late dossier; the scenario can set its own). The "
-    "intervals of the differences hold "
-    "jointly at {confidence} for all {comparisons} comparisons (Bonferroni "
-    "adjustment, {adjusted} each); each difference with its interval is under "
-    "“Results”. The results rest on many assumptions that are estimates.",
-    "answer.one_rep": "With a single run there is no confidence interval; run at least 2 (20 or more for "
-    "decisions).",
-    "verdict.better": "better",
-    "verdict.better, maybe not enough to matter": "better, maybe not enough to matter",
-    "verdict.better, but too small to matter": "better, but too small to matter",
-    "verdict.worse": "worse",
-    "verdict.worse, maybe enough to matter": "worse, maybe enough to matter",
-    "verdict.worse, but too small to matter": "worse, but too small to matter",
-    "verdict.no detectable difference": "no detectable difference",
-    "verdict.neutral": "not judged",
-    "target.met": "met",
-    "target.not met": "not met",
-    "target.undecided": "undecided",
-    "target.legend": "How verdicts are reached: “met” when the whole 95% confidence interval satisfies "
-    "the target; “not met” when the whole interval violates it; “undecided” when the "
-    "interval contains the threshold — more runs are needed, or the result is close to "
-    "the threshold.",
-    "scenario.name": "Scenario id",
-    "scenario.title": "Title",
-    "scenario.description": "Description",
-    "scenario.centre": "Centre",
-    "scenario.window": "Period",
-    "scenario.window_value": "{start} – {end} ({days} working days)",
-    "scenario.staff": "Staff",
-    "scenario.staff_value": "{total}: {roles}",
-    "scenario.equipment": "Equipment",
-    "scenario.equipment_value": "{machines} ticket machine(s), {pcs} lookup PC(s)",
-    "scenario.support": "Support team",
-    "scenario.support_value": "{members} member(s)",
-    "scenario.back_office": "Dossier processing",
-    "scenario.back_office_yes": "simulated",
-    "scenario.back_office_no": "not simulated",
-    "scenario.role": "Role",
-    "diff.heading": "How “{alternative}” differs from “{base}”",
-    "diff.none": "No parameter differs from the base scenario (apart from names and descriptions).",
-    "diff.more": "… and {count} more parameters.",
-    "diff.intro": "Parameters as run, with every default filled in; names, descriptions and run settings "
-    "are not listed.",
-    "diff.section": "Part",
-    "diff.key": "Parameter",
-    "diff.absent": "(none)",
-    "diff.present": "present",
-    "role.director": "Director",
-    "role.deputy_director": "Deputy director",
-    "role.specialist": "Specialist",
-    "role.civil_servant": "Civil servant",
-    "role.other": "Staff member",
-    "staff.role_field": "{role}, {field}",
-    "part.scenario": "Scenario details",
-    "part.calendar": "Calendar",
-    "part.demand": "Demand",
-    "part.fields": "Fields",
-    "part.procedures": "Procedures",
-    "part.staff": "Staff",
-    "part.equipment": "Equipment",
-    "part.support_team": "Support team",
-    "part.policies": "Policies",
-    "part.back_office": "Dossier processing",
-    "part.online": "Online dossiers",
-    "part.targets": "Targets",
-    "part.run": "Run settings",
-    "part.front": "Front office",
-    "part.back": "Back office (dossiers)",
-    "results.intro.run": "Mean of {replications} simulation runs, 95% confidence interval in brackets.",
-    "results.intro.compare": "Mean of {replications} simulation runs per scenario, 95% confidence "
-    "interval in brackets; the difference from the base scenario with its "
-    "joint {confidence} confidence interval.",
-    "results.band": "Smallest difference that matters: ±{mid}",
-    "col.kpi": "Indicator",
-    "staff_time.title": "Staff working time",
-    "staff_time.intro": "The share of each person's time at work spent busy: serving at the counter, "
-    "processing dossiers and writing numbers by hand (the three parts add up to "
-    "the total). Counter utilisation alone counts only time at the counter, so it "
-    "leaves out most of the work of staff who also process dossiers.",
-    "staff_time.person": "Member of staff",
-    "staff_time.all": "Average over staff",
-    "col.scenario": "Scenario",
-    "col.mean": "Mean [95% CI]",
-    "col.difference": "Difference from base [CI]",
-    "col.verdict": "Verdict",
-    "col.target": "Target",
-    "col.value": "Value",
-    "col.note": "Note",
-    "col.base": "base",
-    "col.n": "data in {n} of {total} runs",
-    "figure.forest": "Differences from the base scenario on the key indicators. Dots are mean "
-    "differences, lines the joint {confidence} confidence intervals; a line crossing 0 "
-    "means no detectable difference. The grey band is ± the minimum important "
-    "difference: a difference inside it is too small to matter to people waiting.",
-    "figure.forest.band": "± minimum important difference",
-    "figure.forest.title": "Difference from “{base}”",
-    "figure.forest.axis": "difference ({unit})",
-    "figure.wait_distribution": "Distribution of the wait for the counter.",
-    "figure.wait_by_hour": "Mean wait by hour of arrival.",
-    "figure.queue_by_hour": "Mean number waiting by hour of day.",
-    "figure.utilisation": "Each member of staff's busy share of time at work, split into counter, "
-    "back office and manual numbers; the utilisation of each piece of equipment.",
-    "figure.dossiers_weekly": "Dossiers received and completed per week.",
-    "figure.backlog": "Dossiers in progress at the end of each working day.",
-    "figure.on_time_by_field": "Dossier outcomes by field.",
-    "figure.wait_by_hour_by_scenario": "Mean wait by hour of arrival, each scenario.",
-    "figure.on_time_by_scenario": "On-time rate of each scenario, with its 95% confidence interval.",
-    "figure.of": "{caption} Scenario: {scenario}.",
-    "targets.none": "The scenario sets no targets.",
-    "targets.rule": "{kpi} {op} {value}",
-    "estimates.intro": "The parameters below are estimates (no source was found); replace them with the "
-    "centre's own data when available, for example ticket-machine logs. The results "
-    "depend on them. Notes are quoted from the scenario file.",
-    "estimates.intro.compare": "Estimates of the base scenario; parameters changed in an alternative "
-    "are listed under “The scenarios and what differs”.",
-    "estimates.none": "No list of estimated assumptions was found for this scenario; see the scenario "
-    "file (lines marked ESTIMATE) and docs/assumptions.md.",
-    "estimates.more": "… and {count} more estimates (see the scenario file).",
-    "repro.intro": "Rerunning the command below with the same version gives exactly the figures in this "
-    "report.",
-    "repro.command": "Command",
-    "repro.command_rerun": "{command}   (the scenario as run is saved in the results folder as "
-    "scenario.toml)",
-    "repro.no_command": "not recorded",
-    "repro.seed": "Random seed",
-    "repro.replications": "Simulation runs (replications)",
-    "repro.rule": "How the number of runs was chosen",
-    "repro.rule_fixed": "fixed: {replications} runs",
-    "repro.confidence": "Confidence level",
-    "repro.version": "centre-sim version",
-    "repro.python": "Python and libraries",
-    "repro.created": "Run at",
-    "repro.report_date": "Report prepared on",
-    "repro.scenarios": "Scenarios",
-    "appendix.intro": "Every indicator the model computes, mean [95% confidence interval]. Names with a "
-    "part in brackets are breakdowns by field or by member of staff.",
-    "appendix.nodata": "no data",
-    "unit.minutes": "min",
-    "score": "{value}/{max} points",
-    "na": "–",
-}
-
-_CONTEXT: dict[str, str] = {}
-"""Legacy keys whose English text has another Vietnamese elsewhere: their gettext context."""
-
-_LEGACY_MSGID: dict[str, str] = {**_EN, **_kpi_messages()}
-"""Transitional: the old message key -> its English msgid. Goes when every caller uses `_()`."""
-
-
 @functools.cache
 def translator(lang: str) -> gettext.NullTranslations:
     """The gettext translations of `lang`: the Vietnamese catalogue
@@ -277,40 +69,11 @@ def translator(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
-class _LegacyMessages(Mapping[str, str]):
-    """Transitional read-only view `MESSAGES[lang][key]` over the gettext catalogue."""
-
-    def __init__(self, lang: str) -> None:
-        self._lang = lang
-
-    def __getitem__(self, key: str) -> str:
-        msgid = _LEGACY_MSGID[key]
-        context = _CONTEXT.get(key)
-        tr = translator(self._lang)
-        return tr.pgettext(context, msgid) if context else tr.gettext(msgid)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_LEGACY_MSGID)
-
-    def __len__(self) -> int:
-        return len(_LEGACY_MSGID)
-
-
-MESSAGES: dict[str, Mapping[str, str]] = {lang: _LegacyMessages(lang) for lang in ("vi", "en")}
-"""Language → message key → text with `{placeholders}`; both languages have the same keys."""
-
-
 def check_lang(lang: str) -> str:
     """`lang` if it is a report language, else a ValueError naming the allowed ones."""
     if lang not in LANGS:
         raise ValueError(f"unknown report language {lang!r}; allowed: {', '.join(LANGS)}")
     return lang
-
-
-def t(key: str, lang: str, **values: Any) -> str:
-    """The message `key` in `lang`, placeholders filled from `values`."""
-    text = MESSAGES[check_lang(lang)][key]
-    return text.format(**values) if values else text
 
 
 def placeholders(text: str) -> set[str]:
