@@ -19,7 +19,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "sim" / "report" / "locale" / "vi" / "LC_MESSAGES" / "centre_sim.po"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_say": (2,), "_progress": (2,)}
+"""gettext's keywords, the no-op marker `N_`, and the console helpers whose second argument is a msgid."""
 
 
 def _catalog() -> Catalog:

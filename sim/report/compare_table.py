@@ -48,7 +48,8 @@ def format_difference_ci(
 ) -> str:
     """'[+0.41, +0.63]' in the difference's unit (without it); '[no interval]' when undefined."""
     if math.isnan(low) or math.isnan(high):
-        return gettext_for(lang)("[no interval]")
+        _ = gettext_for(lang)
+        return _("[no interval]")
     d = diff_decimals(key, [low, high]) if digits is None else digits
     return fmt_ci(key, low, high, lang, d, signed=True)
 
@@ -66,11 +67,12 @@ def _diff_text(key: str, row: KpiComparison, lang: str) -> str:
 
 
 def _band(key: str, row: KpiComparison, lang: str) -> str:
+    _ = gettext_for(lang)
     if math.isnan(row.mid) or row.mid <= 0:
         return ""
     number = fmt_plain(in_unit(key, row.mid), lang)
     mid = attach_unit(number, unit_label(key, lang, diff=True, number=number))
-    return "  " + gettext_for(lang)("(matters from ±{mid})").format(mid=mid).replace("\u00a0", " ")
+    return "  " + _("(matters from ±{mid})").format(mid=mid).replace("\u00a0", " ")
 
 
 def _rule(comparison: Comparison, lang: str) -> str:
@@ -92,7 +94,8 @@ def _percent_in(share: float, lang: str) -> str:
 
 
 def _against(comparison: Comparison, name: str, lang: str) -> str:
-    text = gettext_for(lang)("{alternative} against {base}:")
+    _ = gettext_for(lang)
+    text = _("{alternative} against {base}:")
     return text.format(alternative=name, base=comparison.base.scenario.name)
 
 

@@ -159,10 +159,11 @@ def _header(results: Results, lang: str) -> list[str]:
 
 def _kpi_row(results: Results, key: str, width: int, lang: str, value_width: int = 12) -> tuple[str, bool]:
     """One aligned row of the KPI table, and whether the KPI is missing from some replications."""
+    _ = gettext_for(lang)
     s = results.summary[key]
     name = f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
     if s["n"] == 0:
-        return f"{name}{gettext_for(lang)('(no data)'):>{value_width}}", False
+        return f"{name}{_('(no data)'):>{value_width}}", False
     row = (
         f"{name}{_value(key, s['mean'], lang):>{value_width}}  "
         f"{_interval(key, s['ci_low'], s['ci_high'], s['mean'], lang)}"
@@ -250,12 +251,13 @@ def _section_rows(
 
 def _tally(results: Results, lang: str) -> list[str]:
     """The answer has scrolled away by the end of the table: its target tally again, one line."""
+    _ = gettext_for(lang)
     if not results.targets:
         return []
     from sim.experiment.statistics import VERDICTS  # scipy: not before the first line is out
 
     counts = {v: sum(t["verdict"] == v for t in results.targets) for v in VERDICTS}
-    text = gettext_for(lang)(
+    text = _(
         "Targets: {met}/{total} met, {not_met} not met, {undecided} undecided (details in the answer above)"
     ).format(
         met=counts["met"],
@@ -287,13 +289,14 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
     parts beside it (counter, back office, manual numbers), then the average over staff. The
     counter-only `staff_utilisation` is over counter-present time and reads as "idle most of the
     day" for people who spend it on dossiers, so this block comes first."""
+    _ = gettext_for(lang)
     summary = results.summary
     if "staff_busy_share" not in summary:
         return []
     lines = _staff_time_head(lang)
     names = staff_labels(results.scenario, lang) if lang != "en" else {}
     people = [(m.id, names.get(m.id, m.id)) for m in results.scenario.staff]
-    people.append(("", gettext_for(lang)("all (mean)")))
+    people.append(("", _("all (mean)")))
     key = "staff_busy_share"
     for sid, label in people:
         suffix = f".{sid}" if sid else ""
@@ -318,11 +321,12 @@ def staff_time_lines(results: Results, lang: str = "en") -> list[str]:
 def target_rule(key: str, op: str, value: float, lang: str, results: Results) -> str:
     """'wait_p90_min <= 15 min' (en: the key and operator of the scenario file) /
     'Thời gian chờ của 90% người dân ≤ 15 phút' (vi)."""
+    _ = gettext_for(lang)
     threshold = format_threshold(key, value, lang)
     if lang == "en":
         return f"{key} {op} {threshold}"
     symbol = {"<=": "≤", ">=": "≥"}.get(op, op)
-    return gettext_for(lang)("{kpi} {op} {value}").format(
+    return _("{kpi} {op} {value}").format(
         kpi=_label(key, lang, results), op=symbol, value=threshold
     )
 
