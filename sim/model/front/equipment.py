@@ -192,13 +192,12 @@ class TicketMachines:
         while self.line:
             self.desk.to_fallback(self.line.popleft())
 
-    def _issued(self, m: Machine, v: Visitor) -> Generator[simpy.Event, object, None]:
-        """v's number is out; an empty roll then takes the machine out until it is refilled."""
+    def _issued(self, m: Machine, v: Visitor) -> bool:
+        """v's number is out; True if that emptied the roll (the machine must be refilled)."""
         m.issuing = None
         self.desk.to_counter(v)
         m.tickets += 1
-        if m.tickets >= self.spec.tickets_per_roll:
-            yield from self._refill(m)
+        return m.tickets >= self.spec.tickets_per_roll
 
     def _may_issue(self, v: Visitor, now: float) -> bool:
         """Within issuing hours, or v came in during the window that has just closed."""
@@ -207,7 +206,7 @@ class TicketMachines:
         in_window = i >= 0 and now < w.ends[i]
         return in_window or (i >= 0 and w.starts[i] <= v.arrival <= w.ends[i])
 
-    def _issue(self, m: Machine) -> Generator[simpy.Event, object, None]:
+    def _issue(self, m: Machine) -> Generator[simpy.Event, Visitor | None, None]:
         env = self.env
         while True:
             if not m.working:
@@ -218,8 +217,8 @@ class TicketMachines:
                 m.wake = Handover(env)
                 self.idle.append(m)
                 handed = yield m.wake
-                if isinstance(handed, Visitor):  # handed over: the ticket is out
-                    yield from self._issued(m, handed)
+                if handed is not None and self._issued(m, handed):  # handed over: the ticket is out
+                    yield from self._refill(m)
                 continue
             now = env.now
             v = self.line[0]
@@ -233,9 +232,10 @@ class TicketMachines:
             m.issuing = v
             m.busy += v.issue_min
             yield env.timeout(v.issue_min)
-            yield from self._issued(m, v)
+            if self._issued(m, v):
+                yield from self._refill(m)
 
-    def _refill(self, m: Machine) -> Generator[simpy.Event, object, None]:
+    def _refill(self, m: Machine) -> Generator[simpy.Event, Visitor | None, None]:
         """The roll is empty: the machine is out until it is refilled."""
         self._out_of_service(m, "paper_out")
         if not self.any_working():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import simpy
 
-from sim.model.front.queues import CounterQueues, FieldQueue
+from sim.model.front.queues import CounterQueues
 from sim.model.handover import Handover
 from sim.model.inputs import StaffInputs
 from sim.model.monitors import WaitMonitor
@@ -114,20 +114,7 @@ class Staff:
                 g = queues.oldest_field(self.cross)
         return None
 
-    def _next(self, single: FieldQueue | None, cross: bool, now: float) -> Visitor | None:
-        """`next_visitor`, with the two common one-field cases kept short (the hot path)."""
-        if single is None:
-            return self.next_visitor(now)
-        if not (single.normal or single.priority) and not cross:
-            return None  # one field and nobody waiting in it
-        queues = self.counters.queues
-        if single.normal and not single.priority and not queues.reneging:
-            queues.total -= 1  # one field, no priority ticket waiting, nobody can have left
-            single.since_priority += 1
-            return single.normal.popleft()
-        return self.next_visitor(now)
-
-    def _write_number(self) -> Generator[simpy.Event, object, None]:
+    def _write_number(self) -> Generator[simpy.Event, Visitor | None, None]:
         """Write the next hand-made number (no ticket machine works)."""
         desk = self.counters.desk
         v, t = desk.begin_manual_number()
@@ -136,7 +123,7 @@ class Staff:
         yield self.env.timeout(t)
         desk.end_manual_number(v)
 
-    def run(self) -> Generator[simpy.Event, object, None]:
+    def run(self) -> Generator[simpy.Event, Visitor | None, None]:
         for duty in self.duties:
             self.present += duty.end - duty.start
             self.covered += duty.covered
@@ -152,14 +139,17 @@ class Staff:
                 if not duty.closing:
                     self.overtime_lunch += extra
 
-    def _serve(self, end: float, hard_end: float) -> Generator[simpy.Event, object, None]:
+    def _serve(self, end: float, hard_end: float) -> Generator[simpy.Event, Visitor | None, None]:
         """Serve through one duty: call until nobody waits, sleep until woken, stop at the end."""
         c = self.counters
-        env, desk = c.env, c.desk
-        timeout, served, call, take = env.timeout, desk.served, self.call, self._next
+        env, desk, queues = c.env, c.desk, c.queues
+        timeout, served, call, pop = env.timeout, desk.served, self.call, queues.pop
         manual_queue = desk.manual_queue if self.manual else None
-        single = c.queues.fields[self.fields[0]] if len(self.fields) == 1 else None
-        cross = c.cross_serving and bool(self.cross)
+        # The hot path: one field and no cross-serving, so the next visitor is that queue's.
+        field = self.fields[0]
+        single = (
+            queues.fields[field] if len(self.fields) == 1 and not (c.cross_serving and self.cross) else None
+        )
         while True:
             now = env.now
             if now >= hard_end:
@@ -167,7 +157,10 @@ class Staff:
             if manual_queue:
                 yield from self._write_number()
                 continue
-            v = take(single, cross, now)
+            if single is not None:
+                v = pop(field, now) if single.normal or single.priority else None
+            else:
+                v = self.next_visitor(now)
             if v is not None and now >= end and v.arrival > end:
                 # After closing, serve_all means those inside the centre at closing time; a
                 # visitor who came later (over a covered lunch) waits for the next session.
@@ -179,7 +172,7 @@ class Staff:
                 self.wake = Handover(env)
                 c.idle.append(self)
                 handed = yield self.wake
-                if isinstance(handed, Visitor):  # handed over at a free counter; service has ended
+                if handed is not None:  # handed over at a free counter; service has ended
                     served(handed, env.now)
                 continue
             yield timeout(call(v, now))
