@@ -17,6 +17,9 @@ from sim.model.handover import Handover
 from sim.model.ports import WorkQueue
 from sim.model.schedules import DeskWindow
 
+Handed = tuple[Dossier, float] | None
+"""What wakes an idle worker: a dossier handed over with the minutes of work done on it, or None."""
+
 
 @dataclass(frozen=True, slots=True)
 class Office:
@@ -68,7 +71,7 @@ class Worker:
         else:
             self.office.queue.push(d, wake=False)  # back in the queue with the work left
 
-    def run(self) -> Generator[simpy.Event, object, None]:
+    def run(self) -> Generator[simpy.Event, Handed, None]:
         env = self.office.env
         for w in self.windows:
             self.capacity += w.minutes * self.rate
@@ -80,7 +83,7 @@ class Worker:
             if w.last_of_day and self.office.queue.overtime_limit > 0:
                 yield from self._overtime(w)
 
-    def _day(self, w: DeskWindow) -> Generator[simpy.Event, object, None]:
+    def _day(self, w: DeskWindow) -> Generator[simpy.Event, Handed, None]:
         """Work through the window: the next dossier, or sleep until one comes."""
         office = self.office
         env = office.env
@@ -90,7 +93,7 @@ class Worker:
                 self.wake = Handover(env)
                 office.idle.append(self)
                 handed = yield self.wake
-                if isinstance(handed, tuple):  # handed a dossier: `work` minutes of it are done now
+                if handed is not None:  # handed a dossier: `work` minutes of it are done now
                     dossier, work = handed
                     self._work(dossier, work)
                 continue
@@ -98,7 +101,7 @@ class Worker:
             yield env.timeout(clock)
             self._work(d, work)
 
-    def _overtime(self, w: DeskWindow) -> Generator[simpy.Event, object, None]:
+    def _overtime(self, w: DeskWindow) -> Generator[simpy.Event, Handed, None]:
         """After closing, only work due today (or overdue), up to the overtime limit."""
         queue, env = self.office.queue, self.office.env
         limit = w.end + queue.overtime_limit

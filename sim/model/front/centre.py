@@ -73,7 +73,6 @@ class FrontOffice:
         self, setting: Setting, dossiers: DossierSink, demand: DemandSource, event_log: bool = False
     ) -> None:
         inputs = self.inputs = setting.inputs
-        self.streams = setting.streams
         self.days = setting.days
         self.env = setting.env
         self.presence = setting.presence
