@@ -156,3 +156,20 @@ def test_a_visitor_who_gave_up_before_closing_is_booked_at_their_deadline():
     gone = [r for r in rows if r["outcome"] == "reneged"]
     assert len(gone) == 1 and gone[0]["left"] == hhmm("16:45")
     assert c.reneged == 1 and c.sent_home == 0
+
+
+# --- wait percentiles ----------------------------------------------------------------------------
+def test_wait_percentiles_are_the_quantiles_of_the_waits():
+    """Read from the raw waits, not a histogram's bins: exact to the last digit."""
+    import numpy as np
+
+    from sim.model.kpis import collect_kpis
+
+    times = [f"07:{m:02d}" for m in range(0, 50, 1)]
+    c = run_fixed(build(small_data(staff=2)), {0: [{"at": hhmm(t), "service": 2.7} for t in times]})
+    rows = [dict(zip(EVENT_LOG_COLUMNS, r, strict=True)) for r in c.events or []]
+    waits = np.array([r["call"] - r["arrival"] for r in rows if r["outcome"] == "served_counter"])
+    k = collect_kpis(c)
+    for q in (50, 90, 95):
+        assert k[f"wait_p{q}_min"] == float(np.quantile(waits, q / 100))
+    assert k["wait_p90_min.f"] == float(np.quantile(waits, 0.9))

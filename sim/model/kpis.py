@@ -10,7 +10,7 @@ from sim.model.back.office import BackOffice
 from sim.model.back.rules import EARLY, LATE, ON_TIME_CLASSES
 from sim.model.centre import Centre
 from sim.model.inputs import ModelInputs, as_inputs
-from sim.model.monitors import WaitMonitor, percentile_from_histogram
+from sim.model.monitors import WaitMonitor
 from sim.scenario.schema import Scenario
 
 STAFF_TIME_PARTS: tuple[str, ...] = (
@@ -60,13 +60,12 @@ def visitor_kpis(c: Centre) -> dict[str, float]:
 def wait_kpis(c: Centre) -> dict[str, float]:
     """Counter waits and queue lengths."""
     w = c.waits
-    hist = w.hist.sum(axis=0)
     open_minutes = c.open_hours.overlap(c.window_start, math.inf)
     return {
         "wait_mean_min": ratio(w.total, w.count),
-        "wait_p50_min": percentile_from_histogram(hist, 0.50),
-        "wait_p90_min": percentile_from_histogram(hist, 0.90),
-        "wait_p95_min": percentile_from_histogram(hist, 0.95),
+        "wait_p50_min": w.quantile(0.50),
+        "wait_p90_min": w.quantile(0.90),
+        "wait_p95_min": w.quantile(0.95),
         "wait_max_min": w.max if w.count else math.nan,
         "wait_within_target": ratio(w.within, w.count),
         "queue_mean": ratio(w.queue_area, open_minutes),
@@ -80,7 +79,7 @@ def field_wait_kpis(c: Centre) -> dict[str, float]:
     k: dict[str, float] = {}
     per_field_n = w.hist.sum(axis=1)
     for i, fid in enumerate(c.inputs.field_ids):
-        k[f"wait_p90_min.{fid}"] = percentile_from_histogram(w.hist[i], 0.90)
+        k[f"wait_p90_min.{fid}"] = w.quantile(0.90, i)
         k[f"wait_mean_min.{fid}"] = math.nan if per_field_n[i] == 0 else _field_mean(w, i)
     return k
 
