@@ -11,8 +11,8 @@ from helpers import build, dao_xa_data, hhmm, run_fixed, small_data
 from scipy import stats
 
 from sim.model import simulate
-from sim.model.duedates import WorkingCalendar
-from sim.model.simulate import back_office_kpis
+from sim.model.back.rules import WorkingCalendar
+from sim.model.kpis import back_office_kpis
 from sim.scenario.calendar import CalendarSpec
 
 # --- due dates ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.duedates import WorkingCalendar
+from sim.model.back.rules import WorkingCalendar
 from sim.scenario.calendar import (
     MINUTES_PER_DAY,
     CalendarSpec,

@@ -302,7 +302,7 @@ def test_after_the_cut_off_nobody_gets_a_number_even_while_a_clerk_works_on():
 def test_lunch_and_closing_overtime_are_reported_apart():
     # Morning: 11:10 and 11:11, 30 min each: served until 12:10, 40 min into lunch. Evening: 16:50
     # and 16:51: served until 17:50, 50 min after closing. Five working days in the week.
-    from sim.model.simulate import collect_kpis
+    from sim.model.kpis import collect_kpis
 
     data = small_data()
     data["policies"] = {"lunch_rule": "serve_all", "closing_rule": "serve_all", "overtime_limit_min": 60.0}

@@ -9,7 +9,7 @@ import pytest
 from helpers import build, dao_xa_data, hhmm, run_fixed, small_data
 
 from sim.model import simulate
-from sim.model.simulate import STAFF_TIME_PARTS, collect_kpis
+from sim.model.kpis import STAFF_TIME_PARTS, collect_kpis
 
 WEEK_MIN = 5 * 480.0
 """Summer hours, 07:00–11:30 and 13:30–17:00, Monday to Friday: 2,400 minutes at work."""

@@ -9,8 +9,8 @@ import pytest
 from helpers import build, dao_xa_data
 
 from sim.model.centre import Centre
-from sim.model.equipment import Windows
-from sim.model.simulate import collect_kpis
+from sim.model.kpis import collect_kpis
+from sim.model.schedules import Windows
 from sim.model.streams import Streams
 from sim.scenario.calendar import working_days
 

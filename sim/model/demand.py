@@ -1,4 +1,5 @@
-"""Who arrives on a working day: a non-homogeneous Poisson process and each visitor's attributes.
+"""Who arrives: the one arrival-rate builder, a non-homogeneous Poisson process, and each
+visitor's attributes.
 
 Arrival times come from thinning (Lewis & Shedler 1979): candidates at the day's peak rate, each
 kept with probability rate(candidate time) / peak rate — the rate is read at the *candidate* time,
@@ -10,15 +11,17 @@ numpy is called once per thousand visitors rather than once per visitor.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.streams import Streams
-from sim.model.visitor import COLLECT, IN_SYSTEM, LOOKUP, ONLINE_HELP, SUBMIT, Visitor
-from sim.scenario.calendar import WorkDay, parse_hhmm, season_for
-from sim.scenario.distributions import Deterministic
-from sim.scenario.schema import PURPOSES, Scenario
+from sim.model.front.queues import NEVER, come_back, deadline, deadlines
+from sim.model.inputs import Block, DemandInputs, ModelInputs, OnlineInputs, as_inputs
+from sim.model.streams import UNIFORM, Buffered, ScalarDraws, Streams
+from sim.model.visitor import COLLECT, IN_SYSTEM, LOOKUP, ONLINE_HELP, PURPOSE_NAMES, SUBMIT, Visitor
+from sim.scenario.calendar import CalendarSpec, WorkDay, season_for
+from sim.scenario.schema import Scenario
 
 EARLY_ARRIVAL_MIN = 30.0
 """Profile blocks are kept from this many minutes before opening (people queue at the door)."""
@@ -26,7 +29,7 @@ EARLY_ARRIVAL_MIN = 30.0
 
 @dataclass(frozen=True, slots=True)
 class DayRate:
-    """A piecewise-constant arrival rate (visitors per minute) over one day."""
+    """A piecewise-constant arrival rate (arrivals per minute) over one day, or several."""
 
     breaks: np.ndarray
     """Block boundaries on the simulation clock, increasing; rate[i] holds on [breaks[i], breaks[i+1])."""
@@ -45,21 +48,12 @@ class DayRate:
         return np.where(inside, self.rates[np.clip(idx, 0, len(self.rates) - 1)], 0.0)
 
 
-def day_rate(scenario: Scenario, day: WorkDay) -> DayRate:
-    """The day's rate: the season's profile, clipped to opening hours, scaled to the day's demand."""
-    demand = scenario.demand
-    season = season_for(scenario.calendar, day.date)
-    blocks = demand.season_profiles.get(season.name if season else "", demand.hourly_profile)
-    lo = day.opens - EARLY_ARRIVAL_MIN
-    hi = day.closes
-    pieces: list[tuple[float, float, float]] = []
-    for b in blocks:
-        s = max(day.midnight + parse_hhmm(b.start), lo)
-        e = min(day.midnight + parse_hhmm(b.end), hi)
-        if e > s:
-            pieces.append((s, e, b.weight))
+# --- the one rate builder -----------------------------------------------------------------------
+def block_rate(pieces: Iterable[Block], total: float) -> tuple[list[float], list[float]]:
+    """Breaks and rates of a profile scaled so that its integral is `total`: each piece's rate is
+    its weight over the profile's mass, and a zero-rate piece fills any gap between pieces."""
+    pieces = list(pieces)
     mass = sum((e - s) * w for s, e, w in pieces)
-    total = demand.visits_per_day * demand.weekday_factor(day.weekday)
     breaks: list[float] = []
     rates: list[float] = []
     for s, e, w in pieces:
@@ -70,10 +64,48 @@ def day_rate(scenario: Scenario, day: WorkDay) -> DayRate:
             breaks.append(s)
         rates.append(w * total / mass if mass > 0 else 0.0)
         breaks.append(e)
+    return breaks, rates
+
+
+def season_name(calendar: CalendarSpec, day: WorkDay) -> str:
+    """The name of the season `day` falls in ("" if none)."""
+    season = season_for(calendar, day.date)
+    return season.name if season else ""
+
+
+def arrival_rate(demand: DemandInputs, season: str, day: WorkDay) -> DayRate:
+    """Visitors' rate on `day`: the season's profile, clipped to opening hours (from
+    `EARLY_ARRIVAL_MIN` before opening), scaled to the day's demand."""
+    lo, hi = day.opens - EARLY_ARRIVAL_MIN, day.closes
+    pieces = [
+        (max(day.midnight + s, lo), min(day.midnight + e, hi), w)
+        for s, e, w in demand.profile_for(season)
+        if min(day.midnight + e, hi) > max(day.midnight + s, lo)
+    ]
+    total = demand.visits_per_day * demand.weekday_factors[day.weekday]
+    breaks, rates = block_rate(pieces, total)
     if not breaks:
         breaks, rates = [day.opens, day.closes], [0.0]
     r = np.asarray(rates, dtype=float)
     return DayRate(np.asarray(breaks, dtype=float), r, float(r.max()) if len(r) else 0.0)
+
+
+def day_rate(source: Scenario | ModelInputs, day: WorkDay) -> DayRate:
+    """`arrival_rate` for a scenario (or compiled inputs) on one of its working days."""
+    inputs = as_inputs(source)
+    return arrival_rate(inputs.demand, season_name(inputs.calendar, day), day)
+
+
+def online_rate(online: OnlineInputs, calendar_days: int) -> DayRate:
+    """Online filings' rate over the whole window: the day's pattern repeated, day after day, so
+    one thinning pass draws them all."""
+    breaks, rates = block_rate(online.profile, online.dossiers_per_day)
+    base, r = np.asarray(breaks, dtype=float), np.asarray(rates)
+    offsets = np.repeat(np.arange(calendar_days) * 1440.0, len(base))
+    all_breaks = np.tile(base, calendar_days) + offsets
+    all_rates = np.concatenate([np.append(r, 0.0)] * calendar_days)[:-1]
+    keep = np.concatenate(([True], np.diff(all_breaks) > 0))  # drop repeated boundaries
+    return DayRate(all_breaks[keep], all_rates[keep[1:]], float(r.max()))
 
 
 def thinning(rng: np.random.Generator, rate: DayRate) -> np.ndarray:
@@ -105,79 +137,23 @@ def sample_times(rng: np.random.Generator, rate: DayRate, n: int) -> np.ndarray:
     return np.sort(rate.breaks[idx] + offset)
 
 
-class Buffered:
-    """Draws from one distribution and one named stream, a chunk at a time."""
-
-    __slots__ = ("_buf", "_dist", "_pos", "_rng")
-    CHUNK = 1024
-
-    def __init__(self, dist, rng: np.random.Generator) -> None:
-        self._dist = dist
-        self._rng = rng
-        self._buf = np.empty(0)
-        self._pos = 0
-
-    def take(self, k: int) -> np.ndarray:
-        if self._pos + k > len(self._buf):
-            fresh = self._dist.sample(self._rng, max(self.CHUNK, k))
-            self._buf = np.concatenate((self._buf[self._pos :], fresh))
-            self._pos = 0
-        out = self._buf[self._pos : self._pos + k]
-        self._pos += k
-        return out
+def categorical(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Category of each uniform draw, given cumulative shares."""
+    return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
 
 
-class ScalarDraws:
-    """One value at a time from a distribution and a named stream, drawn in chunks of 256.
-
-    For quantities drawn one by one in event order (a dossier's work, a supply delay); cheaper
-    than slicing numpy arrays for single values.
-    """
-
-    __slots__ = ("_dist", "_list", "_pos", "_rng")
-    CHUNK = 256
-
-    def __init__(self, dist, rng: np.random.Generator) -> None:
-        self._dist = dist
-        self._rng = rng
-        self._list: list[float] = []
-        self._pos = 0
-
-    def next(self) -> float:
-        if self._pos >= len(self._list):
-            self._list = self._dist.sample(self._rng, self.CHUNK).tolist()
-            self._pos = 0
-        x = self._list[self._pos]
-        self._pos += 1
-        return x
-
-
-class StandardUniform:
-    """The U(0,1) 'distribution', for Bernoulli and categorical draws through `Buffered`."""
-
-    @staticmethod
-    def sample(rng: np.random.Generator, size: int) -> np.ndarray:
-        return rng.random(size)
-
-
-UNIFORM = StandardUniform()
-"""U(0, 1), for Bernoulli and categorical draws through `Buffered` and `ScalarDraws`."""
-
-
+# --- visitors -------------------------------------------------------------------------------------
 class DemandGenerator:
     """Makes each working day's visitors, in arrival order."""
 
-    def __init__(self, scenario: Scenario, streams: Streams) -> None:
-        d = scenario.demand
-        self.scenario = scenario
-        self.streams = streams
-        self.field_index = {f.id: i for i, f in enumerate(scenario.fields)}
-        shares = np.array([d.purposes[p].share if p in d.purposes else 0.0 for p in PURPOSES])
+    def __init__(self, inputs: ModelInputs, streams: Streams) -> None:
+        d = inputs.demand
+        procs = inputs.procedures
+        shares = np.array(d.purpose_shares)
         self.purpose_cum = np.cumsum(shares / shares.sum())
-        procs = scenario.procedures
         pshare = np.array([p.share for p in procs])
         self.procedure_cum = np.cumsum(pshare / pshare.sum())
-        self.procedure_field = np.array([self.field_index[p.field] for p in procs])
+        self.procedure_field = np.array([p.field for p in procs])
         u = UNIFORM
         self.u_purpose = Buffered(u, streams["purpose"])
         self.u_procedure = Buffered(u, streams["procedure"])
@@ -186,26 +162,19 @@ class DemandGenerator:
         self.u_help = Buffered(u, streams["support.needs_help"])
         self.u_balk = Buffered(u, streams["balking"])
         self.u_online = Buffered(u, streams["support.online"])
-        # Built unvalidated: scenario values must be finite, this internal "wait for ever" is not.
-        never = Deterministic.model_construct(dist="deterministic", value=math.inf)
-        self.patience = Buffered(d.patience_min or never, streams["patience"])
-        eq = scenario.equipment
-        self.pc_time = Buffered(eq.lookup_pcs.session_min, streams["lookup_pc.session"])
-        self.issue_time = Buffered(eq.ticket_machines.issue_min, streams["ticket_machine.issue"])
-        self.help_time = Buffered(scenario.support_team.help_min, streams["support.help"])
-        self.return_delay = Buffered(d.return_delay_min, streams["returns.delay"])
+        self.patience = Buffered(d.patience or NEVER, streams["patience"])
+        self.pc_time = Buffered(inputs.lookup_pcs.duration, streams["lookup_pc.session"])
+        self.issue_time = Buffered(inputs.machines.issue_min, streams["ticket_machine.issue"])
+        self.help_time = Buffered(inputs.support.pool.duration, streams["support.help"])
+        self.return_delay = Buffered(d.return_delay, streams["returns.delay"])
         # Service-time draws, indexed by procedure (dossier visits) or n_procs + purpose code.
         self.n_procs = len(procs)
-        fallback = Deterministic(dist="deterministic", value=4.0)
         draws = [ScalarDraws(p.service_min, streams[f"service.{p.id}"]) for p in procs]
-        enquiry = d.purposes.get("enquiry")
-        for code, name in enumerate(PURPOSES):
-            spec = d.purposes.get(name)
-            if code == LOOKUP:  # look-ups that end at a counter are served like enquiries
-                spec = enquiry
-            dist = spec.service_min if spec and spec.service_min else fallback
-            draws.append(ScalarDraws(dist, streams[f"service.{name}"]))
-        self.service_next = [x.next for x in draws]
+        draws += [
+            ScalarDraws(dist, streams[f"service.{name}"])
+            for name, dist in zip(PURPOSE_NAMES, d.purpose_service, strict=True)
+        ]
+        self.service_next: list[Callable[[], float]] = [x.next for x in draws]
         self.docs_next = {
             i: ScalarDraws(p.documents, streams[f"documents.{p.id}"]).next
             for i, p in enumerate(procs)
@@ -214,27 +183,26 @@ class DemandGenerator:
         self.proc_extra = [p.extra_document_min for p in procs]
         self.proc_has_docs = np.array([p.documents is not None for p in procs])
         self.priority_share = d.priority_share
-        self.pc_share = d.uses_lookup_pc_share
-        self.help_share = d.needs_help_share
+        self.pc_share = d.lookup_pc_share
+        self.help_share = d.help_share
         self.lookup_share = float(shares[LOOKUP] / shares.sum())
-        self.reneging = d.patience_min is not None
-        self.balking = d.balking is not None
-        self.uses_machines = eq.ticket_machines.count > 0
+        self.reneging = d.patience is not None
+        self.balking = d.balk_length > 0
+        self.uses_machines = inputs.machines.count > 0
         self.arrival_rng = streams["arrivals"]
         self.pickup_rng = streams["pickup.arrivals"]
-        patience = ScalarDraws(d.patience_min or never, streams["pickup.patience"])
-        self.patience_one = patience.next
+        self.patience_one = ScalarDraws(d.patience or NEVER, streams["pickup.patience"]).next
         self.return_rng = streams["returns"]
         self.next_id = 0
 
     def pickup_visitors(self, day: WorkDay, rate: DayRate, procedures: list[int]) -> list[Visitor]:
         """Citizens collecting a result today (one per procedure given), arriving like everyone
         else over the day; they are `collect` visits of the dossier's field."""
-        n = len(procedures)
-        times = sample_times(self.pickup_rng, rate, n).tolist()
+        times = sample_times(self.pickup_rng, rate, len(procedures)).tolist()
         out = []
         draw = self.service_next[self.n_procs + COLLECT]
         for t, p in zip(times, procedures, strict=True):
+            field = int(self.procedure_field[p])
             out.append(
                 Visitor(
                     self.next_id,
@@ -242,10 +210,10 @@ class DemandGenerator:
                     t,
                     COLLECT,
                     p,
-                    int(self.procedure_field[p]),
+                    field,
                     False,
                     draw(),
-                    t + self.patience_one(),
+                    deadline(t, self.patience_one()),
                 )
             )
             self.next_id += 1
@@ -255,44 +223,51 @@ class DemandGenerator:
         """New arrivals by thinning, merged with yesterday's sent-home visitors, sorted by time."""
         times = thinning(self.arrival_rng, rate)
         n = len(times)
-        purpose = np.searchsorted(self.purpose_cum, self.u_purpose.take(n), side="right")
-        purpose = np.minimum(purpose, len(PURPOSES) - 1)
-        proc = np.minimum(
-            np.searchsorted(self.procedure_cum, self.u_procedure.take(n), side="right"),
-            len(self.procedure_cum) - 1,
-        )
-        field = self.procedure_field[proc]
+        purpose = categorical(self.purpose_cum, self.u_purpose.take(n))
+        proc = categorical(self.procedure_cum, self.u_procedure.take(n))
         priority = self.u_priority.take(n) < self.priority_share
-        deadline = times + self.patience.take(n) if self.reneging else np.full(n, math.inf)
+        due = deadlines(times, self.patience.take(n) if self.reneging else None)
         submit = purpose == SUBMIT
-        # Counter time, one draw per visitor from the stream of their procedure (or purpose).
+        service = self._service(submit, purpose, proc)
+        vid = self.next_id
+        out = list(
+            map(
+                Visitor,
+                range(vid, vid + n),
+                [day.index] * n,
+                times.tolist(),
+                purpose.tolist(),
+                proc.tolist(),
+                self.procedure_field[proc].tolist(),
+                priority.tolist(),
+                service,
+                due.tolist(),
+            )
+        )
+        self.next_id = vid + n
+        self._optional_attributes(out, purpose, submit)
+        if returning:
+            out.extend(self._come_back(day, rate, returning))
+            out.sort(key=_arrival)
+        return out
+
+    def _service(self, submit: np.ndarray, purpose: np.ndarray, proc: np.ndarray) -> list[float]:
+        """Counter time, one draw per visitor from the stream of their procedure (or purpose),
+        plus the time for documents beyond the first."""
         keys = np.where(submit, proc, self.n_procs + purpose).tolist()
         nexts = self.service_next
         service = [nexts[k]() for k in keys]
         if self.docs_next:
             docs_next, extra = self.docs_next, self.proc_extra
-            with_docs = np.flatnonzero(submit & self.proc_has_docs[proc]).tolist()
-            for i in with_docs:
+            for i in np.flatnonzero(submit & self.proc_has_docs[proc]).tolist():
                 k = keys[i]
                 service[i] += max(docs_next[k]() - 1.0, 0.0) * extra[k]
-        vid = self.next_id
-        idx = day.index
-        out = list(
-            map(
-                Visitor,
-                range(vid, vid + n),
-                [idx] * n,
-                times.tolist(),
-                purpose.tolist(),
-                proc.tolist(),
-                field.tolist(),
-                priority.tolist(),
-                service,
-                deadline.tolist(),
-            )
-        )
-        # Attributes only some scenarios use; each has its own stream, so drawing them only when
-        # used leaves every other stream (and common random numbers) untouched.
+        return service
+
+    def _optional_attributes(self, out: list[Visitor], purpose: np.ndarray, submit: np.ndarray) -> None:
+        """Attributes only some scenarios use; each has its own stream, so drawing them only when
+        used leaves every other stream (and common random numbers) untouched."""
+        n = len(out)
         if self.uses_machines:
             for v, x in zip(out, self.issue_time.take(n).tolist(), strict=True):
                 v.issue_min = x
@@ -315,23 +290,22 @@ class DemandGenerator:
                 out[i].needs_help = True
                 out[i].help_min = float(help_min[i])
                 out[i].u_online = float(u_online[i])
-        self.next_id = vid + n
-        if returning:
-            back = sample_times(self.return_rng, rate, len(returning))
-            back = back + self.return_delay.take(len(returning))
-            for v, t in zip(returning, back.tolist(), strict=True):
-                patience = v.deadline - v.arrival
-                v.arrival, v.day, v.deadline = t, idx, t + patience
-                v.ready = t
-                v.returning = True
-                v.outcome = IN_SYSTEM
-                v.ticket = v.call = v.end = math.nan
-                v.staff = -1
-                v.id = self.next_id
-                self.next_id += 1
-            out.extend(returning)
-            out.sort(key=_arrival)
-        return out
+
+    def _come_back(self, day: WorkDay, rate: DayRate, returning: list[Visitor]) -> list[Visitor]:
+        """Yesterday's sent-home visitors, back at times like today's arrivals plus a delay."""
+        back = sample_times(self.return_rng, rate, len(returning))
+        back = back + self.return_delay.take(len(returning))
+        for v, t in zip(returning, back.tolist(), strict=True):
+            come_back(v, t)
+            v.day = day.index
+            v.ready = t
+            v.returning = True
+            v.outcome = IN_SYSTEM
+            v.ticket = v.call = v.end = math.nan
+            v.staff = -1
+            v.id = self.next_id
+            self.next_id += 1
+        return returning
 
 
 def _arrival(v: Visitor) -> float:

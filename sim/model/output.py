@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 WAIT_BIN_MIN = 0.1
-"""Width of the waiting-time histogram bins (minutes): percentiles are exact to this resolution."""
+"""Width of the waiting-time histogram bins (minutes), for the distribution plot; the percentile
+KPIs come from the raw waits."""
 WAIT_BINS = 6000
 """Number of regular bins (0–600 min); one more bin at the end collects longer waits."""
 

@@ -15,62 +15,16 @@ import bisect
 import math
 from collections import deque
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING
 
+import numpy as np
 import simpy
 
 from sim.model.handover import Handover
+from sim.model.inputs import MachineInputs, PoolInputs, Sampler
+from sim.model.ports import TicketDesk
+from sim.model.schedules import Windows
+from sim.model.streams import Streams
 from sim.model.visitor import LOOKUP, Visitor
-
-if TYPE_CHECKING:
-    from sim.model.centre import Centre
-
-
-class Windows:
-    """Sorted, non-overlapping time windows (issuing hours, shifts) with fast look-ups."""
-
-    def __init__(self, windows: list[tuple[float, float]]) -> None:
-        self.starts = [s for s, _ in windows]
-        self.ends = [e for _, e in windows]
-
-    @property
-    def total(self) -> float:
-        return float(sum(e - s for s, e in zip(self.starts, self.ends, strict=True)))
-
-    def index_at(self, t: float) -> int:
-        """Index of the last window starting at or before t (-1 if none)."""
-        return bisect.bisect_right(self.starts, t) - 1
-
-    def contains(self, t: float) -> bool:
-        i = self.index_at(t)
-        return i >= 0 and t < self.ends[i]
-
-    def next_start(self, t: float) -> float | None:
-        i = bisect.bisect_right(self.starts, t)
-        return self.starts[i] if i < len(self.starts) else None
-
-    def overlap(self, a: float, b: float) -> float:
-        """Minutes of [a, b) inside the windows."""
-        total = 0.0
-        i = max(self.index_at(a), 0) if a > -math.inf else 0
-        while i < len(self.starts) and self.starts[i] < b:
-            total += max(0.0, min(b, self.ends[i]) - max(a, self.starts[i]))
-            i += 1
-        return total
-
-    def advance(self, t: float, minutes: float) -> float | None:
-        """The clock time at which `minutes` of window time have passed after t (None: never)."""
-        i = max(self.index_at(t), 0)
-        left = minutes
-        while i < len(self.starts):
-            s = max(self.starts[i], t)
-            e = self.ends[i]
-            if e > s:
-                if left <= e - s:
-                    return s + left
-                left -= e - s
-            i += 1
-        return None
 
 
 class Machine:
@@ -110,14 +64,26 @@ class Machine:
         return not (self.failed or self.paper_out)
 
 
+def _one(dist: Sampler | None, rng: np.random.Generator) -> float:
+    assert dist is not None
+    return float(dist.sample(rng, 1)[0])
+
+
 class TicketMachines:
     """The machines, their shared line, and the fallback when none works."""
 
-    def __init__(self, centre: Centre, windows: Windows) -> None:
-        spec = centre.scenario.equipment.ticket_machines
-        self.centre = centre
-        self.env = centre.env
+    def __init__(
+        self,
+        env: simpy.Environment,
+        spec: MachineInputs,
+        windows: Windows,
+        desk: TicketDesk,
+        streams: Streams,
+        keep_spells: bool,
+    ) -> None:
+        self.env = env
         self.spec = spec
+        self.desk = desk
         self.windows = windows
         self.line: deque[Visitor] = deque()
         self.machines = [Machine(i) for i in range(spec.count)]
@@ -125,19 +91,18 @@ class TicketMachines:
         self.none_working_min = 0.0
         """Minutes of issuing hours with no machine working (closed spells): what visitors feel."""
         self.none_since: float | None = None
-        self.spells: list[tuple[int, float, float]] | None = [] if centre.events is not None else None
+        self.spells: list[tuple[int, float, float]] | None = [] if keep_spells else None
         """With the event log on: every spell out of service as (machine, start, end), for checks."""
         self.fallback = spec.fallback
         # One stream per machine and purpose: a second machine leaves the first one's breakdowns
         # unchanged (common random numbers for "buy another machine").
-        streams = centre.streams
         self.repair_rng = [streams[f"ticket_machine.repairs.{m.index}"] for m in self.machines]
         self.failure_rng = [streams[f"ticket_machine.failures.{m.index}"] for m in self.machines]
         self.refill_rng = [streams[f"ticket_machine.paper.{m.index}"] for m in self.machines]
         for m in self.machines:
-            self.env.process(self._issue(m))
-            if spec.failures is not None:
-                self.env.process(self._failures(m))
+            env.process(self._issue(m))
+            if spec.time_between_failures is not None:
+                env.process(self._failures(m))
 
     def any_working(self) -> bool:
         for m in self.machines:  # noqa: SIM110 - a plain loop: this runs once per visitor
@@ -147,35 +112,40 @@ class TicketMachines:
 
     def arrive(self, v: Visitor) -> None:
         """A visitor steps up to the machines."""
-        c = self.centre
         now = self.env.now
         if not self.machines:
-            c.to_counter(v)
+            self.desk.to_counter(v)
             return
         w = self.windows
         i = bisect.bisect_right(w.starts, now) - 1
         in_window = i >= 0 and now < w.ends[i]
-        if not in_window and (v.arrival > c.day_last_cutoff or c.day_closed):
-            # Came after the day's last cut-off, or reached the machine after the day was closed.
+        if not in_window and self.desk.too_late_for_a_number(v):
             # Whoever was inside before the cut-off (at the lookup PC, with the support team)
             # still gets a number: the closing-instant rule (docs/model.md, 2.2).
-            c.send_home(v)
+            self.desk.send_home(v)
             return
-        if in_window and self.idle and not self.line:
-            for m in self.idle:
-                if not (m.failed or m.paper_out):
-                    self.idle.remove(m)
-                    m.issuing = v
-                    m.busy += v.issue_min
-                    m.wake.trigger_after(v.issue_min, v)  # issued when the wake-up fires
-                    return
+        if in_window and self.idle and not self.line and self._hand_over(v):
+            return
         if self.fallback != "wait" and not self.any_working():
-            c.fallback(v)
+            self.desk.to_fallback(v)
             return
         self.line.append(v)
         if self.idle:
             m = self.idle.pop(0)
+            assert m.wake is not None
             m.wake.succeed(None)
+
+    def _hand_over(self, v: Visitor) -> bool:
+        """An idle working machine prints v's number at once (issued when its wake-up fires)."""
+        for m in self.idle:
+            if not (m.failed or m.paper_out):
+                self.idle.remove(m)
+                m.issuing = v
+                m.busy += v.issue_min
+                assert m.wake is not None
+                m.wake.trigger_after(v.issue_min, v)
+                return True
+        return False
 
     def _out_of_service(self, m: Machine, flag: str) -> None:
         """Take m out of service for `flag` ("failed" or "paper_out"); starts its spell, and the
@@ -220,14 +190,24 @@ class TicketMachines:
         if self.fallback == "wait":
             return
         while self.line:
-            self.centre.fallback(self.line.popleft())
+            self.desk.to_fallback(self.line.popleft())
 
-    def _issue(self, m: Machine) -> Generator[simpy.Event, object, None]:
-        env = self.env
-        c = self.centre
+    def _issued(self, m: Machine, v: Visitor) -> bool:
+        """v's number is out; True if that emptied the roll (the machine must be refilled)."""
+        m.issuing = None
+        self.desk.to_counter(v)
+        m.tickets += 1
+        return m.tickets >= self.spec.tickets_per_roll
+
+    def _may_issue(self, v: Visitor, now: float) -> bool:
+        """Within issuing hours, or v came in during the window that has just closed."""
         w = self.windows
-        paper = self.spec.paper
-        roll = paper.tickets_per_roll if paper is not None else math.inf  # tickets per paper roll
+        i = w.index_at(now)
+        in_window = i >= 0 and now < w.ends[i]
+        return in_window or (i >= 0 and w.starts[i] <= v.arrival <= w.ends[i])
+
+    def _issue(self, m: Machine) -> Generator[simpy.Event, Visitor | None, None]:
+        env = self.env
         while True:
             if not m.working:
                 m.repaired = env.event()
@@ -236,53 +216,38 @@ class TicketMachines:
             if not self.line:
                 m.wake = Handover(env)
                 self.idle.append(m)
-                v = yield m.wake
-                if v is not None:  # handed over: the ticket is out
-                    m.issuing = None
-                    c.to_counter(v)
-                    m.tickets += 1
-                    if m.tickets >= roll:
-                        yield from self._refill(m)
+                handed = yield m.wake
+                if handed is not None and self._issued(m, handed):  # handed over: the ticket is out
+                    yield from self._refill(m)
                 continue
             now = env.now
             v = self.line[0]
-            i = w.index_at(now)
-            in_window = i >= 0 and now < w.ends[i]
-            if not in_window and not (i >= 0 and v.arrival <= w.ends[i] and v.arrival >= w.starts[i]):
-                nxt = w.next_start(now)
+            if not self._may_issue(v, now):
+                nxt = self.windows.next_start(now)
                 if nxt is None:
                     return
                 yield env.timeout(nxt - now)
                 continue
             self.line.popleft()
             m.issuing = v
-            t = v.issue_min
-            m.busy += t
-            yield env.timeout(t)
-            m.issuing = None
-            c.to_counter(v)
-            m.tickets += 1
-            if m.tickets >= roll:
+            m.busy += v.issue_min
+            yield env.timeout(v.issue_min)
+            if self._issued(m, v):
                 yield from self._refill(m)
 
-    def _refill(self, m: Machine) -> Generator[simpy.Event, object, None]:
+    def _refill(self, m: Machine) -> Generator[simpy.Event, Visitor | None, None]:
         """The roll is empty: the machine is out until it is refilled."""
-        paper = self.spec.paper
-        assert paper is not None
-        env = self.env
         self._out_of_service(m, "paper_out")
         if not self.any_working():
             self._go_fallback()
-        yield env.timeout(float(paper.refill_min.sample(self.refill_rng[m.index], 1)[0]))
+        yield self.env.timeout(_one(self.spec.refill_min, self.refill_rng[m.index]))
         m.tickets = 0
         self._back_in_service(m, "paper_out")
 
     def _failures(self, m: Machine) -> Generator[simpy.Event, object, None]:
         env = self.env
-        spec = self.spec.failures
-        assert spec is not None
         while True:
-            gap = float(spec.time_between_min.sample(self.failure_rng[m.index], 1)[0])
+            gap = _one(self.spec.time_between_failures, self.failure_rng[m.index])
             at = self.windows.advance(env.now, gap)
             if at is None:
                 return
@@ -290,7 +255,7 @@ class TicketMachines:
             self._out_of_service(m, "failed")
             if not self.any_working():
                 self._go_fallback()
-            yield env.timeout(float(spec.repair_min.sample(self.repair_rng[m.index], 1)[0]))
+            yield env.timeout(_one(self.spec.repair_min, self.repair_rng[m.index]))
             self._back_in_service(m, "failed")
             if m.repaired is not None and not m.repaired.triggered:
                 m.repaired.succeed()
@@ -324,26 +289,26 @@ class Pool:
     def __init__(
         self,
         env: simpy.Environment,
-        servers: int,
+        spec: PoolInputs,
         shifts: Windows,
-        max_queue: int,
         duration: Callable[[Visitor], float],
         done: Callable[[Visitor], None],
     ) -> None:
         self.env = env
         self.shifts = shifts
-        self.max_queue = max_queue
+        self.max_queue = spec.max_queue
         self.duration = duration
         self.done = done
         self.line: deque[tuple[float, Visitor]] = deque()
-        self.idle: list[list[simpy.Event | None]] = []
+        self.idle: list[simpy.Event] = []
+        """One wake-up event per idle server."""
         self.busy = 0.0
-        self.servers = servers
+        self.servers = spec.servers
         self.wait_sum = 0.0
         self.wait_n = 0
         self.serving: list[Visitor] = []
         """Visitors being served now (looked at only at closing, to see who is still inside)."""
-        for _ in range(servers):
+        for _ in range(self.servers):
             env.process(self._serve())
 
     def offer(self, v: Visitor) -> bool:
@@ -354,20 +319,16 @@ class Pool:
             return False
         self.line.append((self.env.now, v))
         if self.idle:
-            slot = self.idle.pop(0)
-            ev = slot[0]
-            assert ev is not None
-            ev.succeed()
+            self.idle.pop(0).succeed()
         return True
 
     def _serve(self) -> Generator[simpy.Event, object, None]:
         env = self.env
-        slot: list[simpy.Event | None] = [None]
         while True:
             if not self.line:
-                slot[0] = env.event()
-                self.idle.append(slot)
-                yield slot[0]
+                wake = env.event()
+                self.idle.append(wake)
+                yield wake
                 continue
             joined, v = self.line.popleft()
             self.wait_sum += env.now - joined
@@ -378,6 +339,11 @@ class Pool:
             yield env.timeout(t)
             self.serving.remove(v)
             self.done(v)
+
+    def start_window(self) -> None:
+        """The warm-up is over: count from now on."""
+        self.busy = self.wait_sum = 0.0
+        self.wait_n = 0
 
     def holds(self, since: float, until: float, fields: frozenset[int]) -> bool:
         """Someone of `fields` who arrived at the centre in [since, until] is in this pool's line

@@ -1,9 +1,14 @@
-"""Counter queues: one per field, priority tickets, and reneging found lazily.
+"""Counter queues: one per field, priority tickets, and the whole reneging rule.
+
+Reneging, all of it here: a visitor's deadline is their arrival plus their patience (kept when
+they come back another day); they have left if the deadline passed before the moment the queue
+looks at them; they are then booked as having left *at their deadline*, with the time they held a
+number counted up to it.
 
 A visitor who runs out of patience is not woken by an event of their own: the queue notices when it
-next looks at them (on a call, or when someone joins the field's queue) and books them as having
-left at their deadline. Waits, outcomes and queue-time areas are exact; only the moment the model
-*learns* of the departure is late, and nothing depends on that moment.
+next looks at them (on a call, when someone joins the field's queue, at closing) and books them
+then. Waits, outcomes and queue-time areas are exact; only the moment the model *learns* of the
+departure is late, and nothing depends on that moment.
 """
 
 from __future__ import annotations
@@ -11,7 +16,32 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from sim.model.visitor import Visitor
+import numpy as np
+
+from sim.model.monitors import WaitMonitor
+from sim.model.visitor import RENEGED, Visitor
+from sim.scenario.distributions import Deterministic
+
+INF = float("inf")
+NEVER = Deterministic.model_construct(dist="deterministic", value=INF)
+"""The patience of someone who never gives up (built unvalidated: scenario values must be finite,
+this one is not)."""
+
+
+def deadlines(arrivals: np.ndarray, patience: np.ndarray | None) -> np.ndarray:
+    """When each visitor gives up waiting: arrival plus patience (never, without patience)."""
+    return arrivals + patience if patience is not None else np.full(len(arrivals), INF)
+
+
+def deadline(arrival: float, patience: float) -> float:
+    """One visitor's deadline (a pick-up visit)."""
+    return arrival + patience
+
+
+def come_back(v: Visitor, arrival: float) -> None:
+    """A visitor sent home returns at `arrival` with the same patience."""
+    patience = v.deadline - v.arrival
+    v.arrival, v.deadline = arrival, arrival + patience
 
 
 class FieldQueue:
@@ -34,25 +64,37 @@ class FieldQueue:
 
 
 class CounterQueues:
-    """All fields' queues and the rule that picks the next ticket to call."""
+    """All fields' queues, the rule that picks the next ticket to call, and reneging."""
 
     def __init__(
         self,
         n_fields: int,
         strict: bool,
         interleave: int,
-        reneging: bool,
-        on_renege: Callable[[Visitor], None],
+        waits: WaitMonitor,
+        on_renege: Callable[[Visitor], None] | None,
     ) -> None:
+        """`on_renege` is told of each visitor who gave up (after they are booked); None: visitors
+        have no deadline, so nobody gives up and calls skip the check."""
         self.fields = [FieldQueue() for _ in range(n_fields)]
         self.strict = strict
         self.interleave = interleave
-        self.reneging = reneging
+        self.waits = waits
+        self.reneging = on_renege is not None
         self.on_renege = on_renege
         self.max_length = 0
         self.total = 0
-        self.earliest_deadline = float("inf")
+        self.earliest_deadline = INF
         """No one queued has a deadline before this (a bound that lets most purges be skipped)."""
+
+    # --- reneging ---------------------------------------------------------------------------
+    def _renege(self, v: Visitor) -> None:
+        """Book a visitor who gave up: they left at their deadline."""
+        v.outcome = RENEGED
+        v.end = v.deadline
+        self.waits.add_queue_time(v.ticket, v.deadline)
+        if self.on_renege is not None:
+            self.on_renege(v)
 
     def purge(self, f: int, now: float) -> None:
         """Book everyone in field f whose patience ran out before `now`."""
@@ -63,10 +105,29 @@ class CounterQueues:
                 for v in dq:
                     if v.deadline < now:
                         self.total -= 1
-                        self.on_renege(v)
+                        self._renege(v)
                 dq.clear()
                 dq.extend(keep)
 
+    def _purge_all(self, now: float) -> None:
+        for f in range(len(self.fields)):
+            self.purge(f, now)
+        self.earliest_deadline = min(
+            (x.deadline for fq in self.fields for dq in (fq.normal, fq.priority) for x in dq),
+            default=INF,
+        )
+
+    def close(self, now: float, send_home: Callable[[Visitor], None]) -> None:
+        """Closing time: whoever had given up is booked as such, everyone else is sent home, in
+        queue order, their number held until now."""
+        for v in self.drain():
+            if v.deadline < now:
+                self._renege(v)
+                continue
+            self.waits.add_queue_time(v.ticket, now)
+            send_home(v)
+
+    # --- the queues -------------------------------------------------------------------------
     def length(self, f: int, now: float) -> int:
         fq = self.fields[f]
         if self.reneging and now > self.earliest_deadline and (fq.normal or fq.priority):
@@ -78,12 +139,7 @@ class CounterQueues:
             if self.total == 0:
                 self.earliest_deadline = v.deadline
             elif now > self.earliest_deadline:
-                for f in range(len(self.fields)):
-                    self.purge(f, now)
-                self.earliest_deadline = min(
-                    (x.deadline for fq in self.fields for dq in (fq.normal, fq.priority) for x in dq),
-                    default=float("inf"),
-                )
+                self._purge_all(now)
             self.earliest_deadline = min(self.earliest_deadline, v.deadline)
         fq = self.fields[v.field]
         (fq.priority if v.priority else fq.normal).append(v)
@@ -101,21 +157,24 @@ class CounterQueues:
                 return fq.normal.popleft()
             return None
         while fq.normal or fq.priority:
-            take_priority = bool(fq.priority) and (
-                self.strict or not fq.normal or fq.since_priority >= self.interleave - 1
-            )
-            if take_priority:
-                v = fq.priority.popleft()
-                fq.since_priority = 0
-            else:
-                v = fq.normal.popleft()
-                fq.since_priority += 1
+            v = self._take(fq)
             self.total -= 1
             if self.reneging and v.deadline < now:
-                self.on_renege(v)
+                self._renege(v)
                 continue
             return v
         return None
+
+    def _take(self, fq: FieldQueue) -> Visitor:
+        """The head of the priority or the normal line, by the priority rule."""
+        take_priority = bool(fq.priority) and (
+            self.strict or not fq.normal or fq.since_priority >= self.interleave - 1
+        )
+        if take_priority:
+            fq.since_priority = 0
+            return fq.priority.popleft()
+        fq.since_priority += 1
+        return fq.normal.popleft()
 
     def put_back(self, v: Visitor) -> None:
         """Return a visitor just taken to the front of their queue (not called after all)."""
@@ -125,7 +184,7 @@ class CounterQueues:
 
     def oldest_field(self, fields: tuple[int, ...]) -> int:
         """Among `fields`, the one whose first waiting visitor holds the oldest ticket (-1 if none)."""
-        best, best_t = -1, float("inf")
+        best, best_t = -1, INF
         for f in fields:
             fq = self.fields[f]
             for dq in (fq.priority, fq.normal):
@@ -134,7 +193,7 @@ class CounterQueues:
         return best
 
     def drain(self) -> list[Visitor]:
-        """Remove and return everyone still waiting (closing time)."""
+        """Remove and return everyone still waiting."""
         out: list[Visitor] = []
         for fq in self.fields:
             out.extend(fq.priority)

@@ -1,0 +1,1 @@
+"""The back office: dossiers after reception, their workers, and the portal's rules."""
