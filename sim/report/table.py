@@ -326,9 +326,7 @@ def target_rule(key: str, op: str, value: float, lang: str, results: Results) ->
     if lang == "en":
         return f"{key} {op} {threshold}"
     symbol = {"<=": "≤", ">=": "≥"}.get(op, op)
-    return _("{kpi} {op} {value}").format(
-        kpi=_label(key, lang, results), op=symbol, value=threshold
-    )
+    return _("{kpi} {op} {value}").format(kpi=_label(key, lang, results), op=symbol, value=threshold)
 
 
 def target_lines(results: Results, lang: str, indent: str = "  ") -> list[str]:
