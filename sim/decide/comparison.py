@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.experiment.folders import write_new_folder
 from sim.experiment.results import Results, csv_cell, library_versions, package_version, write_json
+from sim.scenario.kpis import N_
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,11 +37,12 @@ if TYPE_CHECKING:
 ComparisonWriter = Callable[["Comparison", Path], object]
 """Writes extra files (plots, a report) for a `Comparison` into a folder being assembled."""
 
-BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no detectable difference"
-BETTER_MAYBE_SMALL = "better, maybe not enough to matter"
-BETTER_SMALL = "better, but too small to matter"
-WORSE_MAYBE_SMALL = "worse, maybe enough to matter"
-WORSE_SMALL = "worse, but too small to matter"
+# Verdicts are data (comparison.csv) in English and msgids: the reports translate them where shown.
+BETTER, WORSE, NO_DIFFERENCE = N_("better"), N_("worse"), N_("no detectable difference")
+BETTER_MAYBE_SMALL = N_("better, maybe not enough to matter")
+BETTER_SMALL = N_("better, but too small to matter")
+WORSE_MAYBE_SMALL = N_("worse, maybe enough to matter")
+WORSE_SMALL = N_("worse, but too small to matter")
 
 VERDICTS = (BETTER, BETTER_MAYBE_SMALL, BETTER_SMALL, NO_DIFFERENCE, WORSE_SMALL, WORSE_MAYBE_SMALL, WORSE)
 """Verdicts of an alternative against the base for a KPI with a better direction, from best to

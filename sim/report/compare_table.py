@@ -111,7 +111,7 @@ def _answer_lines(comparison: Comparison, name: str, lang: str) -> list[str]:
     for key, row in rows:
         label = f"{_label(key, lang, base):<{width}}"
         if row is None or math.isnan(row.difference):
-            lines.append(f"{_INDENT * 2}{'':<{pad}}  {label}  {_('not reported')}")
+            lines.append(f"{_INDENT * 2}{'':<{pad}}  {label}  " + _("not reported"))
         else:
             lines.append(
                 f"{_INDENT * 2}{verdicts[key]:<{pad}}  {label}  "
@@ -176,10 +176,9 @@ def _full_table(comparison: Comparison, name: str, width: int, lang: str) -> lis
     _ = gettext_for(lang)
     base = comparison.base
     lines = [_against(comparison, name, lang).rstrip(":")]
-    header = (
-        f"{_INDENT}{_('KPI'):<{width}}  {_('base'):>11}  {_('alternative'):>11}  "
-        f"{_('difference [adjusted CI]'):<36}  {_('verdict')}"
-    )
+    kpi, base_head, alt_head = _("KPI"), _("base"), _("alternative")
+    diff_head, verdict_head = _("difference [adjusted CI]"), _("verdict")
+    header = f"{_INDENT}{kpi:<{width}}  {base_head:>11}  {alt_head:>11}  {diff_head:<36}  {verdict_head}"
     lines += [header, _INDENT + "-" * (len(header) - len(_INDENT) + 18)]
     if not comparison.key_kpis:
         lines.append(_INDENT + _("(no key KPIs reported by the base)"))
@@ -189,7 +188,8 @@ def _full_table(comparison: Comparison, name: str, width: int, lang: str) -> lis
         label = _label(key, lang, base)
         base_mean = _value(key, b.mean, lang) if b is not None else "–"
         if a is None:
-            lines.append(f"{_INDENT}{label:<{width}}  {base_mean:>11}  {'–':>11}  {_('not reported'):<36}")
+            missing = _("not reported")
+            lines.append(f"{_INDENT}{label:<{width}}  {base_mean:>11}  {'–':>11}  {missing:<36}")
             continue
         verdict = _(a.verdict) if a.verdict else ""
         lines.append(

@@ -32,7 +32,7 @@ from sim.report.i18n import (
     translator,
     unit_label,
 )
-from sim.scenario.kpis import BACK, REGISTRY, RUN_ANSWER_KPIS, SCORE_MAX, kpi_kind, kpi_section
+from sim.scenario.kpis import BACK, N_, REGISTRY, RUN_ANSWER_KPIS, SCORE_MAX, kpi_kind, kpi_section
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
@@ -58,7 +58,10 @@ VI_NAME_WIDTH = 44
 BACK_OFFICE_KPIS: tuple[str, ...] = tuple(k.key for k in REGISTRY.values() if k.section == BACK)
 """Headline KPIs of the back office; they and their dotted breakdowns form the second section."""
 
-SECTIONS: tuple[tuple[str, str], ...] = (("front", "Front office"), ("back", "Back office (dossiers)"))
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("front", N_("Front office")),
+    ("back", N_("Back office (dossiers)")),
+)
 """Section id and title (English msgid), in print order."""
 
 _INDENT = "  "
@@ -163,7 +166,8 @@ def _kpi_row(results: Results, key: str, width: int, lang: str, value_width: int
     s = results.summary[key]
     name = f"{_INDENT}{_short(_label(key, lang, results), width):<{width}}  "
     if s["n"] == 0:
-        return f"{name}{_('(no data)'):>{value_width}}", False
+        no_data = _("(no data)")
+        return f"{name}{no_data:>{value_width}}", False
     row = (
         f"{name}{_value(key, s['mean'], lang):>{value_width}}  "
         f"{_interval(key, s['ci_low'], s['ci_high'], s['mean'], lang)}"
@@ -211,7 +215,8 @@ def format_table(results: Results, lang: str = "en") -> str:
     lines = [*_header(results, lang), "", format_answer(results, lang), ""]
     keys = list(results.summary)
     width, value_width = _name_width(results, keys, lang), _value_width(results, keys, lang)
-    header = f"{_('KPI'):<{width + len(_INDENT)}}  {_('mean'):>{value_width}}  {_('95% CI')}"
+    kpi, mean, ci = _("KPI"), _("mean"), _("95% CI")
+    header = f"{kpi:<{width + len(_INDENT)}}  {mean:>{value_width}}  {ci}"
     lines += [_("FULL TABLE"), header, "-" * min(80, len(header) + 24)]
     partial = False
     for section, title in SECTIONS:
@@ -276,10 +281,8 @@ def is_staff_time(key: str) -> bool:
 def _staff_time_head(lang: str) -> list[str]:
     _ = gettext_for(lang)
     person = translator(lang).pgettext("staff", "person")
-    head = (
-        f"{_INDENT}{person:<22} {_('total'):>7}  {_('95% CI'):<14}{_('counter'):>8} "
-        f"{_('back office'):>12} {_('manual'):>7}"
-    )
+    total, ci, counter, back, manual = _("total"), _("95% CI"), _("counter"), _("back office"), _("manual")
+    head = f"{_INDENT}{person:<22} {total:>7}  {ci:<14}{counter:>8} {back:>12} {manual:>7}"
     title = _("Staff time: busy share of time at work = counter + back office + manual numbers")
     return ["", *_wrap(title, _INDENT), head.rstrip()]
 

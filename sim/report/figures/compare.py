@@ -119,7 +119,7 @@ def _difference_point(
         low_text, high_text = (significant(v, locale, signed=True) for v in (low, high))
         text += " " + interval(low_text, high_text, locale)
     if row.verdict:
-        text += f"  {_(row.verdict)}"
+        text += "  " + _(row.verdict)
     ax.annotate(
         text, (diff, yi), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=7, color=colour
     )
@@ -145,7 +145,7 @@ def _forest_panel(
     ax.set_ylim(-0.7, len(alts) - 0.3)
     ax.margins(x=0.25)
     label = _("{kpi}: alternative − base").format(kpi=kpi_name(kpi, lang_of(locale)))
-    label += f" ({_(unit)})" if unit else ""
+    label += " (" + _(unit) + ")" if unit else ""
     if mid > 0:
         label += "; " + _("band ±{value}").format(value=significant(factor * mid, locale))
     ax.set_xlabel(label, fontsize=8)
@@ -244,6 +244,7 @@ def wait_by_hour_by_scenario_figure(
     return localise_axes(fig, locale)
 
 
+_TARGET_ANY = N_("target {share}")
 _TARGET_TEXT: dict[str, str] = {
     ">=": N_("target ≥ {share}"),
     "<=": N_("target ≤ {share}"),
@@ -283,7 +284,7 @@ def on_time_by_scenario_figure(
         _on_time_point(ax, yi, s, _SCENARIO_COLOURS[k % len(_SCENARIO_COLOURS)], locale)
     for rule in comparison.base.scenario.targets.rules:
         if rule.kpi == "on_time_rate":
-            label = _(_TARGET_TEXT.get(rule.op, N_("target {share}")))
+            label = _(_TARGET_TEXT.get(rule.op, _TARGET_ANY))
             share = percent(100 * rule.value, locale, 0)
             ax.axvline(
                 100 * rule.value,
