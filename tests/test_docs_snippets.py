@@ -89,3 +89,30 @@ def test_python_snippet_runs(where: str, code: str, scratch: Path) -> None:
         [sys.executable, "-c", code], cwd=scratch, env=env, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, f"{where}:\n{done.stderr[-3000:]}"
+
+
+def _named_in_docs(pattern: str) -> list[str]:
+    import re
+
+    return sorted({m for path in DOCUMENTS for m in re.findall(pattern, path.read_text(encoding="utf-8"))})
+
+
+@pytest.mark.parametrize("path", _named_in_docs(r"\bsim/[a-z_/]+\.py\b"))
+def test_every_file_the_docs_name_exists(path: str) -> None:
+    assert (ROOT / path).is_file()
+
+
+@pytest.mark.parametrize("name", _named_in_docs(r"\bsim(?:\.[a-z_]+)+"))
+def test_every_module_or_name_the_docs_name_exists(name: str) -> None:
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            found = getattr(found, attribute)
+        return
+    raise AssertionError(f"{name} is neither a module nor a name in one")

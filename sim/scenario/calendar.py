@@ -120,7 +120,7 @@ class SeasonSpec(Strict):
 
 
 def _default_seasons() -> list[SeasonSpec]:
-    # Sourced: Decision 873/QĐ-UBND (Vĩnh Phúc, 2020), see DOMAIN.md "Opening hours and calendar".
+    # Sourced: Decision 873/QĐ-UBND (Vĩnh Phúc, 2020), docs/sources.md.
     return [
         SeasonSpec(
             name="summer",

@@ -1,7 +1,7 @@
 """The portal's rules, each in one place: the working calendar of due dates, the 15:00 rule, and
 the on-time classes a dossier is counted in.
 
-The rules (DOMAIN.md, "Due dates and on time"): statutory times are working days and the clock
+The rules (docs/assumptions.md, "Back-office rules"): statutory times are working days and the clock
 starts when a complete dossier is received; a dossier received outside working hours (online, at
 night or at the weekend) counts from the next working opening; same-day procedures received after
 15:00 (the cut-off) are due the next working day; the citizen's time to supply missing papers is
