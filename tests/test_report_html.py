@@ -23,7 +23,7 @@ from sim.experiment.results import package_version
 from sim.experiment.runner import run
 from sim.experiment.statistics import summarise
 from sim.report import html as report_html
-from sim.report.html import REPORT_FILE, RUN_KEY_KPIS, render_report, write_report
+from sim.report.html import REPORT_FILE, render_report, write_report
 from sim.report.html.answer import answer_compare
 from sim.report.html.page import Page as ReportPage
 from sim.report.i18n import (
@@ -45,7 +45,7 @@ from sim.report.i18n import (
     scenario_title,
     translator,
 )
-from sim.scenario.kpis import KPIS
+from sim.scenario.kpis import KPIS, RUN_REPORT_KPIS
 from sim.scenario.loader import parse_scenario
 from sim.scenario.schema import ScenarioInfo
 
@@ -237,7 +237,7 @@ def test_run_report(run_pages, base, lang):
     text = page.all_text()
     assert base.scenario.name in text
     assert scenario_title(base.scenario, lang) in text
-    for key in RUN_KEY_KPIS:
+    for key in RUN_REPORT_KPIS:
         if key in base.summary and base.summary[key]["n"] > 0:
             assert _kpi(lang, key, base) in text, key
     for rule in base.targets:

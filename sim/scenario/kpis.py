@@ -376,6 +376,27 @@ RUN_ANSWER_KPIS: tuple[str, ...] = (
 )
 """KPIs quoted in the answer of a run (terminal and report)."""
 
+RUN_REPORT_KPIS: tuple[str, ...] = (
+    "visitors_arrived",
+    "visitors_served_counter",
+    "wait_mean_min",
+    "wait_p90_min",
+    "wait_within_target",
+    "queue_mean",
+    "staff_busy_share",
+    "overtime_min_per_day",
+    "dossiers_received",
+    "dossiers_completed",
+    "on_time_rate",
+    "late_dossiers",
+    "processing_days_mean",
+    "apology_slips",
+    "backlog_end",
+    "score_progress_766",
+)
+"""KPIs in the results table of a run's report (those the run reports), plus every KPI with a target:
+the rest are in `summary.json`, so that the report fits on 4 pages."""
+
 
 def is_known_kpi(key: str) -> bool:
     """True for a KPI the model reports: a headline key, or a dotted breakdown of a KPI that has one."""

@@ -24,14 +24,11 @@ exist and name one of the scenarios; `command` defaults to this process's comman
 `python -m sim …` or `centre-sim …`, so the CLI needs to pass neither.
 """
 
-from sim.report.html.answer import RUN_ANSWER_KPIS
-from sim.report.html.page import REPORT_FILE, RUN_KEY_KPIS
+from sim.report.html.page import REPORT_FILE
 from sim.report.html.render import cli_command, render_report, report_writer, write_report
 
 __all__ = [
     "REPORT_FILE",
-    "RUN_ANSWER_KPIS",
-    "RUN_KEY_KPIS",
     "cli_command",
     "render_report",
     "report_writer",

@@ -16,6 +16,7 @@ from sim.decide.comparison import (
 from sim.report.html.cells import amount, mean_with_range, rule_text, target_badge
 from sim.report.html.page import is_missing, scenario_text, title, working_days
 from sim.report.i18n import N_, diff_decimals, fmt_date, fmt_kpi_diff, fmt_kpi_range, lower_first
+from sim.scenario.kpis import RUN_ANSWER_KPIS
 
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison, KpiComparison
@@ -23,14 +24,6 @@ if TYPE_CHECKING:
     from sim.experiment.statistics import KpiSummary
     from sim.report.html.page import Page
 
-RUN_ANSWER_KPIS: tuple[str, ...] = (
-    "dossiers_received",
-    "on_time_rate",
-    "wait_mean_min",
-    "wait_p90_min",
-    "overtime_min_per_day",
-)
-"""KPIs quoted in the answer of a run."""
 
 _SMALL = N_("{clause}, less than the smallest difference that matters ({mid})")
 _MAYBE_SMALL = N_("{clause}, perhaps less than the smallest difference that matters ({mid})")

@@ -18,26 +18,6 @@ if TYPE_CHECKING:
 REPORT_FILE = "report.html"
 """Name of the report in a results or comparison folder (one language per folder)."""
 
-RUN_KEY_KPIS: tuple[str, ...] = (
-    "visitors_arrived",
-    "visitors_served_counter",
-    "wait_mean_min",
-    "wait_p90_min",
-    "wait_within_target",
-    "queue_mean",
-    "staff_busy_share",
-    "overtime_min_per_day",
-    "dossiers_received",
-    "dossiers_completed",
-    "on_time_rate",
-    "late_dossiers",
-    "processing_days_mean",
-    "apology_slips",
-    "backlog_end",
-    "score_progress_766",
-)
-"""KPIs in the results table of a run (those the run reports), plus every KPI with a target."""
-
 
 @dataclass
 class Page:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from sim.report.html.answer import rows_by_scenario
 from sim.report.html.cells import amount, kpi_cell, rule_text, target_badge, value_cell, verdict_badge
 from sim.report.html.figures import forest, run_figures
-from sim.report.html.page import RUN_KEY_KPIS, title
+from sim.report.html.page import title
 from sim.report.i18n import diff_decimals, fmt_ci, fmt_kpi_diff
+from sim.scenario.kpis import RUN_REPORT_KPIS
 
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison, KpiComparison
@@ -20,7 +21,7 @@ STAFF_PARTS = ("staff_busy_counter_share", "staff_busy_back_office_share", "staf
 
 
 def run_keys(results: Results) -> list[str]:
-    wanted = [*RUN_KEY_KPIS, *(tg["kpi"] for tg in results.targets)]
+    wanted = [*RUN_REPORT_KPIS, *(tg["kpi"] for tg in results.targets)]
     summary = results.summary
     return [k for k in dict.fromkeys(wanted) if k in summary and summary[k]["n"] > 0]
 
