@@ -224,6 +224,7 @@ def _backlog_slope(out) -> float:
     return float(np.polyfit(np.arange(len(backlog)), backlog, 1)[0])
 
 
+@pytest.mark.slow
 def test_backlog_is_stable_with_spare_capacity_and_grows_without():
     base = dao_xa_data()
     short = dao_xa_data()
@@ -242,6 +243,7 @@ def test_backlog_is_stable_with_spare_capacity_and_grows_without():
     assert max(land) < 0.9
 
 
+@pytest.mark.slow
 def test_dao_xa_2025_calibration():
     """Đào Xá reported >1,700 dossiers in 1/7–25/8/2025, all on time (DOMAIN.md)."""
     scenario = build(dao_xa_data())

@@ -70,12 +70,14 @@ def mmc_waits() -> tuple[list[float], list[float]]:
     return ours, theirs
 
 
+@pytest.mark.slow
 def test_mmc_mean_wait_agrees_with_ciw(mmc_waits):
     ours, theirs = mmc_waits
     p = welch(ours, theirs)
     assert p >= AGREE_P, f"{_describe('model', ours)} vs {_describe('Ciw', theirs)}, p = {p:.4f}"
 
 
+@pytest.mark.slow
 def test_both_tools_match_erlang_c(mmc_waits):
     # Guards against both being built wrong in the same way (e.g. rates swapped).
     wq = erlang_c(LAM_PER_MIN, 1 / MEAN_SERVICE, SERVERS).mean_wait

@@ -56,6 +56,7 @@ def short_scenario(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("model")
 def test_run_writes_a_results_folder(tmp_path: Path) -> None:
     out = tmp_path / "res"
@@ -81,6 +82,7 @@ def test_run_writes_a_results_folder(tmp_path: Path) -> None:
     assert "--replications" in meta["command_line"]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("model")
 def test_run_prints_the_table_and_the_folder(short_scenario: Path, tmp_path: Path) -> None:
     out = tmp_path / "res"
@@ -138,6 +140,7 @@ ENGLISH_WORDS = (
 """English console words that must not survive in the Vietnamese output."""
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("model")
 def test_run_prints_the_answer_first_in_the_language_asked(short_scenario: Path, tmp_path: Path) -> None:
     en = cli(
@@ -208,6 +211,7 @@ def test_the_table_is_printed_before_the_folder_is_written(
     assert capsys.readouterr().out == f"\nResults written to {tmp_path / 'x'}\n"
 
 
+@pytest.mark.slow
 def test_default_folder_is_under_results(short_scenario: Path, tmp_path: Path) -> None:
     proc = cli("run", short_scenario, "--replications", "1", "--workers", "1", "-q", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -228,12 +232,14 @@ def test_default_folder_never_reuses_a_name(tmp_path: Path) -> None:
     assert default_folder("x", now, tmp_path).name == "x-20250701-083000-3"
 
 
+@pytest.mark.slow
 def test_validate_ok() -> None:
     proc = cli("validate", BUNDLED)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"ok: {BUNDLED}"
 
 
+@pytest.mark.slow
 def test_validate_checks_every_file_and_reports_each(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[scenario\n", encoding="utf-8")
@@ -242,6 +248,7 @@ def test_validate_checks_every_file_and_reports_each(tmp_path: Path) -> None:
     assert proc.stdout.strip().splitlines() == [f"ok: {BUNDLED}", f"ok: {BUNDLED}"]
 
 
+@pytest.mark.slow
 def test_unknown_key_names_the_key_path(tmp_path: Path) -> None:
     data = read_toml(BUNDLED)
     data["staff"][2]["colour"] = "red"
@@ -253,6 +260,7 @@ def test_unknown_key_names_the_key_path(tmp_path: Path) -> None:
     assert not (tmp_path / "res").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("flags", "needle"),
     [
@@ -270,12 +278,14 @@ def test_bad_flags_exit_2_without_traceback(flags: list[str], needle: str, tmp_p
     assert not (tmp_path / "res").exists()
 
 
+@pytest.mark.slow
 def test_missing_scenario_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
     assert_bad_input(cli("run", missing, "--out", tmp_path / "res"), str(missing), "not found")
     assert_bad_input(cli("validate", missing), str(missing))
 
 
+@pytest.mark.slow
 def test_existing_out_folder_is_refused_and_untouched(tmp_path: Path) -> None:
     out = tmp_path / "res"
     out.mkdir()
@@ -287,12 +297,14 @@ def test_existing_out_folder_is_refused_and_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
 
 
+@pytest.mark.slow
 def test_no_command_exits_2() -> None:
     proc = cli()
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_help_texts() -> None:
     verify = cli("verify", "--help")
     assert verify.returncode == 0
@@ -316,6 +328,7 @@ def test_the_test_extras_can_run_the_notebooks_as_the_readme_says() -> None:
     assert "jupyter nbconvert" in (ROOT / "README.md").read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_the_first_console_line_needs_no_scipy_pandas_or_matplotlib() -> None:
     """The 'running…' line is printed before the model loads; what it imports decides how soon
     (scipy.stats alone took 1.2 s), so those imports are checked rather than a time."""

@@ -400,6 +400,7 @@ def test_compare_rejects_bad_arguments(named: dict[str, Scenario]) -> None:
 # ----- the comparison folder -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_save_writes_the_folder_and_never_overwrites(named: dict[str, Scenario], tmp_path: Path) -> None:
     from sim.api import with_plots
     from sim.report.compare_plots import write_comparison_plots
@@ -529,6 +530,7 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_cli_compare_writes_comparison_csv(tmp_path: Path) -> None:
     base, fewer = _variants(tmp_path)
     out = tmp_path / "out"
@@ -553,6 +555,7 @@ def test_cli_compare_writes_comparison_csv(tmp_path: Path) -> None:
     assert (scenario_folder(out, "week_fewer") / "replications.csv").is_file()
 
 
+@pytest.mark.slow
 def test_cli_compare_prints_the_answer_first_in_vietnamese(tmp_path: Path) -> None:
     base, fewer = _variants(tmp_path)
     out = tmp_path / "out"
@@ -593,6 +596,7 @@ def test_cli_compare_prints_the_answer_first_in_vietnamese(tmp_path: Path) -> No
         assert english not in plain, english
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "flags", [("--replications", "0"), ("--replications", "abc"), ("--seed", "-1"), ("--lang", "fr")]
 )
@@ -605,6 +609,7 @@ def test_cli_compare_bad_flags(tmp_path: Path, flags: tuple[str, str]) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_cli_compare_same_names_is_bad_input(tmp_path: Path) -> None:
     base, _ = _variants(tmp_path)
     proc = cli("compare", base, base, "--replications", "2")

@@ -92,6 +92,7 @@ def test_serial_executor_keeps_order_and_reports_progress() -> None:
     assert len(ticks) == 5 and ex.workers == 1
 
 
+@pytest.mark.slow
 def test_process_executor_keeps_order_across_maps() -> None:
     ticks: list[int] = []
     with ProcessExecutor(2) as ex:
@@ -117,6 +118,7 @@ def test_runner_takes_an_executor_or_workers_not_both(week: Scenario) -> None:
         run_experiment(week, replications=2, workers=2, executor=SerialExecutor())
 
 
+@pytest.mark.slow
 def test_serial_and_process_executors_give_identical_results(week: Scenario, serial_results: Results) -> None:
     with SerialExecutor() as ex:
         assert_same(serial_results, run_experiment(week, replications=REPS, seed=SEED, executor=ex))
@@ -149,6 +151,7 @@ def test_dask_executor_rejects_bad_arguments() -> None:
         DaskExecutor("  ")
 
 
+@pytest.mark.slow
 def test_local_dask_cluster_gives_identical_results(
     week: Scenario, serial_results: Results, dask_local: DaskExecutor
 ) -> None:
@@ -158,6 +161,7 @@ def test_local_dask_cluster_gives_identical_results(
     assert_same(serial_results, on_dask)
 
 
+@pytest.mark.slow
 def test_dask_executor_keeps_order_and_reports_progress(dask_local: DaskExecutor) -> None:
     ticks: list[int] = []
     items = list(range(20, 0, -1))
@@ -166,12 +170,14 @@ def test_dask_executor_keeps_order_and_reports_progress(dask_local: DaskExecutor
     assert len(ticks) == len(items)
 
 
+@pytest.mark.slow
 def test_dask_worker_errors_reach_the_caller(dask_local: DaskExecutor) -> None:
     with pytest.raises(ZeroDivisionError):
         dask_local.map((1).__truediv__, [1, 0, 2])
     assert dask_local.map(abs, [-1]) == [1]  # the cluster is still usable
 
 
+@pytest.mark.slow
 def test_connecting_to_a_running_scheduler_by_address(
     week: Scenario, serial_results: Results, dask_local: DaskExecutor
 ) -> None:
@@ -181,6 +187,7 @@ def test_connecting_to_a_running_scheduler_by_address(
     assert dask_local.map(abs, [-2]) == [2]  # closing the client left the cluster running
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_gives_a_clear_message() -> None:
     import distributed  # noqa: F401  (a test extra: missing means a broken install, not a skip)
 
@@ -236,6 +243,7 @@ def test_a_local_dask_cluster_is_capped_too() -> None:
         DaskExecutor(workers=10_000)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_killed_worker_is_named_and_the_pool_recovers() -> None:
     with ProcessExecutor(2) as ex:
@@ -274,6 +282,7 @@ def test_good_scheduler_addresses_pass() -> None:
         assert check_scheduler_address(address) == address.strip()
 
 
+@pytest.mark.slow
 def test_a_dask_task_whose_workers_die_names_its_item() -> None:
     """Dask gives up on a task after its workers die (`KilledWorker`); that is the same one-line
     lost-worker error as the process pool's, naming the item."""

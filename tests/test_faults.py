@@ -60,6 +60,7 @@ def serial_csv(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return (folder / "replications.csv").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["script", "stdin", "-c"])
 def test_parallel_runs_work_without_a_main_guard(how: str, tmp_path: Path, serial_csv: bytes) -> None:
     out = tmp_path / "res"
@@ -163,6 +164,7 @@ def long_run(tmp_path: Path) -> Iterator[LongRun]:
         proc.wait()
 
 
+@pytest.mark.slow
 @linux_only
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_workers_end_with_their_parent(sig: signal.Signals, long_run: LongRun) -> None:
@@ -180,6 +182,7 @@ def test_workers_end_with_their_parent(sig: signal.Signals, long_run: LongRun) -
         assert log.read_text().strip().splitlines() == ["terminated: nothing was written"]
 
 
+@pytest.mark.slow
 @linux_only
 def test_a_worker_killed_mid_run_gives_one_line(long_run: LongRun) -> None:
     proc, workers, work, log = long_run
@@ -250,6 +253,7 @@ def test_more_workers_than_cpus_are_lowered_with_one_note(
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "address",
     [

@@ -176,6 +176,7 @@ def test_a_chain_of_twenty_extends_steps_still_loads(tmp_path: Path) -> None:
     assert load_scenario(tmp_path / "v20.toml").name == "v20"
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_named_pipe(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)
@@ -264,6 +265,7 @@ def test_every_bundled_scenario_loads_within_its_folder() -> None:
         assert load_scenario(path).name
 
 
+@pytest.mark.slow
 def test_cli_refuses_extends_outside(communes: Path) -> None:
     v = write(communes / "commune" / "v.toml", 'extends = "../shared/base.toml"\n')
     assert_one_error_line(
@@ -271,12 +273,14 @@ def test_cli_refuses_extends_outside(communes: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_cli_takes_scenario_root(communes: Path) -> None:
     v = write(communes / "commune" / "v.toml", 'extends = "../shared/base.toml"\n')
     ok = cli("validate", "--scenario-root", communes / "shared", v)
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, f"ok: {v}\n", "")
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_scenario_root_that_is_not_a_folder(communes: Path) -> None:
     v = write(communes / "commune" / "v.toml", 'extends = "../shared/base.toml"\n')
     bad_root = cli("run", v, "--scenario-root", communes / "nowhere", "--out", communes / "res")
@@ -288,6 +292,7 @@ def test_cli_refuses_a_scenario_root_that_is_not_a_folder(communes: Path) -> Non
     assert not (communes / "res").exists()
 
 
+@pytest.mark.slow
 def test_cli_compare_refuses_extends_outside(communes: Path) -> None:
     alt = write(communes / "commune" / "alt.toml", 'extends = "../shared/base.toml"\n')
     proc = cli("compare", BASE, alt, "--replications", "2", "--out", communes / "res")
@@ -295,6 +300,7 @@ def test_cli_compare_refuses_extends_outside(communes: Path) -> None:
     assert not (communes / "res").exists()
 
 
+@pytest.mark.slow
 def test_cli_compare_passes_the_scenario_root_on(communes: Path) -> None:
     bad = write(communes / "shared" / "bad.toml", 'extends = "base.toml"\n[run]\nseed = -1\n')
     alt = write(communes / "commune" / "alt.toml", 'extends = "../shared/bad.toml"\n')
@@ -387,6 +393,7 @@ def test_bad_values_are_shown_short(tmp_path: Path, edit: str, key: str, problem
     assert SECRET * 6 not in str(err.value) and "{'a'" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_cli_does_not_quote_a_pyproject(tmp_path: Path) -> None:
     f = write(tmp_path / "pyproject.toml", f'[tool.deploy]\ntoken = "{SECRET}"\n')
     assert_one_error_line(cli("validate", f), f"{f}: {NOT_A_SCENARIO}")
@@ -455,6 +462,7 @@ def test_a_syntax_error_in_a_parent_names_the_parent(family: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_cli_names_the_parent(family: Path) -> None:
     write(family / "grand.toml", _set(base_text(), *BAD_CLOSING))
     child = write(family / "child.toml", 'extends = "parent.toml"\n')
@@ -495,6 +503,7 @@ def test_a_quoted_date_says_to_drop_the_quotes(tmp_path: Path, old: str, new: st
     assert error_of(f) == f"{f}: {expected}"
 
 
+@pytest.mark.slow
 def test_cli_quoted_date(tmp_path: Path) -> None:
     f = write(tmp_path / "s.toml", _set(base_text(), "\nstart = 2025-07-01", '\nstart = "2025-07-01"'))
     assert_one_error_line(
@@ -522,6 +531,7 @@ def test_a_variant_without_a_name_gets_a_valid_id(tmp_path: Path, file: str, nam
     assert load_scenario(v).name == name
 
 
+@pytest.mark.slow
 def test_cli_validates_a_dotted_variant_name(tmp_path: Path) -> None:
     shutil.copy(BASE, tmp_path / "base.toml")
     v = write(tmp_path / "dao.v2.toml", 'extends = "base.toml"\n')
@@ -532,6 +542,7 @@ def test_cli_validates_a_dotted_variant_name(tmp_path: Path) -> None:
 # ----- validate checks every file ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_validate_reports_every_file(tmp_path: Path) -> None:
     bad1 = write(tmp_path / "bad1.toml", "[scenario\n")
     bad2 = write(tmp_path / "bad2.toml", 'extends = "/etc/passwd"\n')
@@ -545,6 +556,7 @@ def test_validate_reports_every_file(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_validate_passes_when_every_file_is_valid() -> None:
     proc = cli("validate", BASE, BASE)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"ok: {BASE}\nok: {BASE}\n", "")

@@ -67,6 +67,7 @@ def erlang_c_wait(lam: float, mu: float, c: int) -> float:
     return tail / (head + tail) / (c * mu - lam)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("servers", "per_hour", "service"), [(1, 6.0, 7.0), (3, 30.0, 5.0)])
 def test_mmc_reduction_matches_erlang_c(servers, per_hour, service):
     s = textbook_scenario("M/M/c", per_hour, service, servers, hours=24 * 20)

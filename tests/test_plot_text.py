@@ -64,6 +64,7 @@ def test_a_plain_figure_draws_mathtext_as_text() -> None:
     assert all(not t.get_parse_math() for t in fig.findobj(lambda a: hasattr(a, "get_parse_math")))
 
 
+@pytest.mark.slow
 def test_every_figure_of_a_run_and_a_comparison_takes_any_name(comparison) -> None:
     for results in comparison.scenarios:
         for make in {**FIGURES, **BACK_OFFICE_FIGURES}.values():
@@ -72,6 +73,7 @@ def test_every_figure_of_a_run_and_a_comparison_takes_any_name(comparison) -> No
         _draw(make(comparison))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_reports_with_any_name(comparison, lang: str) -> None:
     with warnings.catch_warnings():
@@ -83,6 +85,7 @@ def test_reports_with_any_name(comparison, lang: str) -> None:
     assert "data:image/png" in run_page
 
 
+@pytest.mark.slow
 def test_a_run_with_any_name_saves_its_folder(tmp_path) -> None:
     from sim.api import with_plots
 
@@ -184,6 +187,7 @@ def test_every_figure_text_has_a_vietnamese_translation() -> None:
     assert not missing, missing
 
 
+@pytest.mark.slow
 def test_vietnamese_figures_have_no_english_word(plain_comparison) -> None:
     from sim.report.i18n import translator
 
@@ -196,6 +200,7 @@ def test_vietnamese_figures_have_no_english_word(plain_comparison) -> None:
         assert not leaks, (name, leaks, texts)
 
 
+@pytest.mark.slow
 def test_english_figures_have_no_vietnamese(plain_comparison) -> None:
     for name, fig in _all_figures(plain_comparison, lambda m: m, "en").items():
         texts = _texts(fig)
@@ -203,6 +208,7 @@ def test_english_figures_have_no_vietnamese(plain_comparison) -> None:
         assert not [t for t in texts if _vietnamese(t)], name
 
 
+@pytest.mark.slow
 def test_field_names_come_from_the_scenario_in_the_figures_language(plain_comparison) -> None:
     """The old regex pass gave "Social protection and người with merit": names are never rewritten."""
     from sim.report.i18n import translator
@@ -216,6 +222,7 @@ def test_field_names_come_from_the_scenario_in_the_figures_language(plain_compar
     assert not any("merit" in t for t in vi)
 
 
+@pytest.mark.slow
 def test_numbers_on_vietnamese_axes_take_a_decimal_comma(plain_comparison) -> None:
     from sim.report.i18n import translator
     from sim.report.plots import wait_distribution_figure

@@ -208,6 +208,7 @@ def test_bad_outcome_shape_is_an_error(scenario: Scenario, dates: list[dt.date])
 # ----- figures ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_back_office_plots_are_written(results: Results, tmp_path: Path) -> None:
     written = plots.write_plots(results, tmp_path)
     names = {p.name for p in written}
@@ -264,6 +265,7 @@ def test_no_dossiers_gives_a_no_data_figure(front_only: Results, make: Any) -> N
     assert [t.get_text() for t in ax.texts] == ["no dossiers"]
 
 
+@pytest.mark.slow
 def test_write_plots_leaves_out_back_office_without_dossiers(front_only: Results, tmp_path: Path) -> None:
     names = {p.name for p in plots.write_plots(front_only, tmp_path)}
     assert names == {f"{n}.png" for n in plots.FIGURES}

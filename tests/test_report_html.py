@@ -230,6 +230,7 @@ def _check_document(page: Page, lang: str) -> None:
             assert not value.startswith(("http:", "https:", "//")), value[:60]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_run_report(run_pages, base, lang):
     page = run_pages[lang]
@@ -251,6 +252,7 @@ def test_run_report(run_pages, base, lang):
     assert "visits_per_day = " in page.section("estimates")  # found through the command
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_comparison_report(compare_pages, comparison, lang):
     page = compare_pages[lang]
@@ -282,6 +284,7 @@ DESCRIPTION = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_report_names_the_scenario_in_its_language(run_pages, lang):
     page = run_pages[lang]
@@ -295,6 +298,7 @@ def test_the_report_names_the_scenario_in_its_language(run_pages, lang):
     assert DESCRIPTION[other] not in text
 
 
+@pytest.mark.slow
 def test_a_scenario_without_a_vietnamese_title_falls_back_visibly_to_the_english_one(base):
     info = base.scenario.scenario.model_copy(update={"title_vi": ""})  # description_vi kept
     results = dataclasses.replace(base, scenario=base.scenario.model_copy(update={"scenario": info}))
@@ -307,6 +311,7 @@ def test_a_scenario_without_a_vietnamese_title_falls_back_visibly_to_the_english
     assert DESCRIPTION["en"] not in page.all_text()
 
 
+@pytest.mark.slow
 def test_a_missing_vietnamese_description_falls_back_visibly(base):
     info = base.scenario.scenario.model_copy(update={"description_vi": ""})
     results = dataclasses.replace(base, scenario=base.scenario.model_copy(update={"scenario": info}))
@@ -328,6 +333,7 @@ def test_scenario_title_and_description_fall_back():
     assert [scenario_description(bare, lang) for lang in LANGS] == ["", ""]
 
 
+@pytest.mark.slow
 def test_answer_sentences_follow_the_data(base, alternative):
     """A clear fall, with its interval turned into a magnitude; unchanged KPIs named together."""
     rows = (
@@ -370,6 +376,7 @@ def test_answer_sentences_follow_the_data(base, alternative):
     assert en["clauses"][1] == "on-time rate shows no clear change"
 
 
+@pytest.mark.slow
 def test_a_gain_too_small_to_matter_is_not_green(base, alternative):
     """A 7-second gain is detectable but inside the 1-minute band: said so, and badged grey."""
     rows = (
@@ -435,6 +442,7 @@ def test_a_gain_too_small_to_matter_is_not_green(base, alternative):
         assert f'<span class="badge neutral">{small_badge}' in table
 
 
+@pytest.mark.slow
 def test_write_report(tmp_path, base):
     path = write_report(tmp_path / "out", lang="en", results=base)
     assert path == tmp_path / "out" / REPORT_FILE
@@ -505,6 +513,7 @@ def test_every_kpi_has_a_name_and_an_explanation():
     assert kpi_name("apology_slips", "vi") == "Phiếu xin lỗi và hẹn lại"
 
 
+@pytest.mark.slow
 def test_breakdown_names(base):
     scenario = base.scenario
     assert kpi_name("wait_mean_min.land", "vi", scenario) == "Thời gian chờ trung bình (Đất đai – môi trường)"
@@ -542,6 +551,7 @@ def test_number_and_date_formats():
     )
 
 
+@pytest.mark.slow
 def test_rounded_differences_keep_their_signs(base, alternative):
     """+0.05 [−0.04, +0.13] points must not read "0,0 điểm % [0,0; +0,1]"."""
     from sim.report.i18n import diff_decimals, fmt_ci
@@ -593,6 +603,7 @@ def _answer_text(html_text: str) -> str:
     return Page(html_text).section("answer").replace("\u00a0", " ")
 
 
+@pytest.mark.slow
 def test_the_answer_speaks_of_people_and_minutes(run_pages, base):
     vi = run_pages["vi"]
     answer = vi.section("answer").replace("\u00a0", " ")
@@ -611,6 +622,7 @@ def test_the_answer_speaks_of_people_and_minutes(run_pages, base):
     assert "Số khởi tạo ngẫu nhiên" in vi.section("reproducibility")
 
 
+@pytest.mark.slow
 def test_the_answer_comes_first(run_pages, compare_pages):
     for page in (*run_pages.values(), *compare_pages.values()):
         order = [s for s in page.by_section if s]
@@ -619,6 +631,7 @@ def test_the_answer_comes_first(run_pages, compare_pages):
         assert order.index("targets") < order.index("estimates") < order.index("reproducibility")
 
 
+@pytest.mark.slow
 def test_text_from_a_scenario_is_escaped(base):
     unsafe = {"title_vi": "<b>A & B</b>", "description_vi": "<i>x</i>"}
     info = base.scenario.scenario.model_copy(update=unsafe)
@@ -630,6 +643,7 @@ def test_text_from_a_scenario_is_escaped(base):
     assert not page.errors and "<b>A & B</b>" in page.section("question")
 
 
+@pytest.mark.slow
 def test_the_stylesheet_comes_from_the_css_file_and_prints_on_a4(run_pages, base):
     css = (Path(report_html.__file__).parent / "static" / "report.css").read_text(encoding="utf-8")
     text = render_report(lang="en", results=base)
@@ -653,6 +667,7 @@ def test_no_html_in_python_and_no_private_names_across_modules():
                 assert not tag.search(node.value), (path.name, node.value[:60])
 
 
+@pytest.mark.slow
 def test_estimates_are_the_estimate_rows_compactly(base):
     from sim.report.html.estimates import IDENTITY, entry_and_item, estimate_entries, is_estimate
     from sim.report.html.parameters import param_rows
@@ -675,6 +690,7 @@ def test_estimates_are_the_estimate_rows_compactly(base):
     assert entry_and_item("demand.purposes.submit.share") == ("demand.purposes", "submit.share")
 
 
+@pytest.mark.slow
 def test_the_report_has_no_appendix_dump(run_pages, compare_pages):
     """The full parameter and KPI lists stay in the run folder; the report says where."""
     for page in (*run_pages.values(), *compare_pages.values()):

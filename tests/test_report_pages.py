@@ -87,6 +87,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], P
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", sorted(MAX_PAGES))
 def test_the_printed_report_is_short(reports, kind: str, lang: str, tmp_path: Path) -> None:

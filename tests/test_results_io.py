@@ -133,6 +133,7 @@ def test_targets_carry_rule_interval_and_verdict(results: Results, scenario: Sce
     assert results.targets[0]["ci_low"] < 15.0
 
 
+@pytest.mark.slow
 def test_save_writes_every_file(results: Results, tmp_path: Path) -> None:
     folder = results.save(tmp_path / "run")
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
@@ -151,6 +152,7 @@ def test_save_writes_every_file(results: Results, tmp_path: Path) -> None:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_summary_json_structure(results: Results, tmp_path: Path) -> None:
     doc = json.loads((results.save(tmp_path / "run") / "summary.json").read_text("utf-8"))
     assert set(doc) == {
@@ -171,6 +173,7 @@ def test_summary_json_structure(results: Results, tmp_path: Path) -> None:
     assert doc["kpis"]["wait_mean_min"]["mean"] == pytest.approx(results.summary["wait_mean_min"]["mean"])
 
 
+@pytest.mark.slow
 def test_meta_json_records_how_it_was_made(results: Results, tmp_path: Path) -> None:
     meta = json.loads((results.save(tmp_path / "run") / "meta.json").read_text("utf-8"))
     assert meta["seed"] == 11 and meta["replications"] == 5 and meta["workers"] == 1
@@ -180,6 +183,7 @@ def test_meta_json_records_how_it_was_made(results: Results, tmp_path: Path) -> 
     assert meta["wall_time_s"] >= 0
 
 
+@pytest.mark.slow
 def test_saved_scenario_reloads_equal_with_the_run_actually_made(results: Results, tmp_path: Path) -> None:
     folder = results.save(tmp_path / "run")
     again = load_scenario(folder / "scenario.toml")
@@ -246,6 +250,7 @@ def test_runner_rejects_bad_arguments(scenario: Scenario) -> None:
             run_experiment(scenario, simulate=fake_simulate, **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_sequential_equals_parallel_with_a_fake_model(scenario: Scenario) -> None:
     one = run_experiment(scenario, replications=4, seed=7, workers=1, simulate=fake_simulate)
     two = run_experiment(scenario, replications=4, seed=7, workers=2, simulate=fake_simulate)
@@ -257,6 +262,7 @@ def test_sequential_equals_parallel_with_a_fake_model(scenario: Scenario) -> Non
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("pool_min_seconds", "expected_workers"), [(math.inf, 1), (0.0, 2)])
 def test_default_workers_start_a_pool_only_when_worth_it(
     scenario: Scenario,
@@ -288,6 +294,7 @@ def model() -> None:
     from sim.model import simulate  # noqa: F401  (the model must import: a failure, not a skip)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("model")
 def test_sequential_equals_parallel_with_the_model() -> None:
     short = _short_scenario()
@@ -297,6 +304,7 @@ def test_sequential_equals_parallel_with_the_model() -> None:
     assert one.summary.keys() == two.summary.keys()
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("model")
 def test_real_model_results_save(tmp_path: Path) -> None:
     res = sim.run(_short_scenario(), replications=2, seed=3, workers=1, event_log=True)
@@ -328,6 +336,7 @@ def _dead_pid() -> int:
     return int(proc.stdout)
 
 
+@pytest.mark.slow
 def test_a_killed_writers_leftover_is_removed_by_the_next_save(
     results: Results, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -367,6 +376,7 @@ def test_out_folders_that_cannot_be_made_give_one_line_and_leave_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
+@pytest.mark.slow
 def test_a_save_that_fails_removes_the_parents_it_made(results: Results, tmp_path: Path) -> None:
     with pytest.raises(OSError, match="too long"):
         results.save(tmp_path / "new" / "deeper" / ("r" * 300))

@@ -528,6 +528,7 @@ def assert_one_error_line(proc: subprocess.CompletedProcess[str], *fragments: st
         assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
 
 
+@pytest.mark.slow
 def test_cli_validate_bad_key(tmp_path: Path) -> None:
     path = tmp_path / "bad_staff.toml"
     text = DAO_XA.read_text(encoding="utf-8")
@@ -537,6 +538,7 @@ def test_cli_validate_bad_key(tmp_path: Path) -> None:
     assert_one_error_line(proc, str(path), "staff[2].fields[0]", "'tax'", "civil_status")
 
 
+@pytest.mark.slow
 def test_cli_validate_invalid_toml(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text('[scenario]\nname = "x"\ntitle = \n', encoding="utf-8")
@@ -544,12 +546,14 @@ def test_cli_validate_invalid_toml(tmp_path: Path) -> None:
     assert_one_error_line(proc, str(path), "line 3", "column")
 
 
+@pytest.mark.slow
 def test_cli_validate_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.toml"
     proc = run_validate(path)
     assert_one_error_line(proc, str(path), "not found")
 
 
+@pytest.mark.slow
 def test_cli_validate_good_file() -> None:
     proc = run_validate(DAO_XA)
     assert proc.returncode == 0, proc.stdout + proc.stderr

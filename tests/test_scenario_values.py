@@ -515,6 +515,7 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mutate", "line"),
     [
@@ -556,6 +557,7 @@ def test_cli_validate_refuses_with_one_line(tmp_path: Path, mutate: Mutation, li
     assert output.startswith(f"error: {path}: {line}"), output
 
 
+@pytest.mark.slow
 def test_cli_validate_prints_warnings(tmp_path: Path) -> None:
     path = write(tmp_path, "small.toml", small_document(cutoff=True))
     proc = cli("validate", str(path))
@@ -564,6 +566,7 @@ def test_cli_validate_prints_warnings(tmp_path: Path) -> None:
     assert proc.stdout.splitlines() == [f"ok: {path}"]
 
 
+@pytest.mark.slow
 def test_cli_run_prints_and_records_warnings(tmp_path: Path) -> None:
     path = write(tmp_path, "small.toml", small_document(cutoff=True))
     out = tmp_path / "results"
@@ -575,6 +578,7 @@ def test_cli_run_prints_and_records_warnings(tmp_path: Path) -> None:
     assert json.loads((out / "summary.json").read_text("utf-8"))["warnings"] == [CUTOFF_WARNING]
 
 
+@pytest.mark.slow
 def test_cli_compare_prints_each_files_warnings(tmp_path: Path) -> None:
     base = write(tmp_path, "small.toml", small_document())
     alt_doc = small_document(cutoff=True)

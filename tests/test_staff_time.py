@@ -122,6 +122,7 @@ def test_utilisation_plot_stacks_the_parts_of_each_persons_time(week_results):
     assert n_equipment >= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_report_has_the_staff_time_table(week_results, lang):
     from sim.report.html import render_report

@@ -29,6 +29,7 @@ def _ci(values):
     return m - h, m + h
 
 
+@pytest.mark.slow
 def test_dao_xa_2026_08_reproduces_the_portal():
     """929 ± 5% received, 87.5% ± 3 points on time, 3.09 days ± 15% (portal, August 2026)."""
     scenario = load_scenario(ROOT / "scenarios" / "dao_xa_2026_08.toml")

@@ -47,6 +47,7 @@ def quick_suite() -> list[CaseResult]:
 # --- the quick suite: what `python -m sim verify --quick` runs ----------------------------------
 
 
+@pytest.mark.slow
 def test_quick_suite_every_case_passes(quick_suite):
     failed = [
         f"{r.case}: analytic {r.analytic:.4g}, simulated {r.mean:.4g} "
@@ -57,6 +58,7 @@ def test_quick_suite_every_case_passes(quick_suite):
     assert not failed, "\n".join(failed)
 
 
+@pytest.mark.slow
 def test_quick_suite_covers_the_issue(quick_suite):
     names = [r.case for r in quick_suite]
     assert any(n.startswith("M/M/1 ρ=0.9") for n in names)  # ρ ≥ 0.9
@@ -73,6 +75,7 @@ def test_quick_suite_covers_the_issue(quick_suite):
             assert r.ci_low < r.mean < r.ci_high  # a real interval, not a point
 
 
+@pytest.mark.slow
 def test_quick_suite_intervals_are_informative(quick_suite):
     # A judge whose interval is wider than the value it judges cannot fail: keep them narrow.
     for r in quick_suite:
@@ -89,6 +92,7 @@ def mm3_waits() -> tuple[TextbookQueue, list[float]]:
     return q, [q.replicate(99, r).kpis["window_wait_mean_min"] for r in range(10)]
 
 
+@pytest.mark.slow
 def test_judge_passes_the_right_value_and_fails_wrong_ones(mm3_waits):
     q, waits = mm3_waits
     level = 1 - FAMILY_ALPHA / statistical_cases()
@@ -109,6 +113,7 @@ def test_judge_detects_the_wrong_service_distribution():
     assert not judge(waits, mm1(8 / 60, 1 / 6).mean_wait, level)[0]
 
 
+@pytest.mark.slow
 def test_allen_cunneen_band_fails_an_exponential_model():
     # The M/G/3 case (cv 0.5) judged by its band, but simulated with exponential service.
     ac = TextbookQueue("M/G/c", 24.0, 6.0, 3, hours=20 * 24 - 24, warmup_hours=12, service_cv=0.5)
