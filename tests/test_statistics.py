@@ -111,6 +111,10 @@ def test_kpi_ranges() -> None:
     assert kpi_range("wait_mean_min") == (0.0, math.inf)
     assert kpi_range("score_progress_766") == (0.0, 20.0)
     assert kpi_range("not_a_kpi") == (-math.inf, math.inf)
+    # staff time is over 100% when a person is over-committed: its interval is not cut at 1
+    assert kpi_range("staff_busy_share") == (0.0, math.inf)
+    assert kpi_range("staff_busy_share.spec_land") == (0.0, math.inf)
+    assert kpi_range("score_handling_satisfaction_766") == (0.0, 6.0)
 
 
 def test_share_and_count_intervals_stay_within_their_range() -> None:

@@ -30,7 +30,7 @@ from typing import Literal, TypedDict
 import numpy as np
 from scipy import stats
 
-from sim.scenario.kpis import KPIS
+from sim.scenario.kpis import get_kpi
 
 CONFIDENCE = 0.95
 """Confidence level of every interval and verdict the project reports."""
@@ -55,21 +55,18 @@ class KpiSummary(TypedDict):
     n: int
 
 
-SCORE_RANGE: dict[str, float] = {"score_progress_766": 20.0, "score_handling_satisfaction_766": 6.0}
-"""Maximum points of the 766-index scores."""
-
-
 def kpi_range(key: str) -> tuple[float, float]:
-    """The values a KPI (or a dotted breakdown) can take: (0, 1) for shares, (0, max) for scores,
-    (0, ∞) for every other headline KPI (counts, minutes, days), (−∞, ∞) for an unknown key."""
-    base = key.split(".", 1)[0]
-    if base in SCORE_RANGE:
-        return 0.0, SCORE_RANGE[base]
-    if "utilisation" in base or base == "wait_within_target" or base.endswith(("_rate", "_share")):
-        return 0.0, 1.0
-    if base in KPIS:
-        return 0.0, math.inf
-    return -math.inf, math.inf
+    """The values a KPI (or a dotted breakdown) can take, from the KPI registry: (0, 1) for shares,
+    (0, max) for scores, (0, ∞) for counts, minutes, days and staff time (over 100% when a person
+    is over-committed); (−∞, ∞) for an unknown key."""
+    kpi = get_kpi(key)
+    if kpi is None:
+        return -math.inf, math.inf
+    if kpi.upper is not None:
+        return 0.0, kpi.upper
+    if kpi.out_of is not None:
+        return 0.0, kpi.out_of
+    return 0.0, (1.0 if kpi.kind == "share" else math.inf)
 
 
 def summarise(

@@ -15,6 +15,7 @@ Keys are stable: the same names appear in `summary.json` (under "kpis"), as colu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -69,6 +70,9 @@ class Kpi:
     """Also reported per staff member (`.<staff id>`), ticket machine (`.<n>`) or field (`.<field id>`)."""
     out_of: float | None = None
     """Maximum of a score (766 index)."""
+    upper: float | None = None
+    """The largest value when the kind does not say it (a share is at most 1, a score `out_of`):
+    `math.inf` for staff time, which exceeds 100% when a person is over-committed."""
     headline: bool = True
     """False for a KPI reported only per staff member or machine (no bare key in the output)."""
 
@@ -199,23 +203,23 @@ _REGISTRY: tuple[Kpi, ...] = (
         "leave or in a weekly meeting, covered lunch breaks, counter and back-office overtime). Only work "
         "the model represents counts (not meetings or a leader's other duties). Desk work runs at its share"
         " beside the counter, so above 100% means the person is over-committed",
-        breakdown="staff"),
+        breakdown="staff", upper=math.inf),
     Kpi("staff_busy_counter_share", FRONT, SHARE, "percent", NEUTRAL,
         N_("Part serving at the counter"),
         N_("Part of the busy share of working time spent serving at the counter."),
         "Part of staff_busy_share spent serving at the counter",
-        breakdown="staff"),
+        breakdown="staff", upper=math.inf),
     Kpi("staff_busy_back_office_share", FRONT, SHARE, "percent", NEUTRAL,
         N_("Part processing dossiers"),
         N_("Part of the busy share of working time spent on back-office dossier work."),
         "Part of staff_busy_share spent on back-office dossier work",
-        breakdown="staff"),
+        breakdown="staff", upper=math.inf),
     Kpi("staff_busy_manual_share", FRONT, SHARE, "percent", NEUTRAL,
         N_("Part writing numbers by hand"),
         N_("Part of the busy share of working time spent writing numbers by hand while no ticket machine "
            "works."),
         "Part of staff_busy_share spent writing numbers by hand while no ticket machine works",
-        breakdown="staff"),
+        breakdown="staff", upper=math.inf),
     Kpi("ticket_machine_utilisation", FRONT, SHARE, "percent", NEUTRAL,
         N_("Ticket machine utilisation"),
         N_("Share of issuing hours the ticket machine is printing tickets."),
