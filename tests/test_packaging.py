@@ -34,3 +34,19 @@ def test_pyproject_reads_the_version_from_its_one_home() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["dynamic"] == ["version"]
     assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "sim._version.__version__"}
+
+
+def test_no_test_skips_except_for_the_platform() -> None:
+    """A test that skips when project code or an extra is missing cannot fail when it goes away:
+    the only skips allowed are for a platform that lacks the feature under test."""
+    allowed = {
+        'sys.platform == "win32", reason="SIGKILL"',
+        'not Path("/proc/self/stat").exists(), reason="needs /proc"',
+    }
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = re.search(r"(importorskip|pytest\.skip\(|skipif\((.*)\)|mark\.skip\b|xfail)", line)
+            if match and path.name != "test_packaging.py" and match.group(2) not in allowed:
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == []
