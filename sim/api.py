@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sim.experiment.results import Results
+from sim.experiment.runner import Execution
 from sim.experiment.runner import run as run_experiment
 from sim.report import write_plots
 from sim.scenario import Scenario, load_scenario
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
     from sim.experiment.executors import Executor
 
 
-def run(
+def run(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
     scenario: Scenario | str | Path,
+    *,
     replications: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
@@ -47,10 +49,8 @@ def run(
         scenario,
         replications=replications,
         seed=seed,
-        workers=workers,
         event_log=event_log,
-        progress=progress,
-        executor=executor,
+        execution=Execution(workers=workers, executor=executor, progress=progress),
     )
     return with_plots(results)
 
@@ -62,9 +62,10 @@ def with_plots(results: Results) -> Results:
     return dataclasses.replace(results, writers=(*results.writers, write_plots))
 
 
-def compare(
+def compare(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
     base: Scenario | str | Path,
     alternatives: Scenario | str | Path | Sequence[Scenario | str | Path],
+    *,
     replications: int | Literal["auto"] | None = None,
     seed: int | None = None,
     workers: int | None = None,

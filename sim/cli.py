@@ -610,6 +610,15 @@ def _save(save: Callable[[Path], Path], name: str, out: Path | None) -> Path:
     raise UsageError(f"could not find a free results folder name under {RESULTS_ROOT}/")
 
 
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "compare": cmd_compare,
+    "validate": cmd_validate,
+    "verify": cmd_verify,
+}
+"""Each subcommand of `build_parser` and the function that carries it out."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m sim` and the `centre-sim` script; returns the exit status."""
     parser = build_parser()
@@ -621,13 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         with _sigterm_unwinds():
-            if args.command == "validate":
-                return cmd_validate(args)
-            if args.command == "verify":
-                return cmd_verify(args)
-            if args.command == "compare":
-                return cmd_compare(args)
-            return cmd_run(args)
+            return _COMMANDS[args.command](args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except UsageError as exc:

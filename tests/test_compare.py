@@ -33,6 +33,7 @@ from sim.decide.compare import (
     verdict_for,
 )
 from sim.decide.comparison import COLUMNS, VERDICTS, Comparison, save_comparison, scenario_folder
+from sim.experiment import Execution
 from sim.experiment import run as run_experiment
 from sim.model.output import EVENT_LOG_COLUMNS, WAIT_BINS, ReplicationOutput
 from sim.scenario import Scenario, load_scenario, parse_scenario
@@ -373,9 +374,16 @@ def test_extending_equals_a_single_run(named: dict[str, Scenario]) -> None:
     pd.testing.assert_frame_equal(auto.table(), fixed.table(), check_exact=True)
     # and the runner's first_replication gives exactly the later rows of a longer run
     part = run_experiment(
-        named["base"], replications=3, seed=5, workers=1, first_replication=4, simulate=fake_simulate
+        named["base"],
+        replications=3,
+        seed=5,
+        first_replication=4,
+        simulate=fake_simulate,
+        execution=Execution(workers=1),
     )
-    whole = run_experiment(named["base"], replications=7, seed=5, workers=1, simulate=fake_simulate)
+    whole = run_experiment(
+        named["base"], replications=7, seed=5, simulate=fake_simulate, execution=Execution(workers=1)
+    )
     assert list(part.replications["replication"]) == [4, 5, 6]
     pd.testing.assert_frame_equal(
         part.replications.reset_index(drop=True),

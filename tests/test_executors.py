@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from helpers import DAO_XA
 
-from sim.experiment import executors
+from sim.experiment import Execution, executors
 from sim.experiment import run as run_experiment
 from sim.experiment.executors import (
     MAX_WORKERS,
@@ -61,7 +61,7 @@ def week() -> Scenario:
 
 @pytest.fixture(scope="module")
 def serial_results(week: Scenario) -> Results:
-    return run_experiment(week, replications=REPS, seed=SEED, workers=1)
+    return run_experiment(week, replications=REPS, seed=SEED, execution=Execution(workers=1))
 
 
 @pytest.fixture(scope="module")
@@ -115,19 +115,24 @@ def test_process_executor_rejects_bad_worker_counts() -> None:
 
 def test_runner_takes_an_executor_or_workers_not_both(week: Scenario) -> None:
     with pytest.raises(ValueError, match="not both"):
-        run_experiment(week, replications=2, workers=2, executor=SerialExecutor())
+        run_experiment(week, replications=2, execution=Execution(workers=2, executor=SerialExecutor()))
 
 
 @pytest.mark.slow
 def test_serial_and_process_executors_give_identical_results(week: Scenario, serial_results: Results) -> None:
     with SerialExecutor() as ex:
-        assert_same(serial_results, run_experiment(week, replications=REPS, seed=SEED, executor=ex))
+        assert_same(
+            serial_results,
+            run_experiment(week, replications=REPS, seed=SEED, execution=Execution(executor=ex)),
+        )
     with ProcessExecutor(2) as ex:
-        pooled = run_experiment(week, replications=REPS, seed=SEED, executor=ex)
+        pooled = run_experiment(week, replications=REPS, seed=SEED, execution=Execution(executor=ex))
         assert pooled.workers == 2
         assert_same(serial_results, pooled)
         # a later part of the same run on the same pool: replications 4 and 5 again
-        part = run_experiment(week, replications=2, seed=SEED, executor=ex, first_replication=4)
+        part = run_experiment(
+            week, replications=2, seed=SEED, first_replication=4, execution=Execution(executor=ex)
+        )
         assert part.replications.drop(columns="replication").equals(
             serial_results.replications.iloc[4:].reset_index(drop=True).drop(columns="replication")
         )
@@ -156,7 +161,7 @@ def test_local_dask_cluster_gives_identical_results(
     week: Scenario, serial_results: Results, dask_local: DaskExecutor
 ) -> None:
     assert isinstance(dask_local, Executor)
-    on_dask = run_experiment(week, replications=REPS, seed=SEED, executor=dask_local)
+    on_dask = run_experiment(week, replications=REPS, seed=SEED, execution=Execution(executor=dask_local))
     assert on_dask.workers == 2
     assert_same(serial_results, on_dask)
 
@@ -183,7 +188,10 @@ def test_connecting_to_a_running_scheduler_by_address(
 ) -> None:
     address = dask_local.client.scheduler.address  # e.g. tcp://127.0.0.1:41235
     with DaskExecutor(address) as remote:
-        assert_same(serial_results, run_experiment(week, replications=REPS, seed=SEED, executor=remote))
+        assert_same(
+            serial_results,
+            run_experiment(week, replications=REPS, seed=SEED, execution=Execution(executor=remote)),
+        )
     assert dask_local.map(abs, [-2]) == [2]  # closing the client left the cluster running
 
 
@@ -230,7 +238,7 @@ def test_worker_counts_are_capped_at_the_cpus_and_absurd_ones_refused() -> None:
         with pytest.raises(ValueError, match=f"workers: must be at most {MAX_WORKERS}, got {bad}"):
             ProcessExecutor(bad)
         with pytest.raises(ValueError, match=f"must be at most {MAX_WORKERS}"):
-            run_experiment(Scenario.model_construct(), replications=5, workers=bad)
+            run_experiment(Scenario.model_construct(), replications=5, execution=Execution(workers=bad))
 
 
 @pytest.mark.usefixtures("two_cpus")

@@ -23,7 +23,7 @@ import tomli_w
 from helpers import DAO_XA, dao_xa_data
 
 from sim import cli
-from sim.experiment import executors
+from sim.experiment import Execution, executors
 from sim.experiment import run as run_experiment
 from sim.scenario.loader import parse_scenario
 
@@ -56,7 +56,7 @@ STUDY = textwrap.dedent(f"""\
 def serial_csv(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     scenario = parse_scenario(dao_xa_data(end=WEEK_END), "week")
     folder = tmp_path_factory.mktemp("serial") / "res"
-    run_experiment(scenario, replications=REPS, seed=SEED, workers=1).save(folder)
+    run_experiment(scenario, replications=REPS, seed=SEED, execution=Execution(workers=1)).save(folder)
     return (folder / "replications.csv").read_bytes()
 
 

@@ -20,7 +20,7 @@ from helpers import DAO_XA, dao_xa_data
 
 from sim.decide.comparison import Comparison, KpiComparison
 from sim.experiment.results import package_version
-from sim.experiment.runner import run
+from sim.experiment.runner import Execution, run
 from sim.experiment.statistics import summarise
 from sim.report import html as report_html
 from sim.report.html import REPORT_FILE, render_report, write_report
@@ -71,7 +71,7 @@ def _kpi(lang: str, key: str, results) -> str:
 
 
 def _run(data: dict) -> object:
-    return run(parse_scenario(copy.deepcopy(data)), replications=2, seed=SEED, workers=1)
+    return run(parse_scenario(copy.deepcopy(data)), replications=2, seed=SEED, execution=Execution(workers=1))
 
 
 @pytest.fixture(scope="module")

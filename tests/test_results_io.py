@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.experiment import Execution
 from sim.experiment import run as run_experiment
 from sim.experiment.results import Results, kpi_order
 from sim.model.output import EVENT_LOG_COLUMNS, WAIT_BINS, ReplicationOutput
@@ -92,7 +93,11 @@ def scenario() -> Scenario:
 def results(scenario: Scenario) -> Results:
     from sim.api import with_plots
 
-    return with_plots(run_experiment(scenario, replications=5, seed=11, workers=1, simulate=fake_simulate))
+    return with_plots(
+        run_experiment(
+            scenario, replications=5, seed=11, simulate=fake_simulate, execution=Execution(workers=1)
+        )
+    )
 
 
 def test_replication_table_columns_and_rows(results: Results, scenario: Scenario) -> None:
@@ -195,7 +200,9 @@ def test_replications_csv_is_byte_identical_across_saves_and_runs(
     results: Results, scenario: Scenario, tmp_path: Path
 ) -> None:
     first = (results.save(tmp_path / "a") / "replications.csv").read_bytes()
-    rerun = run_experiment(scenario, replications=5, seed=11, workers=1, simulate=fake_simulate)
+    rerun = run_experiment(
+        scenario, replications=5, seed=11, simulate=fake_simulate, execution=Execution(workers=1)
+    )
     second = (rerun.save(tmp_path / "b") / "replications.csv").read_bytes()
     assert first == second
     back = pd.read_csv(tmp_path / "a" / "replications.csv")
@@ -216,7 +223,9 @@ def test_failed_save_leaves_nothing(scenario: Scenario, tmp_path: Path) -> None:
     def broken_writer(_results: object, _folder: Path) -> None:
         raise RuntimeError("plotting failed")
 
-    res = run_experiment(scenario, replications=2, seed=1, workers=1, simulate=fake_simulate)
+    res = run_experiment(
+        scenario, replications=2, seed=1, simulate=fake_simulate, execution=Execution(workers=1)
+    )
     res.writers = (broken_writer,)
     with pytest.raises(RuntimeError, match="plotting failed"):
         res.save(tmp_path / "run")
@@ -224,14 +233,23 @@ def test_failed_save_leaves_nothing(scenario: Scenario, tmp_path: Path) -> None:
 
 
 def test_experiment_layer_save_writes_data_only(scenario: Scenario, tmp_path: Path) -> None:
-    res = run_experiment(scenario, replications=2, seed=1, workers=1, simulate=fake_simulate)
+    res = run_experiment(
+        scenario, replications=2, seed=1, simulate=fake_simulate, execution=Execution(workers=1)
+    )
     folder = res.save(tmp_path / "run")
     assert not (folder / "plots").exists()
     assert (folder / "summary.json").exists()
 
 
 def test_event_log_csv_has_a_replication_column(scenario: Scenario, tmp_path: Path) -> None:
-    res = run_experiment(scenario, replications=2, seed=1, workers=1, event_log=True, simulate=fake_simulate)
+    res = run_experiment(
+        scenario,
+        replications=2,
+        seed=1,
+        event_log=True,
+        simulate=fake_simulate,
+        execution=Execution(workers=1),
+    )
     assert res.scenario.run.event_log is True
     folder = res.save(tmp_path / "run")
     log = pd.read_csv(folder / "event_log.csv")
@@ -245,15 +263,24 @@ def test_no_event_log_file_unless_asked(results: Results, tmp_path: Path) -> Non
 
 
 def test_runner_rejects_bad_arguments(scenario: Scenario) -> None:
-    for kwargs in ({"replications": 0}, {"seed": -1}, {"workers": 0}, {"replications": 2.5}):
+    for kwargs in (
+        {"replications": 0},
+        {"seed": -1},
+        {"execution": Execution(workers=0)},
+        {"replications": 2.5},
+    ):
         with pytest.raises(ValueError, match="must be"):
             run_experiment(scenario, simulate=fake_simulate, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.slow
 def test_sequential_equals_parallel_with_a_fake_model(scenario: Scenario) -> None:
-    one = run_experiment(scenario, replications=4, seed=7, workers=1, simulate=fake_simulate)
-    two = run_experiment(scenario, replications=4, seed=7, workers=2, simulate=fake_simulate)
+    one = run_experiment(
+        scenario, replications=4, seed=7, simulate=fake_simulate, execution=Execution(workers=1)
+    )
+    two = run_experiment(
+        scenario, replications=4, seed=7, simulate=fake_simulate, execution=Execution(workers=2)
+    )
     assert two.workers == 2
     assert one.replications.equals(two.replications)
     assert all(
@@ -276,7 +303,9 @@ def test_default_workers_start_a_pool_only_when_worth_it(
     monkeypatch.setattr(executors, "cpu_count", lambda: 2)
     auto = run_experiment(scenario, replications=4, seed=7, simulate=fake_simulate)
     assert auto.workers == expected_workers
-    one = run_experiment(scenario, replications=4, seed=7, workers=1, simulate=fake_simulate)
+    one = run_experiment(
+        scenario, replications=4, seed=7, simulate=fake_simulate, execution=Execution(workers=1)
+    )
     assert auto.replications.equals(one.replications)
 
 

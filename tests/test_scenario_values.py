@@ -453,10 +453,10 @@ def test_warnings_do_not_change_the_scenario() -> None:
 
 
 def test_summary_json_records_the_warnings(tmp_path: Path) -> None:
-    from sim.experiment import run
+    from sim.experiment import Execution, run
 
     s = parse_scenario(small_document(cutoff=True), "small.toml")
-    folder = run(s, replications=2, workers=1).save(tmp_path / "out")
+    folder = run(s, replications=2, execution=Execution(workers=1)).save(tmp_path / "out")
     doc = json.loads((folder / "summary.json").read_text("utf-8"))
     assert doc["warnings"] == [CUTOFF_WARNING]
 

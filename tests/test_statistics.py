@@ -163,11 +163,11 @@ def test_results_summary_keeps_intervals_in_range() -> None:
     """The summary (and so summary.json, tables and reports) never shows 100.4% or −0.3 dossiers."""
     from pathlib import Path
 
-    from sim.experiment import run
+    from sim.experiment import Execution, run
     from sim.scenario import load_scenario
 
     scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "dao_xa_2025.toml")
-    results = run(scenario, replications=8, seed=1, workers=1, simulate=_near_the_edge)
+    results = run(scenario, replications=8, seed=1, simulate=_near_the_edge, execution=Execution(workers=1))
     on_time, late = results.summary["on_time_rate"], results.summary["late_dossiers"]
     assert on_time["ci_high"] == 1.0 and on_time["ci_low"] < on_time["mean"] < 1.0
     assert late["ci_low"] == 0.0 and late["ci_high"] > late["mean"] > 0.0

@@ -45,7 +45,7 @@ from sim.decide.comparison import (
     PrecisionCheck,
 )
 from sim.experiment.results import Results, kpi_order
-from sim.experiment.runner import run
+from sim.experiment.runner import Execution, run
 from sim.experiment.statistics import CONFIDENCE, summarise
 from sim.scenario.kpis import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, is_known_kpi, kpi_direction, kpi_kind
 from sim.scenario.schema import Scenario
@@ -249,12 +249,10 @@ def _run(scenario: Scenario, options: CompareOptions, replications: int | None, 
         scenario,
         replications=replications,
         seed=options.seed,
-        workers=options.workers,
         event_log=options.event_log,
-        progress=options.progress,
+        execution=Execution(options.workers, options.executor, options.progress),
         first_replication=first,
         simulate=options.simulate,
-        executor=options.executor,
     )
 
 

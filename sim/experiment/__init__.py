@@ -21,13 +21,14 @@ if TYPE_CHECKING:
         SerialExecutor,
     )
     from sim.experiment.results import Results, kpi_order
-    from sim.experiment.runner import run
+    from sim.experiment.runner import Execution, run
     from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise, verdict
 
 _WHERE = {
     "Results": "results",
     "kpi_order": "results",
     "run": "runner",
+    "Execution": "runner",
     "CONFIDENCE": "statistics",
     "KpiSummary": "statistics",
     "summarise": "statistics",
@@ -42,6 +43,7 @@ _WHERE = {
 __all__ = [
     "CONFIDENCE",
     "DaskExecutor",
+    "Execution",
     "Executor",
     "ExecutorUnavailableError",
     "KpiSummary",

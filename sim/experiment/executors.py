@@ -9,7 +9,7 @@ workers between `map` calls until it is closed, so one executor can run many sce
 
     with DaskExecutor("tcp://scheduler-host:8786") as ex:       # or DaskExecutor() for a local cluster
         for scenario in scenarios:
-            results = sim.experiment.run(scenario, executor=ex)
+            results = sim.run(scenario, executor=ex)
 
 - `SerialExecutor()`: in this process, one item after another.
 - `ProcessExecutor(workers)`: a pool of local worker processes (loky), created on first use and

@@ -22,7 +22,7 @@ that dies raises `WorkerLostError` naming the replications that were running. Th
 are a `ReplicationTask` (scenario, seed, event-log switch) mapped over replication numbers; the
 pool pickles it once and each worker unpickles it once (`sim.experiment.executors.ProcessExecutor`).
 
-`executor=` runs every replication on a given executor instead (`sim.experiment.executors`:
+`Execution(executor=...)` runs every replication on a given executor instead (`sim.experiment.executors`:
 serial, local processes, Dask) — no timing of a first replication, and the executor is left open
 for the caller's next run. Results are identical whichever executor runs them.
 """
@@ -30,6 +30,7 @@ for the caller's next run. Results are identical whichever executor runs them.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sim.experiment.executors import (
@@ -64,32 +65,45 @@ def resolve_workers(workers: int | None, replications: int) -> int:
     return min(check_workers(workers), replications)
 
 
+@dataclass(frozen=True)
+class Execution:
+    """Where and how a run's replications execute: this changes the time taken, never the results.
+
+    `workers`: 1 runs here, N uses N processes, None decides from the time of the first replication
+    (module docstring). `executor` runs the replications on that executor instead
+    (`SerialExecutor`, `ProcessExecutor`, `DaskExecutor`; give it or `workers`, not both); it is
+    not closed, so one executor can serve many runs. `progress=True` shows a tqdm bar on stderr.
+    """
+
+    workers: int | None = None
+    executor: Executor | None = None
+    progress: bool = False
+
+
 def run(
     scenario: Scenario,
     replications: int | None = None,
     seed: int | None = None,
-    workers: int | None = None,
-    event_log: bool | None = None,
-    progress: bool = False,
     *,
+    event_log: bool | None = None,
+    execution: Execution | None = None,
     first_replication: int = 0,
     simulate: Simulate | None = None,
-    executor: Executor | None = None,
 ) -> Results:
     """Run `replications` replications of `scenario` and return their `Results`.
 
-    Unset arguments come from `scenario.run`. `workers`: 1 runs here, N uses N processes, None
-    decides from the time of the first replication (module docstring). `progress=True` shows a
-    tqdm bar on stderr. `simulate` replaces the model (for tests and model variants); it must be
-    a module-level function so that worker processes can import it. `executor` runs the
-    replications on that executor (`SerialExecutor`, `ProcessExecutor`, `DaskExecutor`; give it or
-    `workers`, not both); it is not closed, so one executor can serve many runs.
+    Unset arguments come from `scenario.run`; `execution` (default `Execution()`: workers decided
+    from the first replication, no bar) says where they run. `simulate` replaces the model (for
+    tests and model variants); it must be a module-level function so that worker processes can
+    import it. `sim.run` takes the execution options as plain keywords.
 
     `first_replication=k` runs replications k, k+1, …, k + replications − 1 (to extend an earlier
     run without repeating it): each output is exactly what a single run from 0 would give for that
     index, so concatenating the outputs of consecutive ranges equals one run of them all. The
     `Results` of a range not starting at 0 is a part: its `[run] replications` is the part's size.
     """
+    ex = Execution() if execution is None else execution
+    workers, executor = ex.workers, ex.executor
     spec = scenario.run
     replications = _check_int("replications", spec.replications if replications is None else replications, 1)
     seed = _check_int("seed", spec.seed if seed is None else seed, 0)
@@ -111,7 +125,7 @@ def run(
     reps = range(first, first + replications)
 
     started = time.perf_counter()
-    bar = _progress_bar(replications, scenario.name) if progress else None
+    bar = _progress_bar(replications, scenario.name) if ex.progress else None
     tick = bar.update if bar is not None else None
     try:
         outputs: list[ReplicationOutput] = []
@@ -153,4 +167,4 @@ def _progress_bar(total: int, name: str) -> Any:
     return tqdm(total=total, desc=name, unit="rep", leave=False, dynamic_ncols=True)
 
 
-__all__ = ["POOL_MIN_SECONDS", "resolve_workers", "run"]
+__all__ = ["POOL_MIN_SECONDS", "Execution", "resolve_workers", "run"]

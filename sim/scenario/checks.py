@@ -7,6 +7,7 @@ path and lists what is allowed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.scenario.calendar import (
@@ -68,13 +69,26 @@ def _unique(key: str, ids: list[str], what: str) -> None:
         seen.add(x)
 
 
-def check_references(s: Scenario) -> None:
-    """Raise `CrossReferenceError` for the first inconsistency found."""
-    field_ids = [f.id for f in s.fields]
-    staff_ids = [m.id for m in s.staff]
-    _unique("fields", field_ids, "field")
+_FIELD = "field defined in [[fields]]"
+
+
+def _field_ids(s: Scenario) -> list[str]:
+    return [f.id for f in s.fields]
+
+
+def _staff_ids(s: Scenario) -> list[str]:
+    return [m.id for m in s.staff]
+
+
+def _check_unique_ids(s: Scenario) -> None:
+    """Fields, procedures and staff are referred to by id, so each id names one thing."""
+    _unique("fields", _field_ids(s), "field")
     _unique("procedures", [p.id for p in s.procedures], "procedure")
-    _unique("staff", staff_ids, "staff")
+    _unique("staff", _staff_ids(s), "staff")
+
+
+def _check_counters(s: Scenario) -> None:
+    """Each member of staff sits at a counter of their own."""
     counters: dict[int, int] = {}
     for i, m in enumerate(s.staff):
         if m.counter in counters:
@@ -85,8 +99,17 @@ def check_references(s: Scenario) -> None:
                 "member of staff has a counter of their own",
             )
         counters[m.counter] = i
+
+
+def _check_procedure_fields(s: Scenario) -> None:
+    field_ids = _field_ids(s)
     for i, p in enumerate(s.procedures):
-        _must_be_in(f"procedures[{i}].field", p.field, field_ids, "field defined in [[fields]]")
+        _must_be_in(f"procedures[{i}].field", p.field, field_ids, _FIELD)
+
+
+def _check_staff_references(s: Scenario) -> None:
+    """Staff fields, cross-training and meetings name fields and sessions that exist."""
+    field_ids = _field_ids(s)
     session_names = sorted(
         {x.name for season in s.calendar.seasons for x in season.sessions}
         | {x.name for x in s.calendar.saturday_sessions}
@@ -94,9 +117,9 @@ def check_references(s: Scenario) -> None:
     )
     for i, m in enumerate(s.staff):
         for j, f in enumerate(m.fields):
-            _must_be_in(f"staff[{i}].fields[{j}]", f, field_ids, "field defined in [[fields]]")
+            _must_be_in(f"staff[{i}].fields[{j}]", f, field_ids, _FIELD)
         for j, f in enumerate(m.cross_trained):
-            _must_be_in(f"staff[{i}].cross_trained[{j}]", f, field_ids, "field defined in [[fields]]")
+            _must_be_in(f"staff[{i}].cross_trained[{j}]", f, field_ids, _FIELD)
         for j, meeting in enumerate(m.meetings):
             _must_be_in(
                 f"staff[{i}].meetings[{j}].session",
@@ -104,21 +127,38 @@ def check_references(s: Scenario) -> None:
                 session_names,
                 "session name of the calendar",
             )
+
+
+def _check_fields_served(s: Scenario) -> None:
+    """A field nobody serves would leave its visitors waiting for ever."""
     served = {f for m in s.staff for f in m.fields}
-    for i, f in enumerate(field_ids):
+    for i, f in enumerate(_field_ids(s)):
         if f not in served:
             raise CrossReferenceError(
                 f"fields[{i}].id",
                 f"no staff member serves field {f!r}; add it to some staff member's fields",
             )
+
+
+def _check_staff_roles(s: Scenario) -> None:
+    """The manual ticket issuer and the lunch cover are staff ids."""
+    staff_ids = _staff_ids(s)
     tm = s.equipment.ticket_machines
     if tm.manual_staff is not None:
         _must_be_in("equipment.ticket_machines.manual_staff", tm.manual_staff, staff_ids, "staff id")
     for j, sid in enumerate(s.policies.lunch_cover):
         _must_be_in(f"policies.lunch_cover[{j}]", sid, staff_ids, "staff id")
+
+
+def _check_season_profiles(s: Scenario) -> None:
     season_names = [x.name for x in s.calendar.seasons]
     for name in s.demand.season_profiles:
         _must_be_in(f"demand.season_profiles.{name}", name, season_names, "season name")
+
+
+def _check_targets(s: Scenario) -> None:
+    """Every target names a KPI the model reports, so none stays undecided by a typo."""
+    field_ids, staff_ids = _field_ids(s), _staff_ids(s)
     for i, rule in enumerate(s.targets.rules):
         # is_known_kpi misses staff_utilisation.<id>, whose head is not itself a headline KPI.
         if not is_known_kpi(rule.kpi) and rule.kpi.partition(".")[0] not in BREAKDOWNS:
@@ -130,9 +170,12 @@ def check_references(s: Scenario) -> None:
         _check_breakdown(
             f"targets.rules[{i}].kpi", rule.kpi, field_ids, staff_ids, s.equipment.ticket_machines.count
         )
-    _check_back_office(s, field_ids, staff_ids)
-    _check_window(s)
-    _check_opening_hours(s)
+
+
+def check_references(s: Scenario) -> None:
+    """Raise `CrossReferenceError` for the first inconsistency found (checks in `_CHECKS` order)."""
+    for check in _CHECKS:
+        check(s)
 
 
 def _check_breakdown(
@@ -161,10 +204,11 @@ def _check_breakdown(
         _must_be_in(key, suffix, field_ids, f"field id (breakdown {head}.<field id>)")
 
 
-def _check_back_office(s: Scenario, field_ids: list[str], staff_ids: list[str]) -> None:
+def _check_back_office(s: Scenario) -> None:
     bo = s.back_office
     if bo is None:
         return
+    field_ids, staff_ids = _field_ids(s), _staff_ids(s)
     _unique("back_office.pools", [pool.id for pool in bo.pools], "pool")
     weights = [p.online_weight if p.online_weight is not None else p.share for p in s.procedures]
     if s.online.dossiers_per_day > 0 and not any(w > 0 for w in weights):
@@ -177,11 +221,11 @@ def _check_back_office(s: Scenario, field_ids: list[str], staff_ids: list[str]) 
         )
     for i, pool in enumerate(bo.pools):
         for j, f in enumerate(pool.fields):
-            _must_be_in(f"back_office.pools[{i}].fields[{j}]", f, field_ids, "field defined in [[fields]]")
+            _must_be_in(f"back_office.pools[{i}].fields[{j}]", f, field_ids, _FIELD)
     for j, sid in enumerate(bo.sign_off.signers):
         _must_be_in(f"back_office.sign_off.signers[{j}]", sid, staff_ids, "staff id")
     for f in bo.initial_backlog:
-        _must_be_in(f"back_office.initial_backlog.{f}", f, field_ids, "field defined in [[fields]]")
+        _must_be_in(f"back_office.initial_backlog.{f}", f, field_ids, _FIELD)
     covered = {f for m in s.staff if m.back_office_share > 0 for f in m.fields}
     covered |= {f for pool in bo.pools for f in pool.fields}
     for i, p in enumerate(s.procedures):
@@ -369,3 +413,19 @@ def signs_at(time: str, day: DayType) -> bool:
     """A signing time counts on a day when it falls inside one of its sessions (ends included)."""
     t = parse_hhmm(time)
     return any(a <= t <= b for a, b, _ in day.sessions)
+
+
+_CHECKS: tuple[Callable[[Scenario], None], ...] = (
+    _check_unique_ids,
+    _check_counters,
+    _check_procedure_fields,
+    _check_staff_references,
+    _check_fields_served,
+    _check_staff_roles,
+    _check_season_profiles,
+    _check_targets,
+    _check_back_office,
+    _check_window,
+    _check_opening_hours,
+)
+"""The cross-section checks, in the order they run: the first failure is the one reported."""

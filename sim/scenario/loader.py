@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,35 +85,59 @@ def _is_date_text(value: Any) -> bool:
     return True
 
 
-def _describe(err: ErrorDetails, key: str = "") -> str:
-    """The problem and what is allowed, for one pydantic error."""
-    msg = str(err["msg"])
-    msg = msg.removeprefix("Value error, ")
+def _id_pattern(err: ErrorDetails, key: str) -> str | None:
+    """The id pattern in words; other patterns keep pydantic's message (None)."""
+    if "[a-z0-9]" not in str(err.get("ctx", {})):
+        return None
+    return (
+        "an id may use only lower-case letters a-z, digits, '_' and '-', starting with a "
+        f"letter or digit, e.g. civil_status (got {_shown(err.get('input'))})"
+    )
+
+
+def _bad_date(err: ErrorDetails, key: str) -> str:
+    """A quoted date is the usual mistake: show the line without quotes."""
     given = err.get("input")
-    if err["type"] == "missing":
-        return "this key is required but missing"
-    if err["type"] == "union_tag_invalid":
-        tag = err.get("ctx", {}).get("tag")
-        return f"unknown distribution {tag!r}; allowed dist values: {DIST_NAMES}"
-    if err["type"] == "union_tag_not_found":
-        return f"a distribution needs a 'dist' key; allowed dist values: {DIST_NAMES}"
-    if err["type"] == "model_attributes_type":  # a non-table where a distribution belongs
-        return (
-            "a distribution is written as a table, e.g. "
-            f'{{ dist = "lognormal", mean = 6.0, cv = 0.5 }} (got {_shown(given)})'
-        )
-    if err["type"] == "string_pattern_mismatch" and "[a-z0-9]" in str(err.get("ctx", {})):
-        return (
-            "an id may use only lower-case letters a-z, digits, '_' and '-', starting with a "
-            f"letter or digit, e.g. civil_status (got {_shown(given)})"
-        )
-    if err["type"].startswith("date_") and isinstance(given, str) and _is_date_text(given):
+    if isinstance(given, str) and _is_date_text(given):
         name = key.rsplit(".", 1)[-1] or "start"
         return f'a TOML date is written without quotes: {name} = {given.strip()}, not {name} = "{given}"'
-    if err["type"].startswith("date_"):
-        return f"{msg}; write a date as YYYY-MM-DD, e.g. 2025-07-01 (got {_shown(given)})"
-    if err["type"] == "model_type":
-        return f"this should be a table ([section] or {{ key = value, ... }}) (got {_shown(given)})"
+    return f"{_message(err)}; write a date as YYYY-MM-DD, e.g. 2025-07-01 (got {_shown(given)})"
+
+
+_EXPLAINED: dict[str, Callable[[ErrorDetails, str], str | None]] = {
+    "missing": lambda err, key: "this key is required but missing",
+    "union_tag_invalid": lambda err, key: (
+        f"unknown distribution {err.get('ctx', {}).get('tag')!r}; allowed dist values: {DIST_NAMES}"
+    ),
+    "union_tag_not_found": lambda err, key: (
+        f"a distribution needs a 'dist' key; allowed dist values: {DIST_NAMES}"
+    ),
+    "model_attributes_type": lambda err, key: (  # a non-table where a distribution belongs
+        "a distribution is written as a table, e.g. "
+        f'{{ dist = "lognormal", mean = 6.0, cv = 0.5 }} (got {_shown(err.get("input"))})'
+    ),
+    "string_pattern_mismatch": _id_pattern,
+    "date_": _bad_date,
+    "model_type": lambda err, key: (
+        f"this should be a table ([section] or {{ key = value, ... }}) (got {_shown(err.get('input'))})"
+    ),
+}
+"""Pydantic error types (every `date_*` type under "date_") explained in the scenario's terms; a
+handler returning None leaves the generic message."""
+
+
+def _message(err: ErrorDetails) -> str:
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _describe(err: ErrorDetails, key: str = "") -> str:
+    """The problem and what is allowed, for one pydantic error."""
+    kind = "date_" if err["type"].startswith("date_") else err["type"]
+    explain = _EXPLAINED.get(kind)
+    explained = explain(err, key) if explain is not None else None
+    if explained is not None:
+        return explained
+    msg, given = _message(err), err.get("input")
     if err["type"] not in {"value_error", "assertion_error"} and not isinstance(given, dict | list):
         return f"{msg} (got {_shown(given)})"
     return msg

@@ -199,23 +199,32 @@ def judge(
     return (lo <= analytic * (1 + band) and hi >= analytic * (1 - band)), (hi - lo) / 2
 
 
+@dataclass(frozen=True)
+class _PassRule:
+    """How a case is judged: the interval's confidence level and, for an approximation, a band."""
+
+    level: float
+    band: float = 0.0
+
+    def in_words(self, half: float) -> str:
+        """The rule as the table's tolerance column shows it, with the half-width it used."""
+        pct = f"{100 * self.level:.2f}".rstrip("0").rstrip(".")
+        if self.band:
+            return f"±{100 * self.band:g}% band meets {pct}% CI (±{half:.3g})"
+        return f"in {pct}% CI (±{half:.3g})"
+
+
 def _case(
     case: str,
     reference: str,
     analytic: float,
     values: Sequence[float],
-    level: float,
-    band: float = 0.0,
+    rule: _PassRule,
     unit: str = "min",
     detail: str = "",
 ) -> CaseResult:
     s = summarise(values)
-    passed, half = judge(values, analytic, level, band)
-    pct = f"{100 * level:.2f}".rstrip("0").rstrip(".")
-    if band:
-        tolerance = f"±{100 * band:g}% band meets {pct}% CI (±{half:.3g})"
-    else:
-        tolerance = f"in {pct}% CI (±{half:.3g})"
+    passed, half = judge(values, analytic, rule.level, rule.band)
     return CaseResult(
         case,
         reference,
@@ -224,7 +233,7 @@ def _case(
         s["ci_low"],
         s["ci_high"],
         s["n"],
-        tolerance,
+        rule.in_words(half),
         passed,
         unit,
         detail,
@@ -292,8 +301,8 @@ def _queue_results(q: TextbookQueue, rows: list[dict], level: float) -> list[Cas
         f"{q.hours / 24:g} days after {q.warmup_hours:g} h warm-up, "
         f"{np.mean([r['window_visitors'] for r in rows]):.0f} visitors/replication"
     )
-    band = 0.0 if q.exact else AC_BAND
-    out = [_case(f"{q.label} mean wait", q.formula, q.mean_wait(), waits, level, band=band, detail=detail)]
+    rule = _PassRule(level, band=0.0 if q.exact else AC_BAND)
+    out = [_case(f"{q.label} mean wait", q.formula, q.mean_wait(), waits, rule, detail=detail)]
     if q.kind == "M/M/c" and q.servers > 1:
         lam, mu = q.arrival_rate_per_hour / 60.0, 1.0 / q.mean_service_min
         out.append(
@@ -302,7 +311,7 @@ def _queue_results(q: TextbookQueue, rows: list[dict], level: float) -> list[Cas
                 "Erlang C",
                 erlang_c(lam, mu, q.servers).p_wait,
                 [r["window_p_wait"] for r in rows],
-                level,
+                _PassRule(level),
                 unit="",
                 detail=detail,
             )
@@ -313,7 +322,7 @@ def _queue_results(q: TextbookQueue, rows: list[dict], level: float) -> list[Cas
                 "Erlang C tail",
                 q.wait_tail(TAIL_MIN),
                 [r[f"window_p_wait_over_{TAIL_MIN:g}"] for r in rows],
-                level,
+                _PassRule(level),
                 unit="",
                 detail=detail,
             )

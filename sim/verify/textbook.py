@@ -64,7 +64,6 @@ def textbook_scenario(
     hours: float,
     *,
     service_cv: float = 1.0,
-    name: str = "textbook",
     warmup_hours: float = 0.0,
 ) -> Scenario:
     """A valid scenario whose model is the textbook queue, open around the clock.
@@ -76,6 +75,7 @@ def textbook_scenario(
 
     The scenario cannot carry the warm-up itself (the model has none): pass the same
     `warmup_hours` to `waits_after_warmup`, or use `TextbookQueue`, which keeps both together.
+    The scenario is named "textbook" (`Scenario.name`; the title names the kind).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be 'M/M/c', 'M/D/c' or 'M/G/c', got {kind!r}")
@@ -88,7 +88,7 @@ def textbook_scenario(
     days = max(1, math.ceil((warmup_hours + hours) / 24.0 - 1e-9))
     start = dt.date(2025, 3, 3)
     data: dict[str, Any] = {
-        "scenario": {"name": name, "title": f"{kind} reduction"},
+        "scenario": {"name": "textbook", "title": f"{kind} reduction"},
         "calendar": {
             "start": start,
             "end": start + dt.timedelta(days=days - 1),
@@ -260,7 +260,6 @@ class TextbookQueue:
             self.servers,
             self.hours + DRAIN_HOURS,
             service_cv=self.service_cv if self.kind == "M/G/c" else 1.0,
-            name="textbook",
             warmup_hours=self.warmup_hours,
         )
 
