@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.report.i18n import N_
+from sim.report.i18n import field_label, staff_labels
+from sim.report.param_labels import SECTIONS, key_label
 
 if TYPE_CHECKING:
     from sim.report.html.page import Page
@@ -15,23 +16,6 @@ if TYPE_CHECKING:
 
 PRESENT = "\0present"
 """Value of a collapsed row: the whole list entry is there."""
-
-PARTS: dict[str, str] = {
-    "scenario": N_("Scenario details"),
-    "calendar": N_("Calendar"),
-    "demand": N_("Demand"),
-    "fields": N_("Fields"),
-    "procedures": N_("Procedures"),
-    "staff": N_("Staff"),
-    "equipment": N_("Equipment"),
-    "support_team": N_("Support team"),
-    "policies": N_("Policies"),
-    "back_office": N_("Dossier processing"),
-    "online": N_("Online dossiers"),
-    "targets": N_("Targets"),
-    "run": N_("Run settings"),
-}
-"""Top-level sections of a scenario → their names (msgids)."""
 
 
 @dataclass(frozen=True)
@@ -114,4 +98,35 @@ NO_VALUE: dict[str, str | bool] = {"text": "", "code": False}
 
 
 def part_name(p: Page, section: str) -> str:
-    return p.gettext(PARTS[section]) if section in PARTS else section
+    return p.gettext(SECTIONS[section]) if section in SECTIONS else section
+
+
+def named_key(p: Page, key: str, shown: str | None = None) -> dict[str, str]:
+    """A key for a template: its label in the report's language ("" when it has none, and the
+    template shows the key alone) and the key as the scenario file writes it (`shown`, or whole)."""
+    return {"label": key_label(key, p.gettext), "key": key if shown is None else shown}
+
+
+ENTRY = re.compile(r"^(staff|fields|procedures)\[([^\]]+)\]")
+
+
+def entry_name(p: Page, scenario: Scenario, key: str) -> str:
+    """The readable name of the staff member, field or procedure a key belongs to ("" for others).
+
+    A procedure has only an English `name` (often empty): English shows it, else its field's name;
+    Vietnamese shows its field's name (the id, shown beside it, tells procedures of a field apart)."""
+    m = ENTRY.match(key)
+    if not m:
+        return ""
+    kind, ident = m.groups()
+    fields = {f.id: f for f in scenario.fields}
+    if kind == "staff":
+        return staff_labels(scenario, p.lang).get(ident, "")
+    if kind == "fields":
+        return field_label(fields[ident], p.lang) if ident in fields else ""
+    procedure = next((x for x in scenario.procedures if x.id == ident), None)
+    if procedure is None:
+        return ""
+    if p.lang == "en" and procedure.name:
+        return procedure.name
+    return field_label(fields[procedure.field], p.lang) if procedure.field in fields else ""
