@@ -708,6 +708,7 @@ def test_estimates_and_differences_name_parameters_in_words(comparison, lang):
 def test_estimate_lists_name_their_rows(base):
     """Staff by their labels, procedures by their field (Vietnamese) or name (English), each with
     its id; a list of many parameters is a row per entry with its values inline."""
+    from sim.report.format import join
     from sim.report.html.estimates import MATRIX_COLUMNS, estimates
     from sim.report.i18n import field_label, staff_labels
 
@@ -722,6 +723,12 @@ def test_estimate_lists_name_their_rows(base):
             {"label": labels[r["name"]["key"]], "key": r["name"]["key"]} for r in staff["rows"]
         ]
         assert all(c["label"] for c in staff["columns"]) and len(staff["columns"]) <= MATRIX_COLUMNS
+        column = [c["key"] for c in staff["columns"]].index("cross_trained")
+        trained = {r["name"]["key"]: r["cells"][column] for r in staff["rows"]}
+        for member in scenario.staff:  # fields by their names, not their ids
+            if member.cross_trained:
+                names = [field_label(fields[f], lang) for f in member.cross_trained]
+                assert trained[member.id] == {"text": join(names, lang), "code": False}
         procedures = {p.id: p for p in scenario.procedures}
         rows = lists["procedures"]["rows"]
         assert lists["procedures"]["columns"] == []  # too many parameters for columns: inline

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.report.format import join
 from sim.report.i18n import field_label, staff_labels
 from sim.report.param_labels import SECTIONS, key_label
 
@@ -88,8 +89,36 @@ IDENTIFIERS = re.compile(r"[a-z][a-z0-9_]*(, [a-z][a-z0-9_]*)*")
 """A value that names ids or settings of the scenario file (`spec_social`, `serve_all`, `edd`)."""
 
 
+FIELD_IDS = {"fields", "cross_trained"}
+STAFF_IDS = {"signers", "lunch_cover", "manual_staff"}
+"""Parameters whose value names fields or staff members by their ids."""
+
+
+def id_names(p: Page, row: Param) -> str:
+    """A value naming fields or staff members, in words ("Hộ tịch và Đất đai – môi trường"), from
+    the first scenario of the report that has them all; "" for any other value."""
+    last = row.key.rsplit(".", 1)[-1]
+    if not row.raw or last not in FIELD_IDS | STAFF_IDS:
+        return ""
+    ids = row.raw.split(", ")
+    for r in p.runs:
+        sc = r.scenario
+        names = (
+            staff_labels(sc, p.lang)
+            if last in STAFF_IDS
+            else {f.id: field_label(f, p.lang) for f in sc.fields}
+        )
+        if all(i in names for i in ids):
+            return join([names[i] for i in ids], p.lang)
+    return ""
+
+
 def shown_value(p: Page, row: Param) -> dict[str, str | bool]:
-    """A parameter's value for a template: in words, or as code when it is the file's own ids."""
+    """A parameter's value for a template: in words (staff members and fields by their names), or
+    as code when it is the file's own ids (`serve_all`, `edd`)."""
+    names = id_names(p, row)
+    if names:
+        return {"text": names, "code": False}
     text = with_unit(p, row)
     return {"text": text, "code": text == row.raw and bool(IDENTIFIERS.fullmatch(text))}
 
