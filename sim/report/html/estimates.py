@@ -85,9 +85,10 @@ def listing(p: Page, section: str, entries: list[dict[str, Any]]) -> dict[str, A
     columns = list(dict.fromkeys(item for e in entries for item in e["pairs"]))
     first = entries[0]["entry"]
     wide = len(columns) > MATRIX_COLUMNS
+    listed = first.partition("[")[0]  # `staff`, `back_office.pools`
     return {
         "part": part_name(p, section),
-        "name": named_key(p, first.partition("[")[0] + "[]", section),
+        "name": named_key(p, listed + "[]", listed),
         "columns": [] if wide else [named_key(p, _key(first, c), c) for c in columns],
         "rows": [
             {
