@@ -690,6 +690,72 @@ def test_estimates_are_the_estimate_rows_compactly(base):
     assert entry_and_item("demand.purposes.submit.share") == ("demand.purposes", "submit.share")
 
 
+def _words_of(html: str, section: str) -> tuple[str, str]:
+    """(the section's HTML, its text without the `<code>` elements: the words a reader reads)."""
+    part = re.search(rf'<section id="{section}">(.*?)</section>', html, re.S)
+    assert part is not None, section
+    words = re.sub(r"<code[^>]*>.*?</code>", " ", part.group(1), flags=re.S)
+    return part.group(1), re.sub(r"<[^>]+>", " ", words)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_estimates_and_differences_name_parameters_in_words(comparison, lang):
+    """No scenario key is read as a word: each has its label, and the key stays beside it, small,
+    for the planner who edits the file."""
+    html = render_report(lang=lang, comparison=comparison, sources={"dao_xa_2025": DAO_XA})
+    for section in ("estimates", "scenarios"):
+        part, words = _words_of(html, section)
+        keys = re.findall(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b(?!\.toml)", words)
+        # English writes the weekday factors' unit "× visits_per_day" (sim/report/param_words.py)
+        assert keys == [] if lang == "vi" else set(keys) <= {"visits_per_day"}, section
+        assert '<code class="key">' in part, section
+    estimates_part, estimates_words = _words_of(html, "estimates")
+    _scenarios_part, scenarios_words = _words_of(html, "scenarios")
+    assert _(lang, "Visits per day") + ' <code class="key">visits_per_day</code> = ' in estimates_part
+    assert _(lang, "Number of ticket machines") in scenarios_words  # the alternative's second machine
+    assert _(lang, "Members") in scenarios_words  # and its third support-team member
+    assert _(lang, "Share of time at the counter") in estimates_words
+    if lang == "vi":
+        assert "Số lượt người dân mỗi ngày" in estimates_words
+        assert "Visits per day" not in estimates_words
+
+
+@pytest.mark.slow
+def test_estimate_lists_name_their_rows(base):
+    """Staff by their labels, procedures by their field (Vietnamese) or name (English), each with
+    its id; a list of many parameters is a row per entry with its values inline."""
+    from sim.report.format import join
+    from sim.report.html.estimates import MATRIX_COLUMNS, estimates
+    from sim.report.i18n import field_label, staff_labels
+
+    scenario = base.scenario
+    fields = {f.id: f for f in scenario.fields}
+    for lang in LANGS:
+        page = ReportPage(lang, (base,), sources={scenario.name: DAO_XA})
+        lists = {t["name"]["key"]: t for t in estimates(page)["lists"]}
+        staff = lists["staff"]
+        labels = staff_labels(scenario, lang)
+        assert [r["name"] for r in staff["rows"]] == [
+            {"label": labels[r["name"]["key"]], "key": r["name"]["key"]} for r in staff["rows"]
+        ]
+        assert all(c["label"] for c in staff["columns"]) and len(staff["columns"]) <= MATRIX_COLUMNS
+        column = [c["key"] for c in staff["columns"]].index("cross_trained")
+        trained = {r["name"]["key"]: r["cells"][column] for r in staff["rows"]}
+        for member in scenario.staff:  # fields by their names, not their ids
+            if member.cross_trained:
+                names = [field_label(fields[f], lang) for f in member.cross_trained]
+                assert trained[member.id] == {"text": join(names, lang), "code": False}
+        procedures = {p.id: p for p in scenario.procedures}
+        rows = lists["procedures"]["rows"]
+        assert lists["procedures"]["columns"] == []  # too many parameters for columns: inline
+        for r in rows:
+            spec = procedures[r["name"]["key"]]
+            wanted = spec.name if lang == "en" and spec.name else field_label(fields[spec.field], lang)
+            assert r["name"]["label"] == wanted
+            assert r["pairs"] and all(pair["name"]["label"] for pair in r["pairs"])
+
+
 @pytest.mark.slow
 def test_the_report_has_no_appendix_dump(run_pages, compare_pages):
     """The full parameter and KPI lists stay in the run folder; the report says where."""

@@ -9,8 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 from sim.experiment.results import package_version
 from sim.experiment.statistics import CONFIDENCE
-from sim.report.html.parameters import NO_VALUE, Param, param_rows, part_name, shown_value
+from sim.report.html.parameters import (
+    NO_VALUE,
+    Param,
+    entry_name,
+    named_key,
+    param_rows,
+    part_name,
+    shown_value,
+)
 from sim.report.i18n import fmt_datetime
+from sim.report.param_labels import key_label
 
 if TYPE_CHECKING:
     from sim.report.html.page import Page
@@ -46,18 +55,46 @@ def estimate_entries(p: Page, rows: list[Param]) -> list[dict[str, Any]]:
     return list(entries.values())
 
 
-def matrix(p: Page, section: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """The entries of one list (procedures, staff, ...) as one table: a row per entry, a column per
-    parameter; much shorter than a row per parameter."""
+def _key(entry: str, item: str) -> str:
+    return f"{entry}.{item}" if item else entry
+
+
+def _pairs(p: Page, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """An entry's values as "label = value" pairs, each with its key as the file writes it."""
+    return [
+        {"name": named_key(p, _key(entry["entry"], item), item), "value": value}
+        for item, value in entry["pairs"].items()
+    ]
+
+
+def _row_name(p: Page, entry: str) -> dict[str, str]:
+    """A list entry's readable name (staff member, procedure, ...) and its id."""
+    ident = entry.partition("[")[2].rstrip("]")
+    name = entry_name(p, p.base.scenario, entry) or key_label(entry, p.gettext)
+    return {"label": name, "key": ident}
+
+
+MATRIX_COLUMNS = 5
+"""A list with more parameters than this is a row per entry with its values inline: columns of
+Vietnamese labels would be too narrow to read on A4."""
+
+
+def listing(p: Page, section: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The entries of one list (procedures, staff, ...) as one table: a row per entry, with a column
+    per parameter when they are few (much shorter than a row per parameter), else inline."""
     columns = list(dict.fromkeys(item for e in entries for item in e["pairs"]))
+    first = entries[0]["entry"]
+    wide = len(columns) > MATRIX_COLUMNS
+    listed = first.partition("[")[0]  # `staff`, `back_office.pools`
     return {
         "part": part_name(p, section),
-        "list": section,
-        "columns": columns,
+        "name": named_key(p, listed + "[]", listed),
+        "columns": [] if wide else [named_key(p, _key(first, c), c) for c in columns],
         "rows": [
             {
-                "entry": e["entry"].partition("[")[2].rstrip("]"),
-                "cells": [e["pairs"].get(c, NO_VALUE) for c in columns],
+                "name": _row_name(p, e["entry"]),
+                "pairs": _pairs(p, e) if wide else [],
+                "cells": [] if wide else [e["pairs"].get(c, NO_VALUE) for c in columns],
             }
             for e in entries
         ],
@@ -65,18 +102,20 @@ def matrix(p: Page, section: str, entries: list[dict[str, Any]]) -> dict[str, An
 
 
 def split_lists(p: Page, entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(matrices of the lists with 3 or more entries, the other entries with their values inline)."""
+    """(tables of the lists with 3 or more entries, the other entries with their values inline)."""
     by_section: dict[str, list[dict[str, Any]]] = {}
     for e in entries:
         if "[" in e["entry"]:
             by_section.setdefault(e["section"], []).append(e)
     lists = {s: es for s, es in by_section.items() if len(es) >= 3}
-    flat = [
-        {"entry": e["entry"], "pairs": [{"item": k, "value": v} for k, v in e["pairs"].items()]}
-        for e in entries
-        if e["section"] not in lists or "[" not in e["entry"]
-    ]
-    return [matrix(p, s, es) for s, es in lists.items()], flat
+    flat = [_flat(p, e) for e in entries if e["section"] not in lists or "[" not in e["entry"]]
+    return [listing(p, s, es) for s, es in lists.items()], flat
+
+
+def _flat(p: Page, e: dict[str, Any]) -> dict[str, Any]:
+    entry = e["entry"]
+    name = _row_name(p, entry) if "[" in entry else named_key(p, entry)  # "Processing team econ_dept"
+    return {"name": name, "pairs": _pairs(p, e)}
 
 
 def estimates(p: Page) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from sim.report.html.page import scenario_text, title, working_days
-from sim.report.html.parameters import PRESENT, Param, param_rows, shown_value
-from sim.report.i18n import N_, field_label, fmt_date, lower_first, staff_labels
+from sim.report.html.parameters import PRESENT, Param, entry_name, named_key, param_rows, shown_value
+from sim.report.i18n import N_, fmt_date, lower_first
 
 if TYPE_CHECKING:
     from sim.experiment.results import Results
@@ -28,7 +28,7 @@ ROLES = {
 
 IGNORED_SECTIONS = {"scenario", "run"}
 
-ENTRY = re.compile(r"^([a-z_.]+\[[^\]]+\])")
+ENTRY = re.compile(r"([a-z_.]+\[[^\]]+\])")
 
 
 def roles(p: Page, scenario: Scenario) -> str:
@@ -92,7 +92,7 @@ def differences(base: list[Param], alt: list[Param]) -> list[tuple[Param | None,
 
 
 def _entry(row: Param) -> str | None:
-    m = ENTRY.match(row.key)
+    m = ENTRY.match(row.key)  # the entry a key is in
     return m.group(1) if m else None
 
 
@@ -119,18 +119,19 @@ def collapse(diffs: list[tuple[Param | None, Param | None]]) -> list[tuple[Param
 
 
 def entry_hint(p: Page, key: str) -> str:
-    """The readable name of the staff member or field a key belongs to ("" for other keys)."""
-    m = re.fullmatch(r"(staff|fields)\[([^\]]+)\](?:\..*)?", key)
-    if not m:
-        return ""
-    kind, ident = m.groups()
-    for r in p.runs:
-        sc = r.scenario
-        if kind == "staff" and any(x.id == ident for x in sc.staff):
-            return staff_labels(sc, p.lang)[ident]
-        if kind == "fields":
-            return next((field_label(f, p.lang) for f in sc.fields if f.id == ident), "")
-    return ""
+    """The readable name of the staff member, field or procedure a key belongs to ("" for other
+    keys), from the first scenario that has the entry."""
+    return next((name for r in p.runs if (name := entry_name(p, r.scenario, key))), "")
+
+
+def diff_name(p: Page, key: str) -> dict[str, str]:
+    """A differing key's label with the entry it belongs to ("Specialist, land: fields in charge";
+    "Staff member: Specialist, land" for a whole entry), and the key itself."""
+    name, hint = named_key(p, key), entry_hint(p, key)
+    if name["label"] and hint:
+        whole = ENTRY.fullmatch(key) is not None
+        name["label"] = f"{name['label']}: {hint}" if whole else f"{hint}: {lower_first(name['label'])}"
+    return name
 
 
 def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, Any]:
     absent = {"text": p.gettext("(none)"), "code": False}
     shown_note = b is not None and b.note and b.kind != "default" and p.lang == "en"
     return {
-        "key": row.key,
+        "name": diff_name(p, row.key),
         "hint": entry_hint(p, row.key),
         "before": shown_value(p, a) if a else absent,
         "after": shown_value(p, b) if b else absent,
