@@ -11,13 +11,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from helpers import ROOT
 
-from sim.api import compare, run
-from sim.report.html import render_report
 from sim.report.i18n import LANGS
 
 pytestmark = pytest.mark.slow
@@ -71,19 +70,37 @@ def print_to_pdf(html: Path, pdf: Path, profile: Path) -> int:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """The `report.html` files the command line writes (what a reader opens), run and comparison,
+    each language."""
     folder = tmp_path_factory.mktemp("reports")
-    results = run(BASE, replications=REPLICATIONS, workers=1)
-    comparison = compare(BASE, list(ALTERNATIVES), replications=REPLICATIONS, workers=1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     commands = {
-        "run": f"python -m sim run {BASE} --replications {REPLICATIONS}",
-        "compare": " ".join(["python -m sim compare", *map(str, (BASE, *ALTERNATIVES))]),
+        "run": ["run", str(BASE)],
+        "compare": ["compare", str(BASE), *map(str, ALTERNATIVES)],
     }
     out = {}
     for lang in LANGS:
-        for kind, arguments in (("run", {"results": results}), ("compare", {"comparison": comparison})):
-            path = folder / f"{kind}-{lang}.html"
-            path.write_text(render_report(lang=lang, command=commands[kind], **arguments), encoding="utf-8")
-            out[(kind, lang)] = path
+        for kind, arguments in commands.items():
+            target = folder / f"{kind}-{lang}"
+            flags = [
+                "--replications",
+                str(REPLICATIONS),
+                "--workers",
+                "1",
+                "--lang",
+                lang,
+                "--out",
+                str(target),
+            ]
+            done = subprocess.run(
+                [sys.executable, "-m", "sim", *arguments, *flags],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0, done.stderr[-2000:]
+            out[(kind, lang)] = target / "report.html"
     return out
 
 
