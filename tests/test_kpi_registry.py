@@ -126,3 +126,19 @@ def test_every_name_and_help_is_translated() -> None:
             assert vi.gettext(msgid) != msgid, (kpi.key, msgid)
         names.append(vi.gettext(kpi.name))
     assert len(set(names)) == len(names), "two KPIs read the same in Vietnamese"
+
+
+def test_the_wait_threshold_share_names_its_threshold_in_minutes() -> None:
+    """'Tỷ lệ người dân chờ không quá 15 phút', not '... không quá ngưỡng': the reader sees the
+    threshold wherever the KPI is named (terminal, report, figures)."""
+    from helpers import ROOT
+
+    from sim.report.i18n import kpi_name
+    from sim.scenario.loader import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "dao_xa_2025.toml")
+    minutes = scenario.targets.wait_threshold_min
+    assert kpi_name("wait_within_target", "vi", scenario) == f"Tỷ lệ người dân chờ không quá {minutes:g} phút"
+    assert (
+        kpi_name("wait_within_target", "en", scenario) == f"Share of people waiting at most {minutes:g} min"
+    )

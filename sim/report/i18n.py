@@ -334,7 +334,11 @@ def kpi_name(key: str, lang: str, scenario: Scenario | None = None) -> str:
     """The KPI's name in `lang`; a dotted breakdown adds its field or staff member in brackets."""
     base, _, part = key.partition(".")
     kpi = get_kpi(base)
-    name = base if kpi is None else translator(check_lang(lang)).gettext(kpi.name)
+    gettext = translator(check_lang(lang)).gettext
+    name = base if kpi is None else gettext(kpi.name)
+    if base == "wait_within_target" and scenario is not None:  # the threshold, in minutes
+        minutes = fmt_plain(scenario.targets.wait_threshold_min, lang)
+        name = gettext("Share of people waiting at most {minutes} min").format(minutes=minutes)
     if not part:
         return name
     return f"{name} ({_part_label(base, part, lang, scenario)})"

@@ -46,12 +46,8 @@ class Page:
         return self.comparison.replications if self.comparison is not None else self.base.n_replications
 
     def kpi(self, key: str, results: Results | None = None) -> str:
-        """The KPI's name; the share within the wait threshold names the threshold in minutes."""
-        scenario = (results or self.base).scenario
-        if key == "wait_within_target":
-            minutes = fmt_plain(scenario.targets.wait_threshold_min, self.lang)
-            return self.gettext("Share of people waiting at most {minutes} min").format(minutes=minutes)
-        return kpi_name(key, self.lang, scenario)
+        """The KPI's name (the share within the wait threshold names the threshold in minutes)."""
+        return kpi_name(key, self.lang, (results or self.base).scenario)
 
     def pct(self, share: float) -> str:
         return fmt_plain(round(100 * share, 2), self.lang) + "%"
