@@ -707,8 +707,7 @@ def test_estimates_and_differences_name_parameters_in_words(comparison, lang):
     for section in ("estimates", "scenarios"):
         part, words = _words_of(html, section)
         keys = re.findall(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b(?!\.toml)", words)
-        # English writes the weekday factors' unit "× visits_per_day" (sim/report/param_words.py)
-        assert keys == [] if lang == "vi" else set(keys) <= {"visits_per_day"}, section
+        assert keys == [], section
         assert '<code class="key">' in part, section
     estimates_part, estimates_words = _words_of(html, "estimates")
     _scenarios_part, scenarios_words = _words_of(html, "scenarios")

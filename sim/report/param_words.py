@@ -161,7 +161,7 @@ _UNITS_BY_KEY: dict[str, str] = {
     "external_days": N_("working days"),
     "visits_per_day": N_("visits / working day"),
     "dossiers_per_day": N_("dossiers / calendar day"),
-    "weekday_factors": N_("× visits_per_day"),
+    "weekday_factors": N_("× visits per day"),
     "hourly_profile": N_("relative rate"),
     "season_profiles": N_("relative rate"),
     "missing_papers": N_("probability"),
