@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,23 @@ from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DAO_XA = ROOT / "scenarios" / "dao_xa_2025.toml"
+
+SUBPROCESS_ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+"""The environment of a child Python: it imports this checkout's `sim`, not an installed one."""
+
+
+def cli(*args: str | Path, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`python -m sim ARGS` in a child process, as a user types it; the timeout turns a hang into
+    a failure."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)],
+        cwd=cwd,
+        env=SUBPROCESS_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
 
 
 def dao_xa_data(**calendar: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import subprocess
 import sys
@@ -12,24 +11,13 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from helpers import cli
 
 from sim.cli import default_folder
 from sim.scenario.loader import read_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "scenarios" / "dao_xa_2025.toml"
-
-
-def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def assert_bad_input(proc: subprocess.CompletedProcess[str], *needles: str) -> None:

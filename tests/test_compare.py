@@ -12,15 +12,13 @@ import csv
 import dataclasses
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import cli
 from scipy import stats
 
 from sim.decide.compare import (
@@ -524,18 +522,6 @@ def test_crn_staffing_change_sees_identical_visitors_and_a_narrower_paired_inter
 
 
 # ----- the command line ------------------------------------------------------------------------
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.mark.slow

@@ -9,7 +9,6 @@ lands there, not in the repository.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import SUBPROCESS_ENV
 from pydantic import TypeAdapter
 
 from sim.scenario.distributions import Distribution
@@ -84,9 +84,13 @@ def test_toml_block_is_a_valid_scenario_text(where: str, text: str, scratch: Pat
 @pytest.mark.slow
 @pytest.mark.parametrize(("where", "code"), PYTHON_BLOCKS, ids=[w for w, _ in PYTHON_BLOCKS])
 def test_python_snippet_runs(where: str, code: str, scratch: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=scratch, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", code],
+        cwd=scratch,
+        env=SUBPROCESS_ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, f"{where}:\n{done.stderr[-3000:]}"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from helpers import DAO_XA, dao_xa_data
+from helpers import DAO_XA, SUBPROCESS_ENV, dao_xa_data
 
 from sim import cli
 from sim.experiment import Execution, executors
@@ -28,7 +28,7 @@ from sim.experiment import run as run_experiment
 from sim.scenario.loader import parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+ENV = SUBPROCESS_ENV
 WEEK_END = dt.date(2025, 7, 4)
 SEED, REPS = 5, 4
 

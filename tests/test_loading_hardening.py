@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import helpers
 import pytest
 from helpers import ROOT
 
@@ -55,17 +55,8 @@ def error_of(path: Path, **kwargs: object) -> str:
 
 
 def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    # The timeout only turns a hang (a pipe opened without a writer) into a failure.
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    # The short timeout only turns a hang (a pipe opened without a writer) into a failure.
+    return helpers.cli(*args, cwd=cwd, timeout=60)
 
 
 def assert_one_error_line(proc: subprocess.CompletedProcess[str], expected: str) -> None:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, SUBPROCESS_ENV
 
 from sim.report.i18n import LANGS
 
@@ -73,7 +73,6 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], P
     """The `report.html` files the command line writes (what a reader opens), run and comparison,
     each language."""
     folder = tmp_path_factory.mktemp("reports")
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     commands = {
         "run": ["run", str(BASE)],
         "compare": ["compare", str(BASE), *map(str, ALTERNATIVES)],
@@ -95,7 +94,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], P
             done = subprocess.run(
                 [sys.executable, "-m", "sim", *arguments, *flags],
                 cwd=ROOT,
-                env=env,
+                env=SUBPROCESS_ENV,
                 capture_output=True,
                 text=True,
             )

@@ -8,9 +8,6 @@ import copy
 import datetime as dt
 import json
 import math
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -19,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 import tomli_w
-from helpers import Mutation, put
+from helpers import Mutation, cli, put
 
 from sim.scenario.checks import EARLY_ARRIVAL_MIN
 from sim.scenario.distributions import CV_MAX, CV_MIN, PARAMETER_MAX, Gamma, LogNormal
@@ -499,20 +496,6 @@ def write_bad(tmp_path: Path, mutate: Mutation) -> Path:
     doc = dao_xa()
     mutate(doc)
     return write(tmp_path, "bad.toml", doc)
-
-
-def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.slow
