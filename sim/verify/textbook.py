@@ -56,6 +56,28 @@ def _service(kind: str, mean: float, cv: float) -> dict[str, Any]:
     raise ValueError(f"kind must be 'M/M/c', 'M/D/c' or 'M/G/c', got {kind!r}")
 
 
+def _one_queue(servers: int, staff_prefix: str) -> dict[str, Any]:
+    """The parts of a textbook reduction that make the centre one FIFO queue: one field, `servers`
+    identical staff always at their counters, no ticket machine, lookup PC or support team."""
+    return {
+        "fields": [{"id": "queue"}],
+        "procedures": [
+            {
+                "id": "unused",
+                "field": "queue",
+                "share": 1.0,
+                "service_min": {"dist": "deterministic", "value": 1.0},
+            }
+        ],
+        "staff": [
+            {"id": f"{staff_prefix}{i + 1}", "role": "specialist", "fields": ["queue"], "counter": i + 1}
+            for i in range(servers)
+        ],
+        "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
+        "support_team": {"members": 0},
+    }
+
+
 def textbook_scenario(
     kind: Kind,
     arrival_rate_per_hour: float,
@@ -111,21 +133,7 @@ def textbook_scenario(
             },
             "hourly_profile": [{"start": "00:00", "end": "24:00", "weight": 1.0}],
         },
-        "fields": [{"id": "queue"}],
-        "procedures": [
-            {
-                "id": "unused",
-                "field": "queue",
-                "share": 1.0,
-                "service_min": {"dist": "deterministic", "value": 1.0},
-            }
-        ],
-        "staff": [
-            {"id": f"server{i + 1}", "role": "specialist", "fields": ["queue"], "counter": i + 1}
-            for i in range(servers)
-        ],
-        "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
-        "support_team": {"members": 0},
+        **_one_queue(servers, "server"),
         "policies": {"closing_rule": "hold", "lunch_rule": "hold", "overtime_limit_min": 0.0},
     }
     return parse_scenario(data, f"<textbook {kind}>")
@@ -354,21 +362,7 @@ def littles_law_scenario(
             },
             "hourly_profile": [{"start": s, "end": e, "weight": w} for s, e, w in LITTLE_PROFILE],
         },
-        "fields": [{"id": "queue"}],
-        "procedures": [
-            {
-                "id": "unused",
-                "field": "queue",
-                "share": 1.0,
-                "service_min": {"dist": "deterministic", "value": 1.0},
-            }
-        ],
-        "staff": [
-            {"id": f"clerk{i + 1}", "role": "specialist", "fields": ["queue"], "counter": i + 1}
-            for i in range(servers)
-        ],
-        "equipment": {"ticket_machines": {"count": 0}, "lookup_pcs": {"count": 0}},
-        "support_team": {"members": 0},
+        **_one_queue(servers, "clerk"),
         "policies": {
             "closing_rule": "serve_all",
             "lunch_rule": "serve_all",
