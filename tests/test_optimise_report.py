@@ -356,6 +356,35 @@ def test_no_feasible_plan_names_the_target_missed_most_often(result: OptimiseRes
     assert FOUND[lang] not in _Page(render_optimise_report(none, lang)).section("answer")
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_tie_at_the_cheapest_cost_says_how_it_was_broken(result: OptimiseResult, lang: str) -> None:
+    from sim.optimise.procedure import TieBreak
+
+    _ = translator(lang).gettext
+    states = [[INFEASIBLE, FEASIBLE], [FEASIBLE, FEASIBLE], [FEASIBLE, FEASIBLE], [FEASIBLE, FEASIBLE]]
+    clear = TieBreak(tied=(1, 2), survivors=(2,), chosen=2, replications=10, alpha=0.025)
+    won = _outcome(result, "found", states, chosen=2, best_known=1, tie=clear)
+    text = _flat(format_optimise(won, lang))
+    plans = {n: _("plan {number}").format(number=n) for n in ("02", "03")}
+    sentence = (
+        _flat(
+            _(
+                "{plans} cost the same and all meet the targets; {chosen} was chosen for its better {kpi} "
+                "(paired comparison)."
+            )
+        )
+        .split("{plans}")[1]
+        .split("{chosen}")[0]
+    )
+    assert sentence in text and plans["02"] in text and plans["03"] in text
+    assert FOUND[lang] in text and "03*" in text
+    close = dataclasses.replace(clear, survivors=(1, 2))
+    either = _flat(
+        format_optimise(_outcome(result, "found", states, chosen=2, best_known=1, tie=close), lang)
+    )
+    assert {"vi": "chọn phương án nào cũng được", "en": "so any of them will do"}[lang] in either
+
+
 # ----- one language per page and figure ---------------------------------------------------------------
 
 _SOURCES = (

@@ -41,7 +41,7 @@ def _table(result: OptimiseResult, lang: str) -> list[str]:
         row = [
             words.plan_number(plan) + ("*" if result.outcome.chosen == i else ""),
             fmt.number(plan.cost / 1e6, lang, 2),
-            _(words.PLAN_STATES[po.state]),
+            _(words.CONSTRAINT_STATES[po.state]),
             *(_plain(words.mean(result, i, c.kpi, lang)) for c in study.constraints),
             fmt.number(po.replications, lang),
         ]
