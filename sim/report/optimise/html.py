@@ -18,11 +18,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiment.results import library_versions, package_version
+from sim.experiment.statistics import summarise_kpi
 from sim.report import format as fmt
 from sim.report.html.figures import data_uri
 from sim.report.html.page import REPORT_FILE
 from sim.report.html.render import cli_command, environment, stylesheet
-from sim.report.i18n import check_lang, fmt_date, fmt_datetime, fmt_plain, in_unit, kpi_help, lower_first
+from sim.report.i18n import (
+    attach_unit,
+    check_lang,
+    fmt_date,
+    fmt_datetime,
+    fmt_kpi,
+    fmt_kpi_range,
+    fmt_plain,
+    in_unit,
+    kpi_help,
+    lower_first,
+    scenario_description,
+    scenario_title,
+    unit_label,
+)
 from sim.report.optimise import words
 from sim.report.optimise.figures import CAPTION, cost_performance_figure
 
@@ -79,8 +94,6 @@ def _stress(result: OptimiseResult, lang: str) -> dict[str, Any] | None:
     run = result.stress
     rows = []
     if run is not None:
-        from sim.experiment.statistics import summarise_kpi
-
         for c, co in zip(result.study.constraints, run.plan.constraints, strict=True):
             s = summarise_kpi(c.kpi, run.plan.values.get(c.kpi, []))
             rows.append(
@@ -102,14 +115,10 @@ def _stress_title(result: OptimiseResult, lang: str) -> str:
 
 
 def _value(kpi: str, mean: float, n: int, lang: str) -> str:
-    from sim.report.i18n import fmt_kpi
-
     return fmt_kpi(kpi, mean, lang) if n else fmt.MISSING
 
 
 def _range(kpi: str, s: Any, lang: str) -> str:
-    from sim.report.i18n import fmt_kpi_range
-
     return fmt_kpi_range(kpi, s["ci_low"], s["ci_high"], lang) if s["n"] >= 2 else ""
 
 
@@ -166,8 +175,6 @@ def _method(result: OptimiseResult, lang: str) -> dict[str, Any]:
     delta = ""
     if tie_kpi is not None:
         number = fmt_plain(in_unit(tie_kpi, s.tie_tolerance), lang)
-        from sim.report.i18n import attach_unit, unit_label
-
         delta = attach_unit(number, unit_label(tie_kpi, lang, diff=True, number=number, short=True))
     return {
         "first_stage": fmt.number(s.first_stage, lang),
@@ -206,8 +213,6 @@ def _levers(result: OptimiseResult, lang: str) -> list[dict[str, Any]]:
 
 
 def _base(result: OptimiseResult, lang: str) -> dict[str, str]:
-    from sim.report.i18n import scenario_description, scenario_title
-
     study = result.study
     return {
         "title": scenario_title(study.base, lang),
@@ -222,8 +227,14 @@ def _command(result: OptimiseResult, command: str | Sequence[str] | None) -> str
     own = cli_command()
     if own is not None and " optimise " in f"{own} ":
         return own
-    study = result.study
-    return shlex.join(["python", "-m", "sim", "optimise", study.source, "--seed", str(study.seed)])
+    study, s = result.study, result.study.settings
+    return shlex.join(
+        [
+            *("python", "-m", "sim", "optimise", study.source),
+            *("--alpha", f"{s.alpha:g}", "--max-replications", str(s.max_replications)),
+            *("--seed", str(study.seed)),
+        ]
+    )
 
 
 def _repro(result: OptimiseResult, lang: str, command: str | Sequence[str] | None) -> list[dict[str, str]]:

@@ -20,6 +20,7 @@ from sim.report.i18n import (
     N_,
     attach_unit,
     fmt_kpi,
+    fmt_kpi_range,
     fmt_plain,
     in_unit,
     kpi_name,
@@ -137,8 +138,6 @@ def mean(result: OptimiseResult, index: int, kpi: str, lang: str) -> str:
 
 def interval(result: OptimiseResult, index: int, kpi: str, lang: str) -> str:
     """The 95% interval in prose with the unit: '90,1–92,3%'; '' without two replications."""
-    from sim.report.i18n import fmt_kpi_range
-
     s = result.estimate(index, kpi)
     if s["n"] < 2 or not math.isfinite(s["ci_low"]) or not math.isfinite(s["ci_high"]):
         return ""
