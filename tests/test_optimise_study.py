@@ -215,7 +215,8 @@ BAD: list[tuple[str, str, str, str]] = [
         "invalid overlay value",
         "count = 2 }",
         "count = -1 }",
-        "levers[1].options[1].overlay.equipment.ticket_machines.count: lever 'machines', option 'tm_2' makes an invalid scenario",
+        "levers[1].options[1].overlay.equipment.ticket_machines.count: "
+        "lever 'machines', option 'tm_2' makes an invalid scenario",
     ),
     (
         "overlay removes an unknown post",

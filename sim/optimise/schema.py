@@ -110,7 +110,8 @@ class ConstraintSpec(Strict):
     def _positive(cls, tolerance: float | None) -> float | None:
         if tolerance is not None and not tolerance > 0:
             raise ValueError(
-                f"must be greater than 0 (the indifference band ε in the KPI's unit), got {number_text(tolerance)}"
+                "must be greater than 0 (the indifference band ε in the KPI's unit), "
+                f"got {number_text(tolerance)}"
             )
         return tolerance
 
