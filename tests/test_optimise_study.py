@@ -356,9 +356,8 @@ def test_cli_refuses_a_bad_study_with_one_line_and_exit_2(tmp_path: Path) -> Non
     proc = cli("optimise", path, "--out", out, "--workers", "1")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert lines == [
-        f"error: {path}: constraints[0].tolerance: must be greater than 0 (the indifference band ε in the KPI's unit), got -1"
-    ]
+    message = "must be greater than 0 (the indifference band ε in the KPI's unit), got -1"
+    assert lines == [f"error: {path}: constraints[0].tolerance: {message}"]
     assert "Traceback" not in proc.stderr and not out.exists()
 
 
