@@ -1,0 +1,1 @@
+"""Optimise layer: the cheapest plan that meets the targets, with a statistical guarantee."""
