@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items, check_unique
+from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items, check_unique, number_text
 from sim.scenario.kpis import is_known_kpi
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
@@ -110,7 +110,8 @@ class ConstraintSpec(Strict):
     def _positive(cls, tolerance: float | None) -> float | None:
         if tolerance is not None and not tolerance > 0:
             raise ValueError(
-                f"must be greater than 0 (the indifference band ε in the KPI's unit), got {tolerance!r}"
+                "must be greater than 0 (the indifference band ε in the KPI's unit), "
+                f"got {number_text(tolerance)}"
             )
         return tolerance
 
@@ -132,7 +133,9 @@ class ObjectiveSpec(Strict):
     @classmethod
     def _positive(cls, tolerance: float | None) -> float | None:
         if tolerance is not None and not tolerance > 0:
-            raise ValueError(f"must be greater than 0 (in the secondary KPI's unit), got {tolerance!r}")
+            raise ValueError(
+                f"must be greater than 0 (in the secondary KPI's unit), got {number_text(tolerance)}"
+            )
         return tolerance
 
 

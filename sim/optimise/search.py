@@ -38,7 +38,7 @@ class _Sampler:
         kpis: tuple[str, ...],
         executor: Executor,
         simulate: Simulate | None,
-        tick: Callable[[Any], object] | None,
+        tick: Callable[[], None] | None,
     ) -> None:
         self.scenarios, self.seed, self.kpis = scenarios, seed, kpis
         self.executor, self.simulate, self.tick = executor, simulate, tick
@@ -104,7 +104,7 @@ def optimise(
 def _optimise(study: Study, executor: Executor, progress: bool, simulate: Simulate | None) -> OptimiseResult:
     started = time.perf_counter()
     bar = _progress_bar(study.name) if progress else None
-    tick = (lambda _: bar.update()) if bar is not None else None
+    tick = bar.update if bar is not None else None
     kpis = _kpis(study)
     try:
         sampler = _Sampler(
@@ -145,7 +145,7 @@ def _stress(
     chosen: int,
     executor: Executor,
     simulate: Simulate | None,
-    tick: Callable[[Any], object] | None,
+    tick: Callable[[], None] | None,
 ) -> StressRun:
     """The chosen plan under the stress variant: the same sequential check, one plan alone."""
     scenario = stress_scenario(study, study.plans[chosen])
