@@ -104,6 +104,7 @@ def cost_performance_figure(result: OptimiseResult, *, _: Translate = english, l
         )
         ax.set_ylabel(f"{_('mean')} ({unit})" if unit else _("mean"), fontsize=8)
         ax.grid(True, axis="both", linewidth=0.4, alpha=0.4)
+        ax.margins(y=0.12)
     axes[-1].set_xlabel(_("cost (million VND per month)"))
     fig.legend(handles=_legend(_), loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(_("Cost and performance of every plan, with 95% confidence intervals"), fontsize=10)
@@ -119,13 +120,19 @@ def _estimate(result: OptimiseResult, index: int, kpi: str) -> tuple[int, float,
 
 
 def _mark_chosen(ax: Axes, cx: float, cy: float, result: OptimiseResult, _: Translate) -> None:
+    """A ring round the chosen plan and its label, below the point when it is near the top."""
     ax.scatter([cx], [cy], s=150, facecolors="none", edgecolors=_CHOSEN, linewidths=1.8, zorder=4)
     plan = result.study.plans[result.outcome.chosen or 0]
+    ax.margins(y=0.12)
+    ax.autoscale_view()
+    low, high = ax.get_ylim()
+    near_top = high > low and (cy - low) / (high - low) > 0.7
     ax.annotate(
         _("chosen: plan {number}").format(number=plan.id.removeprefix("plan_")),
         (cx, cy),
-        xytext=(8, 8),
+        xytext=(9, -9 if near_top else 9),
         textcoords="offset points",
+        va="top" if near_top else "bottom",
         fontsize=8,
         color=_CHOSEN,
         fontweight="bold",

@@ -193,8 +193,9 @@ def _tie(result: OptimiseResult, lang: str) -> list[str]:
     )
     return [
         _(
-            "{plans} cost the same and all meet the targets; their {kpi} differs by less than {delta}, "
-            "so any of them will do: {chosen} is shown."
+            "{plans} cost the same and all meet the targets; within the cap, a paired comparison could "
+            "not tell their {kpi} apart (differences under {delta} count as a tie), so {chosen} is shown; "
+            "any of them meets the targets at that cost."
         ).format(plans=names, kpi=kpi, delta=delta, chosen=chosen)
     ]
 
