@@ -12,7 +12,13 @@ centres (Trung tâm Phục vụ hành chính công).
     comparison.table()         # paired differences with Bonferroni-adjusted CIs and verdicts
     comparison.save("results/my-comparison")
 
-`run` and `compare` are imported on first use so that `import sim` stays light (no pandas or matplotlib).
+    study = sim.load_study("scenarios/studies/dao_xa_staffing.toml")
+    answer = sim.optimise(study)   # the cheapest plan that meets the targets, with a guarantee
+    answer.table()             # every plan: cost, state, each constraint's estimate
+    answer.save("results/my-study")
+
+`run`, `compare`, `optimise` and `load_study` are imported on first use so that `import sim` stays
+light (no pandas or matplotlib).
 """
 
 from __future__ import annotations
@@ -23,14 +29,28 @@ from sim._version import __version__
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
-    from sim.api import compare, run
+    from sim.api import compare, optimise, run
+    from sim.optimise.study import load_study
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load_scenario", "run"]
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "compare",
+    "load_scenario",
+    "load_study",
+    "optimise",
+    "run",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("run", "compare"):
+    if name in ("run", "compare", "optimise"):
         from sim import api
 
         return getattr(api, name)
+    if name == "load_study":
+        from sim.optimise.study import load_study
+
+        return load_study
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -24,6 +24,8 @@ from sim.scenario import Scenario, load_scenario
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison
     from sim.experiment.executors import Executor
+    from sim.optimise.result import OptimiseResult
+    from sim.optimise.study import Study
 
 
 def run(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
@@ -115,4 +117,41 @@ def compare(  # noqa: PLR0913 - the public API: each option a keyword, as the RE
         base=with_plots(comparison.base),
         alternatives=tuple(with_plots(r) for r in comparison.alternatives),
         writers=(*comparison.writers, write_comparison_plots),
+    )
+
+
+def optimise(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
+    study: Study | str | Path,
+    *,
+    alpha: float | None = None,
+    max_replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    executor: Executor | None = None,
+    scenario_root: str | Path | None = None,
+) -> OptimiseResult:
+    """The cheapest plan of a study (object or TOML path) that meets its constraints.
+
+    Every plan runs with common random numbers; replications are added only to plans still
+    undecided (`sim.optimise.procedure`), and the chosen plan is re-run under the study's stress
+    variant. `alpha`, `max_replications`, `seed` override the study's [procedure] (only for a
+    path: a `Study` object is already built). `.save(folder)` writes candidates.csv, study.toml,
+    meta.json, the cost–performance plot and the chosen plan's own results folder.
+    """
+    from sim.optimise.search import optimise as run_study
+    from sim.optimise.study import load_study
+    from sim.report.optimise import optimise_plots_writer
+
+    if isinstance(study, str | Path):
+        study = load_study(study, scenario_root, alpha=alpha, max_replications=max_replications, seed=seed)
+    elif alpha is not None or max_replications is not None or seed is not None:
+        raise ValueError(
+            "alpha, max_replications, seed: give them with a study file, or set them in the Study"
+        )
+    result = run_study(study, Execution(workers=workers, executor=executor, progress=progress))
+    return dataclasses.replace(
+        result,
+        writers=(*result.writers, optimise_plots_writer("en")),
+        results_writers=(*result.results_writers, write_plots),
     )

@@ -1,5 +1,6 @@
 """Command line: `python -m sim run SCENARIO.toml ...`, `python -m sim compare BASE.toml ALT.toml
-...`, `python -m sim validate FILE...` and `python -m sim verify [--quick]`.
+...`, `python -m sim optimise STUDY.toml ...`, `python -m sim validate FILE...` and
+`python -m sim verify [--quick]`.
 
 A face, not a model: it parses flags, calls `sim.api.run` or `sim.api.compare`, prints the KPI or
 comparison table and names the results folder. Bad input of any kind — a scenario file, a flag,
@@ -215,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _scenario_root_flag(compare)
 
+    _optimise_parser(commands)
+
     validate = commands.add_parser(
         "validate",
         help="check scenario files without running them",
@@ -246,6 +249,115 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (default: 1 with --quick, else one per CPU). Results do not depend on it.",
     )
     return parser
+
+
+def _optimise_parser(commands: Any) -> None:
+    optimise = commands.add_parser(
+        "optimise",
+        help="find the cheapest plan (staff, hours, equipment) that meets the targets",
+        description="Run every plan of a study (one option per lever) with common random numbers, "
+        "add replications only to plans still undecided (a sequential feasibility check with "
+        "tolerance ε per constraint, Bonferroni over plans × constraints), and name the cheapest "
+        "plan that meets every constraint with probability at least 1 − α; then re-run it under "
+        "the study's stress variant. Writes a new results folder (candidates.csv, study.toml, "
+        "meta.json, plots/, report.html, the chosen plan's own folder).",
+    )
+    optimise.add_argument("study", metavar="STUDY.toml", help="study file (see docs/optimise.md)")
+    optimise.add_argument(
+        "--alpha",
+        metavar="A",
+        help="error budget: P(wrong answer) ≤ A, above 0 and at most 0.5 (default: the study's)",
+    )
+    optimise.add_argument(
+        "--max-replications", metavar="N", help="cap on replications per plan (default: the study's, 200)"
+    )
+    optimise.add_argument(
+        "--seed", metavar="S", help="base random seed for every plan (default: the study's or the base's)"
+    )
+    optimise.add_argument(
+        "--workers", metavar="W", help="worker processes (default: one per CPU; 1 runs in this process)"
+    )
+    _executor_flags(optimise)
+    optimise.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the printed answer and of report.html (default: vi)",
+    )
+    optimise.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder to create; must not exist (default: results/optimise-<study>-<date>-<time>/)",
+    )
+    optimise.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no table; print only the results folder",
+    )
+    _scenario_root_flag(optimise)
+
+
+def _alpha_flag(text: str | None) -> float | None:
+    if text is None:
+        return None
+    import math
+
+    try:
+        alpha = float(text)
+    except ValueError:
+        alpha = math.nan
+    if not (math.isfinite(alpha) and 0 < alpha <= 0.5):
+        raise UsageError(f"--alpha: must be a number above 0 and at most 0.5, e.g. 0.05, got {text}")
+    return alpha
+
+
+def cmd_optimise(args: argparse.Namespace) -> int:
+    alpha = _alpha_flag(args.alpha)
+    cap = _int_flag("--max-replications", args.max_replications, 2)
+    if cap is not None and cap > 10_000:
+        raise UsageError(f"--max-replications: must be at most 10000, got {cap}")
+    seed = _int_flag("--seed", args.seed, 0)
+    workers = _workers_flag(args.workers)
+    out = _out_flag(args.out)
+    from sim.optimise.study import load_study
+
+    study = load_study(args.study, _scenario_root(args), alpha=alpha, max_replications=cap, seed=seed)
+    for warning in scenario_warnings(study.base):
+        print(f"warning: {study.base_path}: {warning}", file=sys.stderr, flush=True)
+    with _executor(args, workers) as executor:
+        if not args.quiet:
+            _progress(
+                args.lang,
+                "Running {plans} plans, {n} replications each first, more only where undecided…",
+                plans=len(study.plans),
+                n=study.settings.first_stage,
+            )
+        from sim.api import optimise
+        from sim.report.html import report_writer
+        from sim.report.optimise import optimise_report_writer
+
+        result = optimise(
+            study,
+            workers=None if executor is not None else workers,
+            progress=sys.stderr.isatty() and not args.quiet,
+            executor=executor,
+        )
+    result = dataclasses.replace(
+        result,
+        writers=(*result.writers, optimise_report_writer(args.lang)),
+        results_writers=(*result.results_writers, report_writer(args.lang)),
+    )
+    from sim.report.optimise import format_optimise
+
+    return _save_and_print(
+        result.save,
+        f"optimise-{study.name}",
+        out,
+        args.quiet,
+        lambda: format_optimise(result, args.lang),
+        args.lang,
+    )
 
 
 def _scenario_root_flag(parser: argparse.ArgumentParser) -> None:
@@ -613,6 +725,7 @@ def _save(save: Callable[[Path], Path], name: str, out: Path | None) -> Path:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "compare": cmd_compare,
+    "optimise": cmd_optimise,
     "validate": cmd_validate,
     "verify": cmd_verify,
 }

@@ -350,7 +350,7 @@ def test_a_file_that_is_not_a_scenario_is_not_quoted(tmp_path: Path, text: str, 
 def test_a_binary_file_is_not_quoted(tmp_path: Path) -> None:
     f = tmp_path / "bin.toml"
     f.write_bytes(b"\xff\xfe" + SECRET.encode())
-    assert error_of(f) == f"{f}: is not UTF-8 text; a scenario is a TOML text file saved as UTF-8"
+    assert error_of(f) == f"{f}: is not UTF-8 text; a scenario file is a TOML text file saved as UTF-8"
 
 
 @pytest.mark.parametrize(

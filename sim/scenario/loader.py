@@ -143,6 +143,14 @@ def _describe(err: ErrorDetails, key: str = "") -> str:
     return msg
 
 
+def validation_problem(exc: ValidationError) -> tuple[str, str]:
+    """The key path and the explained message of a pydantic error's first problem: every file
+    the project reads (scenarios, studies) reports bad input in the same words."""
+    err = exc.errors()[0]
+    key = _error_key(err)
+    return key, _describe(err, key)
+
+
 def parse_scenario(
     data: dict[str, Any], source: str = "<scenario>", provenance: Provenance | None = None
 ) -> Scenario:
@@ -154,9 +162,8 @@ def parse_scenario(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = _error_key(err)
-        raise _located(source, key, _describe(err, key), provenance) from None
+        key, message = validation_problem(exc)
+        raise _located(source, key, message, provenance) from None
     except RecursionError:
         raise ScenarioError(source, "", _TOO_DEEP) from None
     try:
@@ -209,7 +216,7 @@ _TOML_AT = re.compile(
 )
 
 
-def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+def _toml_problem(exc: tomllib.TOMLDecodeError, what: str = "a scenario file") -> str:
     """'invalid TOML at line 3, column 7 (unclosed array); ...' without quoting the file."""
     m = _TOML_AT.match(str(exc))
     where, reason = "", ""
@@ -221,7 +228,7 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
             text[0].lower() + text[1:] if text in _TOML_FIXED else "",
         )
     return (
-        f"invalid TOML{where}{f' ({reason})' if reason else ''}; a scenario file is TOML text "
+        f"invalid TOML{where}{f' ({reason})' if reason else ''}; {what} is TOML text "
         "(key = value lines under [table] headers, see docs/scenario_format.md)"
     )
 
@@ -277,20 +284,22 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a scenario 
     return raw
 
 
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; syntax errors name the line and column (and never quote the file)."""
+def read_toml(path: str | Path, what: str = "a scenario file") -> dict[str, Any]:
+    """Parse a TOML file; syntax errors name the line and column (and never quote the file).
+
+    `what` names the kind of file in messages ("a study file")."""
     path = Path(path)
     source = str(path)
     try:
-        text = read_bytes(path).decode("utf-8-sig")  # Windows editors may add a byte-order mark
+        text = read_bytes(path, what=f"{what} (.toml text)").decode("utf-8-sig")  # a BOM from Windows
     except UnicodeDecodeError:
         raise ScenarioError(
-            source, "", "is not UTF-8 text; a scenario is a TOML text file saved as UTF-8"
+            source, "", f"is not UTF-8 text; {what} is a TOML text file saved as UTF-8"
         ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(source, "", _toml_problem(exc)) from None
+        raise ScenarioError(source, "", _toml_problem(exc, what)) from None
     except RecursionError:
         raise ScenarioError(source, "", _TOO_DEEP) from None
 
