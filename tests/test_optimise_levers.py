@@ -17,6 +17,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import shutil
+import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -225,3 +227,57 @@ def test_the_support_team_is_not_monotone_so_it_is_not_marked(studies: dict[str,
     assert set(worsenings(values["support_0"], values["support_1"], study.constraints)) == {
         "overtime_min_per_day"
     }
+
+
+# ----- the study examples of docs/optimise.md ---------------------------------------------------
+# tests/test_docs_snippets.py loads ```toml blocks as scenarios; study text is fenced ```toml study
+# (a whole study) or ```toml study-fragment (a part of one) and checked here.
+
+
+def _doc_blocks(info: str) -> list[str]:
+    lines = (ROOT / "docs" / "optimise.md").read_text(encoding="utf-8").splitlines()
+    out, start = [], None
+    for number, line in enumerate(lines):
+        if start is None and line.strip() == f"```{info}":
+            start = number + 1
+        elif start is not None and line.strip() == "```":
+            out.append("\n".join(lines[start:number]))
+            start = None
+    return out
+
+
+@pytest.fixture
+def studies_folder(tmp_path: Path) -> Path:
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios")
+    return tmp_path / "scenarios" / "studies"
+
+
+def test_the_docs_whole_study_examples_load(studies_folder: Path) -> None:
+    blocks = _doc_blocks("toml study")
+    assert blocks
+    for n, text in enumerate(blocks):
+        path = studies_folder / f"doc_example_{n}.toml"
+        path.write_text(text, encoding="utf-8")
+        study = load_study(path, scenario_root=studies_folder.parent)
+        assert len(study.plans) == math.prod(len(lv.options) for lv in study.levers)
+
+
+def test_the_docs_overlay_fragment_is_the_staff_6_option(studies: dict[str, Study]) -> None:
+    overlays = [tomllib.loads(text) for text in _doc_blocks("toml study-fragment") if "overlay" in text]
+    assert len(overlays) == 1
+    shown = overlays[0]["levers"]["options"]["overlay"]
+    staff = next(lv for lv in studies["dao_xa_staffing"].levers if lv.id == "staff")
+    full = thaw(staff.option("staff_6").overlay)
+    assert shown["staff"] == full["staff"][:2]  # the doc shows the first two of its three entries
+
+
+def test_the_docs_exclude_fragment_drops_what_it_says(studies_folder: Path) -> None:
+    (fragment,) = [text for text in _doc_blocks("toml study-fragment") if "[[exclude]]" in text]
+    source = STUDIES["dao_xa_staffing"].read_text(encoding="utf-8")
+    path = studies_folder / "doc_exclude.toml"
+    path.write_text(source + "\n" + fragment + "\n", encoding="utf-8")
+    study = load_study(path, scenario_root=studies_folder.parent)
+    assert len(study.plans) == PLAN_COUNTS["dao_xa_staffing"] - 2 * 4  # staff_5 × 2 hours × 4 teams
+    for plan in study.plans:
+        choice = study.choice_ids(plan)
+        assert not (choice["staff"] == "staff_5" and choice["hours"] in {"saturday_morning", "lunch_cover"})
