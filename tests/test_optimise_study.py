@@ -395,6 +395,7 @@ def test_the_base_may_sit_one_folder_above_the_study_not_further(tmp_path: Path)
     (centre / "studies" / "deep" / "s.toml").write_text(
         text.replace("../week", "../../week"), encoding="utf-8"
     )
-    with pytest.raises(ScenarioError, match=r"study\.base: the base scenario '\.\./\.\./week\.toml' is outside"):
+    outside = r"study\.base: the base scenario '\.\./\.\./week\.toml' is outside"
+    with pytest.raises(ScenarioError, match=outside):
         load_study(centre / "studies" / "deep" / "s.toml")
     assert len(load_study(centre / "studies" / "deep" / "s.toml", scenario_root=centre).plans) == 4
