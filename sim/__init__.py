@@ -30,7 +30,7 @@ from sim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
     from sim.api import compare, optimise, run
-    from sim.optimise.study import load_study
+    from sim.optimiser.study import load_study
 
 __all__ = [
     "Scenario",
@@ -50,7 +50,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     if name == "load_study":
-        from sim.optimise.study import load_study
+        from sim.optimiser.study import load_study
 
         return load_study
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

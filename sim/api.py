@@ -24,8 +24,8 @@ from sim.scenario import Scenario, load_scenario
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison
     from sim.experiment.executors import Executor
-    from sim.optimise.result import OptimiseResult
-    from sim.optimise.study import Study
+    from sim.optimiser.result import OptimiseResult
+    from sim.optimiser.study import Study
 
 
 def run(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
@@ -134,13 +134,13 @@ def optimise(  # noqa: PLR0913 - the public API: each option a keyword, as the R
     """The cheapest plan of a study (object or TOML path) that meets its constraints.
 
     Every plan runs with common random numbers; replications are added only to plans still
-    undecided (`sim.optimise.procedure`), and the chosen plan is re-run under the study's stress
+    undecided (`sim.optimiser.procedure`), and the chosen plan is re-run under the study's stress
     variant. `alpha`, `max_replications`, `seed` override the study's [procedure] (only for a
     path: a `Study` object is already built). `.save(folder)` writes candidates.csv, study.toml,
     meta.json, the cost–performance plot and the chosen plan's own results folder.
     """
-    from sim.optimise.search import optimise as run_study
-    from sim.optimise.study import load_study
+    from sim.optimiser.search import optimise as run_study
+    from sim.optimiser.study import load_study
     from sim.report.optimise import optimise_plots_writer
 
     if isinstance(study, str | Path):

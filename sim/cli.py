@@ -320,7 +320,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     seed = _int_flag("--seed", args.seed, 0)
     workers = _workers_flag(args.workers)
     out = _out_flag(args.out)
-    from sim.optimise.study import load_study
+    from sim.optimiser.study import load_study
 
     study = load_study(args.study, _scenario_root(args), alpha=alpha, max_replications=cap, seed=seed)
     for warning in scenario_warnings(study.base):

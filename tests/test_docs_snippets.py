@@ -21,7 +21,7 @@ import pytest
 from helpers import SUBPROCESS_ENV
 from pydantic import TypeAdapter
 
-from sim.optimise.study import load_study
+from sim.optimiser.study import load_study
 from sim.scenario.distributions import Distribution
 from sim.scenario.loader import load_scenario
 

@@ -28,8 +28,8 @@ import pytest
 from scipy import stats
 
 from sim.experiment.runner import Execution, run
-from sim.optimise.procedure import Constraint
-from sim.optimise.study import Lever, Study, load_study, thaw
+from sim.optimiser.procedure import Constraint
+from sim.optimiser.study import Lever, Study, load_study, thaw
 from sim.scenario.loader import load_scenario, parse_scenario, read_document
 from sim.scenario.variants import merge
 

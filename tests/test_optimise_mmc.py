@@ -18,7 +18,7 @@ import numpy as np
 from scipy import stats
 
 from sim.experiment.runner import Execution, run
-from sim.optimise.procedure import (
+from sim.optimiser.procedure import (
     FEASIBLE,
     INFEASIBLE,
     NOT_NEEDED,

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from sim.experiment.runner import Execution
-from sim.optimise.procedure import FEASIBLE, INFEASIBLE, NOT_NEEDED
-from sim.optimise.schema import StudyFile
-from sim.optimise.search import optimise
-from sim.optimise.study import build_study
+from sim.optimiser.procedure import FEASIBLE, INFEASIBLE, NOT_NEEDED
+from sim.optimiser.schema import StudyFile
+from sim.optimiser.search import optimise
+from sim.optimiser.study import build_study
 from sim.verify.textbook import textbook_scenario
 from sim.verify.theory import mmc_wait_tail
 

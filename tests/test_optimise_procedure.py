@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.optimise.kn import kn_constants
-from sim.optimise.procedure import (
+from sim.optimiser.kn import kn_constants
+from sim.optimiser.procedure import (
     FEASIBLE,
     INFEASIBLE,
     NOT_NEEDED,

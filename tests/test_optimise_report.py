@@ -23,10 +23,10 @@ from matplotlib.text import Text
 
 from sim.experiment.runner import Execution
 from sim.model.output import ReplicationOutput
-from sim.optimise.procedure import FEASIBLE, INFEASIBLE, UNDECIDED, ConstraintOutcome, Outcome
-from sim.optimise.result import OptimiseResult
-from sim.optimise.search import optimise
-from sim.optimise.study import load_study
+from sim.optimiser.procedure import FEASIBLE, INFEASIBLE, UNDECIDED, ConstraintOutcome, Outcome
+from sim.optimiser.result import OptimiseResult
+from sim.optimiser.search import optimise
+from sim.optimiser.study import load_study
 from sim.report import format as fmt
 from sim.report.i18n import translator
 from sim.report.optimise import (
@@ -358,7 +358,7 @@ def test_no_feasible_plan_names_the_target_missed_most_often(result: OptimiseRes
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_a_tie_at_the_cheapest_cost_says_how_it_was_broken(result: OptimiseResult, lang: str) -> None:
-    from sim.optimise.procedure import TieBreak
+    from sim.optimiser.procedure import TieBreak
 
     _ = translator(lang).gettext
     states = [[INFEASIBLE, FEASIBLE], [FEASIBLE, FEASIBLE], [FEASIBLE, FEASIBLE], [FEASIBLE, FEASIBLE]]

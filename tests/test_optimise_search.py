@@ -14,9 +14,9 @@ from test_optimise_study import write_study
 from sim.experiment.executors import DaskExecutor, SerialExecutor
 from sim.experiment.runner import Execution
 from sim.model import simulate
-from sim.optimise.result import CHOSEN_DIR, STRESS_DIR, OptimiseResult
-from sim.optimise.search import optimise
-from sim.optimise.study import Study, load_study
+from sim.optimiser.result import CHOSEN_DIR, STRESS_DIR, OptimiseResult
+from sim.optimiser.search import optimise
+from sim.optimiser.study import Study, load_study
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from helpers import DAO_XA, cli
 
-from sim.optimise.costs import monthly_cost
-from sim.optimise.study import load_study, stress_scenario
+from sim.optimiser.costs import monthly_cost
+from sim.optimiser.study import load_study, stress_scenario
 from sim.scenario.errors import ScenarioError
 
 SHORT_BASE = f"""\
@@ -399,3 +399,18 @@ def test_the_base_may_sit_one_folder_above_the_study_not_further(tmp_path: Path)
     with pytest.raises(ScenarioError, match=outside):
         load_study(centre / "studies" / "deep" / "s.toml")
     assert len(load_study(centre / "studies" / "deep" / "s.toml", scenario_root=centre).plans) == 4
+
+
+def test_the_facade_names_are_the_functions_even_after_the_package_is_imported() -> None:
+    """`sim.optimise(...)` is the function, not a module: no subpackage of `sim` may share a
+    facade name (a submodule import would bind the name on the package and shadow it)."""
+    import importlib
+    import importlib.util
+
+    import sim
+
+    for name in sim.__all__:
+        assert importlib.util.find_spec(f"sim.{name}") is None, f"sim/{name} shadows sim.{name}"
+    importlib.import_module("sim.optimiser.search")
+    assert callable(sim.optimise) and sim.optimise.__module__ == "sim.api"
+    assert callable(sim.load_study) and callable(sim.compare) and callable(sim.run)

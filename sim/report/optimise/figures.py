@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.optimise.procedure import FEASIBLE, INFEASIBLE, NOT_NEEDED, UNDECIDED
+from sim.optimiser.procedure import FEASIBLE, INFEASIBLE, NOT_NEEDED, UNDECIDED
 from sim.report.figures.run import new_figure, save_figures
 from sim.report.figures.text import Translate, english, lang_of, localise_axes
 from sim.report.i18n import N_, in_unit, kpi_kind, translator
@@ -28,7 +28,7 @@ from sim.report.optimise import words
 from sim.report.optimise.words import PLAN_STATES
 
 if TYPE_CHECKING:
-    from sim.optimise.result import OptimiseResult
+    from sim.optimiser.result import OptimiseResult
 
 FIGURE = "cost_performance"
 """plots/cost_performance.png"""

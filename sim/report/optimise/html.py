@@ -42,8 +42,8 @@ from sim.report.optimise import words
 from sim.report.optimise.figures import CAPTION, cost_performance_figure
 
 if TYPE_CHECKING:
-    from sim.optimise.procedure import Constraint
-    from sim.optimise.result import OptimiseResult
+    from sim.optimiser.procedure import Constraint
+    from sim.optimiser.result import OptimiseResult
 
 TEMPLATE = "optimise.html.j2"
 

@@ -15,7 +15,7 @@ from sim.report.i18n import check_lang
 from sim.report.optimise import words
 
 if TYPE_CHECKING:
-    from sim.optimise.result import OptimiseResult
+    from sim.optimiser.result import OptimiseResult
 
 WIDTH = 100
 _INDENT = "  "

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sim.optimise.procedure import FEASIBLE, INFEASIBLE, NOT_NEEDED, UNDECIDED
+from sim.optimiser.procedure import FEASIBLE, INFEASIBLE, NOT_NEEDED, UNDECIDED
 from sim.report import format as fmt
 from sim.report.i18n import (
     N_,
@@ -31,9 +31,9 @@ from sim.report.i18n import (
 from sim.report.table import format_threshold
 
 if TYPE_CHECKING:
-    from sim.optimise.procedure import Constraint
-    from sim.optimise.result import OptimiseResult
-    from sim.optimise.study import Plan, Study
+    from sim.optimiser.procedure import Constraint
+    from sim.optimiser.result import OptimiseResult
+    from sim.optimiser.study import Plan, Study
 
 PLAN_STATES: dict[str, str] = {
     FEASIBLE: N_("meets the targets"),

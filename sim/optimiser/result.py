@@ -25,8 +25,8 @@ from sim.experiment.folders import write_new_folder
 from sim.experiment.results import Results, Writer, csv_cell, library_versions, package_version, write_json
 from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise_kpi
 from sim.model.output import ReplicationOutput
-from sim.optimise.procedure import FEASIBLE, Outcome, PlanOutcome
-from sim.optimise.study import Plan, Study, thaw
+from sim.optimiser.procedure import FEASIBLE, Outcome, PlanOutcome
+from sim.optimiser.study import Plan, Study, thaw
 from sim.scenario.schema import Scenario
 
 OptimiseWriter = Callable[["OptimiseResult", Path], object]

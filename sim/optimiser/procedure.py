@@ -42,7 +42,7 @@ listed in `blocking` too, but the answer stays "found": equal cost is not cheape
 of the answer is right either way (only the tie-break among equal-cost plans might have seen one
 more candidate).
 
-**Tie-break** (`sim.optimise.kn`): among ≥ 2 feasible plans at the cheapest feasible cost, the
+**Tie-break** (`sim.optimiser.kn`): among ≥ 2 feasible plans at the cheapest feasible cost, the
 best secondary KPI by KN screening on paired differences with error α_S. The error budget is
 α = α_F + α_S with α_S = α · tie_share — but only when a tie is possible at all (some cost shared
 by two plans): with all costs distinct the whole α goes to the feasibility checks.
@@ -58,7 +58,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.optimise.kn import Screening, TieBreak, kn_select
+from sim.optimiser.kn import Screening, TieBreak, kn_select
 
 FEASIBLE, INFEASIBLE, UNDECIDED, NOT_NEEDED = "feasible", "infeasible", "undecided", "not_needed"
 STATES: tuple[str, ...] = (FEASIBLE, INFEASIBLE, UNDECIDED, NOT_NEEDED)

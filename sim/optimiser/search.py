@@ -21,10 +21,10 @@ from sim.experiment.executors import Executor, ProcessExecutor, SerialExecutor, 
 from sim.experiment.runner import Execution, resolve_workers
 from sim.experiment.worker import ReplicationTask, Simulate
 from sim.model.output import ReplicationOutput
-from sim.optimise.procedure import FEASIBLE, RoundStatus, find_cheapest_feasible
-from sim.optimise.result import OptimiseResult, StressRun
-from sim.optimise.study import Study, stress_scenario
-from sim.optimise.worker import PlanTask
+from sim.optimiser.procedure import FEASIBLE, RoundStatus, find_cheapest_feasible
+from sim.optimiser.result import OptimiseResult, StressRun
+from sim.optimiser.study import Study, stress_scenario
+from sim.optimiser.worker import PlanTask
 from sim.scenario.schema import Scenario
 
 
@@ -84,7 +84,7 @@ def optimise(
     *,
     simulate: Simulate | None = None,
 ) -> OptimiseResult:
-    """Find the cheapest plan of `study` that meets its constraints (see `sim.optimise.procedure`).
+    """Find the cheapest plan of `study` that meets its constraints (see `sim.optimiser.procedure`).
 
     `execution`: where the replications run (`workers`, or an `executor`, which is left open);
     the result is identical whatever runs them. `simulate` replaces the model (tests).

@@ -1,6 +1,6 @@
 """A study: the base scenario, the levers and every plan they make, the constraints and settings.
 
-`load_study(path)` reads and checks a study file (`sim.optimise.schema`) and builds every plan —
+`load_study(path)` reads and checks a study file (`sim.optimiser.schema`) and builds every plan —
 one option per lever, the options' overlays merged onto the base document in lever order with
 exactly the rules of `extends` (`sim.scenario.variants.merge`) — and validates each as a scenario,
 so that a bad overlay is refused before anything runs, naming the lever and option (or, for a
@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from sim.optimise.costs import monthly_cost
-from sim.optimise.procedure import Constraint, Dominance, Settings
-from sim.optimise.schema import LeverSpec, OptionSpec, StressSpec, StudyFile
+from sim.optimiser.costs import monthly_cost
+from sim.optimiser.procedure import Constraint, Dominance, Settings
+from sim.optimiser.schema import LeverSpec, OptionSpec, StressSpec, StudyFile
 from sim.scenario.errors import ScenarioError
 from sim.scenario.kpis import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, kpi_direction
 from sim.scenario.loader import parse_scenario, read_document, read_toml, validation_problem
