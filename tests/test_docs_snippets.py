@@ -1,6 +1,8 @@
 """Every TOML block and Python snippet in the README and `docs/` runs as written.
 
-TOML blocks are scenario text: a whole scenario is loaded as it is; a variant (`extends`) is loaded
+TOML blocks are scenario text or a study: a study (it has a [study] table) is loaded from the
+bundled `scenarios/studies/` folder (so its `base` names a bundled scenario); a whole scenario is
+loaded as it is; a variant (`extends`) is loaded
 beside a copy of the bundled scenarios; a fragment (some tables of a scenario) is loaded as a
 variant of `dao_xa_2025.toml`; a block of distributions only validates each one. Python snippets
 run in a fresh interpreter in a scratch folder holding a copy of `scenarios/`, so what they save
@@ -19,6 +21,7 @@ import pytest
 from helpers import SUBPROCESS_ENV
 from pydantic import TypeAdapter
 
+from sim.optimise.study import load_study
 from sim.scenario.distributions import Distribution
 from sim.scenario.loader import load_scenario
 
@@ -69,6 +72,13 @@ def _is_distributions_only(doc: dict[str, object]) -> bool:
 @pytest.mark.parametrize(("where", "text"), TOML_BLOCKS, ids=[w for w, _ in TOML_BLOCKS])
 def test_toml_block_is_a_valid_scenario_text(where: str, text: str, scratch: Path) -> None:
     doc = tomllib.loads(text)
+    if "study" in doc:
+        folder = scratch / "scenarios" / "studies"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"snippet_{where.replace('/', '_').replace(':', '_')}.toml"
+        path.write_text(text, encoding="utf-8")
+        load_study(path)  # raises ScenarioError naming the key when the example is wrong
+        return
     if _is_distributions_only(doc):
         adapter: TypeAdapter[Distribution] = TypeAdapter(Distribution)
         for value in doc.values():

@@ -39,7 +39,8 @@ def test_every_plan_sees_the_same_visitors(study: Study, result: OptimiseResult)
     assert all(arrived[i][:n] == arrived[0][:n] for i in arrived)
     assert len(set(arrived[0][:n])) > 1  # and the replications differ from each other
     logs = [simulate(p.scenario, study.seed, 1, event_log=True).event_log for p in study.plans]
-    times = [sorted((row[0], row[2], row[6]) for row in log or ()) for log in logs]  # visitor, purpose, arrival
+    # visitor, purpose, arrival
+    times = [sorted((row[0], row[2], row[6]) for row in log or ()) for log in logs]
     assert times[0] and all(t == times[0] for t in times)
 
 
