@@ -335,7 +335,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
             )
         from sim.api import optimise
         from sim.report.html import report_writer
-        from sim.report.optimise import optimise_report_writer
+        from sim.report.optimise import optimise_plots_writer, optimise_report_writer
 
         result = optimise(
             study,
@@ -345,7 +345,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         )
     result = dataclasses.replace(
         result,
-        writers=(*result.writers, optimise_report_writer(args.lang)),
+        writers=(optimise_plots_writer(args.lang), optimise_report_writer(args.lang)),
         results_writers=(*result.results_writers, report_writer(args.lang)),
     )
     from sim.report.optimise import format_optimise

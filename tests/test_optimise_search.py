@@ -93,17 +93,12 @@ def test_the_results_folder(result: OptimiseResult, tmp_path: Path) -> None:
         assert (folder / STRESS_DIR / "scenario.toml").is_file() == (result.stress is not None)
     with pytest.raises(FileExistsError):
         result.save(folder)
-    # study.toml as run loads again and makes the same plans
-    again = load_study_from_results(folder, result.study)
+    # study.toml as run names its base by its full path: it loads again from the results folder
+    # (with the base's folder as scenario root) and makes the same plans and settings
+    assert result.study.base_path is not None
+    again = load_study(folder / "study.toml", scenario_root=result.study.base_path.parent)
     assert [p.cost for p in again.plans] == [p.cost for p in result.study.plans]
-
-
-def load_study_from_results(folder: Path, original: Study) -> Study:
-    """study.toml names its base relative to the original study file: put it beside that file."""
-    assert original.base_path is not None
-    copy = original.base_path.parent / "as_run.toml"
-    copy.write_text((folder / "study.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    return load_study(copy)
+    assert again.settings == result.study.settings and again.seed == result.study.seed
 
 
 def test_table_rows_hold_each_constraint_and_the_objective(result: OptimiseResult) -> None:

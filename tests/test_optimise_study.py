@@ -381,3 +381,21 @@ def test_cli_refuses_bad_flags(tmp_path: Path, flag: str, value: str, expected: 
 def test_the_documented_example_is_valid(tmp_path: Path) -> None:
     """The study in this file is the one the docs' snippet style follows: it must load."""
     assert len(load_study(write_study(tmp_path, textwrap.dedent(STUDY))).plans) == 4
+
+
+def test_the_base_may_sit_one_folder_above_the_study_not_further(tmp_path: Path) -> None:
+    """Studies usually sit in `studies/` beside the centre's scenarios: `base = "../x.toml"`."""
+    centre = tmp_path / "centre"
+    (centre / "studies").mkdir(parents=True)
+    write_study(centre)  # week.toml and study.toml in centre/
+    text = STUDY.replace('base = "week.toml"', 'base = "../week.toml"')
+    (centre / "studies" / "s.toml").write_text(text, encoding="utf-8")
+    assert len(load_study(centre / "studies" / "s.toml").plans) == 4
+    (centre / "studies" / "deep").mkdir()
+    (centre / "studies" / "deep" / "s.toml").write_text(
+        text.replace("../week", "../../week"), encoding="utf-8"
+    )
+    outside = r"study\.base: the base scenario '\.\./\.\./week\.toml' is outside"
+    with pytest.raises(ScenarioError, match=outside):
+        load_study(centre / "studies" / "deep" / "s.toml")
+    assert len(load_study(centre / "studies" / "deep" / "s.toml", scenario_root=centre).plans) == 4

@@ -310,6 +310,8 @@ def _plan_id(study: Study, index: int | None) -> str | None:
 def study_toml(study: Study) -> str:
     """The study as run: the file's content with every [procedure] setting filled in."""
     doc = thaw(study.document)
+    if study.base_path is not None:  # the folder moved: name the base by its full path
+        doc.setdefault("study", {})["base"] = str(study.base_path)
     s = study.settings
     doc["procedure"] = {
         "alpha": s.alpha,
@@ -320,7 +322,8 @@ def study_toml(study: Study) -> str:
     }
     header = (
         f"# Study {study.name!r} as run by centre-sim {package_version()} (from {study.source}).\n"
-        f"# Base scenario: {study.base_path or study.base.name}\n\n"
+        f"# Base scenario: {study.base_path or study.base.name} (outside the bundled scenarios/,\n"
+        "# rerun this file with --scenario-root naming the base's folder).\n\n"
     )
     return header + tomli_w.dumps(_plain(doc))
 

@@ -214,11 +214,14 @@ def _validate(data: dict[str, Any], source: str) -> StudyFile:
 
 
 def _base_path(path: Path, base: str, scenario_root: str | Path | None) -> Path:
-    """The base scenario file, inside the folders a scenario may extend from (same rule)."""
+    """The base scenario file, inside the folders a study may read from: those a scenario may
+    extend from, plus the folder above the study's own — studies usually sit in a `studies/`
+    folder beside the centre's scenarios (`base = "../my_centre.toml"`)."""
     if "\0" in base:
         raise ScenarioError(str(path), "study.base", "is not a valid file name")
     target = (path.parent / base).resolve()
-    roots = allowed_roots(path, scenario_root)
+    above = path.absolute().parent.parent.resolve()
+    roots = tuple(dict.fromkeys((*allowed_roots(path, scenario_root), above)))
     if not any(target.is_relative_to(root) for root in roots):
         raise ScenarioError(
             str(path),

@@ -5,6 +5,7 @@ Vietnamese writes 1.700 and 2,5, English 1,700 and 2.5; dates are 25/8/2025 and 
 sign U+2212 (CLDR's vi and en use the hyphen), and a number that rounds to zero has no sign
 ("0,0", never "−0,0"). Values go to Babel as the exact `Decimal` of the float, so rounding is that of
 Python's own formatting (2.675 -> "2.67", as `f"{2.675:.2f}"`). A missing value (None, NaN) is "–".
+Money is in đồng: "63.150.000 đồng" and "VND 63,150,000".
 """
 
 from __future__ import annotations
@@ -103,6 +104,18 @@ def minutes(x: float | None, lang: str, decimals: int = 1) -> str:
 def days(x: float | None, lang: str, decimals: int = 2) -> str:
     """3.09 -> "3,09 ngày" (vi) / "3.09 days" (en)."""
     return duration(x, "days", lang, decimals)
+
+
+def money(x: float | None, lang: str) -> str:
+    """An amount of Vietnamese đồng, to the đồng: "63.150.000 đồng" (vi) / "VND 63,150,000" (en).
+
+    CLDR writes "63.150.000 ₫" and "₫63,150,000"; public-office Vietnamese writes the word "đồng",
+    and English readers know the ISO code better than the sign.
+    """
+    if missing(x):
+        return MISSING
+    amount = number(x, lang, 0)
+    return f"{amount}{NBSP}đồng" if lang == "vi" else f"VND{NBSP}{amount}"
 
 
 def date(d: dt.date, lang: str) -> str:
