@@ -10,7 +10,9 @@ the local process executor) and prints:
   (d) the time of one replication of the study's base scenario against a minimal SimPy model of
       the same visits (the replication's own arrival times and counter times, replayed through one
       `simpy.Resource` with a counter per staff member: no fields, tickets, breaks or back office),
-      and their ratio — what the model's detail costs per replication, measured in the same run.
+      and the ratio of their times (model / minimal: above 1 the model is slower) — what the
+      model's detail costs per replication, measured in the same run. (bench_speed.py's ratio is
+      the other way round, customers per second, on the model's M/M/c reduction.)
 
 Usage: python benchmarks/bench_optimise.py [--study PATH] [--workers W] [--json OUT]
 """
@@ -95,7 +97,7 @@ def replication_ratio(study: Study) -> dict[str, Any]:
         "visits_per_replication": len(replay),
         "model_s": round(model, 4),
         "minimal_simpy_s": round(reference, 4),
-        "ratio_model_to_minimal": round(model / reference, 1),
+        "time_ratio_model_to_minimal": round(model / reference, 1),
     }
 
 
