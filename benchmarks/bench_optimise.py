@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 from sim.experiment.runner import Execution  # noqa: E402
 from sim.model import simulate  # noqa: E402
 from sim.model.output import EVENT_LOG_COLUMNS  # noqa: E402
-from sim.optimise.result import OptimiseResult  # noqa: E402
-from sim.optimise.search import optimise  # noqa: E402
-from sim.optimise.study import Study, load_study  # noqa: E402
+from sim.optimiser.result import OptimiseResult  # noqa: E402
+from sim.optimiser.search import optimise  # noqa: E402
+from sim.optimiser.study import Study, load_study  # noqa: E402
 from sim.scenario.errors import ScenarioError  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
 
