@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items, check_unique, number_text
 from sim.scenario.kpis import is_known_kpi
@@ -91,52 +91,39 @@ class LeverSpec(Strict):
         return self
 
 
+def _known_kpi(kpi: str) -> str:
+    if not is_known_kpi(kpi):
+        raise ValueError(f"unknown KPI {kpi!r}; see the KPI list in docs/kpis.md")
+    return kpi
+
+
+def _positive(what: str) -> AfterValidator:
+    """A tolerance: greater than 0, in the KPI's unit."""
+
+    def check(value: float) -> float:
+        if not value > 0:
+            raise ValueError(f"must be greater than 0 ({what}), got {number_text(value)}")
+        return value
+
+    return AfterValidator(check)
+
+
+KpiKey = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_known_kpi)]
+
+
 class ConstraintSpec(Strict):
-    kpi: Annotated[str, Field(min_length=1, max_length=100)]
+    kpi: KpiKey
     op: Literal[">=", "<=", ">", "<"]
     value: float
-    tolerance: float | None = None
+    tolerance: Annotated[float, _positive("the indifference band ε in the KPI's unit")] | None = None
     """ε > 0: means within ± ε of the value may be declared either way."""
-
-    @field_validator("kpi")
-    @classmethod
-    def _known(cls, kpi: str) -> str:
-        if not is_known_kpi(kpi):
-            raise ValueError(f"unknown KPI {kpi!r}; see the KPI list in docs/kpis.md")
-        return kpi
-
-    @field_validator("tolerance")
-    @classmethod
-    def _positive(cls, tolerance: float | None) -> float | None:
-        if tolerance is not None and not tolerance > 0:
-            raise ValueError(
-                "must be greater than 0 (the indifference band ε in the KPI's unit), "
-                f"got {number_text(tolerance)}"
-            )
-        return tolerance
 
 
 class ObjectiveSpec(Strict):
     cost: Literal["total"] = "total"
-    secondary: Annotated[str, Field(min_length=1, max_length=100)] = "wait_mean_min"
-    tie_tolerance: float | None = None
+    secondary: KpiKey = "wait_mean_min"
+    tie_tolerance: Annotated[float, _positive("in the secondary KPI's unit")] | None = None
     discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.0
-
-    @field_validator("secondary")
-    @classmethod
-    def _known(cls, kpi: str) -> str:
-        if not is_known_kpi(kpi):
-            raise ValueError(f"unknown KPI {kpi!r}; see the KPI list in docs/kpis.md")
-        return kpi
-
-    @field_validator("tie_tolerance")
-    @classmethod
-    def _positive(cls, tolerance: float | None) -> float | None:
-        if tolerance is not None and not tolerance > 0:
-            raise ValueError(
-                f"must be greater than 0 (in the secondary KPI's unit), got {number_text(tolerance)}"
-            )
-        return tolerance
 
 
 class ProcedureSpec(Strict):
