@@ -40,6 +40,8 @@ class Uncertain(Strict):
         if isinstance(data, bool):
             raise ValueError(f"must be {_SHAPES}, got {data!r}")
         if isinstance(data, int | float):
+            if not math.isfinite(data):
+                raise ValueError(f"must be a finite number, got {data!r}")
             # A certain figure is stored as a range of width 0 with its mode; `is_certain` reads it.
             return {"low": data, "mode": data, "high": data}
         if isinstance(data, dict):
