@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sim.scenario",),
     ("sim.model",),
     ("sim.experiment",),
-    ("sim.decide", "sim.verify", "sim.optimiser"),
+    ("sim.decide", "sim.verify", "sim.optimiser", "sim.business"),
     ("sim.report",),
     ("sim.api",),
     ("sim.cli",),

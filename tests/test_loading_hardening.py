@@ -33,7 +33,7 @@ TOML_HINT = (
 )
 NOT_A_SCENARIO = (
     "is TOML but not a scenario: it has none of the top-level keys a scenario has "
-    "(back_office, calendar, demand, equipment, extends, fields, online, policies, "
+    "(back_office, calendar, costs, demand, equipment, extends, fields, online, policies, "
     "procedures, run, scenario, staff, support_team, targets)"
 )
 

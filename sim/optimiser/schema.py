@@ -13,14 +13,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items, check_unique, number_text
+from sim.scenario.costs_schema import MONEY_MAX
 from sim.scenario.kpis import is_known_kpi
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Line = Annotated[str, Field(max_length=300)]
 """One line of text (a label, a description): long texts break the report's table."""
 
-MONEY_MAX = 1e12
-"""VND: a trillion đồng a month (or a price) is no commune's budget, so it is a typo."""
 Money = Annotated[float, Field(ge=0), at_most(MONEY_MAX, "no commune centre spends that", "VND")]
 LEVERS_MAX = 12
 OPTIONS_MAX = 50

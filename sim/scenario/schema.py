@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.base import Strict, SubKeyError, at_most, at_most_items
 from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessions, Weekday, parse_hhmm
+from sim.scenario.costs_schema import CostsSpec
 from sim.scenario.distributions import Deterministic, Distribution, Uniform, bounded, positive_mean
 from sim.scenario.kpis import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, is_known_kpi
 
@@ -512,6 +513,7 @@ class Scenario(Strict):
     online: OnlineSpec = Field(default_factory=OnlineSpec)
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
     run: RunSpec = Field(default_factory=RunSpec)
+    costs: CostsSpec | None = None
 
     @property
     def name(self) -> str:
