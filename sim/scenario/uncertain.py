@@ -101,6 +101,17 @@ class Uncertain(Strict):
             return self.mode
         return (self.low + self.high) / 2.0
 
+    def scaled(self, factor: float) -> Uncertain:
+        """The same range times a positive factor (an overtime hour is 1.5 staff hours)."""
+        if not (math.isfinite(factor) and factor > 0):
+            raise ValueError(f"factor: must be a positive number, got {factor!r}")
+        if self.is_certain:
+            return certain(self.low * factor)
+        data = {"low": self.low * factor, "high": self.high * factor}
+        if self.mode is not None:
+            data["mode"] = self.mode * factor
+        return Uncertain.model_validate(data)
+
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """`n` independent draws (a certain figure gives `n` copies and consumes no randomness)."""
         if self.is_certain:
