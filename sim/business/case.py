@@ -19,10 +19,14 @@ turned into it: no rule says what a late dossier costs.
 
 from __future__ import annotations
 
+import csv
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import tomli_w
 
 from sim.business.montecarlo import (
     Benefit,
@@ -33,7 +37,9 @@ from sim.business.montecarlo import (
     switching_values,
 )
 from sim.decide.comparison import Comparison
-from sim.experiment.results import Results
+from sim.decide.comparison import write_files as write_comparison_files
+from sim.experiment.folders import write_new_folder
+from sim.experiment.results import Results, csv_cell, package_version, write_json
 from sim.model.output import ReplicationOutput
 from sim.scenario.costs import CostsSpec
 from sim.scenario.uncertain import Uncertain
@@ -120,10 +126,26 @@ def benefits(
     ]
 
 
-@dataclass(frozen=True)
+CaseWriter = Callable[["BusinessCase", Path], object]
+
+CASE_COLUMNS: tuple[str, ...] = (
+    "line",
+    "kind",
+    "unit",
+    "quantity_per_year",
+    "unit_value",
+    "money_per_year_mean",
+    "money_per_year_p05",
+    "money_per_year_p95",
+)
+"""case.csv: one row per money line (kind "benefit": what the option saves a year) and per
+purchased item (kind "cost": its equivalent yearly cost at central values is in meta.json)."""
+
+
+@dataclass(frozen=True, eq=False)
 class BusinessCase:
     """A comparison turned into money: the lines, the costs, the Monte Carlo and the switching
-    values."""
+    values. `save(folder)` writes a new results folder (never overwrites)."""
 
     comparison: Comparison
     costs: CostsSpec
@@ -131,6 +153,111 @@ class BusinessCase:
     option_costs: tuple[OptionCost, ...]
     monte_carlo: MonteCarlo
     switching: dict[str, float | None]
+    writers: tuple[CaseWriter, ...] = ()
+    comparison_writers: tuple[Callable[[Comparison, Path], object], ...] = ()
+
+    @property
+    def base(self) -> Results:
+        return self.comparison.base
+
+    @property
+    def option(self) -> Results:
+        return self.comparison.alternatives[0]
+
+    def quality(self) -> dict[str, tuple[float, float, float]]:
+        """The reported, unpriced KPIs: option − base (mean, CI low, CI high), paired."""
+        out = {}
+        for kpi in REPORTED_KPIS:
+            row = self.comparison.row(self.option.scenario.name, kpi)
+            if row is not None:
+                out[kpi] = (row.difference, row.diff_ci_low, row.diff_ci_high)
+        return out
+
+    def rows(self) -> list[list[object]]:
+        mc = self.monte_carlo
+        out: list[list[object]] = []
+        for b in self.benefits:
+            money = mc.benefit_per_year[b.name]
+            out.append(
+                [
+                    b.name,
+                    "benefit",
+                    _unit(b.name),
+                    float(np.mean(b.per_replication)) * b.per_year,
+                    b.unit_value.central,
+                    float(np.mean(money)),
+                    float(np.quantile(money, 0.05)),
+                    float(np.quantile(money, 0.95)),
+                ]
+            )
+        for c in self.option_costs:
+            out.append([c.name, "cost", "items", float(c.count), c.price.central, None, None, None])
+        return out
+
+    def meta(self) -> dict[str, object]:
+        mc = self.monte_carlo
+        return {
+            "package": "centre-sim",
+            "version": package_version(),
+            "base": self.base.scenario.name,
+            "option": self.option.scenario.name,
+            "replications": self.base.n_replications,
+            "seed": self.base.seed,
+            "common_random_numbers": True,
+            "draws": mc.draws,
+            "draws_seed": mc.seed,
+            "years": self.costs.years,
+            "npv_central": mc.central,
+            "npv_mean": mc.mean,
+            "npv_p05": mc.p05,
+            "npv_p95": mc.p95,
+            "p_pays_off": mc.p_positive,
+            "payback_years_central": mc.payback_years_central,
+            "equivalent_annual_cost_mean": float(np.mean(mc.cost_per_year)),
+            "switching_values": self.switching,
+            "quality": {k: list(v) for k, v in self.quality().items()},
+            "command_line": list(sys.argv),
+        }
+
+    def save(self, folder: str | Path) -> Path:
+        """case.csv, npv_draws.csv, costs.toml, meta.json and the comparison's own folder."""
+
+        def fill(tmp: Path) -> None:
+            self.write_files(tmp)
+            for writer in self.writers:
+                writer(self, tmp)
+
+        return write_new_folder(folder, fill)
+
+    def write_files(self, folder: Path) -> None:
+        with (folder / "case.csv").open("w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh, lineterminator="\n")
+            out.writerow(CASE_COLUMNS)
+            for row in self.rows():
+                out.writerow([csv_cell(v) for v in row])
+        with (folder / "npv_draws.csv").open("w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh, lineterminator="\n")
+            out.writerow(("draw", "npv_vnd"))
+            for i, v in enumerate(self.monte_carlo.npv):
+                out.writerow((i, csv_cell(float(v))))
+        (folder / "costs.toml").write_text(
+            "# The costs table as used (every default filled in).\n\n"
+            + tomli_w.dumps({"costs": self.costs.model_dump(mode="python")}),
+            encoding="utf-8",
+        )
+        write_json(folder / "meta.json", self.meta())
+        sub = folder / COMPARISON_DIR
+        sub.mkdir()
+        write_comparison_files(self.comparison, sub)
+        for writer in self.comparison_writers:
+            writer(self.comparison, sub)
+
+
+COMPARISON_DIR = "comparison"
+
+
+def _unit(line: str) -> str:
+    return next(m.unit for m in MONEY_LINES if m.name == line)
 
 
 def appraise(comparison: Comparison, costs: CostsSpec, *, draws: int = 10_000, seed: int = 0) -> BusinessCase:
