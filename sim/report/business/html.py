@@ -52,7 +52,7 @@ def _numbers(case: BusinessCase, lang: str) -> list[dict[str, str]]:
     return [{"label": f.label, "value": f.value, "note": f.note} for f in words.three_numbers(case, lang)]
 
 
-def _common(case: BusinessCase, lang: str, labels: Labels | None) -> dict[str, Any]:
+def _common(case: BusinessCase, lang: str, labels: Labels | None, most: int | None) -> dict[str, Any]:
     """What both pages show: the answer, the three numbers, the figure, the deciding assumptions."""
     _ = words.gettext(lang)
     kind = words.verdict(case.monte_carlo.p_positive)
@@ -66,7 +66,7 @@ def _common(case: BusinessCase, lang: str, labels: Labels | None) -> dict[str, A
         "recommendation": words.recommendation(case, lang),
         "verdict_class": words.VERDICT_CLASS[kind],
         "numbers": _numbers(case, lang),
-        "deciding": words.deciding(case, labels, lang),
+        "deciding": words.deciding(case, labels, lang, most),
         "figure": {"src": data_uri(npv_figure(case, _=_, locale=lang)), "caption": _(CAPTION)},
         "method_note": words.method_note(case, lang),
         "prepared": _("Prepared on {date} with centre-sim {version}").format(
@@ -77,7 +77,7 @@ def _common(case: BusinessCase, lang: str, labels: Labels | None) -> dict[str, A
 
 def leader_context(case: BusinessCase, lang: str, labels: Labels | None = None) -> dict[str, Any]:
     _ = words.gettext(lang)
-    out = _common(case, lang, labels)
+    out = _common(case, lang, labels, words.LEADER_ESTIMATES)
     out["title"] = _("For the leaders: {option}").format(option=out["option"])
     return out
 
@@ -210,7 +210,7 @@ def report_context(
     case: BusinessCase, lang: str, labels: Labels | None = None, command: Command = None
 ) -> dict[str, Any]:
     _ = words.gettext(lang)
-    out = _common(case, lang, labels)
+    out = _common(case, lang, labels, None)
     out.update(
         {
             "title": _("Business case: {option}").format(option=out["option"]),

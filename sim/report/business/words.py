@@ -135,7 +135,7 @@ def short_money(x: float, lang: str) -> str:
 def money_range(low: float, high: float, lang: str) -> str:
     """'từ −5 đến 96 triệu đồng' / 'VND −5 to 96 million'; '15–80 triệu đồng' without a sign."""
     unit, _one, wide, narrow = _scale([low, high])
-    decimals = max(_rounded(low, unit)[1], _rounded(high, unit)[1])
+    decimals = _rounded(max(abs(low), abs(high)), unit)[1]  # the larger end sets the precision
     a = fmt.number(_rounded(low, unit)[0], lang, decimals)
     b = fmt.number(_rounded(high, unit)[0], lang, decimals)
     if a == b:
@@ -386,7 +386,8 @@ def switches(case: BusinessCase) -> list[Switch]:
     out = []
     for key, value in case.switching.items():
         central = centrals.get(key, math.nan)
-        out.append(Switch(key, central, value, _rising(case, key, central)))
+        rising = _rising(case, key, central) if value is not None else False  # only a flip has a side
+        out.append(Switch(key, central, value, rising))
     return out
 
 
@@ -479,32 +480,59 @@ def label_text(labels: Labels | None, key: str, lang: str) -> str:
     return _("ESTIMATE")
 
 
-def estimated_prices(case: BusinessCase, labels: Labels | None, lang: str) -> list[str]:
-    """One sentence per purchased price or monthly pay labelled ESTIMATE, with its range."""
-    _ = gettext(lang)
-    out = []
+def _estimated(case: BusinessCase, labels: Labels | None) -> list[tuple[OptionCost, str, Uncertain]]:
+    """(cost, "price" or "per_month", range) of every purchased figure labelled ESTIMATE, the
+    largest sum first (count × central value; a month's pay counted for a year)."""
+    found = []
     for c in case.option_costs:
         for kind, value in (("price", c.price), ("per_month", c.per_month)):
-            if value.high == 0 or label_of(labels, f"items.{c.name}.{kind}").kind != ESTIMATE:
-                continue
-            text = (
-                _("The price of “{item}”, {range}, is an ESTIMATE: enter the quotation you have.")
-                if kind == "price"
-                else _(
-                    "The monthly cost of “{item}”, {range}, is an ESTIMATE: enter your own payroll figure."
-                )
+            if value.high != 0 and label_of(labels, f"items.{c.name}.{kind}").kind == ESTIMATE:
+                found.append((c, kind, value))
+    return sorted(
+        found, key=lambda f: -abs(f[0].count) * f[2].central * (12.0 if f[1] == "per_month" else 1.0)
+    )
+
+
+def estimated_prices(
+    case: BusinessCase, labels: Labels | None, lang: str, most: int | None = None
+) -> list[str]:
+    """One sentence per purchased price or monthly pay labelled ESTIMATE, the largest first; with
+    `most`, the rest are counted in one last sentence (the leader's page has one page)."""
+    _ = gettext(lang)
+    found = _estimated(case, labels)
+    shown = found if most is None else found[:most]
+    out = []
+    for c, kind, value in shown:
+        text = (
+            _("The price of “{item}”, {range}, is an ESTIMATE: enter the quotation you have.")
+            if kind == "price"
+            else _("The monthly cost of “{item}”, {range}, is an ESTIMATE: enter your own payroll figure.")
+        )
+        out.append(text.format(item=item_name(case, c.name, lang), range=uncertain_money(value, lang)))
+    if len(found) > len(shown):
+        out.append(
+            _("{n} more costs are ESTIMATES too; report.html lists them.").format(
+                n=fmt.number(len(found) - len(shown), lang)
             )
-            out.append(text.format(item=item_name(case, c.name, lang), range=uncertain_money(value, lang)))
+        )
     return out
 
 
-def deciding(case: BusinessCase, labels: Labels | None, lang: str) -> list[str]:
-    """The assumptions that decide the answer: the biggest line, the estimated prices, and the
-    switching values nearest their central values (at most three)."""
+LEADER_ESTIMATES = 3
+"""Estimated prices named on the leader's page; the full report names every one."""
+LEADER_SWITCHES = 2
+"""Switching values named among the deciding assumptions (the nearest to their central values)."""
+
+
+def deciding(
+    case: BusinessCase, labels: Labels | None, lang: str, most: int | None = LEADER_ESTIMATES
+) -> list[str]:
+    """The assumptions that decide the answer: the biggest money line, the prices labelled
+    ESTIMATE (the `most` largest) and the switching values nearest their central values."""
     out = [t for t in [biggest_line(case, labels, lang)] if t]
-    out += estimated_prices(case, labels, lang)
+    out += estimated_prices(case, labels, lang, most)
     near = sorted((s for s in switches(case) if math.isfinite(s.distance)), key=lambda s: s.distance)
-    out += [s.sentence(case, lang) for s in near[:2]]
+    out += [s.sentence(case, lang) for s in near[:LEADER_SWITCHES]]
     return out
 
 
