@@ -246,18 +246,33 @@ def test_an_uncertain_answer_names_the_switching_value_nearest_its_central_value
 
 def test_switching_values_read_the_right_way_round(machine: BusinessCase) -> None:
     """The NPV falls with a price and rises with the value of an hour; an option with one machine
-    fewer gains from a dearer machine (it sells, or never buys, it)."""
+    fewer gains from a dearer machine (it never buys it)."""
     by_key = {s.key: s for s in words.switches(machine)}
     assert not by_key["price:ticket_machine"].rising
     assert by_key["unit_value:citizen_hours"].rising
-    fewer = case({"ticket_machine": -1}, machine.comparison)
-    assert {s.key: s for s in words.switches(fewer)}["price:ticket_machine"].rising
+    # from two machines to one: the option saves a machine and loses its benefits
+    swapped = compare(
+        load_scenario(OPTION_FILE),
+        [load_scenario(DAO_XA)],
+        REPLICATIONS,
+        ["wait_mean_min"],
+        CompareOptions(seed=3, workers=1, simulate=fake),
+    )
+    fewer = {s.key: s for s in words.switches(case({"ticket_machine": -1}, swapped))}["price:ticket_machine"]
+    assert fewer.value is not None and fewer.rising
+    assert fewer.sentence(machine, "en").startswith(
+        "It pays off if the price of “automatic ticket machine” is at least"
+    )
     en = by_key["price:ticket_machine"].sentence(machine, "en")
     assert en.startswith("It pays off if the price of “automatic ticket machine” is at most")
     vi = by_key["unit_value:citizen_hours"].sentence(machine, "vi")
     assert vi.startswith("Phương án có lợi nếu một giờ của người dân có giá trị ít nhất")
     assert by_key["unit_value:overtime_hours"].value is None  # the option changes no overtime
-    assert by_key["unit_value:overtime_hours"].sentence(machine, "en").startswith("No value of")
+    assert (
+        by_key["unit_value:overtime_hours"]
+        .sentence(machine, "en")
+        .startswith("No cost of a staff overtime hour from 0 to 100 times")
+    )
 
 
 # ----- money and numbers ---------------------------------------------------------------------------
@@ -289,7 +304,8 @@ def test_probabilities_never_promise_certainty() -> None:
     assert words.probability(0.87, "vi") == "87%"
     assert words.probability(0.9996, "en") == "> 99%".replace(" ", "\u00a0")
     assert words.probability(0.0004, "en") == "< 1%".replace(" ", "\u00a0")
-    assert words.probability(1.0, "en") == "100%"
+    assert words.probability(1.0, "en") == "> 99%".replace(" ", "\u00a0")  # 4,000 draws promise no certainty
+    assert words.probability(0.0, "vi") == "< 1%".replace(" ", "\u00a0")
 
 
 def test_the_three_numbers_are_the_chance_the_npv_and_the_payback(machine: BusinessCase) -> None:
@@ -368,7 +384,7 @@ def test_the_terminal_answers_first(machine: BusinessCase, labels: Labels, lang:
     assert first.startswith(words.recommendation(machine, lang).replace("\u00a0", " ")[:60])
     assert "\u00a0" not in text
     assert all(len(line) <= 140 for line in lines)
-    money = "giờ chờ của người dân" if lang == "vi" else "citizens' hours waited"
+    money = "giờ chờ của người dân" if lang == "vi" else "citizens' waiting hours"
     assert money in text
 
 
@@ -524,7 +540,7 @@ def test_the_report_has_every_table(machine: BusinessCase, labels: Labels) -> No
     for section in ("answer", "benefits", "costs", "switching", "quality", "method", "reproducibility"):
         assert f'id="{section}"' in html
     text = " ".join(_Page(html).prose)
-    assert "citizens' hours waited" in text and "wasted trips" in text and "staff overtime hours" in text
+    assert "citizens' waiting hours" in text and "wasted trips" in text and "staff overtime hours" in text
     assert "VND 15–80 million (most likely VND 30 million)" in text.replace("\u00a0", " ")
     assert "ESTIMATE" in text
     assert "python -m sim business-case a.toml b.toml" in html
@@ -541,3 +557,19 @@ def test_the_writers_add_the_figure_and_both_pages(machine: BusinessCase, tmp_pa
     assert "Tóm tắt cho lãnh đạo" in leader
     assert "CÓ NGUỒN" not in leader  # the ticket machine's figures are ESTIMATEs
     assert "ƯỚC TÍNH" in report
+
+
+def test_the_biggest_line_names_its_unit_value_and_label(compared: Comparison, labels: Labels) -> None:
+    cheap = case({"ticket_machine": 1}, compared, ticket_machine={"price": certain(2_000_000)})
+    assert (
+        words.biggest_line(cheap, labels, "vi")
+        .replace("\u00a0", " ")
+        .startswith("Khoản tiền lớn nhất là phần tiết kiệm về giờ chờ của người dân: khoảng ")
+    )
+    assert (
+        words.biggest_line(cheap, labels, "en")
+        .replace("\u00a0", " ")
+        .endswith(
+            "with the value of a citizen's hour at VND 27,000–47,700 (most likely VND 40,900) — ESTIMATE."
+        )
+    )

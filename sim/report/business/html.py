@@ -135,13 +135,18 @@ def _cost_rows(case: BusinessCase, lang: str, labels: Labels | None) -> list[dic
 def _switch_rows(case: BusinessCase, lang: str) -> list[dict[str, str]]:
     return [
         {
-            "name": s.name(case, lang),
+            "name": _upper_first(s.name(case, lang)),
             "central": words.short_money(s.central, lang),
             "value": words.short_money(s.value, lang) if s.value is not None else fmt.MISSING,
             "sentence": s.sentence(case, lang),
         }
         for s in words.switches(case)
     ]
+
+
+def _upper_first(text: str) -> str:
+    """A phrase used inside sentences ('giá máy cấp số') as a table's first cell ('Giá máy cấp số')."""
+    return text[:1].upper() + text[1:]
 
 
 def _settings(case: BusinessCase, lang: str, labels: Labels | None) -> list[dict[str, str]]:

@@ -50,7 +50,7 @@ VERDICT_CLASS = {RECOMMEND: "good", AGAINST: "bad", UNCERTAIN: "warn"}
 """The colour of the verdict on the leader's page."""
 
 LINE_NAMES: dict[str, str] = {
-    "citizen_hours": N_("citizens' hours waited"),
+    "citizen_hours": N_("citizens' waiting hours"),
     "wasted_trips": N_("wasted trips"),
     "overtime_hours": N_("staff overtime hours"),
 }
@@ -92,9 +92,9 @@ def verdict(p_positive: float) -> str:
 
 def probability(p: float, lang: str) -> str:
     """'87%'; '> 99%' and '< 1%' rather than a 100% or 0% that no Monte Carlo can promise."""
-    if 0.995 <= p < 1.0:
+    if p >= 0.995:
         return f">{fmt.NBSP}99%"
-    if 0.0 < p < 0.005:
+    if p <= 0.005:
         return f"<{fmt.NBSP}1%"
     return fmt.percent(p, lang, 0)
 
@@ -317,9 +317,9 @@ class Switch:
         """'giá máy cấp số tự động', 'giá trị một giờ của người dân'."""
         _ = gettext(lang)
         if self.kind == "price":
-            return _("the price of “{item}”").format(item=item_name(case, self.target, lang))
+            return _("price of “{item}”").format(item=item_name(case, self.target, lang))
         if self.kind == "per_month":
-            return _("the monthly cost of “{item}”").format(item=item_name(case, self.target, lang))
+            return _("monthly cost of “{item}”").format(item=item_name(case, self.target, lang))
         return _(UNIT_VALUE_NAMES.get(self.target, self.target))
 
     def condition(self, case: BusinessCase, lang: str) -> str:
@@ -365,7 +365,7 @@ class Switch:
         _ = gettext(lang)
         if self.value is not None:
             return _("It pays off {condition}.").format(condition=self.condition(case, lang))
-        return _("No value of {name} from 0 to 100 times its most likely value changes the answer.").format(
+        return _("No {name} from 0 to 100 times its most likely value changes the answer.").format(
             name=self.name(case, lang)
         )
 
@@ -459,15 +459,24 @@ def biggest_line(case: BusinessCase, labels: Labels | None, lang: str) -> str:
     benefit = next(b for b in case.benefits if b.name == top.key)
     unit = _(UNIT_VALUE_NAMES.get(top.key, top.key))
     key = {"citizen_hours": "value_of_hour", "wasted_trips": "trip_cost", "overtime_hours": "staff_hour"}
-    note = label_text(labels, key[top.key], lang) if top.key in key else ""
     text = (
-        _("The biggest money line is the {line} saved: about {amount}, with the {unit} at {value}.")
+        _(
+            "The biggest money line is what the option saves in {line}: about {amount}, with the {unit} "
+            "at {value} — {label}."
+        )
         if top.per_year >= 0
-        else _("The biggest money line is the {line} added: about {amount}, with the {unit} at {value}.")
+        else _(
+            "The biggest money line is the extra {line} the option causes: about {amount}, with the {unit} "
+            "at {value} — {label}."
+        )
     )
     return text.format(
-        line=top.name, amount=amount, unit=unit, value=uncertain_money(benefit.unit_value, lang)
-    ) + (f" ({note})" if note else "")
+        line=top.name,
+        amount=amount,
+        unit=unit,
+        value=uncertain_money(benefit.unit_value, lang),
+        label=label_text(labels, key.get(top.key, ""), lang),
+    )
 
 
 def label_text(labels: Labels | None, key: str, lang: str) -> str:
