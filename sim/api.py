@@ -22,10 +22,12 @@ from sim.report import write_plots
 from sim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
+    from sim.business.case import BusinessCase
     from sim.decide.comparison import Comparison
     from sim.experiment.executors import Executor
     from sim.optimiser.result import OptimiseResult
     from sim.optimiser.study import Study
+    from sim.scenario.costs import CostsSpec
 
 
 def run(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
@@ -155,3 +157,58 @@ def optimise(  # noqa: PLR0913 - the public API: each option a keyword, as the R
         writers=(*result.writers, optimise_plots_writer("en")),
         results_writers=(*result.results_writers, write_plots),
     )
+
+
+def business_case(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
+    base: Scenario | str | Path,
+    option: Scenario | str | Path,
+    *,
+    costs: CostsSpec | str | Path | None = None,
+    years: int | None = None,
+    replications: int | Literal["auto"] | None = None,
+    seed: int | None = None,
+    draws: int = 10_000,
+    workers: int | None = None,
+    progress: bool = False,
+    executor: Executor | None = None,
+    scenario_root: str | Path | None = None,
+) -> BusinessCase:
+    """What `option` costs and returns against `base`, in đồng, with the chance it pays off.
+
+    Both run with common random numbers (`sim.compare`); the paired differences of citizens'
+    waiting hours, wasted trips and staff overtime are valued with `costs` (a `CostsSpec`, a
+    `--costs` TOML file, or None: the base scenario's own `[costs]` table) and drawn in a Monte
+    Carlo with every cost range (`sim.business.case`). `years` overrides the appraisal period.
+    `.save(folder)` writes case.csv, npv_draws.csv, costs.toml, meta.json and the comparison.
+    """
+    from sim.business.case import appraise
+    from sim.scenario.costs import CostsSpec, load_costs
+
+    def load(s: Scenario | str | Path) -> Scenario:
+        return s if isinstance(s, Scenario) else load_scenario(s, scenario_root)
+
+    base_s, option_s = load(base), load(option)
+    if isinstance(costs, str | Path):
+        costs = load_costs(costs)
+    elif costs is None:
+        if base_s.costs is None:
+            raise ValueError(
+                "costs: the base scenario has no [costs] table; give a costs file "
+                "(e.g. scenarios/costs/dao_xa_costs.toml extended with what the option buys)"
+            )
+        costs = base_s.costs
+    if not isinstance(costs, CostsSpec):
+        raise TypeError(f"costs: a CostsSpec or a path, got {type(costs).__name__}")
+    if years is not None:
+        costs = CostsSpec.model_validate({**costs.model_dump(mode="python"), "years": years})
+    comparison = compare(
+        base_s,
+        option_s,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        progress=progress,
+        executor=executor,
+    )
+    case = appraise(comparison, costs, draws=draws, seed=comparison.base.seed)
+    return dataclasses.replace(case, comparison_writers=(*case.comparison_writers, *comparison.writers))

@@ -161,3 +161,39 @@ def test_overtime_is_valued_at_the_overtime_rate(scenarios: tuple[Scenario, Scen
     lines = {b.name: b for b in benefits(comparison, costs)}
     assert lines["overtime_hours"].unit_value.central == 80_000
     assert lines["citizen_hours"].unit_value.central == 40_000
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--years", "0"], "--years: must be a positive integer, got 0"),
+        (["--years", "31"], "--years: must be from 1 to 30, got 31"),
+        (["--draws", "10"], "--draws: must be"),
+        (["--replications", "many"], "--replications: must be a positive integer or 'auto', got many"),
+        (["--costs", "nowhere.toml"], "nowhere.toml: file not found"),
+        ([], "--costs: "),
+    ],
+)
+def test_cli_refuses_bad_flags_and_missing_costs(tmp_path, args: list[str], expected: str) -> None:
+    from helpers import ROOT, cli
+
+    option = ROOT / "scenarios" / "dao_xa_2025_two_ticket_machines.toml"
+    proc = cli("business-case", DAO_XA, option, *args, "--out", tmp_path / "out")
+    assert proc.returncode == 2, proc.stderr
+    assert expected in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_refuses_a_bad_costs_file_naming_the_key(tmp_path) -> None:
+    from helpers import ROOT, cli
+
+    bad = tmp_path / "costs.toml"
+    bad.write_text(
+        "[costs.items.ticket_machine]\nprice = { low = 5, high = 1 }\nlifetime_years = 5\n", encoding="utf-8"
+    )
+    option = ROOT / "scenarios" / "dao_xa_2025_two_ticket_machines.toml"
+    proc = cli("business-case", DAO_XA, option, "--costs", bad, "--out", tmp_path / "out")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {bad}: costs.items.ticket_machine.price.low: must not exceed high")
+    assert not (tmp_path / "out").exists()
