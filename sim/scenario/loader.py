@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails
 from sim.scenario.base import SubKeyError
 from sim.scenario.checks import CrossReferenceError, check_references
 from sim.scenario.errors import ScenarioError
+from sim.scenario.ranges import extract_ranges
 from sim.scenario.schema import Scenario
 from sim.scenario.variants import Provenance, allowed_roots, resolve_chain
 
@@ -157,10 +158,12 @@ def parse_scenario(
     """Validate a parsed TOML document into a frozen `Scenario`.
 
     With `provenance` (from an `extends` chain), an error in a key that a parent file supplied
-    names that parent, since that is where the bad line is.
+    names that parent, since that is where the bad line is. Plausible ranges (`X_range` keys,
+    `sim.scenario.ranges`) are taken out and checked first; `data` itself is not modified.
     """
     try:
-        scenario = Scenario.model_validate(data)
+        data, ranges = extract_ranges(data, source, provenance)
+        scenario = Scenario.model_validate({**data, "estimate_ranges": ranges})
     except ValidationError as exc:
         key, message = validation_problem(exc)
         raise _located(source, key, message, provenance) from None

@@ -1,0 +1,295 @@
+"""Plausible ranges of ESTIMATE values: `X_range = { low, high, reason }` next to the number `X`.
+
+A scenario says how sure it is of a judgement by writing its plausible range beside it:
+
+    visits_per_day = 58.0                # ESTIMATE
+    visits_per_day_range = { low = 45.0, high = 72.0, reason = "..." }
+
+The loader takes every `X_range` key out of the merged document (after `extends`, so a variant
+inherits its parent's ranges like any key) before pydantic sees it, checks it, and hands the ranges
+to `Scenario.estimate_ranges`. A results folder's `scenario.toml` writes them back as
+`[[estimate_ranges]]` tables (key, low, high, reason), which this module reads as well.
+
+Key paths use dots, and `[id]` for entries of an array of tables with ids (`staff[director].
+counter_share`), so a variant that reorders or removes entries keeps the right key; other arrays use
+the position (`demand.hourly_profile[2].weight`). The sensitivity sweep sets one value with
+`with_value` and parses the document again.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from sim.scenario.base import Strict
+from sim.scenario.errors import ScenarioError
+from sim.scenario.variants import Provenance
+
+SUFFIX = "_range"
+RANGE_KEYS = ("low", "high", "reason")
+DIRECT_KEY = "estimate_ranges"
+"""The top-level array of tables that gives ranges by key path (what results folders write)."""
+
+FREE_KEY_TABLES = frozenset(
+    {"demand.season_profiles", "back_office.initial_backlog", "targets.minimum_important_difference"}
+)
+"""Tables whose keys are names the user chooses (seasons, field ids, KPIs): a key ending in
+`_range` there is a name, not a range."""
+
+REASON_MAX = 300
+"""A reason is one line: the judgement behind the range, not an essay."""
+
+_NEXT_TO = "a range belongs next to the number it brackets"
+_FORM = '{ low = 45.0, high = 72.0, reason = "why the value may lie anywhere in between" }'
+
+
+class EstimateRange(Strict):
+    """The plausible range of one ESTIMATE value, with the reason for it."""
+
+    key: Annotated[str, Field(min_length=1, max_length=300)]
+    """Key path of the value, e.g. `procedures[land_intake].work_min.mean`."""
+    low: float
+    high: float
+    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX)]
+    value: float = Field(exclude=True)
+    """The value in the scenario. Derived from the document, so not written back: a results
+    folder's scenario.toml edited by hand cannot disagree with itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A range as read, with both spellings of where it is: by id (shown) and by position
+    (`Provenance` finds the file that supplied it)."""
+
+    key: str
+    """Key path of the value, ids for id-arrays."""
+    at: str
+    """Key path of the range itself as shown in messages."""
+    range_pos: str
+    value_pos: str
+    """Positional key paths of the range and of the value (for `Provenance.source_of`)."""
+    spec: Any
+    value: Any
+
+
+# ----- key paths ---------------------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\[\]]+)\]")
+
+
+def _is_id_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in value)
+    )
+
+
+def _label(items: list[Any], i: int) -> str:
+    """How entry i of an array is named in a key path: its id, or its position."""
+    return str(items[i]["id"]) if _is_id_list(items) else str(i)
+
+
+def _parts(key: str) -> list[tuple[str, bool]]:
+    """'staff[director].counter_share' -> [('staff', False), ('director', True), ('counter_share', False)]."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _SEGMENT.finditer(key):
+        between = key[pos : m.start()]
+        if between not in ("", "."):
+            raise KeyError(key)
+        out.append((m.group(1), False) if m.group(1) is not None else (m.group(2), True))
+        pos = m.end()
+    if pos != len(key) or not out or key.startswith(".") or key.endswith("."):
+        raise KeyError(key)
+    return out
+
+
+def _locate(doc: Any, key: str) -> tuple[Any, str | int, str]:
+    """The container holding `key`'s value, the name of the value in it, and its positional path."""
+    node, pos = doc, ""
+    parts = _parts(key)
+    for n, (name, bracket) in enumerate(parts):
+        last = n == len(parts) - 1
+        if bracket:
+            if not isinstance(node, list):
+                raise KeyError(key)
+            ids = [i for i in range(len(node)) if _label(node, i) == name]
+            if not ids:
+                raise KeyError(key)
+            index: str | int = ids[0]
+            pos += f"[{index}]"
+        else:
+            if not isinstance(node, dict) or name not in node:
+                raise KeyError(key)
+            index = name
+            pos += ("." if pos else "") + name
+        if last:
+            return node, index, pos
+        node = node[index]  # type: ignore[index]
+    raise KeyError(key)  # pragma: no cover - _parts never returns an empty list
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def value_at(document: Mapping[str, Any], key: str) -> Any:
+    """The value at a key path of a (merged, unvalidated) document; KeyError if there is none."""
+    container, name, _ = _locate(document, key)
+    return container[name]
+
+
+def with_value(document: Mapping[str, Any], key: str, value: float) -> dict[str, Any]:
+    """A copy of the document with the number at `key` replaced (the sweep parses it again).
+
+    The document is left as it is; `key` must name a number that is there (KeyError otherwise).
+    """
+    out = copy.deepcopy(dict(document))
+    container, name, _ = _locate(out, key)
+    if not _is_number(container[name]):
+        raise KeyError(key)
+    container[name] = value
+    return out
+
+
+# ----- reading ranges out of a document ------------------------------------------------------------
+
+
+def _walk(node: Any, key: str, pos: str) -> Iterator[tuple[dict[str, Any], str, str]]:
+    """Every table of the document with its key path (ids) and positional path."""
+    if isinstance(node, dict):
+        if key in FREE_KEY_TABLES:
+            return
+        yield node, key, pos
+        for k, v in node.items():
+            yield from _walk(v, f"{key}.{k}" if key else str(k), f"{pos}.{k}" if pos else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, f"{key}[{_label(node, i)}]", f"{pos}[{i}]")
+
+
+def _strip(doc: dict[str, Any]) -> list[_Found]:
+    """Take every `X_range` key out of the document (in place), in document order."""
+    found: list[_Found] = []
+    for table, key, pos in list(_walk(doc, "", "")):
+        for name in [k for k in table if isinstance(k, str) and k.endswith(SUFFIX) and len(k) > len(SUFFIX)]:
+            target = name[: -len(SUFFIX)]
+            join = "." if key else ""
+            found.append(
+                _Found(
+                    key=f"{key}{join}{target}",
+                    at=f"{key}{join}{name}",
+                    range_pos=f"{pos}{join}{name}",
+                    value_pos=f"{pos}{join}{target}",
+                    spec=table.pop(name),
+                    value=table.get(target),
+                )
+            )
+    return found
+
+
+def _direct(doc: dict[str, Any], source: str) -> list[_Found]:
+    """The ranges given by key path in `[[estimate_ranges]]` (taken out of the document)."""
+    given = doc.pop(DIRECT_KEY, [])
+    if not isinstance(given, list) or not all(isinstance(x, dict) for x in given):
+        raise ScenarioError(
+            source, DIRECT_KEY, 'must be an array of tables: [[estimate_ranges]] with key = "...", low, high, reason'
+        )
+    found = []
+    for i, entry in enumerate(given):
+        at = f"{DIRECT_KEY}[{i}]"
+        entry = dict(entry)
+        key = entry.pop("key", None)
+        if not isinstance(key, str) or not key:
+            raise ScenarioError(
+                source, f"{at}.key", 'is required: the key path of the value, e.g. "demand.visits_per_day"'
+            )
+        try:
+            container, name, value_pos = _locate(doc, key)
+            value = container[name]
+        except KeyError:
+            value, value_pos = None, ""
+        found.append(_Found(key, at, at, value_pos, entry, value))
+    return found
+
+
+def _problem(f: _Found) -> tuple[str, str] | None:
+    """(which part, message) of what is wrong with one range, or None."""
+    spec = f.spec
+    if not _is_number(f.value):
+        what = "there is no such key" if f.value is None else f"{f.key} is not a number"
+        return "range", f"{_NEXT_TO}: {what}; write {f.key.rsplit('.', 1)[-1]}_range beside a number"
+    if not isinstance(spec, dict):
+        return "range", f"a range is a table, e.g. {_FORM}"
+    unknown = [k for k in spec if k not in RANGE_KEYS]
+    if unknown:
+        return "range", f"unknown key {unknown[0]!r}; a range has only low, high and reason, e.g. {_FORM}"
+    for bound in ("low", "high"):
+        x = spec.get(bound)
+        if x is None:
+            return bound, f"is required; a range is written {_FORM}"
+        if not _is_number(x) or not math.isfinite(x):
+            return bound, f"must be a finite number (got {x!r})"
+    low, high = spec["low"], spec["high"]
+    if low > high:
+        return "range", f"low ({low:g}) is above high ({high:g}); write the smaller number as low"
+    reason = spec.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        return "reason", "every range needs its one-line reason: why the value may lie anywhere from low to high"
+    if len(reason) > REASON_MAX or "\n" in reason.strip():
+        return "reason", f"a reason is one line of at most {REASON_MAX} characters"
+    if not low <= f.value <= high:
+        return "value", (
+            f"the value {f.value:g} is outside its range [{low:g}, {high:g}]; change the range "
+            f"with the value ({f.key.rsplit('.', 1)[-1]}_range next to it)"
+        )
+    return None
+
+
+def _where(f: _Found, part: str, source: str, provenance: Provenance | None) -> tuple[str, str, str]:
+    """(file, key, note) of an error: the file that supplied the offending part (for a value
+    outside an inherited range, the value's file: that is the line that moved)."""
+    at = f.at if part in ("range", "value") else f"{f.at}.{part}"
+    if provenance is None:
+        return source, at, ""
+    file = provenance.source_of(f.value_pos if part == "value" and f.value_pos else f.range_pos)
+    return file, at, "" if file == source else f" (inherited by {source})"
+
+
+def extract_ranges(
+    data: dict[str, Any], source: str = "<scenario>", provenance: Provenance | None = None
+) -> tuple[dict[str, Any], tuple[EstimateRange, ...]]:
+    """The document without its ranges, and the checked ranges (refusals name the range's key).
+
+    `data` is not modified. With `provenance`, an error names the file that supplied the range,
+    or, for a value moved outside an inherited range, the file that set the value.
+    """
+    doc = copy.deepcopy(data)
+    found = _strip(doc) + _direct(doc, source)
+    out: list[EstimateRange] = []
+    seen: dict[str, str] = {}
+    for f in found:
+        problem = _problem(f)
+        if problem is not None:
+            part, message = problem
+            file, at, note = _where(f, part, source, provenance)
+            raise ScenarioError(file, at, message + note)
+        if f.key in seen:
+            raise ScenarioError(
+                source, f.at, f"{f.key} already has a range ({seen[f.key]}); give one range per value"
+            )
+        seen[f.key] = f.at
+        out.append(
+            EstimateRange(
+                key=f.key, low=float(f.spec["low"]), high=float(f.spec["high"]),
+                reason=f.spec["reason"].strip(), value=float(f.value),
+            )
+        )
+    return doc, tuple(out)
