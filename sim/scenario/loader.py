@@ -30,7 +30,8 @@ from sim.scenario.variants import Provenance, allowed_roots, resolve_chain
 MAX_FILE_BYTES = 1 << 20
 """A scenario file is about 20 kB; anything over 1 MiB is refused unread."""
 
-SCENARIO_KEYS = frozenset(Scenario.model_fields) | {"extends"}
+SCENARIO_KEYS = (frozenset(Scenario.model_fields) - {"estimate_ranges"}) | {"extends"}
+"""Keys that make a TOML file a scenario (ranges alone do not)."""
 
 DIST_TAGS = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "empirical")
 DIST_NAMES = ", ".join(DIST_TAGS)
@@ -163,7 +164,7 @@ def parse_scenario(
     """
     try:
         data, ranges = extract_ranges(data, source, provenance)
-        scenario = Scenario.model_validate({**data, "estimate_ranges": ranges})
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         key, message = validation_problem(exc)
         raise _located(source, key, message, provenance) from None
@@ -173,7 +174,7 @@ def parse_scenario(
         check_references(scenario)
     except CrossReferenceError as exc:
         raise _located(source, exc.key, str(exc), provenance) from None
-    return scenario
+    return scenario.model_copy(update={"estimate_ranges": ranges.settle()})
 
 
 def _located(source: str, key: str, message: str, provenance: Provenance | None) -> ScenarioError:

@@ -220,12 +220,9 @@ def _direct(doc: dict[str, Any], source: str) -> list[_Found]:
     return found
 
 
-def _problem(f: _Found) -> tuple[str, str] | None:
-    """(which part, message) of what is wrong with one range, or None."""
+def _form_problem(f: _Found) -> tuple[str, str] | None:
+    """(which part, message) of what is wrong with a range's own form, or None."""
     spec = f.spec
-    if not _is_number(f.value):
-        what = "there is no such key" if f.value is None else f"{f.key} is not a number"
-        return "range", f"{_NEXT_TO}: {what}; write {f.key.rsplit('.', 1)[-1]}_range beside a number"
     if not isinstance(spec, dict):
         return "range", f"a range is a table, e.g. {_FORM}"
     unknown = [k for k in spec if k not in RANGE_KEYS]
@@ -245,10 +242,20 @@ def _problem(f: _Found) -> tuple[str, str] | None:
         return "reason", "every range needs its one-line reason: why the value may lie anywhere from low to high"
     if len(reason) > REASON_MAX or "\n" in reason.strip():
         return "reason", f"a reason is one line of at most {REASON_MAX} characters"
+    return None
+
+
+def _value_problem(f: _Found) -> tuple[str, str] | None:
+    """(which part, message) when the range's key names no number or the value lies outside."""
+    name = f.key.rsplit(".", 1)[-1].rsplit("]", 1)[-1]
+    if not _is_number(f.value):
+        what = "there is no such key" if f.value is None else f"{f.key} is not a number"
+        return "range", f"{_NEXT_TO}: {what}; write {name}_range beside a number"
+    low, high = f.spec["low"], f.spec["high"]
     if not low <= f.value <= high:
         return "value", (
             f"the value {f.value:g} is outside its range [{low:g}, {high:g}]; change the range "
-            f"with the value ({f.key.rsplit('.', 1)[-1]}_range next to it)"
+            f"together with the value ({name}_range next to it)"
         )
     return None
 
@@ -263,33 +270,58 @@ def _where(f: _Found, part: str, source: str, provenance: Provenance | None) -> 
     return file, at, "" if file == source else f" (inherited by {source})"
 
 
+def _refusal(f: _Found, problem: tuple[str, str], source: str, provenance: Provenance | None) -> ScenarioError:
+    part, message = problem
+    file, at, note = _where(f, part, source, provenance)
+    return ScenarioError(file, at, message + note)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Ranges taken out of a document, their own form checked; `settle` checks them against the
+    values once the scenario has validated (so a bad value gets the schema's message first)."""
+
+    found: tuple[_Found, ...]
+    source: str
+    provenance: Provenance | None
+
+    def settle(self) -> tuple[EstimateRange, ...]:
+        """The ranges, refusing one whose key names no number or whose value lies outside it."""
+        out = []
+        for f in self.found:
+            problem = _value_problem(f)
+            if problem is not None:
+                raise _refusal(f, problem, self.source, self.provenance)
+            out.append(
+                EstimateRange(
+                    key=f.key,
+                    low=float(f.spec["low"]),
+                    high=float(f.spec["high"]),
+                    reason=f.spec["reason"].strip(),
+                    value=float(f.value),
+                )
+            )
+        return tuple(out)
+
+
 def extract_ranges(
     data: dict[str, Any], source: str = "<scenario>", provenance: Provenance | None = None
-) -> tuple[dict[str, Any], tuple[EstimateRange, ...]]:
-    """The document without its ranges, and the checked ranges (refusals name the range's key).
+) -> tuple[dict[str, Any], Pending]:
+    """The document without its ranges (`data` is not modified), and the ranges, their form checked.
 
-    `data` is not modified. With `provenance`, an error names the file that supplied the range,
-    or, for a value moved outside an inherited range, the file that set the value.
+    With `provenance`, an error names the file that supplied the range, or, for a value moved
+    outside an inherited range, the file that set the value.
     """
     doc = copy.deepcopy(data)
     found = _strip(doc) + _direct(doc, source)
-    out: list[EstimateRange] = []
     seen: dict[str, str] = {}
     for f in found:
-        problem = _problem(f)
+        problem = _form_problem(f)
         if problem is not None:
-            part, message = problem
-            file, at, note = _where(f, part, source, provenance)
-            raise ScenarioError(file, at, message + note)
+            raise _refusal(f, problem, source, provenance)
         if f.key in seen:
             raise ScenarioError(
                 source, f.at, f"{f.key} already has a range ({seen[f.key]}); give one range per value"
             )
         seen[f.key] = f.at
-        out.append(
-            EstimateRange(
-                key=f.key, low=float(f.spec["low"]), high=float(f.spec["high"]),
-                reason=f.spec["reason"].strip(), value=float(f.value),
-            )
-        )
-    return doc, tuple(out)
+    return doc, Pending(tuple(found), source, provenance)
