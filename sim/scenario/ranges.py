@@ -42,9 +42,13 @@ FREE_KEY_TABLES = frozenset(
 """Tables whose keys are names the user chooses (seasons, field ids, KPIs): a key ending in
 `_range` there is a name, not a range."""
 
+BOUND_MAX = 1e9
+"""No value of a scenario comes near it (`sim.scenario.schema.TARGET_VALUE_MAX` alike)."""
+
 REASON_MAX = 300
 """A reason is one line: the judgement behind the range, not an essay."""
 
+_WHY = "why the value may lie anywhere from low to high"
 _NEXT_TO = "a range belongs next to the number it brackets"
 _FORM = '{ low = 45.0, high = 72.0, reason = "why the value may lie anywhere in between" }'
 
@@ -68,12 +72,12 @@ class _Found:
     (`Provenance` finds the file that supplied it)."""
 
     key: str
-    """Key path of the value, ids for id-arrays."""
+    """Key path of the value, ids for id-arrays (`EstimateRange.key`)."""
     at: str
-    """Key path of the range itself as shown in messages."""
-    range_pos: str
+    """Key path of the range itself, by position as in every error message of the loader (and as
+    `Provenance.source_of` reads it)."""
     value_pos: str
-    """Positional key paths of the range and of the value (for `Provenance.source_of`)."""
+    """Key path of the value, by position ("" when there is none)."""
     spec: Any
     value: Any
 
@@ -132,7 +136,7 @@ def _locate(doc: Any, key: str) -> tuple[Any, str | int, str]:
             pos += ("." if pos else "") + name
         if last:
             return node, index, pos
-        node = node[index]  # type: ignore[index]
+        node = node[index]
     raise KeyError(key)  # pragma: no cover - _parts never returns an empty list
 
 
@@ -185,8 +189,7 @@ def _strip(doc: dict[str, Any]) -> list[_Found]:
             found.append(
                 _Found(
                     key=f"{key}{join}{target}",
-                    at=f"{key}{join}{name}",
-                    range_pos=f"{pos}{join}{name}",
+                    at=f"{pos}{join}{name}",
                     value_pos=f"{pos}{join}{target}",
                     spec=table.pop(name),
                     value=table.get(target),
@@ -198,9 +201,11 @@ def _strip(doc: dict[str, Any]) -> list[_Found]:
 def _direct(doc: dict[str, Any], source: str) -> list[_Found]:
     """The ranges given by key path in `[[estimate_ranges]]` (taken out of the document)."""
     given = doc.pop(DIRECT_KEY, [])
-    if not isinstance(given, list) or not all(isinstance(x, dict) for x in given):
+    if not isinstance(given, list | tuple) or not all(isinstance(x, dict) for x in given):
         raise ScenarioError(
-            source, DIRECT_KEY, 'must be an array of tables: [[estimate_ranges]] with key = "...", low, high, reason'
+            source,
+            DIRECT_KEY,
+            'must be an array of tables: [[estimate_ranges]] with key = "...", low, high, reason',
         )
     found = []
     for i, entry in enumerate(given):
@@ -216,8 +221,22 @@ def _direct(doc: dict[str, Any], source: str) -> list[_Found]:
             value = container[name]
         except KeyError:
             value, value_pos = None, ""
-        found.append(_Found(key, at, at, value_pos, entry, value))
+        found.append(_Found(key, at, value_pos, entry, value))
     return found
+
+
+def _bound_problem(spec: dict[str, Any]) -> tuple[str, str] | None:
+    """(low or high, message) for a bound that is missing, not a finite number, or absurd."""
+    for bound in ("low", "high"):
+        x = spec.get(bound)
+        if x is None:
+            return bound, f"is required; a range is written {_FORM}"
+        if not _is_number(x) or not math.isfinite(x):
+            return bound, f"must be a finite number (got {x!r})"
+        if abs(x) > BOUND_MAX:
+            limit = f"{BOUND_MAX:.0f}"
+            return bound, f"must be between -{limit} and {limit} (no scenario value reaches it), got {x!r}"
+    return None
 
 
 def _form_problem(f: _Found) -> tuple[str, str] | None:
@@ -228,18 +247,17 @@ def _form_problem(f: _Found) -> tuple[str, str] | None:
     unknown = [k for k in spec if k not in RANGE_KEYS]
     if unknown:
         return "range", f"unknown key {unknown[0]!r}; a range has only low, high and reason, e.g. {_FORM}"
-    for bound in ("low", "high"):
-        x = spec.get(bound)
-        if x is None:
-            return bound, f"is required; a range is written {_FORM}"
-        if not _is_number(x) or not math.isfinite(x):
-            return bound, f"must be a finite number (got {x!r})"
-    low, high = spec["low"], spec["high"]
-    if low > high:
-        return "range", f"low ({low:g}) is above high ({high:g}); write the smaller number as low"
+    problem = _bound_problem(spec)
+    if problem is None and spec["low"] > spec["high"]:
+        problem = (
+            "range",
+            (f"low ({spec['low']:g}) is above high ({spec['high']:g}); write the smaller number as low"),
+        )
+    if problem is not None:
+        return problem
     reason = spec.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        return "reason", "every range needs its one-line reason: why the value may lie anywhere from low to high"
+        return "reason", f"every range needs its one-line reason: {_WHY}"
     if len(reason) > REASON_MAX or "\n" in reason.strip():
         return "reason", f"a reason is one line of at most {REASON_MAX} characters"
     return None
@@ -260,20 +278,60 @@ def _value_problem(f: _Found) -> tuple[str, str] | None:
     return None
 
 
+def _files(f: _Found, provenance: Provenance) -> list[str]:
+    """The files that supplied a range and each of its keys (a variant may set only some)."""
+    keys = f.spec if isinstance(f.spec, dict) else {}
+    return [provenance.source_of(f.at), *(provenance.source_of(f"{f.at}.{k}") for k in keys)]
+
+
 def _where(f: _Found, part: str, source: str, provenance: Provenance | None) -> tuple[str, str, str]:
-    """(file, key, note) of an error: the file that supplied the offending part (for a value
-    outside an inherited range, the value's file: that is the line that moved)."""
+    """(file, key, note) of an error: the file whose line is at fault. For a whole range, the
+    loaded file if it set any of it; for a value outside an inherited range, the file that moved
+    the value (or the range)."""
     at = f.at if part in ("range", "value") else f"{f.at}.{part}"
     if provenance is None:
         return source, at, ""
-    file = provenance.source_of(f.value_pos if part == "value" and f.value_pos else f.range_pos)
+    if part in RANGE_KEYS:
+        files = [provenance.source_of(f"{f.at}.{part}")]
+    elif part == "value" and f.value_pos:
+        files = [provenance.source_of(f.value_pos), *_files(f, provenance)]
+    else:
+        files = _files(f, provenance)
+    file = source if source in files else files[0]
     return file, at, "" if file == source else f" (inherited by {source})"
 
 
-def _refusal(f: _Found, problem: tuple[str, str], source: str, provenance: Provenance | None) -> ScenarioError:
+def _stale_reason(f: _Found, source: str, provenance: Provenance | None) -> ScenarioError | None:
+    """A variant that sets a bound of an inherited range but not its reason: the parent's reason
+    was written for the parent's range."""
+    if provenance is None:
+        return None
+    reason_file = provenance.source_of(f"{f.at}.reason")
+    moved = [b for b in ("low", "high") if provenance.source_of(f"{f.at}.{b}") != reason_file]
+    if not moved:
+        return None
+    file = provenance.source_of(f"{f.at}.{moved[0]}")
+    return ScenarioError(
+        file,
+        f"{f.at}.reason",
+        f"this file sets the range's {moved[0]} but its reason comes from {reason_file}: give the "
+        "reason for the new range in the same table"
+        + _named(f)
+        + ("" if file == source else f" (inherited by {source})"),
+    )
+
+
+def _named(f: _Found) -> str:
+    """' (the range of staff[director].counter_share)' where the error's positional key does not say it."""
+    return "" if f.at == f.key + SUFFIX else f" (the range of {f.key})"
+
+
+def _refusal(
+    f: _Found, problem: tuple[str, str], source: str, provenance: Provenance | None
+) -> ScenarioError:
     part, message = problem
     file, at, note = _where(f, part, source, provenance)
-    return ScenarioError(file, at, message + note)
+    return ScenarioError(file, at, message + _named(f) + note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,10 +344,18 @@ class Pending:
     provenance: Provenance | None
 
     def settle(self) -> tuple[EstimateRange, ...]:
-        """The ranges, refusing one whose key names no number or whose value lies outside it."""
+        """The ranges, refusing one whose key names no number or whose value lies outside it.
+
+        Without provenance the document was built by a program, not read from files (a stress
+        test scaling demand, a property test): a range its value has left (or whose key path it
+        removed) no longer describes the value and is dropped, so every range kept brackets its
+        value. Only a range written next to something that is not a number is refused there.
+        """
         out = []
         for f in self.found:
             problem = _value_problem(f)
+            if problem is not None and self.provenance is None and (problem[0] == "value" or not f.value_pos):
+                continue
             if problem is not None:
                 raise _refusal(f, problem, self.source, self.provenance)
             out.append(
@@ -319,6 +385,9 @@ def extract_ranges(
         problem = _form_problem(f)
         if problem is not None:
             raise _refusal(f, problem, source, provenance)
+        stale = _stale_reason(f, source, provenance)
+        if stale is not None:
+            raise stale
         if f.key in seen:
             raise ScenarioError(
                 source, f.at, f"{f.key} already has a range ({seen[f.key]}); give one range per value"
