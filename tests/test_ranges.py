@@ -281,6 +281,15 @@ def test_a_variant_restating_the_range_with_the_value_loads(tmp_path: Path) -> N
     assert (r.low, r.value, r.high, r.reason) == (85.0, 95.0, 110.0, "a judgement")
 
 
+def test_a_variant_narrowing_a_range_past_the_inherited_value_is_refused_under_its_name(
+    tmp_path: Path,
+) -> None:
+    path = variant(tmp_path, f"[demand]\nvisits_per_day_range = {{ low = 60.0, high = 70.0, {REASON} }}")
+    err = refusal(path)
+    assert (err.source, err.key) == (str(path), "demand.visits_per_day_range")
+    assert "the value 58 is outside its range [60, 70]" in err.message
+
+
 def test_a_variant_moving_one_bound_must_give_the_reason_again(tmp_path: Path) -> None:
     # the parent's reason was written for the parent's range: a variant's range gives its own
     path = variant(tmp_path, "[demand]\nvisits_per_day = 95.0\nvisits_per_day_range = { high = 110.0 }")
