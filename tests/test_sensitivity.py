@@ -74,3 +74,24 @@ def test_the_estimates_effects_have_the_mean_and_spread_of_their_ranges() -> Non
 def test_a_decision_that_is_not_a_number_is_refused() -> None:
     with pytest.raises(ValueError, match="small: the decision at the low end is not a number"):
         sweep(RANGES[:1], lambda k, v: float("nan"), CENTRAL)
+
+
+def test_the_tornado_figure_names_each_estimate_in_the_language() -> None:
+    from sim.report.figures.tornado import estimate_label, tornado_figure
+    from sim.report.i18n import translator
+
+    vi = translator("vi").gettext
+    assert estimate_label("demand.visits_per_day", vi) == "Số lượt người dân mỗi ngày"
+    assert (
+        estimate_label("procedures[land_intake].work_min.mean", vi)
+        == "Thời gian xử lý hồ sơ (land_intake), trung bình"
+    )
+    assert estimate_label("demand.hourly_profile[2].weight", vi) == "Lượt đến theo giờ, khung giờ thứ 3"
+    assert estimate_label("no.such.key", vi) == "no.such.key"
+    result = sweep(RANGES, linear, CENTRAL)
+    fig = tornado_figure(result, _=vi, locale="vi", scale=1.0)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2 * len(RANGES)  # a low and a high half per estimate
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == "big" and labels[0] == "none"  # longest on top
+    assert "◆" in "".join(t.get_text() for t in ax.texts)  # big can flip the verdict
