@@ -29,13 +29,14 @@ from sim._version import __version__
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
-    from sim.api import compare, optimise, run
+    from sim.api import business_case, compare, optimise, run
     from sim.optimiser.study import load_study
 
 __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "business_case",
     "compare",
     "load_scenario",
     "load_study",
@@ -45,7 +46,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("run", "compare", "optimise"):
+    if name in ("run", "compare", "optimise", "business_case"):
         from sim import api
 
         return getattr(api, name)

@@ -10,6 +10,7 @@ files only (no matplotlib).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,10 +23,13 @@ from sim.report import write_plots
 from sim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
+    from sim.business.case import BusinessCase
+    from sim.decide.compare import CompareOptions
     from sim.decide.comparison import Comparison
     from sim.experiment.executors import Executor
     from sim.optimiser.result import OptimiseResult
     from sim.optimiser.study import Study
+    from sim.scenario.costs import CostsSpec
 
 
 def run(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
@@ -154,4 +158,95 @@ def optimise(  # noqa: PLR0913 - the public API: each option a keyword, as the R
         result,
         writers=(*result.writers, optimise_plots_writer("en")),
         results_writers=(*result.results_writers, write_plots),
+    )
+
+
+def business_case(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
+    base: Scenario | str | Path,
+    option: Scenario | str | Path,
+    *,
+    costs: CostsSpec | str | Path | None = None,
+    years: int | None = None,
+    replications: int | Literal["auto"] | None = None,
+    seed: int | None = None,
+    draws: int = 10_000,
+    sensitivity: bool = False,
+    workers: int | None = None,
+    progress: bool = False,
+    executor: Executor | None = None,
+    scenario_root: str | Path | None = None,
+) -> BusinessCase:
+    """What `option` costs and returns against `base`, in đồng, with the chance it pays off.
+
+    Both run with common random numbers (`sim.compare`); the paired differences of citizens'
+    waiting hours, wasted trips and staff overtime are valued with `costs` (a `CostsSpec`, a
+    `--costs` TOML file, or None: the base scenario's own `[costs]` table) and drawn in a Monte
+    Carlo with every cost range (`sim.business.case`). `years` overrides the appraisal period.
+    `.save(folder)` writes case.csv, npv_draws.csv, costs.toml, meta.json and the comparison.
+    """
+    from sim.business.case import appraise
+    from sim.decide.compare import CompareOptions
+    from sim.scenario.costs import CostsSpec, load_costs
+
+    def load(s: Scenario | str | Path) -> Scenario:
+        return s if isinstance(s, Scenario) else load_scenario(s, scenario_root)
+
+    base_s, option_s = load(base), load(option)
+    if isinstance(costs, str | Path):
+        costs = load_costs(costs)
+    elif costs is None:
+        if base_s.costs is None:
+            raise ValueError(
+                "costs: the base scenario has no [costs] table; give a costs file "
+                "(e.g. scenarios/costs/dao_xa_costs.toml extended with what the option buys)"
+            )
+        costs = base_s.costs
+    if not isinstance(costs, CostsSpec):
+        raise TypeError(f"costs: a CostsSpec or a path, got {type(costs).__name__}")
+    if years is not None:
+        costs = CostsSpec.model_validate({**costs.model_dump(mode="python"), "years": years})
+    with contextlib.ExitStack() as stack:
+        if executor is None and workers != 1:  # one pool for the answer and every sweep
+            from sim.experiment.executors import ProcessExecutor
+            from sim.experiment.runner import resolve_workers
+
+            n = resolve_workers(workers, 1_000)
+            if n > 1:
+                executor = stack.enter_context(ProcessExecutor(n))
+        run_workers = None if executor is not None else workers
+        comparison = compare(
+            base_s,
+            option_s,
+            replications=replications,
+            seed=seed,
+            progress=progress,
+            workers=run_workers,
+            executor=executor,
+        )
+        case = appraise(comparison, costs, draws=draws, seed=comparison.base.seed)
+        if sensitivity:
+            options = CompareOptions(seed=case.base.seed, workers=run_workers, executor=executor)
+            case = _with_sweep(case, base_s, option_s, costs, options)
+    return dataclasses.replace(case, comparison_writers=(*case.comparison_writers, *comparison.writers))
+
+
+def _with_sweep(
+    case: BusinessCase, base: Scenario, option: Scenario, costs: CostsSpec, options: CompareOptions
+) -> BusinessCase:
+    """The case with its one-at-a-time sweep of the base's ranged estimates, under the same seed
+    and replications, and the estimates' uncertainty added to the Monte Carlo."""
+    from sim.business.case import central_case_npv, sweep_estimates, with_estimates
+    from sim.decide.compare import compare as compare_scenarios
+
+    n = case.base.n_replications
+
+    def run_pair(b: Scenario, o: Scenario) -> Comparison:
+        return compare_scenarios(b, [o], n, None, options)
+
+    sweep = sweep_estimates(base, option, costs, run_pair, central_case_npv(case.comparison, costs))
+    return dataclasses.replace(
+        case,
+        sensitivity=sweep,
+        simulation_only=case.monte_carlo,
+        monte_carlo=with_estimates(case.monte_carlo, sweep),
     )

@@ -1,5 +1,6 @@
 """Command line: `python -m sim run SCENARIO.toml ...`, `python -m sim compare BASE.toml ALT.toml
-...`, `python -m sim optimise STUDY.toml ...`, `python -m sim validate FILE...` and
+...`, `python -m sim optimise STUDY.toml ...`, `python -m sim business-case BASE.toml OPTION.toml
+...`, `python -m sim validate FILE...` and
 `python -m sim verify [--quick]`.
 
 A face, not a model: it parses flags, calls `sim.api.run` or `sim.api.compare`, prints the KPI or
@@ -217,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_root_flag(compare)
 
     _optimise_parser(commands)
+    _business_case_parser(commands)
 
     validate = commands.add_parser(
         "validate",
@@ -296,6 +298,143 @@ def _optimise_parser(commands: Any) -> None:
         help="no progress bar and no table; print only the results folder",
     )
     _scenario_root_flag(optimise)
+
+
+def _business_case_parser(commands: Any) -> None:
+    case = commands.add_parser(
+        "business-case",
+        help="what an option costs and returns in đồng, and the chance it pays off",
+        description="Run the base and the option with common random numbers, turn the paired "
+        "differences (citizens' waiting hours, wasted trips, staff overtime) into đồng a year, "
+        "and draw every cost and value range and the simulation's own uncertainty in a Monte "
+        "Carlo: net present value (mean and 90%% interval), the probability that it pays off, "
+        "payback time and switching values. Writes a new results folder (case.csv, "
+        "npv_draws.csv, costs.toml, meta.json, leader_page.html, report.html, comparison/).",
+    )
+    case.add_argument("base", metavar="BASE.toml", help="the centre as it is")
+    case.add_argument("option", metavar="OPTION.toml", help="the centre with the purchase or the post")
+    case.add_argument(
+        "--costs",
+        metavar="COSTS.toml",
+        help="costs and values, with what the option buys in [costs.purchase] (default: the base's [costs])",
+    )
+    case.add_argument(
+        "--years", metavar="Y", help="appraisal period in years, 1 to 30 (default: the costs file's)"
+    )
+    case.add_argument(
+        "--replications",
+        metavar="N|auto",
+        help="replications of each scenario (default: the base's [run] replications), or 'auto'",
+    )
+    case.add_argument("--seed", metavar="S", help="base random seed (default: the base's [run] seed)")
+    case.add_argument("--draws", metavar="N", help="Monte Carlo draws, 1000 to 1000000 (default: 10000)")
+    case.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also move each ranged estimate of the base to its low and high end (common random "
+        "numbers): a tornado chart, whether any estimate flips the verdict, and the estimates' "
+        "uncertainty added to the Monte Carlo",
+    )
+    case.add_argument("--workers", metavar="W", help="worker processes (default: one per CPU)")
+    _executor_flags(case)
+    case.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the answer and the pages (default: vi)",
+    )
+    case.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder to create; must not exist (default: results/case-<option>-<date>-<time>/)",
+    )
+    case.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no table; print only the results folder",
+    )
+    _scenario_root_flag(case)
+
+
+def _replications_or_auto(text: str | None) -> int | Literal["auto"] | None:
+    if text is not None and text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return _replications_flag(text)
+    except UsageError:
+        raise UsageError(f"--replications: must be a positive integer or 'auto', got {text}") from None
+
+
+def cmd_business_case(args: argparse.Namespace) -> int:
+    replications = _replications_or_auto(args.replications)
+    seed = _int_flag("--seed", args.seed, 0)
+    years = _int_flag("--years", args.years, 1)
+    if years is not None and years > 30:
+        raise UsageError(f"--years: must be from 1 to 30, got {years}")
+    draws = _int_flag("--draws", args.draws, 1000)
+    if draws is not None and draws > 1_000_000:
+        raise UsageError(f"--draws: must be from 1000 to 1000000, got {draws}")
+    workers = _workers_flag(args.workers)
+    out = _out_flag(args.out)
+    root = _scenario_root(args)
+    base = load_scenario(args.base, root)
+    option = load_scenario(args.option, root)
+    from sim.decide.compare import check_names
+    from sim.scenario.costs import load_costs
+
+    try:
+        check_names([base, option])
+    except ValueError as exc:
+        raise UsageError(f"{args.base} {args.option}: {exc}") from None
+    if args.costs is not None:
+        costs = load_costs(args.costs)
+    elif base.costs is not None:
+        costs = base.costs
+    else:
+        raise UsageError(
+            f"--costs: {args.base} has no [costs] table; give a costs file, e.g. one that extends "
+            "scenarios/costs/dao_xa_costs.toml and names what the option buys in [costs.purchase]"
+        )
+    with _executor(args, workers) as executor:
+        if not args.quiet:
+            _progress(
+                args.lang,
+                "Running {scenarios} scenarios, then the Monte Carlo of costs and values…",
+                scenarios=2,
+            )
+        from sim.api import business_case
+        from sim.report.business import business_report_writers
+        from sim.report.html import report_writer
+
+        case = business_case(
+            base,
+            option,
+            costs=costs,
+            years=years,
+            replications=replications,
+            seed=seed,
+            draws=10_000 if draws is None else draws,
+            sensitivity=args.sensitivity,
+            workers=None if executor is not None else workers,
+            progress=sys.stderr.isatty() and not args.quiet,
+            executor=executor,
+        )
+    case = dataclasses.replace(
+        case,
+        writers=(*case.writers, *business_report_writers(args.lang)),
+        comparison_writers=(*case.comparison_writers, report_writer(args.lang)),
+    )
+    from sim.report.business import format_business_case
+
+    return _save_and_print(
+        case.save,
+        f"case-{option.name}",
+        out,
+        args.quiet,
+        lambda: format_business_case(case, args.lang),
+        args.lang,
+    )
 
 
 def _alpha_flag(text: str | None) -> float | None:
@@ -609,16 +748,7 @@ def _verify_row(r) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    replications: int | Literal["auto"] | None
-    if args.replications is not None and args.replications.strip().lower() == "auto":
-        replications = "auto"
-    else:
-        try:
-            replications = _replications_flag(args.replications)
-        except UsageError:
-            raise UsageError(
-                f"--replications: must be a positive integer or 'auto', got {args.replications}"
-            ) from None
+    replications = _replications_or_auto(args.replications)
     seed = _int_flag("--seed", args.seed, 0)
     workers = _workers_flag(args.workers)
     out = _out_flag(args.out)
@@ -726,6 +856,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "compare": cmd_compare,
     "optimise": cmd_optimise,
+    "business-case": cmd_business_case,
     "validate": cmd_validate,
     "verify": cmd_verify,
 }

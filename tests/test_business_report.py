@@ -409,7 +409,7 @@ def test_the_figure_marks_zero_the_mean_and_the_interval(machine: BusinessCase) 
     assert (low, low + width) == pytest.approx((machine.monte_carlo.p05 / 1e6, machine.monte_carlo.p95 / 1e6))
     heights = sum(p.get_height() for p in ax.patches if p not in band)
     assert heights == pytest.approx(100.0)  # bars are % of draws
-    assert "net present value (million VND)" in _texts(fig)
+    assert "net present value (million đồng)" in _texts(fig)
 
 
 def test_the_vietnamese_figure_has_no_english_words(machine: BusinessCase) -> None:

@@ -45,8 +45,8 @@ def _unit(values: np.ndarray, _: Translate) -> tuple[float, str]:
     """Millions, or billions for large sums: the axis's divisor and label."""
     largest = float(np.max(np.abs(values))) if values.size else 0.0
     if largest >= 1e9:
-        return 1e9, _("net present value (billion VND)")
-    return 1e6, _("net present value (million VND)")
+        return 1e9, _("net present value (billion đồng)")
+    return 1e6, _("net present value (million đồng)")
 
 
 def npv_figure(case: BusinessCase, *, _: Translate = english, locale: str = "en") -> Figure:
