@@ -27,6 +27,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from sim.business.case import BusinessCase, appraise
+from sim.business.sensitivity import Bar, Sensitivity
 from sim.decide.compare import CompareOptions, compare
 from sim.decide.comparison import Comparison
 from sim.model.output import ReplicationOutput
@@ -573,3 +574,53 @@ def test_the_biggest_line_names_its_unit_value_and_label(compared: Comparison, l
             "with the value of a citizen's hour at VND 27,000–47,700 (most likely VND 40,900) — ESTIMATE."
         )
     )
+
+
+# ----- the sweep of the ranged estimates ------------------------------------------------------------
+
+
+def _swept(c: BusinessCase, flip: bool) -> BusinessCase:
+    """The case with a sweep of two estimates: visits per day flips the answer (when `flip`)."""
+    central = c.monte_carlo.central
+    visits = Bar(
+        "demand.visits_per_day",
+        "more pick-ups",
+        58.0,
+        45.0,
+        82.0,
+        central - 2e7,
+        central + 2e7,
+        50.0 if flip else None,
+    )
+    patience = Bar(
+        "demand.patience_min.mean", "no count", 90.0, 45.0, 150.0, central - 1e6, central + 1e6, None
+    )
+    sweep = Sensitivity(central=central, threshold=0.0, bars=(visits, patience))
+    return dataclasses.replace(c, sensitivity=sweep, simulation_only=c.monte_carlo)
+
+
+def test_the_sweep_says_which_estimate_flips_the_answer(machine: BusinessCase) -> None:
+    flipped = _swept(machine, flip=True)
+    assert words.sensitivity(flipped, "en") == [
+        "The estimate “Visits per day” can flip the answer on its own: at about 50 "
+        "(plausible range 45 to 82, 58 in the scenario)."
+    ]
+    assert words.sensitivity(flipped, "vi")[0].startswith(
+        "Riêng số liệu ước tính “Số lượt người dân mỗi ngày”"
+    )
+    assert words.deciding(flipped, None, "en")[-1] == words.sensitivity(flipped, "en")[0]
+    held = _swept(machine, flip=False)
+    assert words.sensitivity(held, "en")[0].startswith(
+        "The sign of the net present value holds when each of the 2"
+    )
+    assert words.sensitivity(machine, "en") == []  # no sweep, no sentence
+
+
+def test_the_report_shows_the_sweep_without_english_in_vietnamese(machine: BusinessCase) -> None:
+    flipped = _swept(machine, flip=True)
+    vi = render_business_report(flipped, "vi")
+    assert 'id="sensitivity"' in vi and vi.count("data:image/png;base64,") == 2
+    assert _english_leaks(_Page(vi).prose) == []
+    assert "more pick-ups" in render_business_report(flipped, "en")  # the reason, typed in English
+    assert 'id="sensitivity"' not in render_business_report(machine, "en")
+    assert "estimates with a plausible range" in words.method_note(flipped, "en")

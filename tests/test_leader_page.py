@@ -12,7 +12,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from test_business_report import case, comparison, long_titled_option, many_items
+from test_business_report import _swept, case, comparison, long_titled_option, many_items
 from test_report_pages import print_to_pdf
 
 from sim.business.case import BusinessCase
@@ -27,15 +27,17 @@ def _bundled() -> BusinessCase:
 
 
 def _crowded() -> BusinessCase:
-    """A long title in both languages, ten more items each with an estimated price, and an
-    undecided answer (the longest sentence)."""
+    """A long title in both languages, ten more items each with an estimated price, a post, a
+    sweep in which an estimate flips the answer, and an undecided answer (the longest sentence)."""
     items = many_items(10)
     c = case(
         {"ticket_machine": 1, "specialist_post": 1, **dict.fromkeys(items, 1)},
         comparison(long_titled_option()),
         **items,
     )
-    return dataclasses.replace(c, monte_carlo=dataclasses.replace(c.monte_carlo, p_positive=0.5))
+    return _swept(
+        dataclasses.replace(c, monte_carlo=dataclasses.replace(c.monte_carlo, p_positive=0.5)), True
+    )
 
 
 CASES = {"bundled": _bundled, "crowded": _crowded}

@@ -211,6 +211,38 @@ def _repro(case: BusinessCase, lang: str, command: Command) -> list[dict[str, st
     return [{"id": i, "label": label, "value": value} for i, label, value in items]
 
 
+def _sensitivity(case: BusinessCase, lang: str) -> dict[str, Any] | None:
+    """The sweep's sentences, the tornado chart and one row per estimate; None without a sweep."""
+    sweep = case.sensitivity
+    if sweep is None or not sweep.bars:
+        return None
+    from sim.report.figures.tornado import tornado_figure
+
+    _ = words.gettext(lang)
+    rows = [
+        {
+            "name": words.estimate_name(b.key, lang),
+            "key": b.key,
+            "reason": b.reason if lang == "en" else "",  # typed in English in the scenario
+            "range": f"{fmt_plain(b.low, lang)} – {fmt_plain(b.high, lang)}",
+            "value": fmt_plain(b.value, lang),
+            "at_low": words.short_money(b.at_low, lang),
+            "at_high": words.short_money(b.at_high, lang),
+            "flip": fmt_plain(float(f"{b.flip:.3g}"), lang) if b.flip is not None else fmt.MISSING,
+        }
+        for b in sweep.bars
+    ]
+    without = case.simulation_only
+    return {
+        "sentences": words.sensitivity(case, lang, None),
+        "figure": data_uri(tornado_figure(sweep, _=_, locale=lang)),
+        "rows": rows,
+        "central": words.short_money(sweep.central, lang),
+        "without": words.probability(without.p_positive, lang) if without is not None else "",
+        "with": words.probability(case.monte_carlo.p_positive, lang),
+    }
+
+
 def report_context(
     case: BusinessCase, lang: str, labels: Labels | None = None, command: Command = None
 ) -> dict[str, Any]:
@@ -237,6 +269,7 @@ def report_context(
             "draws": fmt.number(case.monte_carlo.draws, lang),
             "years": fmt.number(case.costs.years, lang),
             "repro": _repro(case, lang, command),
+            "sensitivity": _sensitivity(case, lang),
         }
     )
     return out

@@ -537,11 +537,59 @@ def deciding(
     case: BusinessCase, labels: Labels | None, lang: str, most: int | None = LEADER_ESTIMATES
 ) -> list[str]:
     """The assumptions that decide the answer: the biggest money line, the prices labelled
-    ESTIMATE (the `most` largest) and the switching values nearest their central values."""
+    ESTIMATE (the `most` largest), the switching values nearest their central values and, after a
+    sweep, whether an estimate of the scenario flips it (`most` given: the first one only)."""
     out = [t for t in [biggest_line(case, labels, lang)] if t]
     out += estimated_prices(case, labels, lang, most)
     near = sorted((s for s in switches(case) if math.isfinite(s.distance)), key=lambda s: s.distance)
     out += [s.sentence(case, lang) for s in near[:LEADER_SWITCHES]]
+    out += sensitivity(case, lang, 1 if most is not None else None)
+    return out
+
+
+# ----- the sweep of the ranged estimates (`--sensitivity`) -------------------------------------------
+
+SENSITIVITY_FLIPS = 2
+"""Estimates that flip the answer, named in words (the tornado shows every one)."""
+
+
+def estimate_name(key: str, lang: str) -> str:
+    """A ranged estimate's readable name, as the tornado chart labels it."""
+    from sim.report.figures.tornado import estimate_label
+
+    return estimate_label(key, gettext(lang))
+
+
+def sensitivity(case: BusinessCase, lang: str, most: int | None = SENSITIVITY_FLIPS) -> list[str]:
+    """Whether the answer holds when each ranged estimate moves alone over its range, or which
+    estimates flip it and near what value (the longest bars first); [] without a sweep."""
+    sweep = case.sensitivity
+    if sweep is None or not sweep.bars:
+        return []
+    _ = gettext(lang)
+    if sweep.holds:
+        return [
+            _(
+                "The sign of the net present value holds when each of the {n} estimates with a plausible "
+                "range moves alone from its low to its high end."
+            ).format(n=fmt.number(len(sweep.bars), lang))
+        ]
+    flipping = sweep.flipping if most is None else sweep.flipping[:most]
+    out = []
+    for bar in flipping:
+        assert bar.flip is not None
+        out.append(
+            _(
+                "The estimate “{estimate}” can flip the answer on its own: at about {flip} (plausible range "
+                "{low} to {high}, {value} in the scenario)."
+            ).format(
+                estimate=estimate_name(bar.key, lang),
+                flip=fmt.plain(float(f"{bar.flip:.3g}"), lang),
+                low=fmt.plain(bar.low, lang),
+                high=fmt.plain(bar.high, lang),
+                value=fmt.plain(bar.value, lang),
+            )
+        )
     return out
 
 
@@ -574,6 +622,18 @@ def quality(case: BusinessCase, lang: str) -> list[Quality]:
 def method_note(case: BusinessCase, lang: str) -> str:
     """'Mô phỏng 20 lần mỗi phương án (cùng số ngẫu nhiên), 10.000 lần rút ngẫu nhiên …'."""
     _ = gettext(lang)
+    swept = case.sensitivity
+    if swept is not None and swept.bars and case.simulation_only is not None:
+        return _(
+            "Method: {replications} simulation runs of each option on the same random numbers, then "
+            "{draws} random draws of every price, value, run and of the {n} estimates with a plausible "
+            "range; amounts discounted at {rate} a year."
+        ).format(
+            replications=fmt.number(case.base.n_replications, lang),
+            draws=fmt.number(case.monte_carlo.draws, lang),
+            n=fmt.number(len(swept.bars), lang),
+            rate=fmt.percent(case.costs.discount_rate.central, lang, 0),
+        )
     return _(
         "Method: {replications} simulation runs of each option on the same random numbers, then "
         "{draws} random draws of every price, value and run; amounts discounted at {rate} a year."
