@@ -91,11 +91,12 @@ def verdict(p_positive: float) -> str:
 
 
 def probability(p: float, lang: str) -> str:
-    """'87%'; '> 99%' and '< 1%' rather than a 100% or 0% that no Monte Carlo can promise."""
+    """'87%'; 'over 99%' and 'under 1%' rather than a 100% or 0% that no Monte Carlo can promise."""
+    _ = gettext(lang)
     if p >= 0.995:
-        return f">{fmt.NBSP}99%"
+        return _("over {p}").format(p=fmt.percent(0.99, lang, 0))
     if p <= 0.005:
-        return f"<{fmt.NBSP}1%"
+        return _("under {p}").format(p=fmt.percent(0.01, lang, 0))
     return fmt.percent(p, lang, 0)
 
 
