@@ -10,6 +10,7 @@ files only (no matplotlib).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from sim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from sim.business.case import BusinessCase
+    from sim.decide.compare import CompareOptions
     from sim.decide.comparison import Comparison
     from sim.experiment.executors import Executor
     from sim.optimiser.result import OptimiseResult
@@ -168,6 +170,7 @@ def business_case(  # noqa: PLR0913 - the public API: each option a keyword, as 
     replications: int | Literal["auto"] | None = None,
     seed: int | None = None,
     draws: int = 10_000,
+    sensitivity: bool = False,
     workers: int | None = None,
     progress: bool = False,
     executor: Executor | None = None,
@@ -182,6 +185,7 @@ def business_case(  # noqa: PLR0913 - the public API: each option a keyword, as 
     `.save(folder)` writes case.csv, npv_draws.csv, costs.toml, meta.json and the comparison.
     """
     from sim.business.case import appraise
+    from sim.decide.compare import CompareOptions
     from sim.scenario.costs import CostsSpec, load_costs
 
     def load(s: Scenario | str | Path) -> Scenario:
@@ -201,14 +205,48 @@ def business_case(  # noqa: PLR0913 - the public API: each option a keyword, as 
         raise TypeError(f"costs: a CostsSpec or a path, got {type(costs).__name__}")
     if years is not None:
         costs = CostsSpec.model_validate({**costs.model_dump(mode="python"), "years": years})
-    comparison = compare(
-        base_s,
-        option_s,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        progress=progress,
-        executor=executor,
-    )
-    case = appraise(comparison, costs, draws=draws, seed=comparison.base.seed)
+    with contextlib.ExitStack() as stack:
+        if executor is None and workers != 1:  # one pool for the answer and every sweep
+            from sim.experiment.executors import ProcessExecutor
+            from sim.experiment.runner import resolve_workers
+
+            n = resolve_workers(workers, 1_000)
+            if n > 1:
+                executor = stack.enter_context(ProcessExecutor(n))
+        run_workers = None if executor is not None else workers
+        comparison = compare(
+            base_s,
+            option_s,
+            replications=replications,
+            seed=seed,
+            progress=progress,
+            workers=run_workers,
+            executor=executor,
+        )
+        case = appraise(comparison, costs, draws=draws, seed=comparison.base.seed)
+        if sensitivity:
+            options = CompareOptions(seed=case.base.seed, workers=run_workers, executor=executor)
+            case = _with_sweep(case, base_s, option_s, costs, options)
     return dataclasses.replace(case, comparison_writers=(*case.comparison_writers, *comparison.writers))
+
+
+def _with_sweep(
+    case: BusinessCase, base: Scenario, option: Scenario, costs: CostsSpec, options: CompareOptions
+) -> BusinessCase:
+    """The case with its one-at-a-time sweep of the base's ranged estimates, under the same seed
+    and replications, and the estimates' uncertainty added to the Monte Carlo."""
+    from sim.business.case import central_case_npv, sweep_estimates, with_estimates
+    from sim.decide.compare import compare as compare_scenarios
+
+    n = case.base.n_replications
+
+    def run_pair(b: Scenario, o: Scenario) -> Comparison:
+        return compare_scenarios(b, [o], n, None, options)
+
+    sweep = sweep_estimates(base, option, costs, run_pair, central_case_npv(case.comparison, costs))
+    return dataclasses.replace(
+        case,
+        sensitivity=sweep,
+        simulation_only=case.monte_carlo,
+        monte_carlo=with_estimates(case.monte_carlo, sweep),
+    )

@@ -328,6 +328,13 @@ def _business_case_parser(commands: Any) -> None:
     )
     case.add_argument("--seed", metavar="S", help="base random seed (default: the base's [run] seed)")
     case.add_argument("--draws", metavar="N", help="Monte Carlo draws, 1000 to 1000000 (default: 10000)")
+    case.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also move each ranged estimate of the base to its low and high end (common random "
+        "numbers): a tornado chart, whether any estimate flips the verdict, and the estimates' "
+        "uncertainty added to the Monte Carlo",
+    )
     case.add_argument("--workers", metavar="W", help="worker processes (default: one per CPU)")
     _executor_flags(case)
     case.add_argument(
@@ -408,6 +415,7 @@ def cmd_business_case(args: argparse.Namespace) -> int:
             replications=replications,
             seed=seed,
             draws=10_000 if draws is None else draws,
+            sensitivity=args.sensitivity,
             workers=None if executor is not None else workers,
             progress=sys.stderr.isatty() and not args.quiet,
             executor=executor,

@@ -197,3 +197,34 @@ def test_cli_refuses_a_bad_costs_file_naming_the_key(tmp_path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: {bad}: costs.items.ticket_machine.price.low: must not exceed high")
     assert not (tmp_path / "out").exists()
+
+
+def busier_waits_longer(
+    scenario: Scenario, seed: int, replication: int, *, event_log: bool = False
+) -> ReplicationOutput:
+    """Waits grow with visits per day (and nothing else the ranges touch); the option halves them."""
+    out = _output(scenario, seed, replication, {"wait_mean_min": 0.5})
+    out.kpis["wait_mean_min"] *= scenario.demand.visits_per_day / 58.0
+    return out
+
+
+def test_the_sweep_moves_each_estimate_in_base_and_option(scenarios: tuple[Scenario, Scenario]) -> None:
+    """Only visits per day changes the fake's waits: its bar alone has a length, and more visits
+    make the option worth more (it halves longer waits)."""
+    from sim.business.case import central_case_npv, sweep_estimates
+
+    base, option = scenarios
+    assert len(base.estimate_ranges) >= 10
+    opts = CompareOptions(seed=3, workers=1, simulate=busier_waits_longer)
+    comparison = compare(base, [option], 8, ["wait_mean_min"], opts)
+    central = central_case_npv(comparison, _costs())
+    result = sweep_estimates(
+        base, option, _costs(), lambda b, o: compare(b, [o], 8, ["wait_mean_min"], opts), central
+    )
+    top = result.bars[0]
+    assert top.key == "demand.visits_per_day"
+    assert top.at_high > central > top.at_low
+    assert all(b.swing == 0 for b in result.bars[1:])
+    # the NPV is linear in visits per day here, so the bar's ends are exact
+    slope = (central - top.at_low) / (top.value - top.low)
+    assert top.at_high == pytest.approx(central + slope * (top.high - top.value), rel=1e-9)

@@ -20,6 +20,7 @@ turned into it: no rule says what a late dossier costs.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,16 +33,21 @@ from sim.business.montecarlo import (
     Benefit,
     MonteCarlo,
     OptionCost,
+    central_npv,
     option_costs,
     simulate_npv,
     switching_values,
 )
+from sim.business.sensitivity import Sensitivity, estimate_effects, sweep
 from sim.decide.comparison import Comparison
 from sim.decide.comparison import write_files as write_comparison_files
 from sim.experiment.folders import write_new_folder
 from sim.experiment.results import Results, csv_cell, package_version, write_json
 from sim.model.output import ReplicationOutput
 from sim.scenario.costs import CostsSpec
+from sim.scenario.loader import parse_scenario
+from sim.scenario.ranges import value_at, with_value
+from sim.scenario.schema import Scenario
 from sim.scenario.uncertain import Uncertain
 
 
@@ -153,6 +159,11 @@ class BusinessCase:
     option_costs: tuple[OptionCost, ...]
     monte_carlo: MonteCarlo
     switching: dict[str, float | None]
+    sensitivity: Sensitivity | None = None
+    """The one-at-a-time sweep of the ranged estimates (`--sensitivity`), or None."""
+    simulation_only: MonteCarlo | None = None
+    """With a sweep, the Monte Carlo before the estimates' uncertainty was added (`monte_carlo`
+    then holds both); None without one."""
     writers: tuple[CaseWriter, ...] = ()
     comparison_writers: tuple[Callable[[Comparison, Path], object], ...] = ()
 
@@ -216,6 +227,31 @@ class BusinessCase:
             "equivalent_annual_cost_mean": float(np.mean(mc.cost_per_year)),
             "switching_values": self.switching,
             "quality": {k: list(v) for k, v in self.quality().items()},
+            "sensitivity": None
+            if self.sensitivity is None
+            else {
+                "decision": "npv_central",
+                "central": self.sensitivity.central,
+                "holds": self.sensitivity.holds,
+                "bars": [
+                    {
+                        "key": b.key,
+                        "value": b.value,
+                        "low": b.low,
+                        "high": b.high,
+                        "npv_at_low": b.at_low,
+                        "npv_at_high": b.at_high,
+                        "flip": b.flip,
+                    }
+                    for b in self.sensitivity.bars
+                ],
+                "npv_mean_simulation_only": None
+                if self.simulation_only is None
+                else self.simulation_only.mean,
+                "p_pays_off_simulation_only": None
+                if self.simulation_only is None
+                else self.simulation_only.p_positive,
+            },
             "command_line": list(sys.argv),
         }
 
@@ -269,6 +305,52 @@ def appraise(comparison: Comparison, costs: CostsSpec, *, draws: int = 10_000, s
     return BusinessCase(comparison, costs, lines, priced, mc, switching)
 
 
+def central_case_npv(comparison: Comparison, costs: CostsSpec) -> float:
+    """The NPV with every cost and value at its central figure and the mean paired differences."""
+    return central_npv(benefits(comparison, costs), option_costs(costs), costs.years, costs.discount_rate)
+
+
+def sweep_estimates(
+    base: Scenario,
+    option: Scenario,
+    costs: CostsSpec,
+    run_pair: Callable[[Scenario, Scenario], Comparison],
+    central: float,
+) -> Sensitivity:
+    """Each ranged estimate of the base at its low and high end, in base and option alike (the
+    option keeps its own value where it sets the key differently), the NPV at central costs."""
+    base_doc, option_doc = base.model_dump(mode="python"), option.model_dump(mode="python")
+
+    def evaluate(key: str, value: float) -> float:
+        b = parse_scenario(with_value(base_doc, key, value), f"<{base.name}: {key} = {value:g}>")
+        try:
+            same = value_at(option_doc, key) == value_at(base_doc, key)
+        except KeyError:
+            same = False
+        o = (
+            parse_scenario(with_value(option_doc, key, value), f"<{option.name}: {key} = {value:g}>")
+            if same
+            else option
+        )
+        return central_case_npv(run_pair(b, o), costs)
+
+    return sweep(base.estimate_ranges, evaluate, central)
+
+
+def with_estimates(mc: MonteCarlo, sensitivity: Sensitivity) -> MonteCarlo:
+    """The Monte Carlo with each ranged estimate's effect (drawn within its range) added to every
+    NPV draw (`sim.business.sensitivity.estimate_effects`)."""
+    npv = mc.npv + estimate_effects(sensitivity, mc.draws, mc.seed)
+    return dataclasses.replace(
+        mc,
+        npv=npv,
+        mean=float(np.mean(npv)),
+        p05=float(np.quantile(npv, 0.05)),
+        p95=float(np.quantile(npv, 0.95)),
+        p_positive=float(np.mean(npv > 0)),
+    )
+
+
 __all__ = [
     "MONEY_LINES",
     "REPORTED_KPIS",
@@ -276,5 +358,8 @@ __all__ = [
     "MoneyLine",
     "appraise",
     "benefits",
+    "central_case_npv",
     "option_costs",
+    "sweep_estimates",
+    "with_estimates",
 ]

@@ -23,13 +23,15 @@ from pydantic_core import ErrorDetails
 from sim.scenario.base import SubKeyError
 from sim.scenario.checks import CrossReferenceError, check_references
 from sim.scenario.errors import ScenarioError
+from sim.scenario.ranges import extract_ranges
 from sim.scenario.schema import Scenario
 from sim.scenario.variants import Provenance, allowed_roots, resolve_chain
 
 MAX_FILE_BYTES = 1 << 20
 """A scenario file is about 20 kB; anything over 1 MiB is refused unread."""
 
-SCENARIO_KEYS = frozenset(Scenario.model_fields) | {"extends"}
+SCENARIO_KEYS = (frozenset(Scenario.model_fields) - {"estimate_ranges"}) | {"extends"}
+"""Keys that make a TOML file a scenario (ranges alone do not)."""
 
 DIST_TAGS = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "empirical")
 DIST_NAMES = ", ".join(DIST_TAGS)
@@ -157,9 +159,11 @@ def parse_scenario(
     """Validate a parsed TOML document into a frozen `Scenario`.
 
     With `provenance` (from an `extends` chain), an error in a key that a parent file supplied
-    names that parent, since that is where the bad line is.
+    names that parent, since that is where the bad line is. Plausible ranges (`X_range` keys,
+    `sim.scenario.ranges`) are taken out and checked first; `data` itself is not modified.
     """
     try:
+        data, ranges = extract_ranges(data, source, provenance)
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         key, message = validation_problem(exc)
@@ -170,7 +174,7 @@ def parse_scenario(
         check_references(scenario)
     except CrossReferenceError as exc:
         raise _located(source, exc.key, str(exc), provenance) from None
-    return scenario
+    return scenario.model_copy(update={"estimate_ranges": ranges.settle()})
 
 
 def _located(source: str, key: str, message: str, provenance: Provenance | None) -> ScenarioError:

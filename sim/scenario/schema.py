@@ -18,6 +18,7 @@ from sim.scenario.calendar import WEEKDAY_NAMES, CalendarSpec, ClockTime, Sessio
 from sim.scenario.costs_schema import CostsSpec
 from sim.scenario.distributions import Deterministic, Distribution, Uniform, bounded, positive_mean
 from sim.scenario.kpis import DEFAULT_MINIMUM_IMPORTANT_DIFFERENCE, is_known_kpi
+from sim.scenario.ranges import EstimateRange
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -514,6 +515,9 @@ class Scenario(Strict):
     targets: TargetsSpec = Field(default_factory=TargetsSpec)
     run: RunSpec = Field(default_factory=RunSpec)
     costs: CostsSpec | None = None
+    estimate_ranges: tuple[EstimateRange, ...] = ()
+    """Plausible ranges of ESTIMATE values, by key path (`sim.scenario.ranges`); the model does not
+    read them, the sensitivity sweep and the business case's Monte Carlo do."""
 
     @property
     def name(self) -> str:

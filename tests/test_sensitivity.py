@@ -1,0 +1,76 @@
+"""The one-at-a-time sweep: the tornado's order, the flip point, and the estimates' uncertainty in
+the Monte Carlo, on synthetic models whose effects are known exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.business.sensitivity import estimate_effects, sweep
+from sim.scenario.ranges import EstimateRange
+
+
+def _range(key: str, value: float, low: float, high: float) -> EstimateRange:
+    return EstimateRange(key=key, low=low, high=high, reason="test", value=value)
+
+
+RANGES = [
+    _range("small", 10.0, 8.0, 12.0),  # slope +1 → swing 4
+    _range("big", 5.0, 0.0, 10.0),  # slope −3 → swing 30
+    _range("none", 1.0, 0.0, 2.0),  # no effect → swing 0
+    _range("medium", 2.0, 1.0, 4.0),  # slope +4 → swing 12
+]
+SLOPES = {"small": 1.0, "big": -3.0, "none": 0.0, "medium": 4.0}
+CENTRAL = 6.0
+
+
+def linear(key: str, value: float) -> float:
+    """The decision (an NPV) moves linearly with each estimate, from 6 at the given values."""
+    r = next(r for r in RANGES if r.key == key)
+    return CENTRAL + SLOPES[key] * (value - r.value)
+
+
+def test_the_tornado_is_ordered_by_swing_longest_first() -> None:
+    result = sweep(RANGES, linear, CENTRAL)
+    assert [b.key for b in result.bars] == ["big", "medium", "small", "none"]
+    assert [b.swing for b in result.bars] == [30.0, 12.0, 4.0, 0.0]
+    big = result.bars[0]
+    assert (big.at_low, big.at_high) == (21.0, -9.0)
+
+
+def test_the_flip_point_is_where_the_decision_crosses_zero() -> None:
+    result = sweep(RANGES, linear, CENTRAL)
+    by_key = {b.key: b for b in result.bars}
+    # big: 6 − 3 (x − 5) = 0 at x = 7, inside [0, 10]: flips
+    assert by_key["big"].flip == pytest.approx(7.0)
+    # medium: 6 + 4 (x − 2) = 0 at x = 0.5, below its low end 1: does not flip
+    assert by_key["medium"].flip is None and by_key["small"].flip is None and by_key["none"].flip is None
+    assert not result.holds and [b.key for b in result.flipping] == ["big"]
+    # with the verdict at a higher threshold, medium flips too: 6 + 4 (x − 2) = 10 at x = 3
+    raised = {b.key: b for b in sweep(RANGES, linear, CENTRAL, threshold=10.0).bars}
+    assert raised["medium"].flip == pytest.approx(3.0)
+
+
+def test_no_flip_when_every_range_keeps_the_sign() -> None:
+    narrow = [_range("big", 5.0, 4.0, 6.0)]
+    result = sweep(narrow, lambda k, v: CENTRAL - 3.0 * (v - 5.0), CENTRAL)
+    assert result.holds and result.bars[0].flip is None
+
+
+def test_the_estimates_effects_have_the_mean_and_spread_of_their_ranges() -> None:
+    """Linear effects of uniform estimates: mean Σ slope (mid − value), variance Σ slope² w²/12."""
+    result = sweep(RANGES, linear, CENTRAL)
+    draws = 200_000
+    effects = estimate_effects(result, draws, seed=4)
+    mean = sum(SLOPES[r.key] * ((r.low + r.high) / 2 - r.value) for r in RANGES)
+    var = sum(SLOPES[r.key] ** 2 * (r.high - r.low) ** 2 / 12 for r in RANGES)
+    sd = np.sqrt(var)
+    assert abs(float(np.mean(effects)) - mean) < 4 * sd / np.sqrt(draws)
+    assert float(np.std(effects)) == pytest.approx(sd, rel=0.01)
+    assert np.array_equal(effects, estimate_effects(result, draws, seed=4))
+    assert not np.array_equal(effects, estimate_effects(result, draws, seed=5))
+
+
+def test_a_decision_that_is_not_a_number_is_refused() -> None:
+    with pytest.raises(ValueError, match="small: the decision at the low end is not a number"):
+        sweep(RANGES[:1], lambda k, v: float("nan"), CENTRAL)
