@@ -420,19 +420,22 @@ def cmd_business_case(args: argparse.Namespace) -> int:
             progress=sys.stderr.isatty() and not args.quiet,
             executor=executor,
         )
+    costs_file = args.costs if args.costs is not None else args.base  # where the labels are
     case = dataclasses.replace(
         case,
-        writers=(*case.writers, *business_report_writers(args.lang)),
+        writers=(*case.writers, *business_report_writers(args.lang, costs_file=costs_file)),
         comparison_writers=(*case.comparison_writers, report_writer(args.lang)),
     )
     from sim.report.business import format_business_case
+    from sim.report.business.html import labels_for
 
+    labels = labels_for(case, costs_file)
     return _save_and_print(
         case.save,
         f"case-{option.name}",
         out,
         args.quiet,
-        lambda: format_business_case(case, args.lang),
+        lambda: format_business_case(case, args.lang, labels),
         args.lang,
     )
 

@@ -46,6 +46,11 @@ def test_payback_by_hand() -> None:
     assert payback_years([-100, 30, 50, 60]) == pytest.approx(2 + 20 / 60)  # -70, -20, +40
     assert payback_years([-100, 10, 10]) is None
     assert payback_years([0, 5]) == 0.0
+    # a post or a session: nothing paid at the start, a loss every year: it never pays back
+    assert payback_years([0, -5, -5]) is None
+    assert payback_years([0, -5, 10]) == pytest.approx(1.5)  # 0, -5, +5
+    # a re-purchase that pushes the total below 0 again: payback is the last crossing
+    assert payback_years([-10, 20, -30, 40]) == pytest.approx(2.5)  # -10, 10, -20, 20
     # discounted at 10%: 45/1.1 + 45/1.21 = 78.10; the third year's 33.81 covers the 21.90 left
     flows = discounted([-100, 45, 45, 45], 0.10)
     assert payback_years(flows) == pytest.approx(2 + (100 - 45 / 1.1 - 45 / 1.21) / (45 / 1.331))

@@ -637,3 +637,18 @@ def test_console_differences_keep_their_signs() -> None:
     assert format_difference_ci("late_dossiers", math.nan, 0.3) == "[no interval]"
     assert format_difference("wait_mean_min", 0.52) == "+0.52 min"
     assert format_difference("wait_mean_min", 1e-9) == "0.0000 min"  # at most 4 decimals; zero has no sign
+
+
+def test_sim_compare_runs_on_a_pool_of_workers() -> None:
+    """`sim.compare(..., workers=2)` opens one pool for every scenario (it once passed the pool
+    and the worker count on together, which the runner refuses) and gives the serial result."""
+    from helpers import small_data
+
+    import sim
+
+    base = parse_scenario(small_data(staff=2), "<small>")
+    other = parse_scenario({**small_data(staff=3), "scenario": {"name": "three"}}, "<three>")
+    pooled = sim.compare(base, other, replications=4, seed=5, workers=2)
+    serial = sim.compare(base, other, replications=4, seed=5, workers=1)
+    assert pooled.table().equals(serial.table())
+    assert pooled.base.workers == 2

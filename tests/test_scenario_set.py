@@ -178,6 +178,15 @@ def _interleaved(v: Scenario) -> None:
     assert (v.policies.priority_rule, v.policies.priority_interleave) == ("interleaved", 3)
 
 
+def _kiosk(v: Scenario) -> None:
+    assert (BASE.equipment.lookup_pcs.count, v.equipment.lookup_pcs.count) == (1, 2)
+    assert v.online.dossiers_per_day > BASE.online.dossiers_per_day
+    assert _submit_per_day(v) < _submit_per_day(BASE)
+    assert _procedure_per_day(v, "certified_copy") == pytest.approx(
+        _procedure_per_day(BASE, "certified_copy")
+    )
+
+
 # file stem -> (check of what the name promises, top-level sections allowed to differ from the base)
 PROMISES: dict[str, tuple[Callable[[Scenario], None], set[str]]] = {
     "staff_6": (_staff_6, {"staff"}),
@@ -195,6 +204,7 @@ PROMISES: dict[str, tuple[Callable[[Scenario], None], set[str]]] = {
     "unreliable_machine": (_unreliable, {"equipment"}),
     "two_lookup_pcs": (_pcs(2), {"equipment"}),
     "no_lookup_pc": (_pcs(0), {"equipment"}),
+    "kiosk": (_kiosk, {"equipment", "demand", "procedures", "online"}),
     "support_none": (_support(0), {"support_team"}),
     "support_one": (_support(1), {"support_team"}),
     "support_two_all_day": (_support(2, all_day=True), {"support_team"}),

@@ -72,18 +72,24 @@ def cash_flows(
 
 
 def payback_years(flows: Sequence[float]) -> float | None:
-    """The first time the cumulative flow reaches 0 (linear within a year), None if it never does.
+    """When the cumulative flow last turns from negative to ≥ 0 and stays there (linear within a
+    year); 0 when it is never negative; None when it ends negative (the option never pays back).
 
-    Pass `discounted(flows, rate)` for the discounted payback time (it agrees with NPV > 0)."""
-    total = 0.0
-    for t, f in enumerate(flows):
-        before = total
+    Pass `discounted(flows, rate)` for the discounted payback time (it agrees with NPV > 0). A
+    cost with no one-off price (a post, a session: year 0 is 0, the later years negative) never
+    pays back, even though the cumulative flow starts at 0."""
+    totals, total = [], 0.0
+    for f in flows:
         total += f
-        if total >= 0:
-            if t == 0:
-                return 0.0
-            return t - 1 + (-before / f)
-    return None
+        totals.append(total)
+    if not totals or totals[-1] < 0:
+        return None
+    negative = [t for t, x in enumerate(totals) if x < 0]
+    if not negative:
+        return 0.0
+    t = negative[-1]  # the cumulative flow is ≥ 0 from t + 1 on
+    before, step = totals[t], flows[t + 1]
+    return t + (-before / step)
 
 
 def switching_value(f: Callable[[float], float], lo: float, hi: float) -> float | None:

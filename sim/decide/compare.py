@@ -203,7 +203,9 @@ def compare(
         from sim.experiment.executors import ProcessExecutor
 
         with ProcessExecutor(options.workers) as pool:
-            return compare(base, alternatives, replications, key_kpis, replace(options, executor=pool))
+            return compare(
+                base, alternatives, replications, key_kpis, replace(options, executor=pool, workers=None)
+            )
 
     scenarios = (base, *alternatives)
     _check_inputs(scenarios, key_kpis)
