@@ -81,6 +81,7 @@ def compare(  # noqa: PLR0913 - the public API: each option a keyword, as the RE
     start: int | None = None,
     step: int | None = None,
     cap: int | None = None,
+    sensitivity: bool = False,
     progress: bool = False,
     executor: Executor | None = None,
     scenario_root: str | Path | None = None,
@@ -94,6 +95,9 @@ def compare(  # noqa: PLR0913 - the public API: each option a keyword, as the RE
     `start`, in steps of `step`, up to `cap` (10, 10, 200). See `sim.decide.compare.compare`.
     `.save(folder)` on the result writes comparison.csv, meta.json, plots and each scenario's folder.
     `scenario_root`: a folder whose files the TOML paths' `extends` may also name.
+    `sensitivity=True` also moves each ranged estimate of the base to its low and high end (same
+    seed and replications) and records how the first key KPI's difference moves
+    (`Comparison.sensitivity`, `sim.decide.sweep`).
     """
     from sim.decide.compare import AutoRule, CompareOptions
     from sim.decide.compare import compare as compare_scenarios
@@ -112,7 +116,9 @@ def compare(  # noqa: PLR0913 - the public API: each option a keyword, as the RE
         step=d.step if step is None else step,
         cap=d.cap if cap is None else cap,
     )
-    options = CompareOptions(seed=seed, workers=workers, progress=progress, executor=executor, auto=auto)
+    options = CompareOptions(
+        seed=seed, workers=workers, progress=progress, executor=executor, auto=auto, sensitivity=sensitivity
+    )
     comparison = compare_scenarios(
         load(base), [load(a) for a in alternatives], replications, key_kpis, options
     )

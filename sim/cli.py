@@ -199,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _executor_flags(compare)
     compare.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also move each ranged estimate of the base to its low and high end (common random "
+        "numbers) and say whether the first key KPI's difference keeps its direction (a tornado chart)",
+    )
+    compare.add_argument(
         "--lang",
         choices=("vi", "en"),
         default="vi",
@@ -789,6 +795,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             replications=replications,
             seed=seed,
             workers=None if executor is not None else workers,
+            sensitivity=args.sensitivity,
             progress=sys.stderr.isatty() and not args.quiet,
             executor=executor,
         )

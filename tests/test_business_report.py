@@ -27,9 +27,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from sim.business.case import BusinessCase, appraise
-from sim.business.sensitivity import Bar, Sensitivity
 from sim.decide.compare import CompareOptions, compare
 from sim.decide.comparison import Comparison
+from sim.experiment.sensitivity import Bar, Sensitivity
 from sim.model.output import ReplicationOutput
 from sim.report.business import format_business_case, words
 from sim.report.business.figures import npv_figure, write_business_plots

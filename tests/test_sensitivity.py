@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.business.sensitivity import estimate_effects, sweep
+from sim.experiment.sensitivity import estimate_effects, sweep
 from sim.scenario.ranges import EstimateRange
 
 
@@ -95,3 +95,37 @@ def test_the_tornado_figure_names_each_estimate_in_the_language() -> None:
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1] == "big" and labels[0] == "none"  # longest on top
     assert "◆" in "".join(t.get_text() for t in ax.texts)  # big can flip the verdict
+
+
+def test_a_comparison_sweeps_each_estimate_in_base_and_alternative() -> None:
+    """A fake model whose mean wait grows with visits per day, and which the alternative halves:
+    the difference grows with visits per day and never changes sign (it holds), and the sweep's
+    ends are exact (the difference is linear in visits per day)."""
+    from helpers import DAO_XA
+    from test_business_case import busier_waits_longer
+
+    from sim.decide.compare import CompareOptions, compare
+    from sim.report.compare_table import format_comparison
+    from sim.scenario.loader import load_scenario
+
+    base = load_scenario(DAO_XA)
+    machines = base.equipment.ticket_machines.model_copy(update={"count": 2})
+    option = base.model_copy(
+        update={
+            "equipment": base.equipment.model_copy(update={"ticket_machines": machines}),
+            "scenario": base.scenario.model_copy(update={"name": "option"}),
+        }
+    )
+    opts = CompareOptions(seed=3, workers=1, simulate=busier_waits_longer, sensitivity=True)
+    comparison = compare(base, [option], 6, ["wait_mean_min"], opts)
+    ((alt, kpi, result),) = comparison.sensitivity
+    assert (alt, kpi) == ("option", "wait_mean_min")
+    top = result.bars[0]
+    assert top.key == "demand.visits_per_day" and result.holds
+    assert top.at_high < result.central < top.at_low < 0  # more visits: a bigger saving
+    assert top.at_high == pytest.approx(result.central * top.high / top.value, rel=1e-9)
+    assert all(b.swing == 0 for b in result.bars[1:])
+    text = " ".join(format_comparison(comparison, "vi").split())  # one line: the table wraps
+    assert "ĐỘ NHẠY" in text and "giữ nguyên chiều" in text and "Số lượt người dân mỗi ngày" in text
+    english = " ".join(format_comparison(comparison, "en").split())
+    assert "keeps its direction over the whole range of each of the 14 ranged estimates" in english

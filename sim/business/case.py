@@ -38,11 +38,11 @@ from sim.business.montecarlo import (
     simulate_npv,
     switching_values,
 )
-from sim.business.sensitivity import Sensitivity, estimate_effects, sweep
 from sim.decide.comparison import Comparison
 from sim.decide.comparison import write_files as write_comparison_files
 from sim.experiment.folders import write_new_folder
 from sim.experiment.results import Results, csv_cell, package_version, write_json
+from sim.experiment.sensitivity import Sensitivity, estimate_effects, sweep
 from sim.model.output import ReplicationOutput
 from sim.scenario.costs import CostsSpec
 from sim.scenario.loader import parse_scenario
@@ -339,7 +339,7 @@ def sweep_estimates(
 
 def with_estimates(mc: MonteCarlo, sensitivity: Sensitivity) -> MonteCarlo:
     """The Monte Carlo with each ranged estimate's effect (drawn within its range) added to every
-    NPV draw (`sim.business.sensitivity.estimate_effects`)."""
+    NPV draw (`sim.experiment.sensitivity.estimate_effects`)."""
     npv = mc.npv + estimate_effects(sensitivity, mc.draws, mc.seed)
     return dataclasses.replace(
         mc,

@@ -115,6 +115,8 @@ class CompareOptions:
     executor: Executor | None = None
     confidence: float = CONFIDENCE
     auto: AutoRule = field(default_factory=AutoRule)
+    sensitivity: bool = False
+    """Also sweep each ranged estimate of the base (`sim.decide.sweep`), same seed and replications."""
 
 
 def paired_difference(
@@ -220,7 +222,7 @@ def compare(
         checks, rule = [], f"fixed: {n} replication{'s' if n != 1 else ''}"
     keys = _key_kpis(results[0], key_kpis)
     m = len(alternatives) * len(keys)
-    return Comparison(
+    comparison = Comparison(
         base=results[0],
         alternatives=tuple(results[1:]),
         rows=tuple(_rows(results, keys, bonferroni(options.confidence, max(1, m)))),
@@ -231,6 +233,17 @@ def compare(
         replication_rule=rule,
         precision_checks=tuple(checks),
     )
+    if not options.sensitivity:
+        return comparison
+    from sim.decide.sweep import sweep_comparison
+
+    n = comparison.replications
+    quiet = replace(options, progress=False)
+
+    def run_pair(b: Scenario, a: Scenario) -> tuple[Results, Results]:
+        return _run(b, quiet, n), _run(a, quiet, n)
+
+    return replace(comparison, sensitivity=sweep_comparison(comparison, run_pair))
 
 
 # ----- helpers ----------------------------------------------------------------------------------

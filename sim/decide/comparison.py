@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.experiment.folders import write_new_folder
 from sim.experiment.results import Results, csv_cell, library_versions, package_version, write_json
+from sim.experiment.sensitivity import Sensitivity
 from sim.scenario.kpis import N_
 
 if TYPE_CHECKING:
@@ -120,6 +121,9 @@ class Comparison:
     """How the number of replications was chosen, in words (fixed, or the auto rule's outcome)."""
     precision_checks: tuple[PrecisionCheck, ...] = ()
     """With `replications="auto"`: each key difference's half-width against its bound; else empty."""
+    sensitivity: tuple[tuple[str, str, Sensitivity], ...] = ()
+    """With `--sensitivity`: (alternative, key KPI, sweep) — the paired difference of the first key
+    KPI with each ranged estimate of the base at its low and high end (`sim.decide.sweep`)."""
     writers: tuple[ComparisonWriter, ...] = ()
     """Run by `save` inside the folder being assembled (plots, report); `sim.compare` adds the plots."""
 
@@ -221,6 +225,28 @@ def meta(comparison: Comparison) -> dict[str, Any]:
             for c in comparison.precision_checks
         ],
         "key_kpis": list(comparison.key_kpis),
+        "sensitivity": [
+            {
+                "alternative": alt,
+                "kpi": kpi,
+                "decision": "mean paired difference (alternative - base)",
+                "central": sweep.central,
+                "holds": sweep.holds,
+                "bars": [
+                    {
+                        "key": b.key,
+                        "value": b.value,
+                        "low": b.low,
+                        "high": b.high,
+                        "at_low": b.at_low,
+                        "at_high": b.at_high,
+                        "flip": b.flip,
+                    }
+                    for b in sweep.bars
+                ],
+            }
+            for alt, kpi, sweep in comparison.sensitivity
+        ],
         "confidence": comparison.confidence,
         "comparisons": comparison.comparisons,
         "adjusted_confidence": comparison.adjusted_confidence,

@@ -212,7 +212,52 @@ def format_comparison(comparison: Comparison, lang: str = "en") -> str:
         lines += _full_table(comparison, alt.scenario.name, width, lang)
     replications = _("Replications: {n} per scenario ({rule})")
     lines += ["", replications.format(n=comparison.replications, rule=_rule(comparison, lang))]
+    if comparison.sensitivity:
+        lines += ["", *sensitivity_lines(comparison, lang)]
     return "\n".join(lines)
+
+
+def sensitivity_lines(comparison: Comparison, lang: str = "en", bars: int = 3) -> list[str]:
+    """Per alternative: whether the first key KPI's difference keeps its direction over every
+    ranged estimate, which estimate reverses it and where, and the estimates that move it most."""
+    from sim.report.figures.tornado import estimate_label
+
+    _ = gettext_for(lang)
+    out = [_("SENSITIVITY (each ranged estimate moved alone, same random numbers)")]
+    for alt, kpi, sweep in comparison.sensitivity:
+        name = _label(kpi, lang, comparison.base)
+        n = len(sweep.bars)
+        if sweep.holds:
+            text = _(
+                "{alternative}: the difference in {kpi} keeps its direction over the whole range "
+                "of each of the {n} ranged estimates."
+            )
+        else:
+            text = _(
+                "{alternative}: the difference in {kpi} changes direction when one estimate moves: {flips}."
+            )
+        flips = "; ".join(
+            _("{estimate} at {value} (plausible {low}–{high})").format(
+                estimate=estimate_label(b.key, _),
+                value=fmt_plain(b.flip or 0.0, lang),
+                low=fmt_plain(b.low, lang),
+                high=fmt_plain(b.high, lang),
+            )
+            for b in sweep.flipping
+        )
+        out += _wrap(_INDENT + text.format(alternative=alt, kpi=name, n=n, flips=flips), _INDENT * 2)
+        for b in sweep.bars[:bars]:
+            move = _("{estimate}: {at_low} at its low end, {at_high} at its high end")
+            out += _wrap(
+                _INDENT * 2
+                + move.format(
+                    estimate=estimate_label(b.key, _),
+                    at_low=format_difference(kpi, b.at_low, lang),
+                    at_high=format_difference(kpi, b.at_high, lang),
+                ),
+                _INDENT * 3,
+            )
+    return out
 
 
 def _targets(results: Results, is_base: bool, lang: str = "en") -> list[str]:

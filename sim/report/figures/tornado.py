@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from matplotlib.figure import Figure
 
-from sim.business.sensitivity import Sensitivity
+from sim.experiment.sensitivity import Sensitivity
 from sim.report.figures.run import new_figure
 from sim.report.figures.text import Translate, english, localise_axes
 from sim.report.param_labels import key_label
