@@ -41,6 +41,8 @@ def _output(scenario: Scenario, seed: int, replication: int, changes: dict[str, 
     rng = np.random.default_rng([seed, replication])
     noise = rng.normal(0.0, 0.1, len(BASE_KPIS))
     kpis = {k: v * (1.0 + n) for (k, v), n in zip(BASE_KPIS.items(), noise, strict=True)}
+    for share in ("on_time_rate", "wait_within_target"):  # shares stay shares
+        kpis[share] = min(1.0, kpis[share])
     if scenario.equipment.ticket_machines.count == 2:  # "the option"
         kpis = {k: v * changes.get(k, 1.0) for k, v in kpis.items()}
     return ReplicationOutput(

@@ -3,6 +3,8 @@ the Monte Carlo, on synthetic models whose effects are known exactly."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -129,3 +131,11 @@ def test_a_comparison_sweeps_each_estimate_in_base_and_alternative() -> None:
     assert "ĐỘ NHẠY" in text and "giữ nguyên chiều" in text and "Số lượt người dân mỗi ngày" in text
     english = " ".join(format_comparison(comparison, "en").split())
     assert "keeps its direction over the whole range of each of the 14 ranged estimates" in english
+    # the report shows the tornado, captioned with the same sentence
+    from sim.report.html.render import render_report
+
+    html = render_report(lang="vi", comparison=comparison, command="python -m sim compare a.toml b.toml")
+    assert html.count("data:image/png;base64,") == 4  # forest, waits by hour, on time, tornado
+    assert "giữ nguyên chiều trên toàn bộ khoảng hợp lý" in html
+    without = compare(base, [option], 6, ["wait_mean_min"], dataclasses.replace(opts, sensitivity=False))
+    assert render_report(lang="vi", comparison=without).count("data:image/png;base64,") == 3

@@ -29,6 +29,7 @@ from sim.report.table import _label, _value, gettext_for, target_lines
 if TYPE_CHECKING:
     from sim.decide.comparison import Comparison, KpiComparison
     from sim.experiment.results import Results
+    from sim.experiment.sensitivity import Sensitivity
 
 _INDENT = "  "
 _NO_VERDICT = N_("not judged")
@@ -217,35 +218,43 @@ def format_comparison(comparison: Comparison, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+def sensitivity_sentence(
+    comparison: Comparison, alt: str, kpi: str, sweep: Sensitivity, lang: str = "en"
+) -> str:
+    """Whether the alternative's difference in `kpi` keeps its direction over every ranged
+    estimate, or which estimate reverses it and where."""
+    from sim.report.figures.tornado import estimate_label
+
+    _ = gettext_for(lang)
+    name = _label(kpi, lang, comparison.base)
+    if sweep.holds:
+        text = _(
+            "{alternative}: the difference in {kpi} keeps its direction over the whole range "
+            "of each of the {n} ranged estimates."
+        )
+    else:
+        text = _("{alternative}: the difference in {kpi} changes direction when one estimate moves: {flips}.")
+    flips = "; ".join(
+        _("{estimate} at {value} (plausible {low}–{high})").format(
+            estimate=estimate_label(b.key, _),
+            value=fmt_plain(b.flip or 0.0, lang),
+            low=fmt_plain(b.low, lang),
+            high=fmt_plain(b.high, lang),
+        )
+        for b in sweep.flipping
+    )
+    return text.format(alternative=alt, kpi=name, n=len(sweep.bars), flips=flips)
+
+
 def sensitivity_lines(comparison: Comparison, lang: str = "en", bars: int = 3) -> list[str]:
-    """Per alternative: whether the first key KPI's difference keeps its direction over every
-    ranged estimate, which estimate reverses it and where, and the estimates that move it most."""
+    """Per alternative: the sentence (`sensitivity_sentence`), then the estimates that move the
+    first key KPI's difference most."""
     from sim.report.figures.tornado import estimate_label
 
     _ = gettext_for(lang)
     out = [_("SENSITIVITY (each ranged estimate moved alone, same random numbers)")]
     for alt, kpi, sweep in comparison.sensitivity:
-        name = _label(kpi, lang, comparison.base)
-        n = len(sweep.bars)
-        if sweep.holds:
-            text = _(
-                "{alternative}: the difference in {kpi} keeps its direction over the whole range "
-                "of each of the {n} ranged estimates."
-            )
-        else:
-            text = _(
-                "{alternative}: the difference in {kpi} changes direction when one estimate moves: {flips}."
-            )
-        flips = "; ".join(
-            _("{estimate} at {value} (plausible {low}–{high})").format(
-                estimate=estimate_label(b.key, _),
-                value=fmt_plain(b.flip or 0.0, lang),
-                low=fmt_plain(b.low, lang),
-                high=fmt_plain(b.high, lang),
-            )
-            for b in sweep.flipping
-        )
-        out += _wrap(_INDENT + text.format(alternative=alt, kpi=name, n=n, flips=flips), _INDENT * 2)
+        out += _wrap(_INDENT + sensitivity_sentence(comparison, alt, kpi, sweep, lang), _INDENT * 2)
         for b in sweep.bars[:bars]:
             move = _("{estimate}: {at_low} at its low end, {at_high} at its high end")
             out += _wrap(

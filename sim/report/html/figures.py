@@ -66,7 +66,24 @@ def compare_figures(p: Page, comparison: Comparison) -> list[dict[str, Any]]:
     return [
         figure(p, getattr(compare_plots, f"{name}_figure"), comparison, p.gettext(caption))
         for name, caption in COMPARE_FIGURES.items()
-    ]
+    ] + tornado_figures(p, comparison)
+
+
+def tornado_figures(p: Page, comparison: Comparison) -> list[dict[str, Any]]:
+    """With `--sensitivity`: one tornado per alternative, its caption the verdict in words."""
+    from sim.report.compare_table import sensitivity_sentence
+    from sim.report.figures.tornado import tornado_figure
+    from sim.report.i18n import kpi_name
+
+    out = []
+    for alt, kpi, sweep in comparison.sensitivity:
+        axis = p.gettext("difference in {kpi} (alternative − base)").format(
+            kpi=kpi_name(kpi, p.lang, comparison.base.scenario)
+        )
+        fig = tornado_figure(sweep, _=p.gettext, locale=p.lang, scale=1.0, value_label=axis)
+        caption = sensitivity_sentence(comparison, alt, kpi, sweep, p.lang)
+        out.append({"src": data_uri(fig), "caption": caption, "wide": True})
+    return out
 
 
 def forest(p: Page) -> dict[str, Any]:
