@@ -139,3 +139,57 @@ def test_a_comparison_sweeps_each_estimate_in_base_and_alternative() -> None:
     assert "giữ nguyên chiều trên toàn bộ khoảng hợp lý" in html
     without = compare(base, [option], 6, ["wait_mean_min"], dataclasses.replace(opts, sensitivity=False))
     assert render_report(lang="vi", comparison=without).count("data:image/png;base64,") == 3
+
+
+def test_morris_ranks_the_estimates_by_their_known_effects() -> None:
+    """A linear model: every elementary effect of estimate k is slope_k × its range's width, so
+    μ* is exactly |slope| × width and σ is 0; an interaction term shows up in σ."""
+    from sim.experiment.screening import morris
+
+    def model(values: dict[str, float]) -> float:
+        return CENTRAL + sum(
+            SLOPES[k] * (v - next(r.value for r in RANGES if r.key == k)) for k, v in values.items()
+        )
+
+    result = morris(RANGES, model, trajectories=6, levels=4, seed=2)
+    assert result.evaluations == 6 * (len(RANGES) + 1)
+    expected = {r.key: abs(SLOPES[r.key]) * (r.high - r.low) for r in RANGES}
+    for key, mu_star, _, sigma in result.ranked():
+        assert mu_star == pytest.approx(expected[key]) and sigma == pytest.approx(0.0, abs=1e-9)
+    assert [k for k, *_ in result.ranked()] == ["big", "medium", "small", "none"]
+
+    def interacting(values: dict[str, float]) -> float:
+        return model(values) + 5.0 * values["small"] * values["none"]  # small and none act together
+
+    spread = {k: s for k, _, _, s in morris(RANGES, interacting, trajectories=6, levels=4, seed=2).ranked()}
+    assert spread["none"] > 1.0 and spread["small"] > 1.0 and spread["big"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_morris_screening_of_a_business_case_finds_the_one_estimate_that_matters() -> None:
+    from helpers import DAO_XA
+    from test_business_case import _costs, busier_waits_longer
+
+    from sim.business.case import screen_estimates
+    from sim.decide.compare import CompareOptions, compare
+    from sim.scenario.loader import load_scenario
+
+    base = load_scenario(DAO_XA)
+    machines = base.equipment.ticket_machines.model_copy(update={"count": 2})
+    option = base.model_copy(
+        update={
+            "equipment": base.equipment.model_copy(update={"ticket_machines": machines}),
+            "scenario": base.scenario.model_copy(update={"name": "option"}),
+        }
+    )
+    opts = CompareOptions(seed=3, workers=1, simulate=busier_waits_longer)
+    result = screen_estimates(
+        base,
+        option,
+        _costs(),
+        lambda b, o: compare(b, [o], 4, ["wait_mean_min"], opts),
+        trajectories=2,
+        seed=1,
+    )
+    ranked = result.ranked()
+    assert ranked[0][0] == "demand.visits_per_day" and ranked[0][1] > 0
+    assert all(mu == pytest.approx(0.0, abs=1e-6) for _, mu, _, _ in ranked[1:])

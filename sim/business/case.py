@@ -22,9 +22,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import tomli_w
@@ -42,6 +43,7 @@ from sim.decide.comparison import Comparison
 from sim.decide.comparison import write_files as write_comparison_files
 from sim.experiment.folders import write_new_folder
 from sim.experiment.results import Results, csv_cell, package_version, write_json
+from sim.experiment.screening import Screening, morris
 from sim.experiment.sensitivity import Sensitivity, estimate_effects, sweep
 from sim.model.output import ReplicationOutput
 from sim.scenario.costs import CostsSpec
@@ -337,6 +339,40 @@ def sweep_estimates(
     return sweep(base.estimate_ranges, evaluate, central)
 
 
+def screen_estimates(
+    base: Scenario,
+    option: Scenario,
+    costs: CostsSpec,
+    run_pair: Callable[[Scenario, Scenario], Comparison],
+    *,
+    trajectories: int = 4,
+    levels: int = 4,
+    seed: int = 0,
+) -> Screening:
+    """Morris screening of the central NPV over every ranged estimate of the base at once
+    (`sim.experiment.screening`): (k + 1) × trajectories comparisons under the same seed. For
+    researchers; the leader's answer uses the one-at-a-time sweep."""
+    base_doc, option_doc = base.model_dump(mode="python"), option.model_dump(mode="python")
+
+    def moved(doc: dict[str, Any], values: Mapping[str, float], own: dict[str, Any] | None) -> dict[str, Any]:
+        for key, value in values.items():
+            if own is not None:  # the option keeps a value it sets itself
+                try:
+                    if value_at(own, key) != value_at(base_doc, key):
+                        continue
+                except KeyError:
+                    continue
+            doc = with_value(doc, key, value)
+        return doc
+
+    def evaluate(values: Mapping[str, float]) -> float:
+        b = parse_scenario(moved(base_doc, values, None), f"<{base.name}: screening>")
+        o = parse_scenario(moved(option_doc, values, option_doc), f"<{option.name}: screening>")
+        return central_case_npv(run_pair(b, o), costs)
+
+    return morris(base.estimate_ranges, evaluate, trajectories=trajectories, levels=levels, seed=seed)
+
+
 def with_estimates(mc: MonteCarlo, sensitivity: Sensitivity) -> MonteCarlo:
     """The Monte Carlo with each ranged estimate's effect (drawn within its range) added to every
     NPV draw (`sim.experiment.sensitivity.estimate_effects`)."""
@@ -360,6 +396,7 @@ __all__ = [
     "benefits",
     "central_case_npv",
     "option_costs",
+    "screen_estimates",
     "sweep_estimates",
     "with_estimates",
 ]
