@@ -41,7 +41,7 @@ from sim.business.montecarlo import (
 )
 from sim.decide.comparison import Comparison
 from sim.decide.comparison import write_files as write_comparison_files
-from sim.experiment.folders import write_new_folder
+from sim.experiment.folders import save_with_writers
 from sim.experiment.results import Results, csv_cell, package_version, write_json
 from sim.experiment.screening import Screening, morris
 from sim.experiment.sensitivity import Sensitivity, estimate_effects, sweep
@@ -260,12 +260,7 @@ class BusinessCase:
     def save(self, folder: str | Path) -> Path:
         """case.csv, npv_draws.csv, costs.toml, meta.json and the comparison's own folder."""
 
-        def fill(tmp: Path) -> None:
-            self.write_files(tmp)
-            for writer in self.writers:
-                writer(self, tmp)
-
-        return write_new_folder(folder, fill)
+        return save_with_writers(folder, self, self.write_files, self.writers)
 
     def write_files(self, folder: Path) -> None:
         with (folder / "case.csv").open("w", encoding="utf-8", newline="") as fh:

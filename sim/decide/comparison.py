@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.experiment.folders import write_new_folder
+from sim.experiment.folders import save_with_writers
 from sim.experiment.results import Results, csv_cell, library_versions, package_version, write_json
 from sim.experiment.sensitivity import Sensitivity
 from sim.scenario.kpis import N_
@@ -169,12 +169,7 @@ def scenario_folder(folder: str | Path, name: str) -> Path:
 def save_comparison(comparison: Comparison, folder: str | Path) -> Path:
     """Write a new comparison folder and return its path; refuse a folder that already exists."""
 
-    def fill(tmp: Path) -> None:
-        write_files(comparison, tmp)
-        for writer in comparison.writers:
-            writer(comparison, tmp)
-
-    return write_new_folder(folder, fill)
+    return save_with_writers(folder, comparison, lambda tmp: write_files(comparison, tmp), comparison.writers)
 
 
 def write_files(comparison: Comparison, folder: Path) -> None:

@@ -17,8 +17,9 @@ import re
 import secrets
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -162,3 +163,23 @@ def write_new_folder(folder: str | Path, fill: Callable[[Path], None]) -> Path:
                 break
         raise
     return folder
+
+
+T = TypeVar("T")
+
+
+def save_with_writers(
+    folder: str | Path,
+    obj: T,
+    write_files: Callable[[Path], object],
+    writers: Sequence[Callable[[T, Path], object]],
+) -> Path:
+    """A new folder holding `write_files`'s data files, then what each writer adds (plots,
+    reports) — written whole or not at all (`write_new_folder`). Every result's `save`."""
+
+    def fill(tmp: Path) -> None:
+        write_files(tmp)
+        for writer in writers:
+            writer(obj, tmp)
+
+    return write_new_folder(folder, fill)

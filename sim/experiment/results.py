@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from sim.experiment.folders import write_new_folder
+from sim.experiment.folders import save_with_writers
 from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise_kpi, verdict
 from sim.model.output import EVENT_LOG_COLUMNS, ReplicationOutput
 from sim.scenario.kpis import KPIS
@@ -180,12 +180,7 @@ class Results:
     def save(self, folder: str | Path) -> Path:
         """Write a new results folder and return its path; refuse a folder that already exists."""
 
-        def fill(tmp: Path) -> None:
-            self.write_files(tmp)
-            for writer in self.writers:
-                writer(self, tmp)
-
-        return write_new_folder(folder, fill)
+        return save_with_writers(folder, self, self.write_files, self.writers)
 
     def write_files(self, folder: Path) -> None:
         """The data files of a results folder (no plots) into an existing folder."""

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import tomli_w
 
-from sim.experiment.folders import write_new_folder
+from sim.experiment.folders import save_with_writers
 from sim.experiment.results import Results, Writer, csv_cell, library_versions, package_version, write_json
 from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise_kpi
 from sim.model.output import ReplicationOutput
@@ -272,12 +272,7 @@ class OptimiseResult:
     def save(self, folder: str | Path) -> Path:
         """Write a new results folder and return its path; refuse a folder that already exists."""
 
-        def fill(tmp: Path) -> None:
-            self.write_files(tmp)
-            for writer in self.writers:
-                writer(self, tmp)
-
-        return write_new_folder(folder, fill)
+        return save_with_writers(folder, self, self.write_files, self.writers)
 
     def write_files(self, folder: Path) -> None:
         """candidates.csv, study.toml, meta.json and the nested results folders."""

@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.report.figures.run import new_figure, save_figures
+from sim.report.figures.run import figures_writer, new_figure, save_figures
 from sim.report.figures.text import Translate, english, localise_axes
-from sim.report.i18n import N_, translator
+from sim.report.i18n import N_
 
 if TYPE_CHECKING:
     from sim.business.case import BusinessCase
@@ -99,13 +99,8 @@ def write_business_plots(
 
 
 def business_plots_writer(lang: str = "vi") -> Callable[[BusinessCase, Path], None]:
-    """A writer for `BusinessCase.writers`: the case's plots in `lang`."""
-    gettext = translator(lang).gettext
-
-    def write(case: BusinessCase, folder: Path) -> None:
-        write_business_plots(case, folder, _=gettext, locale=lang)
-
-    return write
+    """A writer for `BusinessCase.writers`: its plots in `lang`."""
+    return figures_writer(BUSINESS_FIGURES, lang)
 
 
 __all__ = [

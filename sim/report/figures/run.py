@@ -690,6 +690,21 @@ def write_plots(results: Results, folder: Path, *, _: Translate = english, local
     return save_figures(figures, results, out, _=_, locale=locale)
 
 
+def figures_writer(figures: dict[str, FigureFunction], lang: str) -> Callable[[Any, Path], None]:
+    """A writer (for `.writers` of a result) that saves `figures` of its object as
+    `folder/plots/<name>.png`, drawn in `lang`."""
+    from sim.report.i18n import translator
+
+    gettext = translator(lang).gettext
+
+    def write(obj: Any, folder: Path) -> None:
+        out = Path(folder) / "plots"
+        out.mkdir(exist_ok=True)
+        save_figures(dict(figures), obj, out, _=gettext, locale=lang)
+
+    return write
+
+
 def save_figures(
     figures: dict[str, FigureFunction], obj: Any, out: Path, *, _: Translate = english, locale: str = "en"
 ) -> list[Path]:

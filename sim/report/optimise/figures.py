@@ -21,9 +21,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.optimiser.procedure import FEASIBLE, INFEASIBLE, NOT_NEEDED, UNDECIDED
-from sim.report.figures.run import new_figure, save_figures
+from sim.report.figures.run import figures_writer, new_figure, save_figures
 from sim.report.figures.text import Translate, english, lang_of, localise_axes
-from sim.report.i18n import N_, in_unit, kpi_kind, translator
+from sim.report.i18n import N_, in_unit, kpi_kind
 from sim.report.optimise import words
 from sim.report.optimise.words import PLAN_STATES
 
@@ -187,13 +187,8 @@ def write_optimise_plots(
 
 
 def optimise_plots_writer(lang: str = "vi") -> Callable[[OptimiseResult, Path], None]:
-    """A writer for `OptimiseResult.writers`: the study's plots in `lang`."""
-    gettext = translator(lang).gettext
-
-    def write(result: OptimiseResult, folder: Path) -> None:
-        write_optimise_plots(result, folder, _=gettext, locale=lang)
-
-    return write
+    """A writer for `OptimiseResult.writers`: its plots in `lang`."""
+    return figures_writer(OPTIMISE_FIGURES, lang)
 
 
 __all__ = [
