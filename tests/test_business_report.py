@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
-import string
 import warnings
 from collections.abc import Mapping
 from html.parser import HTMLParser
@@ -20,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from babel.messages.extract import extract, extract_from_file
+from english_words import english_leaks, english_words, msgids
 from helpers import DAO_XA, ROOT
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -468,37 +466,12 @@ _ALLOWED_IN_VI = {"monte", "carlo", "python", "estimate"}
 """Names (the Monte Carlo method, Python) and the label as the costs files write it."""
 
 
-def _msgids() -> list[str]:
-    found = []
-    for source in _SOURCES:
-        found += [m for _l, m, _c, _x in extract_from_file("python", ROOT / source, keywords=_KEYWORDS)]
-    for template in _TEMPLATES:
-        with (ROOT / "sim/report/html/templates" / template).open("rb") as handle:
-            found += [m for _l, m, _c, _x in extract("jinja2", handle, keywords={"_": None})]
-    return found
-
-
-_KEYWORDS = {"_": None, "N_": None}
-
-
-def _words_only(text: str) -> str:
-    """Drop file names, ids, flags and keys (case.csv, plots/, --costs, centre-sim)."""
-    return " ".join(t for t in text.split() if not re.search(r"[._/=]|^[-(]*--|\w-\w", t))
-
-
 def _english_words() -> set[str]:
-    out: set[str] = set()
-    for message in _msgids():
-        plain = "".join(lit for lit, _f, _s, _c in string.Formatter().parse(message))
-        out |= {w.lower() for w in re.findall(r"[A-Za-z]{4,}", _words_only(plain))}
-    return out - _ALLOWED_IN_VI
+    return english_words(msgids(_SOURCES, _TEMPLATES), _ALLOWED_IN_VI)
 
 
 def _english_leaks(texts: list[str]) -> list[str]:
-    english = _english_words()
-    return sorted(
-        {w for t in texts for w in re.findall(r"[A-Za-z]{4,}", _words_only(t)) if w.lower() in english}
-    )
+    return english_leaks(texts, _english_words())
 
 
 def test_the_english_word_list_can_catch_a_leak() -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import string
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
+from english_words import english_leaks, english_words, msgids
 from helpers import DAO_XA
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -400,39 +400,12 @@ _ALLOWED_IN_VI = {"bonferroni", "batur", "nelson", "estimate", "python"}
 """Names, and the label ESTIMATE as it is written in the study files."""
 
 
-def _msgids() -> list[str]:
-    from babel.messages.extract import extract_from_file
-
-    found = []
-    keywords = {"_": None, "N_": None}
-    for source in _SOURCES:
-        found += [m for _l, m, _c, _x in extract_from_file("python", ROOT / source, keywords=keywords)]
-    from babel.messages.extract import extract
-
-    template = ROOT / "sim/report/html/templates/optimise.html.j2"
-    with template.open("rb") as handle:
-        found += [m for _l, m, _c, _x in extract("jinja2", handle, keywords={"_": None})]
-    return found
-
-
 def _english_words() -> set[str]:
-    words: set[str] = set()
-    for message in _msgids():
-        plain = "".join(lit for lit, _f, _s, _c in string.Formatter().parse(message))
-        words |= {w.lower() for w in re.findall(r"[A-Za-z]{4,}", _words_only(plain))}
-    return words - _ALLOWED_IN_VI
-
-
-def _words_only(text: str) -> str:
-    """Drop file names, ids, flags and keys (candidates.csv, plan_02, --max-replications, centre-sim)."""
-    return " ".join(t for t in text.split() if not re.search(r"[._/=]|^[-(]*--|\w-\w", t))
+    return english_words(msgids(_SOURCES, ("optimise.html.j2",)), _ALLOWED_IN_VI)
 
 
 def _english_leaks(texts: list[str]) -> list[str]:
-    english = _english_words()
-    return sorted(
-        {w for t in texts for w in re.findall(r"[A-Za-z]{4,}", _words_only(t)) if w.lower() in english}
-    )
+    return english_leaks(texts, _english_words())
 
 
 def test_the_english_word_list_can_catch_a_leak() -> None:
