@@ -179,6 +179,11 @@ class StaffPresence:
     counter: idle time at the counter is not seen)."""
     presence_share: float
     """Days present / working days in the data."""
+    sessions_present: int = 0
+    """Sessions (morning, afternoon) in which they served at least one ticket."""
+    session_share: float = float("nan")
+    """Sessions present / sessions of the working days in the data: what the scenario's
+    `counter_share` means (the share of sessions a member sits at the counter)."""
 
 
 @dataclass(frozen=True, slots=True)
