@@ -150,9 +150,10 @@ def _ticket_times(
 
 
 def _ticket_order(
-    p: RowProblems, at: dict[str, pd.Series], label: dict[str, str], outcome: pd.Series
+    p: RowProblems, at: dict[str, pd.Series], label: dict[str, str], outcome: pd.Series, present: list[str]
 ) -> None:
-    """Times in their order, durations within the formats' limits, services with their times."""
+    """Times in their order, durations within the formats' limits, and services with their times
+    where the file has them (`present`: a file without service columns gives no service times)."""
     issued, called, started = at["issued_at"], at["called_at"], at["service_started"]
     ended, left = at["service_ended"], at["left_at"]
     issue = "the ticket's issue time"
@@ -164,7 +165,7 @@ def _ticket_order(
     _at_most(p, left - issued, f.MAX_WAIT_MIN, label["left_at"], "the time from ticket to leaving")
     _at_most(p, ended - started, f.MAX_SERVICE_MIN, label["service_ended"], "the service")
     serves = outcome.isin(f.SERVICE_OUTCOMES)
-    for name in ("service_started", "service_ended"):
+    for name in present:
         p.flag(serves & at[name].isna(), label[name], _needs_service(outcome, name))
 
 
@@ -185,7 +186,9 @@ def read_tickets(
     p = RowProblems(raw.source, raw.cells.index)
     values = _ticket_values(cols, p)
     at, label, durations = _ticket_times(cols, p, values["outcome"])
-    _ticket_order(p, at, label, values["outcome"])
+    given = [c for c, d in (("service_started", "wait_seconds"), ("service_ended", "service_seconds"))
+             if cols.has(c) or cols.has(d)]  # fmt: skip
+    _ticket_order(p, at, label, values["outcome"], given)
     _duplicates(p, values["ticket_id"], cols.label("ticket_id"), "the ticket id")
     dropped = p.settle(drop_bad_rows)
     frame = pd.DataFrame({**values, **at}, columns=list(f.TICKET_COLUMNS))[p.ok]

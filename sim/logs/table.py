@@ -27,7 +27,8 @@ MAX_LOG_BYTES = 256 << 20
 DELIMITERS = (",", ";", "\t")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _PANDAS_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_DATA_LIKE = re.compile(r"^[\d\s:/.\-+TZ]*$")
+_DATA_LIKE = re.compile(r"^[\d\s:/.\-+TZ]*\d[\d\s:/.\-+TZ]*$")
+"""A number or a date-time: a header never is one, a data row's cells often are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class RawTable:
         close = difflib.get_close_matches(wanted, found, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         mapped = f" (the mapping's header for {canonical})" if wanted != canonical else ""
-        data_like = all(_DATA_LIKE.match(h) for h in found)
+        data_like = any(_DATA_LIKE.match(h) for h in found)
         first = " The first row looks like data: the file needs a header row." if data_like else ""
         return ScenarioError(
             self.source,
