@@ -46,16 +46,47 @@ def _tickets() -> list[dict[str, str]]:
     """Five good tickets: rows 2-6 of the file."""
     return [
         _ticket("T1"),
-        _ticket("T2", priority="priority", issued_at="2025-07-01 08:05:00", called_at="2025-07-01 08:30:00",
-                service_started="2025-07-01 08:31:00", service_ended="2025-07-01 08:45:00", counter="2"),
-        _ticket("T3", issued_at="2025-07-01 07:50:00", called_at="", service_started="", service_ended="",
-                left_at="2025-07-01 08:40:00", counter="", staff_id="", outcome="walked_out"),
-        _ticket("T4", service="civil_status", issued_at="2025-07-02 09:00:00", called_at="2025-07-02 09:20:00",
-                service_started="", service_ended="", outcome="absent"),
-        _ticket("T5", service="civil_status", procedure="birth_registration", issued_at="2025-07-02 09:05:00",
-                called_at="2025-07-02 09:21:00", service_started="2025-07-02 09:22:00",
-                service_ended="2025-07-02 09:40:00", outcome="sent_back", staff_id="s2"),
-    ]  # fmt: skip
+        _ticket(
+            "T2",
+            priority="priority",
+            issued_at="2025-07-01 08:05:00",
+            called_at="2025-07-01 08:30:00",
+            service_started="2025-07-01 08:31:00",
+            service_ended="2025-07-01 08:45:00",
+            counter="2",
+        ),
+        _ticket(
+            "T3",
+            issued_at="2025-07-01 07:50:00",
+            called_at="",
+            service_started="",
+            service_ended="",
+            left_at="2025-07-01 08:40:00",
+            counter="",
+            staff_id="",
+            outcome="walked_out",
+        ),
+        _ticket(
+            "T4",
+            service="civil_status",
+            issued_at="2025-07-02 09:00:00",
+            called_at="2025-07-02 09:20:00",
+            service_started="",
+            service_ended="",
+            outcome="absent",
+        ),
+        _ticket(
+            "T5",
+            service="civil_status",
+            procedure="birth_registration",
+            issued_at="2025-07-02 09:05:00",
+            called_at="2025-07-02 09:21:00",
+            service_started="2025-07-02 09:22:00",
+            service_ended="2025-07-02 09:40:00",
+            outcome="sent_back",
+            staff_id="s2",
+        ),
+    ]
 
 
 def _dossier(did: str, **over: str) -> dict[str, str]:
@@ -79,12 +110,27 @@ def _dossiers() -> list[dict[str, str]]:
     return [
         _dossier("D1"),
         _dossier("D2", channel="online", status="early", finished_at="2025-07-02 10:00:00", returned_at=""),
-        _dossier("D3", procedure="land_intake", field="land", received_at="2025-07-02 14:00:00",
-                 due_date="2025-07-20", finished_at="", returned_at="", status="in_progress",
-                 missing_papers_requests="1"),
-        _dossier("D4", channel="online_support", received_at="2025-07-03 08:00:00", due_date="2025-07-05",
-                 finished_at="2025-07-08 09:00:00", returned_at="2025-07-08 15:00:00", status="late"),
-    ]  # fmt: skip
+        _dossier(
+            "D3",
+            procedure="land_intake",
+            field="land",
+            received_at="2025-07-02 14:00:00",
+            due_date="2025-07-20",
+            finished_at="",
+            returned_at="",
+            status="in_progress",
+            missing_papers_requests="1",
+        ),
+        _dossier(
+            "D4",
+            channel="online_support",
+            received_at="2025-07-03 08:00:00",
+            due_date="2025-07-05",
+            finished_at="2025-07-08 09:00:00",
+            returned_at="2025-07-08 15:00:00",
+            status="late",
+        ),
+    ]
 
 
 def write(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] | None = None) -> Path:
@@ -176,7 +222,9 @@ def test_round_trip_of_canonical_files(tmp_path: Path) -> None:
                 value = value.strftime(fmt)
             assert str("" if pd.isna(value) else value) == row[column], (row["dossier_id"], column)
     assert str(register.frame["missing_papers_requests"].dtype) == "int64"
-    assert register.source.first_day == dt.date(2025, 7, 1) and register.source.last_day == dt.date(2025, 7, 3)
+    assert register.source.first_day == dt.date(2025, 7, 1) and register.source.last_day == dt.date(
+        2025, 7, 3
+    )
 
 
 def test_missing_papers_requests_default_to_zero(tmp_path: Path) -> None:
@@ -198,12 +246,33 @@ TICKET_CASES: list[tuple[str, int, dict[str, str], str, str]] = [
     ("unparseable issue", 1, {"issued_at": "01/07/2025 08:05"}, "issued_at", "datetime_format"),
     ("empty issue", 2, {"issued_at": ""}, "issued_at", "issue time is empty"),
     ("unparseable call", 0, {"called_at": "2025-07-01 25:10:00"}, "called_at", "is not a date-time"),
-    ("call before issue", 1, {"called_at": "2025-07-01 08:01:00"}, "called_at", "before the ticket's issue time"),
-    ("start before call", 0, {"service_started": "2025-07-01 08:09:00"}, "service_started", "before the call"),
+    (
+        "call before issue",
+        1,
+        {"called_at": "2025-07-01 08:01:00"},
+        "called_at",
+        "before the ticket's issue time",
+    ),
+    (
+        "start before call",
+        0,
+        {"service_started": "2025-07-01 08:09:00"},
+        "service_started",
+        "before the call",
+    ),
     ("end before start", 4, {"service_ended": "2025-07-02 09:21:00"}, "service_ended", "before its start"),
     ("left before issue", 2, {"left_at": "2025-07-01 07:00:00"}, "left_at", "before the ticket's issue"),
-    ("absurd wait", 0, {"called_at": "2025-07-01 21:00:00", "service_started": "2025-07-01 21:01:00",
-                        "service_ended": "2025-07-01 21:10:00"}, "called_at", "more than the 12 h"),
+    (
+        "absurd wait",
+        0,
+        {
+            "called_at": "2025-07-01 21:00:00",
+            "service_started": "2025-07-01 21:01:00",
+            "service_ended": "2025-07-01 21:10:00",
+        },
+        "called_at",
+        "more than the 12 h",
+    ),
     ("absurd time to leave", 2, {"left_at": "2025-07-02 07:00:00"}, "left_at", "more than the 12 h"),
     ("absurd service", 1, {"service_ended": "2025-07-01 17:00:00"}, "service_ended", "more than the 8 h"),
     ("served without start", 0, {"service_started": ""}, "service_started", "service_started is needed"),
@@ -211,11 +280,12 @@ TICKET_CASES: list[tuple[str, int, dict[str, str], str, str]] = [
     ("counter not a number", 3, {"counter": "A"}, "counter", "not a whole number"),
     ("counter not whole", 0, {"counter": "1.5"}, "counter", "not a whole number"),
     ("duplicate id", 4, {"ticket_id": "T2"}, "ticket_id", "'T2' is used twice (rows 3 and 6)"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("index", "changes", "column", "words"), [c[1:] for c in TICKET_CASES],
-                         ids=[c[0] for c in TICKET_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("index", "changes", "column", "words"), [c[1:] for c in TICKET_CASES], ids=[c[0] for c in TICKET_CASES]
+)
 def test_a_bad_ticket_is_refused_with_its_row_and_column(
     tmp_path: Path, index: int, changes: dict[str, str], column: str, words: str
 ) -> None:
@@ -243,23 +313,40 @@ DOSSIER_CASES: list[tuple[str, int, dict[str, str], str, str]] = [
     ("empty reception", 2, {"received_at": ""}, "received_at", "reception time is empty"),
     ("unparseable due date", 3, {"due_date": "05/07/2025"}, "due_date", "date_format"),
     ("unparseable finish", 0, {"finished_at": "tomorrow"}, "finished_at", "is not a date-time"),
-    ("finished without finish", 3, {"finished_at": "", "returned_at": ""}, "finished_at", "finished_at is needed"),
+    (
+        "finished without finish",
+        3,
+        {"finished_at": "", "returned_at": ""},
+        "finished_at",
+        "finished_at is needed",
+    ),
     ("unfinished with finish", 2, {"finished_at": "2025-07-10 10:00:00"}, "finished_at", "not finished"),
-    ("finish before reception", 0, {"finished_at": "2025-06-30 10:00:00", "returned_at": ""}, "finished_at",
-     "before the reception"),
+    (
+        "finish before reception",
+        0,
+        {"finished_at": "2025-06-30 10:00:00", "returned_at": ""},
+        "finished_at",
+        "before the reception",
+    ),
     ("return before finish", 3, {"returned_at": "2025-07-08 08:00:00"}, "returned_at", "before the finish"),
     ("due before reception", 1, {"due_date": "2025-06-30"}, "due_date", "before the reception"),
-    ("absurd processing", 0, {"finished_at": "2026-08-01 10:00:00", "returned_at": "", "due_date": ""},
-     "finished_at", "more than the 366 days"),
+    (
+        "absurd processing",
+        0,
+        {"finished_at": "2026-08-01 10:00:00", "returned_at": "", "due_date": ""},
+        "finished_at",
+        "more than the 366 days",
+    ),
     ("absurd due date", 2, {"due_date": "2027-01-01"}, "due_date", "more than the 366 days"),
     ("negative requests", 1, {"missing_papers_requests": "-1"}, "missing_papers_requests", "from 0 to 50"),
     ("infinite requests", 3, {"missing_papers_requests": "inf"}, "missing_papers_requests", "whole number"),
     ("duplicate id", 3, {"dossier_id": "D1"}, "dossier_id", "'D1' is used twice (rows 2 and 5)"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("index", "changes", "column", "words"), [c[1:] for c in DOSSIER_CASES],
-                         ids=[c[0] for c in DOSSIER_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("index", "changes", "column", "words"), [c[1:] for c in DOSSIER_CASES], ids=[c[0] for c in DOSSIER_CASES]
+)
 def test_a_bad_dossier_is_refused_with_its_row_and_column(
     tmp_path: Path, index: int, changes: dict[str, str], column: str, words: str
 ) -> None:
@@ -289,15 +376,28 @@ SECONDS_CASES: list[tuple[str, str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "words"), [c[:3] for c in SECONDS_CASES],
-                         ids=[c[3] for c in SECONDS_CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("column", "value", "words"), [c[:3] for c in SECONDS_CASES], ids=[c[3] for c in SECONDS_CASES]
+)
 def test_bad_seconds_are_refused(tmp_path: Path, column: str, value: str, words: str) -> None:
     rows = [
-        {"ticket_id": "1", "service": "land", "issued_at": "2025-07-01 08:00:00", "wait (s)": "600",
-         "service (s)": "300", "outcome": "served"},
-        {"ticket_id": "2", "service": "land", "issued_at": "2025-07-01 08:01:00", "wait (s)": "600",
-         "service (s)": "300", "outcome": "served"},
-    ]  # fmt: skip
+        {
+            "ticket_id": "1",
+            "service": "land",
+            "issued_at": "2025-07-01 08:00:00",
+            "wait (s)": "600",
+            "service (s)": "300",
+            "outcome": "served",
+        },
+        {
+            "ticket_id": "2",
+            "service": "land",
+            "issued_at": "2025-07-01 08:01:00",
+            "wait (s)": "600",
+            "service (s)": "300",
+            "outcome": "served",
+        },
+    ]
     rows[1][column] = value
     err = refusal(read_tickets, write(tmp_path / "t.csv", rows), SECONDS)
     assert err.key == f"row 3, column {column!r}"
@@ -306,19 +406,39 @@ def test_bad_seconds_are_refused(tmp_path: Path, column: str, value: str, words:
 
 def test_seconds_give_the_times(tmp_path: Path) -> None:
     rows = [
-        {"ticket_id": "1", "service": "land", "issued_at": "2025-07-01 08:00:00", "wait (s)": "600",
-         "service (s)": "90.5", "outcome": "served"},
-        {"ticket_id": "2", "service": "land", "issued_at": "2025-07-01 08:01:00", "wait (s)": "120",
-         "service (s)": "", "outcome": "walked_out"},
-        {"ticket_id": "3", "service": "land", "issued_at": "2025-07-01 08:02:00", "wait (s)": "60",
-         "service (s)": "", "outcome": "absent"},
-    ]  # fmt: skip
+        {
+            "ticket_id": "1",
+            "service": "land",
+            "issued_at": "2025-07-01 08:00:00",
+            "wait (s)": "600",
+            "service (s)": "90.5",
+            "outcome": "served",
+        },
+        {
+            "ticket_id": "2",
+            "service": "land",
+            "issued_at": "2025-07-01 08:01:00",
+            "wait (s)": "120",
+            "service (s)": "",
+            "outcome": "walked_out",
+        },
+        {
+            "ticket_id": "3",
+            "service": "land",
+            "issued_at": "2025-07-01 08:02:00",
+            "wait (s)": "60",
+            "service (s)": "",
+            "outcome": "absent",
+        },
+    ]
     frame = read_tickets(write(tmp_path / "t.csv", rows), SECONDS).frame.set_index("ticket_id")
     ts = pd.Timestamp
     assert frame.loc["1", "called_at"] == ts("2025-07-01 08:10:00") == frame.loc["1", "service_started"]
     assert frame.loc["1", "service_ended"] == ts("2025-07-01 08:11:30.5")
     assert frame.loc["2", "left_at"] == ts("2025-07-01 08:03:00") and pd.isna(frame.loc["2", "called_at"])
-    assert frame.loc["3", "called_at"] == ts("2025-07-01 08:03:00") and pd.isna(frame.loc["3", "service_started"])
+    assert frame.loc["3", "called_at"] == ts("2025-07-01 08:03:00") and pd.isna(
+        frame.loc["3", "service_started"]
+    )
     rows[0]["wait (s)"] = ""
     err = refusal(read_tickets, write(tmp_path / "t.csv", rows), SECONDS)
     assert err.key == "row 2, column 'wait (s)'" and "service_started is needed" in err.message
@@ -328,7 +448,7 @@ def test_seconds_give_the_times(tmp_path: Path) -> None:
 
 
 def test_drop_bad_rows_counts_and_reasons(tmp_path: Path) -> None:
-    rows = _tickets() + [_ticket("T6"), _ticket("T7"), _ticket("T8"), _ticket("T9")]
+    rows = [*_tickets(), _ticket("T6"), _ticket("T7"), _ticket("T8"), _ticket("T9")]
     rows[1]["called_at"] = "2025-07-01 08:01:00"  # row 3: call before issue
     rows[3]["outcome"] = "Hoàn thành"  # row 5: not an outcome without a mapping
     rows[5]["ticket_id"] = "T1"  # row 7: a second T1 (row 2 keeps it)
@@ -339,7 +459,13 @@ def test_drop_bad_rows_counts_and_reasons(tmp_path: Path) -> None:
     assert err.key == "row 3, column 'called_at'" and "5 rows have problems" in err.message
     log = read_tickets(path, drop_bad_rows=True)
     got = [(d.row, d.column) for d in log.source.dropped]
-    assert got == [(3, "called_at"), (5, "outcome"), (7, "ticket_id"), (8, "issued_at"), (10, "service_ended")]
+    assert got == [
+        (3, "called_at"),
+        (5, "outcome"),
+        (7, "ticket_id"),
+        (8, "issued_at"),
+        (10, "service_ended"),
+    ]
     reasons = [d.reason for d in log.source.dropped]
     assert "before the ticket's issue time" in reasons[0]
     assert "'Hoàn thành' is not allowed as the outcome" in reasons[1]
@@ -395,7 +521,12 @@ def test_whole_file_problems(tmp_path: Path, drop: bool) -> None:
     rows = [{("outcom" if k == "outcome" else k): v for k, v in r.items()} for r in _tickets()]
     check(write(tmp_path / "miss.csv", rows), "column 'outcome'", "did you mean 'outcom'?")
     rows = [{k: v for k, v in r.items() if k != "received_at"} for r in _dossiers()]
-    check(write(tmp_path / "miss_d.csv", rows), "column 'received_at'", "columns found: 'dossier_id'", read_dossiers)
+    check(
+        write(tmp_path / "miss_d.csv", rows),
+        "column 'received_at'",
+        "columns found: 'dossier_id'",
+        read_dossiers,
+    )
     data_first = write(tmp_path / "nohead.csv", _tickets())
     data_first.write_text("\n".join(data_first.read_text().splitlines()[1:]) + "\n")
     check(data_first, "column 'ticket_id'", "looks like data")

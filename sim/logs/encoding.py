@@ -82,17 +82,17 @@ def decode(raw: bytes, encoding: str, source: str) -> tuple[str, str]:
     for mark, codec, name in _BOMS:
         if raw.startswith(mark):
             return _strict(raw, codec, name, source)
-    try:
-        return unicodedata.normalize("NFC", raw.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    if b"\x00" in raw[:4096]:
+    if b"\x00" in raw[:4096]:  # text never holds NUL; UTF-16 holds one in every ASCII character
         raise ScenarioError(
             source,
             "",
             "looks like UTF-16 text without its byte-order mark; "
             'set encoding = "utf-16-le" (or "utf-16-be") in the mapping file, or save it as UTF-8',
         )
+    try:
+        return unicodedata.normalize("NFC", raw.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
     row = _row_of(raw[:first_bad].decode("utf-8", errors="replace"))
     if _UTF8_MULTIBYTE.search(raw):
         raise ScenarioError(

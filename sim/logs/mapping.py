@@ -24,7 +24,7 @@ from sim.scenario.base import Strict, SubKeyError
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import read_toml, validation_problem
 
-Header = Annotated[str, Field(min_length=1, max_length=200)]
+MAX_HEADERS = 5
 Word = Annotated[str, Field(max_length=200)]
 
 TICKET_DURATIONS: tuple[str, ...] = ("wait_seconds", "service_seconds")
@@ -64,9 +64,7 @@ class TableMapping(Strict):
     """Columns of ids whose vendor words may be translated (then only the listed words are allowed)."""
     TABLE: ClassVar[str] = ""
 
-    columns: dict[str, Header | Annotated[list[Header], Field(min_length=1, max_length=5)]] = Field(
-        default_factory=dict
-    )
+    columns: dict[str, str | list[str]] = Field(default_factory=dict)
     """canonical column -> the vendor's header (a list: the first non-empty cell of these wins)."""
     datetime_format: str | Annotated[list[str], Field(min_length=1, max_length=5)] = ""
     """strptime format(s) of the clock times; "" = the canonical YYYY-MM-DD HH:MM[:SS]."""
@@ -82,13 +80,20 @@ class TableMapping(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> TableMapping:
         allowed = (*self.COLUMNS, *self.DURATIONS)
-        for name in self.columns:
+        for name, value in self.columns.items():
             if name not in allowed:
                 close = difflib.get_close_matches(name, allowed, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise SubKeyError(
                     f"columns.{name}",
                     f"{name!r} is not a column of the {self.TABLE}{hint}; allowed: {', '.join(allowed)}",
+                )
+            given = [value] if isinstance(value, str) else value
+            if not 1 <= len(given) <= MAX_HEADERS or not all(h.strip() and len(h) <= 200 for h in given):
+                raise SubKeyError(
+                    f"columns.{name}",
+                    f"needs the export's header for {name} (a text, or a list of 1 to {MAX_HEADERS} "
+                    "headers of which the first non-empty cell counts)",
                 )
         for time, duration in (("called_at", "wait_seconds"), ("service_ended", "service_seconds")):
             if duration in self.DURATIONS and time in self.columns and duration in self.columns:
