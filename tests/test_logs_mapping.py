@@ -331,3 +331,24 @@ def test_files_that_are_not_mappings(tmp_path: Path) -> None:
     err = refusal(load_mapping, _write_map(tmp_path, "[tickets\n"))
     assert "invalid TOML at line 1" in err.message
     assert "file not found" in refusal(load_mapping, tmp_path / "none.toml").message
+
+
+# ----- the documentation's examples -----------------------------------------------------------
+
+
+def _doc_blocks(language: str) -> list[str]:
+    text = (ROOT / "docs" / "data_formats.md").read_text(encoding="utf-8")
+    return [block.split("\n```", 1)[0] for block in text.split(f"```{language}\n")[1:]]
+
+
+def test_the_documented_examples_read(tmp_path: Path) -> None:
+    csv_blocks = _doc_blocks("csv")
+    maps = _doc_blocks("toml mapping")
+    assert len(csv_blocks) == 2 and len(maps) == 1
+    tickets, dossiers = (tmp_path / "t.csv", tmp_path / "d.csv")
+    tickets.write_text(csv_blocks[0] + "\n", encoding="utf-8")
+    dossiers.write_text(csv_blocks[1] + "\n", encoding="utf-8")
+    assert list(read_tickets(tickets).frame["outcome"]) == ["served", "served", "walked_out", "absent"]
+    assert list(read_dossiers(dossiers).frame["status"]) == ["early", "in_progress"]
+    mapping = load_mapping(_write_map(tmp_path, maps[0]))
+    assert mapping.tickets.columns["wait_seconds"] == "Thời gian chờ (giây)"
