@@ -21,6 +21,7 @@ from sim.fitting.arrivals import (
     fit_arrivals,
     profile_keys,
     tickets_per_visit,
+    weekday_factors,
     working_days,
 )
 from sim.fitting.results import FittedValue
@@ -171,6 +172,25 @@ def test_slot_rates_and_weekday_factors_cover_the_truth(base: Scenario) -> None:
     assert misses <= binomial_bound(checked, level), f"{misses} of {checked} intervals miss the truth"
     per_day = sum(SUMMER_SLOTS.values()) * overall
     assert fit.tickets_per_day_ci[0] <= per_day <= fit.tickets_per_day_ci[1]
+
+
+def test_weekday_intervals_have_their_coverage(base: Scenario) -> None:
+    """Over many synthetic data sets, each weekday factor's 90% interval misses the truth about
+    10% of the time: neither too narrow nor too wide."""
+    days = working_days(base, dt.date(2025, 5, 1), dt.date(2025, 7, 31))
+    index = pd.Index(days)
+    factors = np.array([FACTORS[d.weekday()] for d in days])
+    truth = {name: FACTORS[w] / factors.mean() for w, name in enumerate(("mon", "tue", "wed", "thu", "fri"))}
+    rng = np.random.default_rng(2)
+    runs, level = 300, 0.9
+    misses = dict.fromkeys(truth, 0)
+    for _ in range(runs):
+        daily = pd.Series(rng.poisson(40.0 * factors).astype(float), index=index)
+        _, cis = weekday_factors(daily, range(5), level)
+        for name, value in truth.items():
+            misses[name] += not cis[name][0] <= value <= cis[name][1]
+    low, high = stats.binom.ppf([MISS_RISK / 10, 1 - MISS_RISK / 10], runs, 1 - level)
+    assert all(low <= m <= high for m in misses.values()), misses
 
 
 def test_weights_keep_the_rates_ratios(base: Scenario) -> None:

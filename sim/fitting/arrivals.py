@@ -180,7 +180,7 @@ def _profile(counts: pd.DataFrame, confidence: float) -> tuple[ProfileSlot, ...]
     )
 
 
-def _weekday_factors(
+def weekday_factors(
     daily: pd.Series, weekdays: Sequence[int], confidence: float
 ) -> tuple[dict[str, float], dict[str, Interval]]:
     """Each weekday's mean tickets over the mean of all working days, with a delta-method
@@ -250,7 +250,7 @@ def fit_arrivals(tickets: TicketLog, base: Scenario, *, confidence: float = CONF
     }
     per_day, per_day_ci = mean_interval(daily.to_numpy(), confidence)
     tpv = tickets_per_visit(base)
-    factors, factor_ci = _weekday_factors(daily, regular_weekdays(base), confidence)
+    factors, factor_ci = weekday_factors(daily, regular_weekdays(base), confidence)
     weekday = pd.Series([d.weekday() for d in days])
     return ArrivalFit(
         tickets_per_day=per_day,
