@@ -182,7 +182,7 @@ def test_weekday_intervals_have_their_coverage(base: Scenario) -> None:
     factors = np.array([FACTORS[d.weekday()] for d in days])
     truth = {name: FACTORS[w] / factors.mean() for w, name in enumerate(("mon", "tue", "wed", "thu", "fri"))}
     rng = np.random.default_rng(2)
-    runs, level = 300, 0.9
+    runs, level = 1000, 0.9
     misses = dict.fromkeys(truth, 0)
     for _ in range(runs):
         daily = pd.Series(rng.poisson(40.0 * factors).astype(float), index=index)
