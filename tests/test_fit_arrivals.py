@@ -37,7 +37,9 @@ MISS_RISK = 1e-4
 # --- builders shared by the fitting tests -------------------------------------------------------
 
 
-def ticket_log(rows: Sequence[dict[str, Any]], first: dt.date, last: dt.date, file: str = "log.csv") -> TicketLog:
+def ticket_log(
+    rows: Sequence[dict[str, Any]], first: dt.date, last: dt.date, file: str = "log.csv"
+) -> TicketLog:
     """A `TicketLog` with the canonical columns and dtypes from partial rows (missing: empty)."""
     frame = pd.DataFrame(list(rows), columns=list(TICKET_COLUMNS))
     for col in TICKET_TIMES:
@@ -116,7 +118,13 @@ def draw_tickets(
         for start, rate in slots.items():
             k = rng.poisson(rate * FACTORS[day.weekday()])
             for m in np.sort(rng.uniform(start, start + 30, k)):
-                rows.append({"ticket_id": str(len(rows)), "service": "land", "issued_at": midnight + pd.Timedelta(minutes=float(m))})
+                rows.append(
+                    {
+                        "ticket_id": str(len(rows)),
+                        "service": "land",
+                        "issued_at": midnight + pd.Timedelta(minutes=float(m)),
+                    }
+                )
     return ticket_log(rows, first, last)
 
 
@@ -209,7 +217,9 @@ def test_a_working_day_without_tickets_counts_as_zero(base: Scenario) -> None:
         {"ticket_id": str(i), "service": "land", "issued_at": pd.Timestamp(f"2025-07-0{d} 08:10")}
         for i, d in enumerate((1, 1, 2, 2, 2, 4))
     ]
-    rows.append({"ticket_id": "x", "service": "land", "issued_at": pd.Timestamp("2025-07-05 08:10")})  # Saturday
+    rows.append(
+        {"ticket_id": "x", "service": "land", "issued_at": pd.Timestamp("2025-07-05 08:10")}
+    )  # Saturday
     fit = fit_arrivals(ticket_log(rows, first, dt.date(2025, 7, 5)), base)
     assert fit.daily_counts.tolist() == [2.0, 3.0, 0.0, 1.0]
     assert fit.tickets_per_day == pytest.approx(1.5)

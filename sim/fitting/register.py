@@ -45,7 +45,7 @@ def _check_procedures(register: DossierRegister, base: Scenario) -> None:
     bad = ~register.frame["procedure"].isin(allowed)
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
-        value = register.frame["procedure"].iloc[pos]
+        value = str(register.frame["procedure"].iloc[pos])
         raise ScenarioError(
             register.source.file,
             f"{row_label(register.frame, pos)}, column procedure",

@@ -64,7 +64,7 @@ def _check_procedures(tickets: TicketLog, base: Scenario) -> None:
     bad = ~tickets.frame["procedure"].isin(words)
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
-        value = tickets.frame["procedure"].iloc[pos]
+        value = str(tickets.frame["procedure"].iloc[pos])
         raise ScenarioError(
             tickets.source.file,
             f"{row_label(tickets.frame, pos)}, column procedure",
