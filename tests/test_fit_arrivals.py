@@ -109,7 +109,7 @@ def draw_tickets(
 ) -> TicketLog:
     """Poisson tickets per slot and working day (uniform within the slot): the fit's truth."""
     rng = np.random.default_rng(seed)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for day in working_days(base, first, last):
         slots = WINTER_SLOTS if _season(base, day) == "winter" else SUMMER_SLOTS
         if monday_slots is not None and day.weekday() == 0:
@@ -212,7 +212,7 @@ def test_weights_keep_the_rates_ratios(base: Scenario) -> None:
 
 
 def test_a_working_day_without_tickets_counts_as_zero(base: Scenario) -> None:
-    first, last = dt.date(2025, 7, 1), dt.date(2025, 7, 4)  # Tuesday to Friday
+    first = dt.date(2025, 7, 1)  # a Tuesday; the log runs to Saturday 5 July
     rows = [
         {"ticket_id": str(i), "service": "land", "issued_at": pd.Timestamp(f"2025-07-0{d} 08:10")}
         for i, d in enumerate((1, 1, 2, 2, 2, 4))

@@ -90,8 +90,9 @@ def test_purpose_mix_is_the_visit_mix(base: Scenario) -> None:
     mix = purpose_mix(synthetic(base, visits, seed=9), base)
     assert sum(mix.values()) == pytest.approx(1.0, abs=1e-9)
     assert mix["lookup"] == base.demand.purposes["lookup"].share
+    shares = {str(name): spec.share for name, spec in base.demand.purposes.items()}
     for name, value in mix.items():
-        truth = base.demand.purposes[name].share
+        truth = shares[name]
         se = np.sqrt(truth * (1 - truth) / visits)
         assert abs(value - truth) < 4.5 * se + 1e-4, (name, value, truth)
 
