@@ -88,7 +88,7 @@ def _arrival_shares(base: Scenario) -> tuple[float, float]:
         in_shift += _mass(rate, [s for s in shifts if day.midnight <= s[0] < day.midnight + 1440])
     if total <= 0:
         return 0.0, 0.0
-    return in_open / total, in_shift / total
+    return float(in_open / total), float(in_shift / total)
 
 
 def ticket_probabilities(base: Scenario) -> tuple[float, ...]:
