@@ -235,7 +235,7 @@ def fit(
     arrivals = fit_arrivals(tickets, base)
     values = list(arrival_values(arrivals, tickets.source))
     shares = ticket_shares(tickets)
-    values += share_values(shares, tickets, base)
+    values += share_values(shares, tickets, base, with_procedures=dossiers is None)
     say("fitting counter times and patience")
     service_fits, service_values, notes = fit_service_times(tickets, base, seed=seed)
     values += service_values
