@@ -194,7 +194,7 @@ def test_semicolons_and_tabs_are_found(tmp_path: Path) -> None:
     for delimiter in (";", "\t"):
         path = tmp_path / "d.csv"
         path.write_text(text.format(d=delimiter), encoding="utf-8")
-        assert read_tickets(path).frame.loc[0, "service"] == "land"
+        assert read_tickets(path).frame.iloc[0]["service"] == "land"
 
 
 # ----- words, headers and times through a mapping ---------------------------------------------
@@ -276,7 +276,7 @@ def test_canonical_words_still_pass_and_case_is_ignored(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     frame = read_tickets(path, CANONICAL).frame
-    assert (frame.loc[0, "outcome"], frame.loc[0, "priority"]) == ("walked_out", "priority")
+    assert (frame.iloc[0]["outcome"], frame.iloc[0]["priority"]) == ("walked_out", "priority")
 
 
 # ----- the mapping file's own refusals --------------------------------------------------------

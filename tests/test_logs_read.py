@@ -192,8 +192,8 @@ def test_seconds_make_the_resolution_second_and_ties_keep_file_order(tmp_path: P
 def test_times_without_seconds_are_read(tmp_path: Path) -> None:
     rows = [_ticket("T1", issued_at="2025-07-01 08:00", called_at="2025-07-01 08:10:30")]
     log = read_tickets(write(tmp_path / "t.csv", rows))
-    assert log.frame.loc[0, "issued_at"] == pd.Timestamp("2025-07-01 08:00")
-    assert log.frame.loc[0, "called_at"] == pd.Timestamp("2025-07-01 08:10:30")
+    assert log.frame.iloc[0]["issued_at"] == pd.Timestamp("2025-07-01 08:00")
+    assert log.frame.iloc[0]["called_at"] == pd.Timestamp("2025-07-01 08:10:30")
 
 
 def test_round_trip_of_canonical_files(tmp_path: Path) -> None:

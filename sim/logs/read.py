@@ -93,7 +93,11 @@ def _provenance(
 
 
 def _sorted(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    return frame.sort_values(by, kind="stable").reset_index(drop=True)
+    """Rows in time order; the index keeps each row's number in the file (named "row"), so a
+    later check (a service that is not a field of the scenario) can still name the row."""
+    out = frame.sort_values(by, kind="stable")
+    out.index = pd.Index(out.index.to_numpy(dtype="int64"), name="row")
+    return out
 
 
 # ----- tickets --------------------------------------------------------------------------------
