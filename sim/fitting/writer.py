@@ -439,9 +439,11 @@ def write_scenario(base: Path, out: Path, values: Sequence[FittedValue], **kw: A
             os.fsync(fh.fileno())
         try:
             load_scenario(temp, root)
-        except ScenarioError as exc:
-            file = source if Path(exc.source) == temp else exc.source
-            raise ScenarioError(file, exc.key, f"the fitted scenario does not load: {exc.message}") from None
+        except ScenarioError as exc:  # named after `out`, the file the user asked for
+            message = exc.message.replace(str(temp), source)
+            if Path(exc.source) != temp:
+                message += f" (that key's table comes from {Path(exc.source).name})"
+            raise ScenarioError(source, exc.key, f"the fitted scenario does not load: {message}") from None
         try:
             os.link(temp, out)  # atomic, and fails rather than replace a file made meanwhile
         except FileExistsError:
