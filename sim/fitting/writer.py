@@ -430,28 +430,49 @@ def write_scenario(base: Path, out: Path, values: Sequence[FittedValue], **kw: A
     text = scenario_text(base, out, values, **kw)
     _extends, root = extends_path(Path(base), out)
     root = root if root is not None else kw.get("scenario_root")
-    fd, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".toml", dir=out.parent)
+    try:
+        temp = _checked_temp(text, out, root)
+    except OSError as exc:
+        raise ScenarioError(source, "", f"cannot be written: {exc.strerror or exc}") from None
+    try:
+        _link(temp, out)
+    except OSError as exc:
+        raise ScenarioError(source, "", f"cannot be written: {exc.strerror or exc}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return out
+
+
+def _checked_temp(text: str, out: Path, root: Path | None) -> Path:
+    """`text` in a temporary file beside `out`, loaded and validated (else removed and refused)."""
+    source = str(out)
+    fd, name = tempfile.mkstemp(prefix=f".{out.stem[:40]}.", suffix=".toml", dir=out.parent)
     temp = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            load_scenario(temp, root)
-        except ScenarioError as exc:  # named after `out`, the file the user asked for
-            message = exc.message.replace(str(temp), source)
-            if Path(exc.source) != temp:
-                message += f" (that key's table comes from {Path(exc.source).name})"
-            raise ScenarioError(source, exc.key, f"the fitted scenario does not load: {message}") from None
-        try:
-            os.link(temp, out)  # atomic, and fails rather than replace a file made meanwhile
-        except FileExistsError:
-            raise ScenarioError(source, "", "already exists; the fit never writes over a file") from None
-        except OSError:  # a file system without hard links
-            if out.exists():
-                raise ScenarioError(source, "", "already exists; the fit never writes over a file") from None
-            os.replace(temp, out)
-    finally:
+        load_scenario(temp, root)
+    except ScenarioError as exc:  # named after `out`, the file the user asked for
         temp.unlink(missing_ok=True)
-    return out
+        message = exc.message.replace(str(temp), source)
+        if Path(exc.source) != temp:
+            message += f" (that key's table comes from {Path(exc.source).name})"
+        raise ScenarioError(source, exc.key, f"the fitted scenario does not load: {message}") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _link(temp: Path, out: Path) -> None:
+    """Give the checked file its name, atomically and never over a file made meanwhile."""
+    try:
+        os.link(temp, out)
+    except FileExistsError:
+        raise ScenarioError(str(out), "", "already exists; the fit never writes over a file") from None
+    except OSError:  # a file system without hard links: rename, having looked first
+        if out.exists():
+            raise ScenarioError(str(out), "", "already exists; the fit never writes over a file") from None
+        os.replace(temp, out)
