@@ -24,7 +24,8 @@ from sim.fitting.results import CONFIDENCE, Candidate, DurationFit, Interval
 from sim.scenario.distributions import CV_MAX, CV_MIN
 
 GOF_LEVEL = 0.01
-"""A family is rejected when its goodness-of-fit p-value is below this."""
+"""A family is rejected when its goodness-of-fit p-value is at most this (with 99 Monte Carlo
+samples the smallest p-value is 1/100, and P(p ≤ 0.01) = 0.01 when the family is right)."""
 GOF_SAMPLES = 99
 """Monte Carlo samples per goodness-of-fit test: p-values to ±0.02 near 0.05, in well under a second."""
 MIN_EVENTS = 10
@@ -70,7 +71,8 @@ class FamilyFit:
             return 1.0, 1.0
         h = 1e-5
         slope = (
-            math.log(self.family.cv(np.exp(self.theta[1] + h))) - math.log(self.family.cv(np.exp(self.theta[1] - h)))
+            math.log(self.family.cv(np.exp(self.theta[1] + h)))
+            - math.log(self.family.cv(np.exp(self.theta[1] - h)))
         ) / (2 * h)
         se = abs(slope) * math.sqrt(self.covariance[1, 1])
         return self.cv * math.exp(-_Z * se), self.cv * math.exp(_Z * se)
@@ -165,7 +167,7 @@ def fit_durations(
 ) -> DurationFit:
     """Fit, rank, test and choose (see the module docstring). `gof_samples = 0` skips the Monte Carlo
     tests (the chi-square on minute bins still runs): then the best AIC is chosen untested."""
-    values, censored = km_values(obs)
+    censored = km_values(obs)[1]
     record: dict[str, Any] = {
         "quantity": quantity,
         "group": group,
@@ -188,7 +190,7 @@ def fit_durations(
             chosen = fits[0]
             break
         tested[i] = goodness_of_fit(f.family, f.theta[None, :], obs, gof_samples, rng)
-        if not tested[i].pvalue < GOF_LEVEL:  # NaN (too few bins to test) is not a rejection
+        if not tested[i].pvalue <= GOF_LEVEL:  # NaN (too few bins to test) is not a rejection
             chosen = f
             break
     candidates = tuple(f.candidate(tested.get(i)) for i, f in enumerate(fits))

@@ -61,7 +61,9 @@ class Family:
         """The frozen scipy.stats distribution (loc = 0)."""
         raise NotImplementedError
 
-    def sample(self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
+    def sample(
+        self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]
+    ) -> np.ndarray:
         raise NotImplementedError
 
     # --- derived ----------------------------------------------------------------------------------
@@ -122,7 +124,9 @@ class Gamma(Family):
     def scipy_dist(self, m: float, k: float) -> Any:
         return stats.gamma(k, loc=0, scale=m / k)
 
-    def sample(self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
+    def sample(
+        self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]
+    ) -> np.ndarray:
         return rng.gamma(k, m / k, size)
 
 
@@ -133,7 +137,9 @@ class Exponential(Gamma):
     def scipy_dist(self, m: float, k: float) -> Any:
         return stats.expon(loc=0, scale=m)
 
-    def sample(self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
+    def sample(
+        self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]
+    ) -> np.ndarray:
         return rng.exponential(m, size)
 
 
@@ -172,7 +178,9 @@ class LogNormal(Family):
     def scipy_dist(self, m: float, k: float) -> Any:
         return stats.lognorm(k, loc=0, scale=m * math.exp(-(k**2) / 2))
 
-    def sample(self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
+    def sample(
+        self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]
+    ) -> np.ndarray:
         return rng.lognormal(np.log(m) - k**2 / 2, k, size)
 
 
@@ -213,7 +221,9 @@ class Weibull(Family):
     def scipy_dist(self, m: float, k: float) -> Any:
         return stats.weibull_min(k, loc=0, scale=m / math.exp(gammaln(1 + 1 / k)))
 
-    def sample(self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
+    def sample(
+        self, rng: np.random.Generator, m: np.ndarray, k: np.ndarray, size: tuple[int, ...]
+    ) -> np.ndarray:
         return m / np.exp(gammaln(1 + 1 / k)) * rng.weibull(k, size)
 
 

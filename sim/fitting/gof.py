@@ -29,7 +29,6 @@ from sim.fitting.families import Family
 from sim.fitting.likelihood import Batch, maximise
 from sim.fitting.observations import Observations
 
-
 MAX_N = 2000
 """Largest sample a test runs on (see the module docstring)."""
 REFIT_STEPS = 3
@@ -73,19 +72,29 @@ def kaplan_meier(values: np.ndarray, censored: np.ndarray) -> tuple[np.ndarray, 
     return v, 1 - survival, 1 - before
 
 
+MIN_AT_RISK = 10
+"""The Kaplan–Meier distance is taken where at least this many are still at risk: beyond, the curve
+rests on a handful of people and the censoring there is barely known to the bootstrap."""
+
+
 def km_distance(family: Family, theta: np.ndarray, values: np.ndarray, censored: np.ndarray) -> np.ndarray:
-    """Per row: the largest |Kaplan–Meier CDF − fitted CDF| over the observed times."""
+    """Per row: the largest |Kaplan–Meier CDF − fitted CDF| over the observed times with at least
+    `MIN_AT_RISK` still at risk."""
     v, after, before = kaplan_meier(values, censored)
     m, k = _params(family, theta)
     fitted = family.cdf(v, m, k)
-    return np.maximum(np.abs(after - fitted), np.abs(before - fitted)).max(axis=1)
+    distance = np.maximum(np.abs(after - fitted), np.abs(before - fitted))
+    n = values.shape[1]
+    return distance[:, : max(n - MIN_AT_RISK + 1, 1)].max(axis=1)
 
 
 def _rows(obs: Observations) -> tuple[np.ndarray, np.ndarray, bool]:
     """The data as one row of values with censoring flags (intervals excluded)."""
     rounded = len(obs.rounded) > 0
     values = np.concatenate([obs.exact, obs.rounded, obs.right])
-    censored = np.concatenate([np.zeros(len(obs.exact) + len(obs.rounded), dtype=bool), np.ones(obs.n_right, bool)])
+    censored = np.concatenate(
+        [np.zeros(len(obs.exact) + len(obs.rounded), dtype=bool), np.ones(obs.n_right, bool)]
+    )
     return values[None, :], censored[None, :], rounded
 
 
@@ -98,16 +107,15 @@ def _round(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def _censoring_draws(
     values: np.ndarray, censored: np.ndarray, size: tuple[int, int], rng: np.random.Generator
 ) -> np.ndarray:
-    """Censoring times from their own Kaplan–Meier curve (the events censor them); past its end, none."""
+    """Censoring times from their own Kaplan–Meier curve (the events censor them); the mass past its
+    last point goes to the last time seen (no one in the data was followed longer)."""
     v, cdf, _ = kaplan_meier(values, ~censored)
     u = rng.uniform(0.0, 1.0, size)
     i = np.searchsorted(cdf[0], u, side="left")
-    return np.where(i < v.shape[1], v[0, np.minimum(i, v.shape[1] - 1)], np.inf)
+    return v[0, np.minimum(i, v.shape[1] - 1)]
 
 
-def km_test(
-    family: Family, obs: Observations, samples: int, rng: np.random.Generator
-) -> GofResult:
+def km_test(family: Family, obs: Observations, samples: int, rng: np.random.Generator) -> GofResult:
     """Kaplan–Meier distance with a re-fitting parametric bootstrap (see the module docstring)."""
     obs = obs.without_intervals()
     fit = maximise(family, Batch.one(obs))
@@ -140,9 +148,7 @@ def ks_test(family: Family, obs: Observations, samples: int, rng: np.random.Gene
     observed = float(km_distance(family, fit.theta, x, none)[0])
     m, k = _params(family, np.repeat(fit.theta, samples, axis=0))
     y = family.sample(rng, m, k, (samples, x.shape[1]))
-    refit = maximise(
-        family, Batch.rows(y), start=np.repeat(fit.theta, samples, axis=0), max_iter=REFIT_STEPS
-    )
+    refit = maximise(family, Batch.rows(y), start=np.repeat(fit.theta, samples, axis=0), max_iter=REFIT_STEPS)
     simulated = km_distance(family, refit.theta, y, np.zeros(y.shape, dtype=bool))
     return GofResult("ks", observed, float((1 + np.sum(simulated >= observed)) / (samples + 1)))
 

@@ -55,9 +55,7 @@ class Batch:
         )
 
     @staticmethod
-    def rows(
-        values: np.ndarray, censored: np.ndarray | None = None, rounded: bool = False
-    ) -> Batch:
+    def rows(values: np.ndarray, censored: np.ndarray | None = None, rounded: bool = False) -> Batch:
         """Samples as the rows of a matrix (a bootstrap); `censored` marks right-censored entries;
         `rounded` entries are minute-rounded differences, given as counts per whole minute."""
         size, n = values.shape
@@ -72,8 +70,12 @@ class Batch:
             top = int(d.max(initial=0)) + 1
             counts = np.bincount(s * top + d, minlength=size * top).reshape(size, top)
             b, v = np.nonzero(counts)
-            return Batch(size, none, right, (*none[:2], np.zeros(0), none[2]), (v.astype(float), counts[b, v], b))
-        return Batch(size, (flat[~cens], ones[~cens], sample[~cens]), right, (*none[:2], np.zeros(0), none[2]), none)
+            return Batch(
+                size, none, right, (*none[:2], np.zeros(0), none[2]), (v.astype(float), counts[b, v], b)
+            )
+        return Batch(
+            size, (flat[~cens], ones[~cens], sample[~cens]), right, (*none[:2], np.zeros(0), none[2]), none
+        )
 
     def guess(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per sample: mean and cv of every duration as a number (censored ones as if complete), and

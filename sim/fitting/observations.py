@@ -106,9 +106,9 @@ class Observations:
 
 
 def _minutes(later: np.ndarray, earlier: np.ndarray, what: str) -> np.ndarray:
-    d = (np.asarray(later, dtype="datetime64[ns]") - np.asarray(earlier, dtype="datetime64[ns]")) / np.timedelta64(
-        60, "s"
-    )
+    d = (
+        np.asarray(later, dtype="datetime64[ns]") - np.asarray(earlier, dtype="datetime64[ns]")
+    ) / np.timedelta64(60, "s")
     d = np.asarray(d, dtype=float)
     if not np.all(np.isfinite(d)):
         raise ValueError(f"{what}: a time is missing")
@@ -171,7 +171,9 @@ def patience_observations(
     right = np.concatenate(
         [
             _cut(_minutes(called[was_called], issued[was_called], "called_at − issued_at"), resolution),
-            _cut(_minutes(left[sent_home], issued[sent_home], "left_at − issued_at (not served)"), resolution),
+            _cut(
+                _minutes(left[sent_home], issued[sent_home], "left_at − issued_at (not served)"), resolution
+            ),
         ]
     )
     events = _ended(_minutes(left[timed], issued[timed], "left_at − issued_at (walked out)"), resolution)
