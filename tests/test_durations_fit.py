@@ -29,7 +29,9 @@ def draw(family: str, mean: float, cv: float, n: int, rng: np.random.Generator) 
 
 
 def _shape(family: str, cv: float) -> float:
-    return {"gamma": 1 / cv**2, "lognormal": math.sqrt(math.log1p(cv**2)), "weibull": weibull_shape(cv)}[family]
+    return {"gamma": 1 / cv**2, "lognormal": math.sqrt(math.log1p(cv**2)), "weibull": weibull_shape(cv)}[
+        family
+    ]
 
 
 def exact(x: np.ndarray) -> Observations:
@@ -85,7 +87,10 @@ def test_family_formulas_match_scipy(family: str) -> None:
     assert np.allclose(fam.logsf(x, ma, ka), dist.logsf(x), atol=1e-12)
     assert dist.mean() == pytest.approx(m) and dist.std() / m == pytest.approx(float(fam.cv(ka)))
     d = np.arange(8.0)
-    tri = [integrate.quad(lambda t, c=c: max(0.0, 1 - abs(t - c)) * dist.pdf(t), max(c - 1, 0), c + 1)[0] for c in d]
+    tri = [
+        integrate.quad(lambda t, c=c: max(0.0, 1 - abs(t - c)) * dist.pdf(t), max(c - 1, 0), c + 1)[0]
+        for c in d
+    ]
     assert np.allclose(np.exp(fam.rounded_logprob(d, ma, ka)), tri, atol=1e-10)
 
 
@@ -124,7 +129,9 @@ def test_service_observations_by_resolution() -> None:
     ended = started + np.array([0, 90, 300, 600], dtype="timedelta64[s]")
     cut = np.array([False, False, False, True])
     seconds = service_observations(started, ended, cut, "second")
-    assert list(seconds.exact) == [1.5, 5.0] and list(seconds.high) == [1 / 60] and list(seconds.right) == [10.0]
+    assert (
+        list(seconds.exact) == [1.5, 5.0] and list(seconds.high) == [1 / 60] and list(seconds.right) == [10.0]
+    )
     minutes = service_observations(started, ended, cut, "minute")
     assert list(minutes.rounded) == [0.0, 2.0, 5.0] and list(minutes.right) == [9.0]
     assert minutes.n_interval == 3 and minutes.n_right == 1
@@ -138,7 +145,9 @@ def test_service_observations_by_resolution() -> None:
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_fit_recovers_the_mean_of_each_family(family: str) -> None:
     mean, cv = TRUE[family]
-    fit = fit_durations(exact(draw(family, mean, cv, 500, np.random.default_rng(5))), "service_min", "x", "field")
+    fit = fit_durations(
+        exact(draw(family, mean, cv, 500, np.random.default_rng(5))), "service_min", "x", "field"
+    )
     assert fit.chosen["dist"] in FAMILIES
     assert covers(fit.mean_ci, mean)
     assert fit.best is not None and fit.best.gof_pvalue > 0.01
@@ -203,7 +212,9 @@ def test_cut_at_closing_biases_the_naive_mean_low_not_the_censored() -> None:
 
 
 def _bimodal(n: int, rng: np.random.Generator) -> np.ndarray:
-    return np.where(rng.uniform(size=n) < 0.5, draw("lognormal", 3, 0.2, n, rng), draw("lognormal", 15, 0.2, n, rng))
+    return np.where(
+        rng.uniform(size=n) < 0.5, draw("lognormal", 3, 0.2, n, rng), draw("lognormal", 15, 0.2, n, rng)
+    )
 
 
 @pytest.mark.parametrize("resolution", ["second", "minute", "cut"])

@@ -9,6 +9,8 @@ scenario's estimate stays.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import stats
 
@@ -29,7 +31,9 @@ def survival_curve(obs: Observations) -> tuple[np.ndarray, np.ndarray, np.ndarra
         return empty, empty, empty, empty
     data = stats.CensoredData(uncensored=values[~censored], right=values[censored])
     sf = stats.ecdf(data).sf
-    ci = sf.confidence_interval(confidence_level=CONFIDENCE)
+    with warnings.catch_warnings():  # undefined where survival is 0 or 1: NaN there, as documented
+        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
+        ci = sf.confidence_interval(confidence_level=CONFIDENCE)
     return sf.quantiles, sf.probabilities, ci.low.probabilities, ci.high.probabilities
 
 
