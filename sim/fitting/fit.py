@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.runner import Execution
-from sim.fitting import validate
+from sim.fitting import validate as validation
 from sim.fitting.arrivals import arrival_values, fit_arrivals, working_days
 from sim.fitting.durations import fit_durations
 from sim.fitting.estimates import kept_estimates
@@ -54,7 +54,7 @@ class FitRequest:
     drop_bad_rows: bool = False
     scenario_root: Path | None = None
     validate: bool = True
-    replications: int = validate.VALIDATION_REPLICATIONS
+    replications: int = validation.VALIDATION_REPLICATIONS
     seed: int | None = None
 
 
@@ -276,8 +276,8 @@ def _validation(
     execution: Execution | None,
 ) -> tuple:
     threshold = scenario.targets.wait_threshold_min
-    data = validate.data_kpis(tickets, dossiers, days, threshold)
-    model = validate.model_kpis(
+    data = validation.data_kpis(tickets, dossiers, days, threshold)
+    model = validation.model_kpis(
         scenario,
         days,
         threshold,
@@ -286,7 +286,7 @@ def _validation(
         seed=request.seed,
         execution=execution,
     )
-    return validate.checks(data, model)
+    return validation.checks(data, model)
 
 
 def _load_text(text: str, request: FitRequest) -> Scenario:

@@ -157,7 +157,7 @@ def save(
     out = fitted.request.out
     if out.exists():
         raise ScenarioError(str(out), "", "already exists; a fit never overwrites a file, choose a new name")
-    written = save_with_writers(folder, fitted, write_tables, writers)
+    written = save_with_writers(folder, fitted, lambda where: write_tables(fitted, where), writers)
     try:
         with out.open("x", encoding="utf-8") as fh:  # "x": fails if `out` appeared meanwhile
             fh.write(fitted.text)

@@ -44,7 +44,15 @@ from tomlkit import items
 from tomlkit.container import Container
 
 from sim.scenario.calendar import SeasonSpec
-from sim.scenario.distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Uniform
+from sim.scenario.distributions import (
+    Deterministic,
+    Empirical,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Uniform,
+    Weibull,
+)
 from sim.scenario.loader import read_bytes, read_scenario_file
 from sim.scenario.schema import FieldSpec, Scenario, TargetRule
 from sim.scenario.variants import allowed_roots, resolve_chain
@@ -247,7 +255,7 @@ def all_notes(files: list[FileNotes]) -> Iterator[Note]:
 
 # --- the parameters a note is asked for -------------------------------------------------------------
 
-DISTRIBUTIONS = (Exponential, LogNormal, Gamma, Deterministic, Uniform, Empirical)
+DISTRIBUTIONS = (Exponential, LogNormal, Gamma, Weibull, Deterministic, Uniform, Empirical)
 WHOLE = (SeasonSpec, FieldSpec, TargetRule)
 """Tables that are one parameter each (a season, a field, a target rule), as distributions are."""
 
