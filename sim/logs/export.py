@@ -77,6 +77,7 @@ FINISHED_STATUS: Mapping[int, str] = {
     model_rules.ON_TIME: ON_TIME,
     model_rules.LATE: LATE,
 }
+"""The model's class of a finished dossier → the register's status."""
 OPEN_STATUS: Mapping[int, str] = {model_rules.OPEN_WITHIN: IN_PROGRESS, model_rules.LATE: OVERDUE}
 """The model's class of a dossier still open at the end → the register's status."""
 
