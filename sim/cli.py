@@ -162,7 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _executor_flags(run)
     run.add_argument(
-        "--event-log", action="store_true", help="also write event_log.csv, one row per visit (large)"
+        "--event-log",
+        action="store_true",
+        help="also write event_log.csv, one row per visit of every replication (large), and the first "
+        "replication's visits as a ticket log (ticket_log.csv) and its dossiers as a register "
+        "(dossier_register.csv), in the formats of docs/data_formats.md: one simulated history of the "
+        "centre, as a real export would be",
     )
     _scenario_root_flag(run)
 
