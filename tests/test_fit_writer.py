@@ -254,21 +254,31 @@ def test_ranges_of_fitted_values_are_redrawn_or_dropped(base: Path, tmp_path: Pa
     assert ranges.keys() == base_ranges.keys() - {"demand.hourly_profile[2].weight"}
 
 
-def test_an_exponential_over_the_bases_lognormal_is_written_as_gamma_with_cv_1(
-    base: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"dist": "exponential", "mean": 61.5},
+        {"dist": "empirical", "values": [5.0, 30.0], "weights": [1.0, 3.0]},
+        {"dist": "weibull", "mean": 61.5, "cv": 0.8},
+    ],
+)
+def test_a_fitted_family_other_than_the_bases_replaces_its_table(
+    base: Path, tmp_path: Path, table: dict[str, object]
 ) -> None:
-    values = [fv(("demand", "patience_min"), {"dist": "exponential", "mean": 61.5})]
+    """The base's patience is lognormal with a mean_range: another family loads as given, with
+    none of the lognormal's keys left over."""
+    values = [fv(("demand", "patience_min"), table)]
     patience = load_scenario(write_scenario(base, tmp_path / "f.toml", values)).demand.patience_min
-    assert plain(patience) == {"dist": "gamma", "mean": 61.5, "cv": 1.0}
+    assert plain(patience) == table
 
 
 @pytest.mark.parametrize(
     ("value", "key", "words"),
     [
         (
-            fv(("demand", "patience_min"), {"dist": "empirical", "values": [5.0], "weights": [1.0]}),
+            fv(("demand", "patience_min"), {"dist": "lognormal", "mean": 50.0}),
             "demand.patience_min",
-            "mean, cv would stay",
+            "lacks the base's cv",
         ),
         (
             fv(("procedures", "no_such", "share"), 1.0),

@@ -80,7 +80,7 @@ def model_kpis(
         for k, v in ticket_kpis(frame, threshold_min, len(days)).items():
             per_rep[k].append(v)
         if with_register:
-            register = dossier_frame(output, results.scenario)
+            register = dossier_frame(output)
             register = register[register["received_at"].dt.normalize().isin(wanted)]
             for k, v in register_kpis(register, len(days)).items():
                 per_rep[k].append(v)

@@ -135,12 +135,12 @@ def _range_over(spec: Any, x: Any) -> dict[str, Any] | None:
 
 
 def _over_table(value: dict[str, Any], old: dict[str, Any], where: str, source: str) -> dict[str, Any]:
-    """A fitted table as written over the base's table at the same key, which the loader merges it
-    into key by key: the base's ranges inside it redrawn (`_range_over`); an exponential written as
-    the gamma distribution with cv 1 (the same law) where the base's table has a cv; and a clear
-    refusal where the base's table keeps keys the fitted one lacks (the merge would mix them)."""
-    if value.get("dist") == "exponential" and "cv" in old and set(value) == {"dist", "mean"}:
-        value = {"dist": "gamma", "mean": value["mean"], "cv": 1.0}
+    """A fitted table as written over the base's table at the same key. A distribution of another
+    family replaces the base's whole (`sim.scenario.variants`), so it is written as it is; one of
+    the same family is merged key by key, so the base's ranges inside it are redrawn
+    (`_range_over`) and a key the base has and the fit lacks would stay: refused clearly."""
+    if "dist" in value and "dist" in old and value["dist"] != old["dist"]:
+        return dict(value)
     out = dict(value)
     for k, spec in old.items():
         if k.endswith(RANGE) and k.removesuffix(RANGE) in value:
@@ -155,10 +155,8 @@ def _over_table(value: dict[str, Any], old: dict[str, Any], where: str, source: 
         raise ScenarioError(
             source,
             where,
-            f"the fitted {value.get('dist', 'table')} cannot be written over the base's "
-            f"{old.get('dist', 'table')}: a scenario that extends another merges a table into its "
-            f"parent's key by key, so the base's {', '.join(stray)} would stay; keep the base's "
-            "family for this value, or write the fitted scenario without `extends`",
+            f"the fitted table lacks the base's {', '.join(stray)}, which a scenario that extends "
+            "another would keep (tables merge key by key); give every key of the table",
         )
     return out
 

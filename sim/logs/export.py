@@ -40,6 +40,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sim.logs.formats import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -54,6 +56,7 @@ from sim.logs.formats import (
     PRIORITY,
     SERVED,
     TICKET_COLUMNS,
+    TICKET_TIMES,
     WALKED_OUT,
 )
 from sim.model.back import rules as model_rules
@@ -199,3 +202,27 @@ def write_logs(folder: Path, output: ReplicationOutput, scenario: Scenario) -> t
     write_csv(tickets, TICKET_COLUMNS, ticket_rows(output, staff_counters(scenario)))
     write_csv(register, DOSSIER_COLUMNS, dossier_rows(output))
     return tickets, register
+
+
+def _parsed(frame: pd.DataFrame, columns: Sequence[str], fmt: str) -> pd.DataFrame:
+    for c in columns:
+        frame[c] = pd.to_datetime(frame[c].replace("", None), format=fmt)
+    return frame
+
+
+def ticket_frame(output: ReplicationOutput, scenario: Scenario) -> pd.DataFrame:
+    """The replication's ticket log as the reader returns one (`TicketLog.frame`), without a
+    round trip through a file: the validation step computes the model's KPIs from it."""
+    frame = pd.DataFrame(ticket_rows(output, staff_counters(scenario)), columns=list(TICKET_COLUMNS))
+    frame = _parsed(frame, TICKET_TIMES, DATETIME_FORMAT)
+    frame["counter"] = pd.to_numeric(frame["counter"].replace("", None)).astype("Int64")
+    return frame
+
+
+def dossier_frame(output: ReplicationOutput) -> pd.DataFrame:
+    """The replication's register as the reader returns one (`DossierRegister.frame`)."""
+    frame = pd.DataFrame(dossier_rows(output), columns=list(DOSSIER_COLUMNS))
+    frame = _parsed(frame, ("received_at", "finished_at", "returned_at"), DATETIME_FORMAT)
+    frame = _parsed(frame, ("due_date",), DATE_FORMAT)
+    frame["missing_papers_requests"] = frame["missing_papers_requests"].astype("int64")
+    return frame
