@@ -9,6 +9,7 @@ can label every value `FITTED: <file>, <period>, n = …`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -42,9 +43,14 @@ class FittedValue:
     """How, in a few words: "lognormal by AIC of 4, interval-censored, KS p = 0.41"."""
 
     @property
+    def file_name(self) -> str:
+        """The input file's name without its folder: what labels and titles show."""
+        return PurePath(self.file).name
+
+    @property
     def label(self) -> str:
         """The comment the writer puts next to the value."""
-        text = f"FITTED: {self.file}, {self.period}, n = {self.n:,}"
+        text = f"FITTED: {self.file_name}, {self.period}, n = {self.n:,}"
         return f"{text}; {self.method}" if self.method else text
 
 

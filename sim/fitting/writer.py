@@ -333,7 +333,7 @@ def extends_path(base: Path, out: Path) -> tuple[str, Path | None]:
 
 def _data_text(values: Sequence[FittedValue]) -> str:
     """ "tickets.csv, 2025-07-01–2025-08-25; register.csv, …": each input file with its period."""
-    return "; ".join(dict.fromkeys(f"{v.file}, {v.period}" for v in values))
+    return "; ".join(dict.fromkeys(f"{v.file_name}, {v.period}" for v in values))
 
 
 def _comment_lines(text: str) -> list[str]:
