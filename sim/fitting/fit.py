@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.experiment.runner import Execution
 from sim.fitting import validate as validation
-from sim.fitting.arrivals import arrival_values, fit_arrivals, working_days
+from sim.fitting.arrivals import arrival_values, calendar_days, fit_arrivals, working_days
 from sim.fitting.durations import fit_durations
 from sim.fitting.estimates import kept_estimates
 from sim.fitting.observations import patience_observations, service_observations
@@ -202,22 +202,42 @@ def fit_service_times(
     return fits, values, notes
 
 
-def fit_walkouts(tickets: TicketLog, *, seed: int = 0) -> tuple[DurationFit, list[FittedValue]]:
-    """Patience from tickets never served (right- and interval-censored)."""
+OPENING_BURST_MIN = 5.0
+"""Tickets issued this soon after the day opens are left out of the patience fit: their holders
+may have waited outside before the doors opened, and a ticket log cannot say for how long (their
+waiting, and their patience, began before the ticket). Tested on a known truth: with them the
+fitted mean patience was 35 min for a true 20; without them, 20.3."""
+
+
+def opening_burst(issued: pd.Series, base: Scenario, first: dt.date, last: dt.date) -> np.ndarray:
+    """True for tickets issued within `OPENING_BURST_MIN` of their day's opening."""
+    opens = {d.date: d.sessions[0][0] - d.midnight for d in calendar_days(base, first, last) if d.sessions}
+    day = issued.dt.date
+    minute = (issued - issued.dt.normalize()).dt.total_seconds().to_numpy() / 60.0
+    opening = day.map(opens).to_numpy(dtype=float, na_value=np.nan)
+    return (minute >= opening) & (minute < opening + OPENING_BURST_MIN)
+
+
+def fit_walkouts(
+    tickets: TicketLog, base: Scenario, *, seed: int = 0
+) -> tuple[DurationFit, list[FittedValue]]:
+    """Patience from tickets never served (right- and interval-censored), leaving out the opening
+    burst (`OPENING_BURST_MIN`)."""
     frame, source = tickets.frame, tickets.source
+    keep = ~opening_burst(frame["issued_at"], base, source.first_day, source.last_day)
     obs = patience_observations(
-        frame["issued_at"].to_numpy(),
-        frame["called_at"].to_numpy(),
-        frame["left_at"].to_numpy(),
-        frame["outcome"].to_numpy(),
+        frame["issued_at"].to_numpy()[keep],
+        frame["called_at"].to_numpy()[keep],
+        frame["left_at"].to_numpy()[keep],
+        frame["outcome"].to_numpy()[keep],
         source.time_resolution,
     )
     fit = fit_patience(obs, seed=seed)
     if not fit.chosen:
         return fit, []
-    value = FittedValue(
-        ("demand", "patience_min"), fit.chosen, source.file, source.period, fit.n, _method(fit)
-    )
+    burst = int((~keep).sum())
+    method = f"{_method(fit)}; {burst:,} tickets of the first {OPENING_BURST_MIN:g} min after opening unused"
+    value = FittedValue(("demand", "patience_min"), fit.chosen, source.file, source.period, fit.n, method)
     return fit, [value]
 
 
@@ -239,7 +259,7 @@ def fit(
     say("fitting counter times and patience")
     service_fits, service_values, notes = fit_service_times(tickets, base, seed=seed)
     values += service_values
-    patience, patience_values = fit_walkouts(tickets, seed=seed)
+    patience, patience_values = fit_walkouts(tickets, base, seed=seed)
     values += patience_values
     presence = staff_presence(tickets, base) if tickets.has_staff else ()
     values += staff_values(presence, tickets.source, base) if presence else []
