@@ -118,12 +118,19 @@ def result() -> FitResult:
 _STUB = "data:image/png;base64,"
 
 
+def _undraw(mp: pytest.MonkeyPatch) -> None:
+    """The page's figures neither made nor drawn: each is an empty PNG data URI."""
+    for name in ("arrival_figure", "duration_figure", "patience_figure"):
+        mp.setattr(f"sim.report.fit.html.{name}", lambda *_a, **_k: None)
+    mp.setattr("sim.report.fit.html.data_uri", lambda _fig: _STUB)
+
+
 @pytest.fixture(scope="module")
 def pages() -> dict[tuple[str, str], str]:
-    """Every variant in both languages, the figures made but not drawn (drawing is what takes the
-    time: the figures have their own tests below, and the printed page draws them all)."""
+    """Every variant in both languages, without their figures (drawing is what takes the time: the
+    figures have their own tests below, and the printed page draws them all)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("sim.report.fit.html.data_uri", lambda fig: _STUB)
+        _undraw(mp)
         return {
             (name, lang): _render(_quiet(fit_result(**kw)), lang)
             for name, kw in VARIANTS.items()
@@ -188,33 +195,34 @@ def test_the_data_section_counts_dropped_rows_by_column_and_says_the_resolution(
     assert "dropped" not in _Page(pages[("full", "en")]).text.split("Rows")[1][:40]
 
 
+def _gof(html: str, first: str = "", last: str = "") -> tuple[str, list[tuple[str, str]]]:
+    """The goodness-of-fit table (from the row naming `first` to the one naming `last`) and its
+    (family, ✓ or "") per row."""
+    table = html[html.index('<table class="gof">') :]
+    table = table[: table.index("</table>")]
+    if first:
+        table = table[table.index(first) : table.index(last) if last else None]
+    cells = r"<td class=\"num\">[^<]*</td>"
+    rows = re.findall(rf"<td>([^<]*)</td>{cells * 5}<td class=\"chosen\">(✓?)</td>", table)
+    return table, rows
+
+
 def test_the_goodness_of_fit_table_marks_the_chosen_family(pages, result: FitResult) -> None:
-    html = pages[("full", "en")]
-    table = html[
-        html.index('<table class="gof">') : html.index("</table>", html.index('<table class="gof">'))
-    ]
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]
+    table, rows = _gof(pages[("full", "en")])
     assert len(rows) == sum(len(f.candidates) for f in result.durations)
-    chosen = [r for r in rows if "✓" in r]
-    assert len(chosen) == len(result.durations)  # one family used per group
-    for fit in result.durations:
-        assert fit.best is not None and fit.chosen["dist"] == fit.best.family
-    assert "Procedure land_intake" not in table and "procedure land_intake" in table
+    used = [family for family, mark in rows if mark]
+    assert used == [words.family(f.chosen["dist"], "en") for f in result.durations]
+    assert [family for family, _m in rows[:4]] == [
+        words.family(c.family, "en") for c in result.durations[0].candidates
+    ]
+    assert "Procedure land_intake" in table
     assert "&lt;" in table  # the exponential's p-value "< 0.001"
 
 
 def test_an_empirical_fit_says_no_family_fits(pages) -> None:
     html = pages[("empirical", "en")]
-    table = html[
-        html.index('<table class="gof">') : html.index("</table>", html.index('<table class="gof">'))
-    ]
-    group = table[table.index("procedure birth_registration") : table.index("visits for collecting")]
-    rows = re.findall(
-        r"<td[^>]*>([^<]*)</td><td class=\"num\">[^<]*</td><td class=\"num\">[^<]*</td>"
-        r"<td class=\"num\">[^<]*</td><td class=\"num\">[^<]*</td><td class=\"num\">[^<]*</td>"
-        r"<td class=\"chosen\">(✓?)</td>",
-        group,
-    )
+    _table, rows = _gof(html, "Procedure birth_registration", "Visits for collecting")
+    assert len(rows) == 5
     assert rows[-1] == ("empirical (no family fits)", "✓")
     assert all(mark == "" for _family, mark in rows[:-1])
     assert "empirical, mean" in _Page(html).text and "(no family fits)" in _Page(html).text
@@ -257,8 +265,8 @@ def test_kept_estimates_show_the_reports_labels(pages) -> None:
 
 @pytest.fixture
 def undrawn(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Figures made but not drawn (drawing is what takes the time; the figures are tested below)."""
-    monkeypatch.setattr("sim.report.fit.html.data_uri", lambda fig: _STUB)
+    """Pages without their figures (drawing is what takes the time; the figures are tested below)."""
+    _undraw(monkeypatch)
 
 
 def test_notes_are_shown_in_the_summary(result: FitResult, undrawn: None) -> None:

@@ -70,7 +70,7 @@ def _arrivals(result: FitResult, lang: str) -> dict[str, Any]:
         "figure": data_uri(arrival_figure(result, _=_, locale=lang)),
         "weekdays": [
             {
-                "day": words.name(day, lang),
+                "day": words.upper_first(words.name(day, lang)),
                 "factor": fmt.number(f, lang, 2),
                 "ci": words.interval(a.weekday_ci.get(day, (math.nan, math.nan)), lang, 2),
             }
@@ -83,7 +83,7 @@ def _arrivals(result: FitResult, lang: str) -> dict[str, Any]:
 def _service(fit: DurationFit, lang: str) -> dict[str, Any]:
     _ = words.gettext(lang)
     return {
-        "title": words.group(fit, lang),
+        "title": words.upper_first(words.group(fit, lang)),
         "chosen": words.chosen(fit, lang),
         "mean_ci": words.interval(fit.mean_ci, lang),
         "empirical": fit.empirical,
@@ -95,7 +95,7 @@ def _gof_rows(fit: DurationFit, lang: str) -> list[dict[str, Any]]:
     _ = words.gettext(lang)
     best_aic = min((c.aic for c in fit.candidates), default=math.nan)
     head = {
-        "group": words.group(fit, lang),
+        "group": words.upper_first(words.group(fit, lang)),
         "n": fmt.number(fit.n, lang),
         "censored": fmt.number(fit.n_right, lang),
         "interval": (

@@ -50,7 +50,7 @@ def format_fit(result: FitResult, lang: str = "vi", written: Path | None = None)
         line = _("{group} (n = {n}): {chosen}").format(
             group=words.group(fit, lang), n=fmt.number(fit.n, lang), chosen=words.chosen(fit, lang)
         )
-        out += _wrap(line[:1].upper() + line[1:])
+        out += _wrap(words.upper_first(line))
     if result.staff:
         out += _wrap(
             _("Staff at the counter: {n} members named in the log").format(

@@ -85,6 +85,11 @@ def name(text: str, lang: str) -> str:
     return gettext(lang)(text) if text in NAMES else text
 
 
+def upper_first(text: str) -> str:
+    """A heading or a table's first cell starts with a capital: "Thủ tục land_intake", "Mon"."""
+    return text[:1].upper() + text[1:]
+
+
 def family(key: str, lang: str) -> str:
     """ "lognormal" → "log-chuẩn"; an unknown family is shown as it is."""
     return gettext(lang)(FAMILIES[key]) if key in FAMILIES else key
@@ -322,6 +327,7 @@ __all__ = [
     "resolution",
     "rows",
     "share_name",
+    "upper_first",
     "visits",
     "weekday_test",
 ]
