@@ -17,8 +17,11 @@ centres (Trung tâm Phục vụ hành chính công).
     answer.table()             # every plan: cost, state, each constraint's estimate
     answer.save("results/my-study")
 
-`run`, `compare`, `optimise` and `load_study` are imported on first use so that `import sim` stays
-light (no pandas or matplotlib).
+    fitted = sim.fit("ticket_log.csv", base="scenarios/dao_xa_2025.toml", out="my_centre.toml")
+    fitted.result.durations    # each counter time fitted with censoring, its family by AIC
+
+`run`, `compare`, `optimise`, `business_case`, `fit` and `load_study` are imported on first use so
+that `import sim` stays light (no pandas or matplotlib).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from sim._version import __version__
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
-    from sim.api import business_case, compare, optimise, run
+    from sim.api import business_case, compare, fit, optimise, run
     from sim.optimiser.study import load_study
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "__version__",
     "business_case",
     "compare",
+    "fit",
     "load_scenario",
     "load_study",
     "optimise",
@@ -46,7 +50,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("run", "compare", "optimise", "business_case"):
+    if name in ("run", "compare", "optimise", "business_case", "fit"):
         from sim import api
 
         return getattr(api, name)

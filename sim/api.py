@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sim.decide.compare import CompareOptions
     from sim.decide.comparison import Comparison
     from sim.experiment.executors import Executor
+    from sim.fitting.fit import Fitted
     from sim.optimiser.result import OptimiseResult
     from sim.optimiser.study import Study
     from sim.scenario.costs import CostsSpec
@@ -256,3 +257,43 @@ def _with_sweep(
         simulation_only=case.monte_carlo,
         monte_carlo=with_estimates(case.monte_carlo, sweep),
     )
+
+
+def fit(  # noqa: PLR0913 - the public API: each option a keyword, as the README and notebooks use them
+    tickets: str | Path,
+    *,
+    base: str | Path,
+    out: str | Path,
+    dossiers: str | Path | None = None,
+    mapping: str | Path | None = None,
+    drop_bad_rows: bool = False,
+    validate: bool = True,
+    replications: int = 10,
+    seed: int | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    scenario_root: str | Path | None = None,
+) -> Fitted:
+    """Fit a scenario from a centre's ticket log (and dossier register): `sim fit` without files.
+
+    `out` is where the new scenario file will go (its `extends` is relative to that folder);
+    nothing is written: `sim.fitting.save.save(fitted, folder)` writes the results folder and then
+    the file. `fitted.result` holds every fit with its intervals, `fitted.text` the file's text,
+    `fitted.scenario` the scenario it loads as.
+    """
+    from sim.fitting.fit import FitRequest
+    from sim.fitting.fit import fit as fit_data
+
+    request = FitRequest(
+        tickets=Path(tickets),
+        base=Path(base),
+        out=Path(out),
+        dossiers=Path(dossiers) if dossiers is not None else None,
+        mapping=Path(mapping) if mapping is not None else None,
+        drop_bad_rows=drop_bad_rows,
+        scenario_root=Path(scenario_root) if scenario_root is not None else None,
+        validate=validate,
+        replications=replications,
+        seed=seed,
+    )
+    return fit_data(request, execution=Execution(workers=workers, executor=executor))

@@ -162,7 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _executor_flags(run)
     run.add_argument(
-        "--event-log", action="store_true", help="also write event_log.csv, one row per visit (large)"
+        "--event-log",
+        action="store_true",
+        help="also write event_log.csv, one row per visit of every replication (large), and the first "
+        "replication's visits as a ticket log (ticket_log.csv) and its dossiers as a register "
+        "(dossier_register.csv), in the formats of docs/data_formats.md: one simulated history of the "
+        "centre, as a real export would be",
     )
     _scenario_root_flag(run)
 
@@ -225,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _optimise_parser(commands)
     _business_case_parser(commands)
+    _fit_parser(commands)
 
     validate = commands.add_parser(
         "validate",
@@ -304,6 +310,61 @@ def _optimise_parser(commands: Any) -> None:
         help="no progress bar and no table; print only the results folder",
     )
     _scenario_root_flag(optimise)
+
+
+def _fit_parser(commands: Any) -> None:
+    fit = commands.add_parser(
+        "fit",
+        help="fit the model's inputs from a centre's ticket log and dossier register",
+        description="Read the queue-ticket system's export (one row per ticket) and, if given, the "
+        "dossier register (one row per dossier), check them, and fit arrivals (visits per day, "
+        "weekday factors, 30-minute profile), counter times per procedure or field (censored "
+        "maximum likelihood, chosen by AIC, checked for fit), patience, shares, staff presence "
+        "and the register's figures, with intervals. Writes a new scenario file that extends the "
+        "base and overrides only what was fitted (each value labelled FITTED), runs it against "
+        "the data, and writes a results folder (fit_report.html, fits.csv, checks.csv, ...). "
+        "Formats: docs/data_formats.md.",
+    )
+    fit.add_argument("--tickets", metavar="LOG.csv", required=True, help="the ticket log")
+    fit.add_argument("--dossiers", metavar="REGISTER.csv", help="the dossier register (optional)")
+    fit.add_argument(
+        "--mapping",
+        metavar="MAP.toml",
+        help="column mapping for a vendor's export (e.g. scenarios/mappings/lstd_autoticket.toml)",
+    )
+    fit.add_argument("--base", metavar="BASE.toml", required=True, help="the scenario the fit extends")
+    fit.add_argument("--out", metavar="NEW.toml", required=True, help="the new scenario file; must not exist")
+    fit.add_argument(
+        "--report",
+        metavar="DIR",
+        help="results folder to create; must not exist (default: results/fit-<NEW name>-<date>-<time>/)",
+    )
+    fit.add_argument(
+        "--drop-bad-rows",
+        action="store_true",
+        help="leave out rows that fail a check (say how many and why) instead of refusing the file",
+    )
+    fit.add_argument(
+        "--replications",
+        metavar="N",
+        help="replications of the fitted scenario in the validation step (default: 10)",
+    )
+    fit.add_argument(
+        "--no-validate", action="store_true", help="skip running the fitted scenario against the data"
+    )
+    fit.add_argument("--seed", metavar="S", help="random seed (default: the base's [run] seed)")
+    fit.add_argument(
+        "--workers", metavar="W", help="worker processes for the validation runs (default: one per CPU)"
+    )
+    _executor_flags(fit)
+    fit.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the summary and the report (default: vi)",
+    )
+    fit.add_argument("-q", "--quiet", action="store_true", help="print only the results folder")
+    _scenario_root_flag(fit)
 
 
 def _business_case_parser(commands: Any) -> None:
@@ -756,6 +817,90 @@ def _verify_row(r) -> str:
     return line
 
 
+def _new_file_flag(flag: str, text: str) -> Path:
+    """A file to create: refused before any work if it exists or its folder does not."""
+    path = Path(text)
+    if path.exists():
+        raise UsageError(f"{flag}: {path} already exists; a fit never overwrites a file, choose a new name")
+    if not path.parent.is_dir():
+        raise UsageError(f"{flag}: {path.parent} is not a folder; create it first")
+    if path.suffix != ".toml":
+        raise UsageError(f"{flag}: {path} must end in .toml (it is a scenario file)")
+    return path
+
+
+def _input_file_flag(flag: str, text: str | None) -> Path | None:
+    if text is None:
+        return None
+    path = Path(text)
+    if not path.is_file():
+        raise UsageError(f"{flag}: {path} is not a file")
+    return path
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    replications = _replications_flag(args.replications)
+    seed = _int_flag("--seed", args.seed, 0)
+    workers = _workers_flag(args.workers)
+    report = _out_flag(args.report)
+    out = _new_file_flag("--out", args.out)
+    tickets = _input_file_flag("--tickets", args.tickets)
+    base = _input_file_flag("--base", args.base)
+    assert tickets is not None and base is not None
+    with _executor(args, workers) as executor:
+        if not args.quiet:
+            _progress(args.lang, "Reading and checking the data…")
+        from sim.api import fit
+
+        fitted = fit(
+            tickets,
+            base=base,
+            out=out,
+            dossiers=_input_file_flag("--dossiers", args.dossiers),
+            mapping=_input_file_flag("--mapping", args.mapping),
+            drop_bad_rows=args.drop_bad_rows,
+            validate=not args.no_validate,
+            replications=replications or 10,
+            seed=seed,
+            workers=None if executor is not None else workers,
+            executor=executor,
+            scenario_root=_scenario_root(args),
+        )
+    from sim.fitting.save import save
+    from sim.report.fit import format_fit, write_fit_report
+
+    def save_to(folder: Path) -> Path:
+        def report_writer(f: Any, where: Path) -> None:
+            write_fit_report(f.result, where, args.lang, scenario_text=f.text, scenario_file=str(out))
+
+        return save(fitted, folder, (report_writer,))
+
+    for dropped in _dropped_lines(fitted, args.lang):
+        print(dropped, file=sys.stderr)
+    return _save_and_print(
+        save_to,
+        f"fit-{out.stem}",
+        report,
+        args.quiet,
+        lambda: format_fit(fitted.result, args.lang, out),
+        args.lang,
+    )
+
+
+def _dropped_lines(fitted: Any, lang: str) -> list[str]:
+    """One `note:` line per input file that lost rows under --drop-bad-rows: how many and why."""
+    from collections import Counter
+
+    lines = []
+    for source in (fitted.result.tickets, fitted.result.dossiers):
+        if source is None or not source.dropped:
+            continue
+        reasons = Counter(d.reason for d in source.dropped)
+        why = "; ".join(f"{n} × {reason}" for reason, n in reasons.most_common())
+        lines.append(f"note: {source.file}: {len(source.dropped)} of {source.rows_read} rows dropped ({why})")
+    return lines
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     replications = _replications_or_auto(args.replications)
     seed = _int_flag("--seed", args.seed, 0)
@@ -867,6 +1012,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": cmd_compare,
     "optimise": cmd_optimise,
     "business-case": cmd_business_case,
+    "fit": cmd_fit,
     "validate": cmd_validate,
     "verify": cmd_verify,
 }

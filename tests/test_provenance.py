@@ -12,6 +12,7 @@ import pytest
 from sim.scenario.provenance import (
     DEFAULT,
     ESTIMATE,
+    FITTED,
     SOURCED,
     all_notes,
     chain_notes,
@@ -171,3 +172,54 @@ w.v = 1  # ESTIMATE: a dotted key
     assert notes[("a", "y")].labelled is False
     assert notes[("a", "w", "v")].text == "a dotted key"
     assert (notes[("a", "x")].kind, notes[("a", "x")].text) == (ESTIMATE, "closing-line comment")
+
+
+def test_fitted_is_a_third_kind_on_a_values_own_line() -> None:
+    assert parse_note("FITTED: tickets.csv, 2025-07-01–2025-08-25, n = 1,234") == (FITTED, ())
+    # A fit that rests on an estimate or a source is still fitted: the data decided the figure.
+    assert parse_note("FITTED: t.csv, 2025, n = 40; tickets / 0.93 per visit (ESTIMATE)") == (FITTED, ())
+    assert parse_note("FITTED: t.csv, 2025, n = 40; as SOURCED [dao-xa-report]") == (
+        FITTED,
+        ("dao-xa-report",),
+    )
+    assert parse_note("FITTED: t.csv", own_line=False) is None  # a block cannot say which data
+    assert parse_note("FITTED from t.csv; ESTIMATE: the rest", own_line=False) == (ESTIMATE, ())
+    assert parse_note("fitted (lower case)") is None
+
+
+def test_a_fitted_note_keeps_its_data_and_a_fitted_block_labels_nothing() -> None:
+    text = """\
+[demand]
+visits_per_day = 61.2  # FITTED: tickets.csv, 2025-07-01–2025-08-25, n = 40; tickets / 0.93 (ESTIMATE)
+# FITTED: tickets.csv, 2025-07-01–2025-08-25, n = 2,400
+priority_share = 0.07
+hourly_profile = [
+  { start = "07:00", end = "07:30", weight = 1.0 },
+]  # FITTED: tickets.csv, 2025-07-01–2025-08-25, n = 2,400
+"""
+    notes = file_notes(text, "fitted.toml").notes
+    visits = notes[("demand", "visits_per_day")]
+    assert (visits.kind, visits.sources, visits.file) == (FITTED, (), "fitted.toml")
+    assert visits.text == "tickets.csv, 2025-07-01–2025-08-25, n = 40; tickets / 0.93 (ESTIMATE)"
+    assert notes[("demand", "hourly_profile")].kind == FITTED  # a multi-line array's closing line
+    share = notes[("demand", "priority_share")]
+    assert (share.kind, share.labelled) == (ESTIMATE, False)
+
+
+def test_a_fitted_variant_overrides_the_bases_note_and_nothing_else(tmp_path: Path) -> None:
+    shutil.copy(BASE, tmp_path / "base.toml")
+    (tmp_path / "fitted.toml").write_text(
+        'extends = "base.toml"\n\n[equipment.ticket_machines]\n'
+        "count = 2  # FITTED: tickets.csv, 2025-07-01–2025-08-25, n = 40\n",
+        encoding="utf-8",
+    )
+    files = chain_notes(tmp_path / "fitted.toml")
+    count = note_for(("equipment", "ticket_machines", "count"), files)
+    assert (count.kind, count.file, count.text) == (
+        FITTED,
+        "fitted.toml",
+        "tickets.csv, 2025-07-01–2025-08-25, n = 40",
+    )
+    pc = note_for(("equipment", "lookup_pcs", "count"), files)
+    assert (pc.kind, pc.file) == (SOURCED, "base.toml")
+    assert note_for(("equipment", "ticket_machines", "issue_min"), files).kind == ESTIMATE

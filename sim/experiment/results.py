@@ -1,9 +1,10 @@
 """The outcome of an experiment: per-replication outputs, summaries, verdicts, and a results folder.
 
 Layering: the experiment layer writes only data files (scenario, metadata, summary, replication
-table, event log). Anything drawn from the data — plots, reports — lives in layers above and is
-plugged in as `writers`: callables `(results, folder)` run inside the temporary folder before it is
-renamed into place. `sim.run` (in `sim.api`) returns `Results` with the plot writer from
+table, event log, and with it the first replication's ticket log and dossier register). Anything
+drawn from the data — plots, reports — lives in layers above and is plugged in as `writers`:
+callables `(results, folder)` run inside the temporary folder before it is renamed into place.
+`sim.run` (in `sim.api`) returns `Results` with the plot writer from
 `sim.report` attached, so `sim.run(...).save(folder)` writes data and plots while
 `sim.experiment` never imports `sim.report`.
 
@@ -32,6 +33,7 @@ import tomli_w
 
 from sim.experiment.folders import save_with_writers
 from sim.experiment.statistics import CONFIDENCE, KpiSummary, summarise_kpi, verdict
+from sim.logs.export import exportable, write_logs
 from sim.model.output import EVENT_LOG_COLUMNS, ReplicationOutput
 from sim.scenario.kpis import KPIS
 from sim.scenario.schema import Scenario
@@ -196,6 +198,10 @@ class Results:
         self.replications.to_csv(folder / "replications.csv", index=False, na_rep="", lineterminator="\n")
         if self.event_log_collected:
             self.write_event_log(folder / "event_log.csv")
+            first = next(o for o in self.outputs if o.event_log is not None)
+            if exportable(first):
+                # One replication only: one simulated history of the centre, as a real export is.
+                write_logs(folder, first, self.scenario)
 
     def meta(self) -> dict[str, Any]:
         """How the results were made: versions, seed, command line, timing."""

@@ -202,7 +202,8 @@ class RegisterSummary:
     processing_days: dict[str, tuple[float, Interval, int]]
     """Per procedure: mean calendar days from reception to result, its interval and n."""
     on_time: Share
-    """Finished early or on time, out of finished (the portal's definition)."""
+    """Early, on time or in progress within the due date, out of all received (the portal's
+    definition, as the model's `on_time_rate` counts it)."""
     dossiers_per_day: float
     """Dossiers received per working day of the data."""
 

@@ -6,6 +6,7 @@ optional event log, which is off by default.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,8 +32,28 @@ EVENT_LOG_COLUMNS: tuple[str, ...] = (
     "left",
     "outcome",
     "staff",
+    "procedure",
 )
-"""One row per visit; times in minutes on the simulation clock (NaN when the step did not happen)."""
+"""One row per visit; times in minutes on the simulation clock (NaN when the step did not happen).
+`procedure` is the procedure id of a dossier hand-in (`submit`) or of the result collected
+(`collect`), empty for other purposes. New columns go at the end: readers index rows by position."""
+
+DOSSIER_LOG_COLUMNS: tuple[str, ...] = (
+    "procedure",
+    "field",
+    "channel",
+    "received",
+    "due_day",
+    "finished",
+    "returned",
+    "status",
+    "missing_papers_requests",
+)
+"""One row per dossier received in the window, in the order the back office classified it:
+times in minutes on the simulation clock (NaN when the step did not happen), `due_day` the
+calendar day number of the due date (0 = the clock's first date), `status` the portal's class code
+(`sim.model.back.rules`: EARLY, ON_TIME, LATE, OPEN_WITHIN) as the KPIs count it; with `finished`
+NaN, LATE means overdue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +80,9 @@ class ReplicationOutput:
     dossiers received in the window."""
     event_log: list[tuple] | None = field(default=None)
     """Rows in EVENT_LOG_COLUMNS order when the event log was switched on."""
+    dossier_log: list[tuple] | None = field(default=None)
+    """Rows in DOSSIER_LOG_COLUMNS order when the event log was switched on and the scenario has a
+    back office."""
+    clock_start: dt.date | None = field(default=None)
+    """The date whose midnight is minute 0 of the simulation clock (the warm-up's first day when
+    there is one): what turns the logs' minutes into clock times."""

@@ -26,19 +26,25 @@ def simulate(
     *,
     event_log: bool = False,
 ) -> ReplicationOutput:
-    """Run replication `replication` of `scenario` with the run seed `seed`."""
+    """Run replication `replication` of `scenario` with the run seed `seed`.
+
+    With `event_log`, the output also holds every visit (`event_log`) and, with a back office,
+    every dossier of the window (`dossier_log`); `clock_start` dates the clock's minutes.
+    """
     warmup = scenario.back_office.warmup_days if scenario.back_office is not None else 0
     if warmup:
         scenario = with_warmup(scenario, warmup)
     inputs = compile_inputs(scenario)
     days = working_days(inputs.calendar)
     centre = Centre(inputs, Streams(seed, replication), days, event_log=event_log, first_window_day=warmup)
+    office = centre.dossiers
+    if event_log and isinstance(office, BackOffice):
+        office.keep_register()  # before the run; the register draws nothing and moves no event
     centre.run()
     centre.waits.fold(inputs.policies.wait_threshold)
     kpis = collect_kpis(centre)
     daily: dict[str, np.ndarray] = {}
     field_outcomes: dict[str, np.ndarray] = {}
-    office = centre.dossiers
     if isinstance(office, BackOffice):
         office.finish()
         kpis.update(back_office_kpis(office, inputs))
@@ -61,7 +67,14 @@ def simulate(
         daily=daily,
         field_outcomes=field_outcomes,
         event_log=centre.events,
+        dossier_log=_register_rows(office),
+        clock_start=inputs.calendar.start,
     )
+
+
+def _register_rows(office: object) -> list[tuple] | None:
+    register = office.register if isinstance(office, BackOffice) else None
+    return register.rows if register is not None else None
 
 
 def with_warmup(scenario: Scenario, warmup_days: int) -> Scenario:

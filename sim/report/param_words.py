@@ -1,6 +1,6 @@
 """A scenario's values in words and their units, in the report's language (`sim.report.params`).
 
-`walk(scenario)` lists (key path, value) for every parameter; `words(value, _, locale)` writes a
+`sim.scenario.provenance.parameter_keys` lists the parameters; `words(value, _, locale)` writes a
 value out ("lognormal, mean 90, cv 0.6" / "log-chuẩn, trung bình 90, hệ số biến thiên 0,6");
 `unit_of(key, value)` gives its unit as an English msgid. Numbers follow the locale, and a list
 of numbers is separated by "; " where the comma is the decimal mark.
@@ -12,14 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pydantic import BaseModel
-
 from sim.report.figures.text import Translate, lang_of
 from sim.report.i18n import N_, kpi_name
 from sim.scenario.calendar import SeasonSpec, SessionSpec
-from sim.scenario.distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Uniform
-from sim.scenario.provenance import Key
-from sim.scenario.schema import FieldSpec, LeaveSpec, MeetingSpec, RateBlock, Scenario, TargetRule
+from sim.scenario.distributions import Deterministic, Exponential, Gamma, LogNormal, Uniform, Weibull
+from sim.scenario.provenance import DISTRIBUTIONS, WHOLE, Key
+from sim.scenario.schema import FieldSpec, LeaveSpec, MeetingSpec, RateBlock, TargetRule
 
 NAMES = (
     N_("summer"),
@@ -30,8 +28,8 @@ NAMES = (
 )
 """Season, session and weekday names of the bundled scenarios, translated when shown."""
 
-_DISTS = (Exponential, LogNormal, Gamma, Deterministic, Uniform, Empirical)
-_WHOLE = (SeasonSpec, FieldSpec, TargetRule)
+_DISTS = DISTRIBUTIONS
+_WHOLE = WHOLE
 """Tables shown as one row each (a season, a field, a target rule)."""
 
 
@@ -60,12 +58,13 @@ def _dist(d: Any, _: Translate, locale: str) -> str:
 
     if isinstance(d, Exponential):
         return _("exponential, mean {mean}").format(mean=n(d.mean))
-    if isinstance(d, LogNormal | Gamma):
-        text = (
-            _("lognormal, mean {mean}, cv {cv}")
-            if isinstance(d, LogNormal)
-            else _("gamma, mean {mean}, cv {cv}")
-        )
+    if isinstance(d, LogNormal | Gamma | Weibull):
+        if isinstance(d, LogNormal):
+            text = _("lognormal, mean {mean}, cv {cv}")
+        elif isinstance(d, Gamma):
+            text = _("gamma, mean {mean}, cv {cv}")
+        else:
+            text = _("Weibull, mean {mean}, cv {cv}")
         return text.format(mean=n(d.mean), cv=n(d.cv))
     if isinstance(d, Deterministic):
         return _("fixed {value}").format(value=n(d.value))
@@ -208,39 +207,3 @@ def unit_of(key: Key, value: Any) -> str:
         return unit
     dates = isinstance(value, list) and bool(value) and isinstance(value[0], dt.date)
     return N_("date") if isinstance(value, dt.date) or dates else ""
-
-
-# --- walking the scenario ---------------------------------------------------------------------------
-
-
-def walk(scenario: Scenario) -> list[tuple[Key, Any]]:
-    """(key path, value) of every parameter, in the scenario's order."""
-    out: list[tuple[Key, Any]] = []
-    _walk(scenario, (), out)
-    return out
-
-
-def _walk(model: BaseModel, key: Key, out: list[tuple[Key, Any]]) -> None:
-    for name in type(model).model_fields:
-        if name == "id" and key and key[-1].startswith("["):
-            continue  # the id is in the key path
-        _walk_value(getattr(model, name), (*key, name), out)
-
-
-def _walk_value(value: Any, here: Key, out: list[tuple[Key, Any]]) -> None:
-    if isinstance(value, (*_DISTS, *_WHOLE)):
-        out.append((here, value))
-    elif isinstance(value, BaseModel):
-        _walk(value, here, out)
-    elif isinstance(value, list) and value and isinstance(value[0], _WHOLE):
-        out.extend(((*here, f"[{getattr(item, 'id', None) or i}]"), item) for i, item in enumerate(value))
-    elif isinstance(value, list) and value and isinstance(value[0], BaseModel) and hasattr(value[0], "id"):
-        for item in value:
-            _walk(item, (*here, f"[{item.id}]"), out)
-    elif isinstance(value, dict) and value and all(isinstance(v, BaseModel) for v in value.values()):
-        for k, v in value.items():
-            _walk(v, (*here, str(k)), out)
-    elif here[-1] == "season_profiles" and value:
-        out.extend(((*here, str(k)), v) for k, v in value.items())
-    else:
-        out.append((here, value))

@@ -2,11 +2,12 @@
 
 `parameters(path, _=..., locale=...)` walks the validated scenario (defaults included) and gives one
 `Parameter` per input: its key path, value, unit, and provenance (`sim.scenario.provenance.Note`:
-SOURCED with source ids, ESTIMATE, or a model default, from the file that SETS the value in the
-`extends` chain), with the texts a report shows made in the report's language where the row is
-made: the value in words, the unit, the kind ("ƯỚC TÍNH", "CÓ NGUỒN") and a note. The author's
-comments are English and are shown only in English; the Vietnamese note names the sources by
-their Vietnamese short names (`sim/data/sources.csv`).
+SOURCED with source ids, FITTED from a centre's data, ESTIMATE, or a model default, from the file
+that SETS the value in the `extends` chain), with the texts a report shows made in the report's
+language where the row is made: the value in words, the unit, the kind ("ƯỚC TÍNH", "CÓ NGUỒN",
+"TỪ DỮ LIỆU") and a note. The author's comments are English and are shown only in English; the
+Vietnamese note names the sources by their Vietnamese short names (`sim/data/sources.csv`), and a
+fitted value's data (file, period, observations).
 
 `parameter_rows(path)` is the older English view (`ParamRow`), kept for the HTML report and the
 generated `docs/parameters_*.md` (`parameter_markdown`).
@@ -25,10 +26,23 @@ from pathlib import Path
 from typing import Any
 
 from sim.report.figures.text import Translate, english, lang_of
+from sim.report.format import number
 from sim.report.i18n import N_, scenario_description, scenario_title
-from sim.report.param_words import unit_of, walk, words
+from sim.report.param_words import unit_of, words
 from sim.scenario.loader import load_scenario
-from sim.scenario.provenance import DEFAULT, ESTIMATE, SOURCED, FileNotes, Key, Note, chain_notes, note_for
+from sim.scenario.provenance import (
+    DEFAULT,
+    ESTIMATE,
+    FITTED,
+    SOURCED,
+    FileNotes,
+    Key,
+    Note,
+    chain_notes,
+    key_text,
+    note_for,
+    parameter_keys,
+)
 from sim.scenario.schema import Scenario
 from sim.scenario.sources import sources
 
@@ -54,8 +68,13 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 NOT_USED = {("procedures", "fee_share"), ("procedures", "online_payment_share")}
 """(section, key) of parameters that are recorded but not read by the current model."""
 
-KIND_TEXT: dict[str, str] = {SOURCED: N_("SOURCED"), ESTIMATE: N_("ESTIMATE"), DEFAULT: N_("default")}
-"""A provenance kind as shown (msgids): "CÓ NGUỒN", "ƯỚC TÍNH", "mặc định" in Vietnamese."""
+KIND_TEXT: dict[str, str] = {
+    SOURCED: N_("SOURCED"),
+    ESTIMATE: N_("ESTIMATE"),
+    FITTED: N_("FITTED"),
+    DEFAULT: N_("default"),
+}
+"""A provenance kind as shown (msgids): "CÓ NGUỒN", "ƯỚC TÍNH", "TỪ DỮ LIỆU", "mặc định" in Vietnamese."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +108,7 @@ class ParamRow:
     value: str
     unit: str
     label: str
-    """"SOURCED", "ESTIMATE" or "default"."""
+    """"SOURCED", "ESTIMATE", "FITTED" or "default"."""
     note: str
     file: str
     """Name of the file that sets the parameter; "" for a default."""
@@ -100,11 +119,23 @@ def _sources_text(note: Note, lang: str) -> str:
     return "; ".join(table[i].short_name(lang) if i in table else i for i in note.sources)
 
 
+_COUNT = re.compile(r"\bn = ([\d,]+)")
+
+
+def _fitted_data(text: str, lang: str) -> str:
+    """The data part of a FITTED note ("tickets.csv, 2025-07-01–2025-08-25, n = 1.234"), without
+    the English words on how it was fitted, the count written in the report's language."""
+    data = text.split(";", 1)[0].strip()
+    return _COUNT.sub(lambda m: "n = " + number(int(m.group(1).replace(",", "")), lang), data)
+
+
 def _note_text(note: Note, used: bool, _: Translate, locale: str) -> str:
     lang = lang_of(locale)
     parts: list[str] = []
     if lang == "en" and note.text:
         parts.append(note.text)  # the author's words, in the language they were written in
+    elif note.kind == FITTED and note.text:
+        parts.append(_fitted_data(note.text, lang))  # a file name, dates and a count
     if not note.labelled:
         parts.append(_("set in {file} without a source").format(file=note.file))
     if note.sources:
@@ -121,7 +152,7 @@ def _parameter(key: Key, value: Any, files: list[FileNotes], _: Translate, local
     unit = unit_of(key, value)
     return Parameter(
         section=key[0],
-        key=_key_text(key),
+        key=key_text(key),
         value=value,
         unit=unit,
         note=note,
@@ -131,13 +162,6 @@ def _parameter(key: Key, value: Any, files: list[FileNotes], _: Translate, local
         kind_text=_(KIND_TEXT[note.kind]),
         note_text=_note_text(note, used, _, locale),
     )
-
-
-def _key_text(key: Key) -> str:
-    text = ""
-    for part in key:
-        text += part if part.startswith("[") or not text else "." + part
-    return text
 
 
 def parameters(
@@ -157,7 +181,9 @@ def parameters(
         scenario = load_scenario(path)
     files = chain_notes(path) if path is not None else []
     order = {name: i for i, (name, _title) in enumerate(SECTIONS)}
-    rows = [_parameter(key, value, files, _, locale) for key, value in walk(scenario) if key[0] in order]
+    rows = [
+        _parameter(key, value, files, _, locale) for key, value in parameter_keys(scenario) if key[0] in order
+    ]
     if scenario.back_office is None:
         row = _parameter(("back_office",), None, [], _, locale)
         rows.append(replace(row, value_text=_("none (the model stops at the counter)")))
@@ -213,15 +239,18 @@ def _intro(rows: list[ParamRow], chain: list[str], shown: str) -> list[str]:
             f"This scenario extends {parents}: the **Set in** column names the file each value comes from.",
             "",
         ]
-    counts = {k: sum(1 for r in rows if r.label == k) for k in (SOURCED, ESTIMATE, DEFAULT)}
+    counts = {k: sum(1 for r in rows if r.label == k) for k in (SOURCED, ESTIMATE, FITTED, DEFAULT)}
+    fitted = f"{counts[FITTED]} FITTED from the centre's data, " if counts[FITTED] else ""
     lines += [
-        f"{len(rows)} parameters: {counts[SOURCED]} SOURCED, {counts[ESTIMATE]} ESTIMATE, "
+        f"{len(rows)} parameters: {counts[SOURCED]} SOURCED, {fitted}{counts[ESTIMATE]} ESTIMATE, "
         f"{counts[DEFAULT]} left at their default.",
         "",
         "**Label** is the provenance of the value, read from the comments of the file that sets it "
         "(`sim/scenario/provenance.py`): **SOURCED** (the figure has a named source, listed in "
         "[the sources](sources.md)), **ESTIMATE** (a judgement to replace with the centre's own "
-        "data; a value set without a label counts as one), or **default** (not set in the file: the "
+        "data; a value set without a label counts as one), "
+        + ("**FITTED** (estimated from the centre's own data by `python -m sim fit`), " if fitted else "")
+        + "or **default** (not set in the file: the "
         "model's default, see [the scenario format](scenario_format.md)). A value a variant changes "
         "takes the variant's note, never its parent's. The **Note** is the comment the label was "
         f"found in. Generated from `{shown}`.",

@@ -33,7 +33,7 @@ MAX_FILE_BYTES = 1 << 20
 SCENARIO_KEYS = (frozenset(Scenario.model_fields) - {"estimate_ranges"}) | {"extends"}
 """Keys that make a TOML file a scenario (ranges alone do not)."""
 
-DIST_TAGS = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "empirical")
+DIST_TAGS = ("exponential", "lognormal", "gamma", "weibull", "deterministic", "uniform", "empirical")
 DIST_NAMES = ", ".join(DIST_TAGS)
 
 

@@ -1,4 +1,4 @@
-"""Where each value of a scenario comes from: SOURCED (with the ids of its sources) or ESTIMATE.
+"""Where each value of a scenario comes from: SOURCED (with its sources), FITTED or ESTIMATE.
 
 The validator ignores comments, so the labels live in the TOML text, written next to the values
 (docs/scenario_format.md, "Sourced figures and estimates"):
@@ -8,19 +8,26 @@ The validator ignores comments, so the labels live in the TOML text, written nex
     patience_min = { dist = "lognormal", mean = 90.0, cv = 0.6 }
 
 `SOURCED [id, id]` names sources listed in `sim/data/sources.csv` (shown in `docs/sources.md`).
+`FITTED: <file>, <period>, n = …` marks a value `python -m sim fit` estimated from a centre's own
+data (`sim.fitting.writer`); it counts only on the value's own line, since each fitted figure has
+its own data behind it and a block above several values cannot say which.
 The files are read with tomlkit, which keeps comments, and each value gets a `Note` as data:
 
-1. the comment on the value's own line, when it names SOURCED or ESTIMATE;
+1. the comment on the value's own line, when it names SOURCED, FITTED or ESTIMATE;
 2. else the nearest comment block above it in the same top-level section (`[demand]`, `[[staff]]`):
-   a run of full-line comments, or a table header's own comment. A block covers the keys after it
-   until the next block, so a block above the first `[[procedures]]` covers every procedure;
+   a run of full-line comments, or a table header's own comment, when it names SOURCED or
+   ESTIMATE. A block covers the keys after it until the next block, so a block above the first
+   `[[procedures]]` covers every procedure;
 3. else ESTIMATE: a value nobody gave a source for is a judgement ("set in <file> without a
    label"). The comment block at the top of a file is its preamble and labels nothing.
 
-A comment naming both words is ESTIMATE (a figure built partly on a judgement is a judgement) and
-keeps the sources it cites. Provenance follows the value: the note comes from the file that SETS
-the value, nearest the loaded file in the `extends` chain, so a variant that changes a figure never
-inherits its parent's SOURCED note for it. A value no file sets is a model default.
+A comment naming both SOURCED and ESTIMATE is ESTIMATE (a figure built partly on a judgement is a
+judgement) and keeps the sources it cites. An own-line comment naming FITTED is FITTED even when it
+mentions an estimate or a source the fit rests on ("visits = tickets / tickets per visit, an
+ESTIMATE of the base"): the data decided the figure, and the note's text says what else it took.
+Provenance follows the value: the note comes from the file that SETS the value, nearest the loaded
+file in the `extends` chain, so a variant that changes a figure never inherits its parent's SOURCED
+note for it. A value no file sets is a model default.
 """
 
 from __future__ import annotations
@@ -32,23 +39,36 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
+from pydantic import BaseModel
 from tomlkit import items
 from tomlkit.container import Container
 
+from sim.scenario.calendar import SeasonSpec
+from sim.scenario.distributions import (
+    Deterministic,
+    Empirical,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Uniform,
+    Weibull,
+)
 from sim.scenario.loader import read_bytes, read_scenario_file
+from sim.scenario.schema import FieldSpec, Scenario, TargetRule
 from sim.scenario.variants import allowed_roots, resolve_chain
 
 SOURCED = "SOURCED"
 ESTIMATE = "ESTIMATE"
+FITTED = "FITTED"
 DEFAULT = "default"
-KINDS = (SOURCED, ESTIMATE, DEFAULT)
+KINDS = (SOURCED, ESTIMATE, FITTED, DEFAULT)
 
 Key = tuple[str, ...]
 """A key path as segments, list entries by id or position: ("procedures", "[land_intake]", "share")."""
 
-_LABEL = re.compile(r"\b(SOURCED|ESTIMATED?)\b")
+_LABEL = re.compile(r"\b(SOURCED|ESTIMATED?|FITTED)\b")
 _SOURCE_IDS = re.compile(r"\bSOURCED\s*\[([^\]]*)\]")
-_LEADING = re.compile(r"^\s*(?:SOURCED(?:\s*\[[^\]]*\])?|ESTIMATED?)\s*[:–-]?\s*")
+_LEADING = re.compile(r"^\s*(?:SOURCED(?:\s*\[[^\]]*\])?|ESTIMATED?|FITTED)\s*[:–-]?\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +76,7 @@ class Note:
     """The provenance of one value."""
 
     kind: str
-    """SOURCED, ESTIMATE, or default (not set by any file)."""
+    """SOURCED, ESTIMATE, FITTED, or default (not set by any file)."""
     sources: tuple[str, ...] = ()
     """Ids of the sources the note cites (`sim/data/sources.csv`)."""
     text: str = ""
@@ -64,7 +84,7 @@ class Note:
     file: str = ""
     """Name of the file that sets the value; "" for a default."""
     labelled: bool = True
-    """False for a value set without SOURCED or ESTIMATE nearby: an ESTIMATE by rule 3."""
+    """False for a value set without a label nearby: an ESTIMATE by rule 3."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +95,14 @@ class _Statement:
     """The comment block that covers it ("" when none)."""
 
 
-def parse_note(comment: str) -> tuple[str, tuple[str, ...]] | None:
-    """(kind, source ids) of a comment, or None when it names neither label."""
-    found = {m.group(1).rstrip("D") for m in _LABEL.finditer(comment)}
+def parse_note(comment: str, *, own_line: bool = True) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, source ids) of a comment, or None when it names no label.
+
+    FITTED counts only in a value's own-line comment (`own_line`); in a block it is ignored."""
+    found = {m.group(1) for m in _LABEL.finditer(comment)}
+    found = {ESTIMATE if f == "ESTIMATED" else f for f in found}
+    if not own_line:
+        found.discard(FITTED)
     if not found:
         return None
     ids = tuple(
@@ -85,11 +110,16 @@ def parse_note(comment: str) -> tuple[str, tuple[str, ...]] | None:
             i.strip() for m in _SOURCE_IDS.finditer(comment) for i in m.group(1).split(",") if i.strip()
         )
     )
-    return (ESTIMATE if ESTIMATE in found else SOURCED), ids
+    kind = next(k for k in (FITTED, ESTIMATE, SOURCED) if k in found)
+    return kind, ids
 
 
 def _strip_label(text: str) -> str:
-    return _LEADING.sub("", text, count=1).strip() if len(_LABEL.findall(text)) == 1 else text.strip()
+    """The comment without its leading label (kept when it names several, unless it opens with
+    FITTED: what follows is then the fit's data and method)."""
+    if len(_LABEL.findall(text)) == 1 or text.lstrip().startswith(FITTED):
+        return _LEADING.sub("", text, count=1).strip()
+    return text.strip()
 
 
 @dataclass(slots=True)
@@ -162,7 +192,7 @@ def _note(s: _Statement, file: str) -> Note:
     own = parse_note(s.comment)
     if own is not None:
         return Note(own[0], own[1], _strip_label(s.comment), file)
-    block = parse_note(s.block)
+    block = parse_note(s.block, own_line=False)
     if block is not None:
         return Note(block[0], block[1], s.comment or _strip_label(s.block), file)
     return Note(ESTIMATE, (), s.comment, file, labelled=False)
@@ -221,3 +251,56 @@ def all_notes(files: list[FileNotes]) -> Iterator[Note]:
     """Every note of every file of a chain (for checks that each SOURCED note cites a source)."""
     for fn in files:
         yield from fn.notes.values()
+
+
+# --- the parameters a note is asked for -------------------------------------------------------------
+
+DISTRIBUTIONS = (Exponential, LogNormal, Gamma, Weibull, Deterministic, Uniform, Empirical)
+WHOLE = (SeasonSpec, FieldSpec, TargetRule)
+"""Tables that are one parameter each (a season, a field, a target rule), as distributions are."""
+
+
+def parameter_keys(scenario: Scenario) -> list[tuple[Key, Any]]:
+    """(key path, value) of every parameter of a validated scenario (defaults included), in order.
+
+    The reports' parameter tables and `sim.fitting.estimates` list parameters by these keys, so
+    both ask `note_for` the same question: list entries by id (`("procedures", "[land_intake]",
+    "work_min")`), lists of small tables without ids (arrival-profile blocks, sessions) and
+    distributions as one parameter each."""
+    out: list[tuple[Key, Any]] = []
+    _walk_model(scenario, (), out)
+    return out
+
+
+def _walk_model(model: BaseModel, key: Key, out: list[tuple[Key, Any]]) -> None:
+    for name in type(model).model_fields:
+        if name == "id" and key and key[-1].startswith("["):
+            continue  # the id is in the key path
+        _walk_value(getattr(model, name), (*key, name), out)
+
+
+def _walk_value(value: Any, here: Key, out: list[tuple[Key, Any]]) -> None:
+    if isinstance(value, (*DISTRIBUTIONS, *WHOLE)):
+        out.append((here, value))
+    elif isinstance(value, BaseModel):
+        _walk_model(value, here, out)
+    elif isinstance(value, list) and value and isinstance(value[0], WHOLE):
+        out.extend(((*here, f"[{getattr(item, 'id', None) or i}]"), item) for i, item in enumerate(value))
+    elif isinstance(value, list) and value and isinstance(value[0], BaseModel) and hasattr(value[0], "id"):
+        for item in value:
+            _walk_model(item, (*here, f"[{item.id}]"), out)
+    elif isinstance(value, dict) and value and all(isinstance(v, BaseModel) for v in value.values()):
+        for k, v in value.items():
+            _walk_model(v, (*here, str(k)), out)
+    elif here[-1] == "season_profiles" and value:
+        out.extend(((*here, str(k)), v) for k, v in value.items())
+    else:
+        out.append((here, value))
+
+
+def key_text(key: Key) -> str:
+    """A key path as the reports write it: `procedures[land_intake].work_min`."""
+    text = ""
+    for part in key:
+        text += part if part.startswith("[") or not text else "." + part
+    return text

@@ -61,7 +61,7 @@ QueueLength = Annotated[int, at_most(QUEUE_LENGTH_MAX, "no hall holds that many"
 CounterMinutes = Annotated[float, Field(ge=0), at_most(1440, "a whole day", "minutes")]
 Overtime = Annotated[float, Field(ge=0), at_most(OVERTIME_MAX_MIN, "half a day after closing", "minutes")]
 
-# Distributions by what they measure; the bound is on the mean (exponential, lognormal, gamma) or on
+# Distributions by what they measure; the bound is on the mean (exponential, lognormal, gamma, weibull) or on
 # every possible value (deterministic, uniform, empirical).
 CounterTime = Annotated[
     Distribution, bounded(1440, "minutes", "a whole day; no visit or task at the centre takes longer")

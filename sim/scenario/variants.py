@@ -6,7 +6,8 @@
     [calendar]
     saturday_sessions = [{ name = "saturday", start = "07:30", end = "11:30" }]
 
-Merging rules: tables merge key by key; arrays of tables whose entries all have an `id` (staff,
+Merging rules: tables merge key by key (a distribution table of another family — a different
+`dist` — replaces the parent's whole); arrays of tables whose entries all have an `id` (staff,
 fields, procedures, pools) merge entry by entry, matched by id — listed keys override, new ids are
 appended, and `remove = true` drops an entry; any other value replaces the parent's. A variant
 that does not name itself gets its file name (made into a valid id) as scenario name. A variant
@@ -147,7 +148,7 @@ def merge(
         path = f"{key}.{k}" if key else k
         old = out.get(k)
         kid = prov.kids.get(k) if prov is not None else None
-        if isinstance(v, dict) and isinstance(old, dict):
+        if isinstance(v, dict) and isinstance(old, dict) and not _new_family(old, v):
             out[k] = merge(old, v, source, path, kid)
         elif isinstance(old, list) and _is_id_list(v) and _is_id_list(old):
             out[k] = _merge_by_id(old, v, source, path, kid)
@@ -156,6 +157,12 @@ def merge(
             if prov is not None:
                 prov.kids[k] = _tree(v, source)
     return out
+
+
+def _new_family(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A distribution table of another family replaces the parent's whole: the parent's
+    parameters (a lognormal's `cv`, an empirical table's `values`) mean nothing to it."""
+    return "dist" in new and "dist" in old and new["dist"] != old["dist"]
 
 
 def scenario_id(stem: str) -> str:

@@ -32,6 +32,7 @@ from sim.model.back.workers import Office, Worker
 from sim.model.demand import online_rate, thinning
 from sim.model.dossier import CHANNELS, COUNTER, ONLINE, Dossier
 from sim.model.inputs import BackOfficeInputs, ModelInputs
+from sim.model.records import DossierLog
 from sim.model.schedules import pool_desk_windows, staff_desk_windows
 from sim.model.setting import Setting
 from sim.model.streams import UNIFORM, Buffered, ScalarDraws, Streams
@@ -62,6 +63,7 @@ class BackOffice:
         self.overtime_limit = spec.overtime_limit
         self.edd = spec.edd
         self.procedures = inputs.procedures
+        self.field_ids = inputs.field_ids
         self.presence = setting.presence
         self._draws(inputs, setting.streams)
         self.queues: list[list[QueueEntry]] = [[] for _ in inputs.field_ids]
@@ -72,6 +74,8 @@ class BackOffice:
         self.seq = 0
         self.pickups: dict[int, list[int]] = {}
         """Working-day index -> procedures whose results citizens come to collect that day."""
+        self.register: DossierLog | None = None
+        """One row per dossier of the window, kept only with the event log (`keep_register`)."""
         self._counters(len(inputs.field_ids), self.n_days - self.first)
         self.workers = self._workers(inputs, setting)
         for w in self.workers:
@@ -151,7 +155,9 @@ class BackOffice:
         if channel == COUNTER and p.on_the_spot:
             # Finished at the counter while the visitor waited: no dossier object needed.
             if in_window:
-                self._record(p.field, time, time, due, False)
+                status = self._record(p.field, time, time, due, False)
+                if self.register is not None:
+                    self._register_on_the_spot(procedure, time, due, status)
             return None
         d = Dossier(self.seq, procedure, p.field, channel, time)
         self.seq += 1
@@ -303,10 +309,12 @@ class BackOffice:
                 self.pickups.setdefault(day, []).append(d.procedure)
                 self.pickups_made += 1
         if d.in_window:
-            self._record(d.field, d.received, time, d.due, d.late)
+            status = self._record(d.field, d.received, time, d.due, d.late)
+            if self.register is not None:
+                self.register.add(d, self.cal.due_date(d.due), status, math.nan)
 
-    def _record(self, f: int, received: float, time: float, due: int, late: bool) -> None:
-        """Count a finished dossier of the window in its portal class."""
+    def _record(self, f: int, received: float, time: float, due: int, late: bool) -> int:
+        """Count a finished dossier of the window in its portal class; returns the class."""
         day = self.cal.index_of_time(time)
         if self.first <= day < self.n_days:
             self.daily_completed[day - self.first] += 1
@@ -314,7 +322,23 @@ class BackOffice:
         self.processing_minutes += time - received
         self.field_processing[f] += time - received
         self.field_completed[f] += 1
-        self.outcomes[f][finished_class(date_number(time), self.cal.due_date(due), late)] += 1
+        status = finished_class(date_number(time), self.cal.due_date(due), late)
+        self.outcomes[f][status] += 1
+        return status
+
+    # --- the register (event log only) ------------------------------------------------------
+    def keep_register(self) -> None:
+        """Keep one row per dossier of the window (`sim.model.records.DossierLog`). Switched on
+        before the run with the event log; it draws no random number and moves no event."""
+        self.register = DossierLog(tuple(p.id for p in self.procedures), self.field_ids)
+
+    def _register_on_the_spot(self, procedure: int, time: float, due: int, status: int) -> None:
+        """A dossier finished at the counter has no `Dossier` in the model: make one for its row."""
+        assert self.register is not None
+        p = self.procedures[procedure]
+        d = Dossier(-1, procedure, p.field, COUNTER, time)
+        d.completed = time
+        self.register.add(d, self.cal.due_date(due), status, time)  # handed back on the spot
 
     def take_pickups(self, day: int) -> list[int]:
         return self.pickups.pop(day, [])
@@ -423,6 +447,10 @@ class BackOffice:
         for d in self.open:
             if d.in_window:
                 self.outcomes[d.field][open_class(self.cal.due_date(d.due), end_date, d.late)] += 1
+        if self.register is not None:  # in reception order: a set's order changes from run to run
+            for d in sorted((d for d in self.open if d.in_window), key=_dossier_id):
+                status = open_class(self.cal.due_date(d.due), end_date, d.late)
+                self.register.add(d, self.cal.due_date(d.due), status, math.nan)
 
     def channel_counts(self) -> Mapping[str, int]:
         return self.by_channel
@@ -430,6 +458,10 @@ class BackOffice:
     def utilisation(self) -> float:
         cap = sum(w.capacity for w in self.workers)
         return sum(w.work_done for w in self.workers) / cap if cap > 0 else math.nan
+
+
+def _dossier_id(d: Dossier) -> int:
+    return d.id
 
 
 def _session_at(sessions: tuple[tuple[float, float], ...], t: float) -> int | None:

@@ -100,7 +100,12 @@ class FrontOffice:
         self.manual_queue: deque[Visitor] = deque()
         self.returning: list[Visitor] = []
         log = (
-            VisitLog(inputs.field_ids, tuple(m.id for m in inputs.staff), _dates(self.days))
+            VisitLog(
+                inputs.field_ids,
+                tuple(m.id for m in inputs.staff),
+                _dates(self.days),
+                tuple(p.id for p in inputs.procedures),
+            )
             if event_log
             else None
         )

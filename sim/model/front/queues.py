@@ -89,10 +89,11 @@ class CounterQueues:
 
     # --- reneging ---------------------------------------------------------------------------
     def _renege(self, v: Visitor) -> None:
-        """Book a visitor who gave up: they left at their deadline."""
+        """Book a visitor who gave up: they left at their deadline, or at once on getting their
+        number if their patience ran out in the line for the ticket machine."""
         v.outcome = RENEGED
-        v.end = v.deadline
-        self.waits.add_queue_time(v.ticket, v.deadline)
+        v.end = left = max(v.deadline, v.ticket)
+        self.waits.add_queue_time(v.ticket, left)
         if self.on_renege is not None:
             self.on_renege(v)
 

@@ -31,7 +31,7 @@ class Param:
     """The unit's English msgid ("" for none): what decides how the value is written."""
     unit_text: str = ""
     kind: str = ""
-    """SOURCED, ESTIMATE or default; "" when the scenario's file is not known."""
+    """SOURCED, ESTIMATE, FITTED or default; "" when the scenario's file is not known."""
     used: bool = True
     note: str = ""
     raw: str = ""
@@ -48,7 +48,7 @@ def _raw(value: object) -> str:
 
 def param_rows(p: Page, scenario: Scenario, path: Path | None) -> list[Param]:
     """The scenario's parameters in the report's language via `sim.report.params`; with the file,
-    each value's provenance (SOURCED, ESTIMATE or default) from the file that sets it."""
+    each value's provenance (SOURCED, ESTIMATE, FITTED or default) from the file that sets it."""
     from sim.report.params import parameters
 
     known = path is not None

@@ -138,7 +138,9 @@ def _diff_row(p: Page, a: Param | None, b: Param | None) -> dict[str, Any]:
     row = b or a
     assert row is not None
     absent = {"text": p.gettext("(none)"), "code": False}
-    shown_note = b is not None and b.note and b.kind != "default" and p.lang == "en"
+    # Notes are the authors' English comments; a FITTED note is also shown in Vietnamese, as its
+    # data (file, period, count) is written in the report's language.
+    shown_note = b is not None and b.note and b.kind != "default" and (p.lang == "en" or b.kind == "FITTED")
     return {
         "name": diff_name(p, row.key),
         "hint": entry_hint(p, row.key),

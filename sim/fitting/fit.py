@@ -1,0 +1,304 @@
+"""`python -m sim fit`: from a centre's ticket log (and dossier register) to a fitted scenario.
+
+The steps, each in its own module: read and check the data (`sim.logs.read`, through a mapping
+file for a vendor's export), fit arrivals, shares, staff presence and the register
+(`sim.fitting.arrivals`, `shares`, `staff`, `register`), fit service times and patience with
+censoring (`durations`, `patience`), write the overrides as a scenario file that `extends` the
+base (`writer`), and run it against the data (`validate`). Nothing is written until every input is
+accepted and the new scenario loads; then the report folder and the scenario file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment.runner import Execution
+from sim.fitting import validate as validation
+from sim.fitting.arrivals import arrival_values, fit_arrivals, working_days
+from sim.fitting.durations import fit_durations
+from sim.fitting.estimates import kept_estimates
+from sim.fitting.observations import patience_observations, service_observations
+from sim.fitting.patience import fit_patience
+from sim.fitting.register import register_values, summarise_register
+from sim.fitting.results import DurationFit, FitResult, FittedValue
+from sim.fitting.shares import share_values, ticket_shares
+from sim.fitting.staff import staff_presence, staff_values
+from sim.fitting.writer import scenario_text
+from sim.logs.formats import CUT_AT_CLOSE, SERVICE_OUTCOMES, VISIT_PURPOSES, DossierRegister, TicketLog
+from sim.logs.mapping import load_mapping
+from sim.logs.read import read_dossiers, read_tickets
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
+MIN_GROUP = 30
+"""Fewest served tickets a procedure, purpose or field needs before its counter time is fitted;
+below it the base's estimate stays (a family's shape is not identifiable from fewer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FitRequest:
+    """What `sim fit` was asked: the files and the switches."""
+
+    tickets: Path
+    base: Path
+    out: Path
+    """The new scenario file (must not exist)."""
+    dossiers: Path | None = None
+    mapping: Path | None = None
+    drop_bad_rows: bool = False
+    scenario_root: Path | None = None
+    validate: bool = True
+    replications: int = validation.VALIDATION_REPLICATIONS
+    seed: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A finished fit: the findings, the new scenario's text and the scenario it loads as."""
+
+    request: FitRequest
+    result: FitResult
+    text: str
+    scenario: Scenario
+
+
+def read_inputs(request: FitRequest) -> tuple[TicketLog, DossierRegister | None, Scenario]:
+    """Read the mapping, the data and the base; every refusal is a `ScenarioError`."""
+    mapping = load_mapping(request.mapping) if request.mapping is not None else None
+    tickets = read_tickets(request.tickets, mapping, drop_bad_rows=request.drop_bad_rows)
+    dossiers = (
+        read_dossiers(request.dossiers, mapping, drop_bad_rows=request.drop_bad_rows)
+        if request.dossiers is not None
+        else None
+    )
+    base = load_scenario(request.base, request.scenario_root)
+    _check_known(tickets, base)
+    return tickets, dossiers, base
+
+
+def _row_of(frame: pd.DataFrame, mask: np.ndarray) -> str:
+    """The first offending row's number as the file shows it (the reader keeps it as the index)."""
+    index = frame.index[mask]
+    return f"row {int(index[0])}" if len(index) else ""
+
+
+def _check_known(tickets: TicketLog, base: Scenario) -> None:
+    """Services must be the base's fields, procedures its procedures or a visit purpose."""
+    frame = tickets.frame
+    fields = [f.id for f in base.fields]
+    bad = ~frame["service"].isin(fields).to_numpy()
+    if bad.any():
+        value = frame["service"].to_numpy()[bad][0]
+        raise ScenarioError(
+            tickets.source.file,
+            f"{_row_of(frame, bad)}, column 'service'",
+            f"{value!r} is not a field of the base scenario; allowed: {', '.join(fields)} "
+            "(a mapping file's [tickets.values.service] turns the system's queue names into field ids)",
+        )
+    allowed = [p.id for p in base.procedures] + list(VISIT_PURPOSES)
+    given = frame["procedure"].to_numpy()
+    bad = (given != "") & ~np.isin(given, allowed)
+    if bad.any():
+        raise ScenarioError(
+            tickets.source.file,
+            f"{_row_of(frame, bad)}, column 'procedure'",
+            f"{given[bad][0]!r} is not a procedure of the base scenario nor a visit purpose; "
+            f"allowed: {', '.join(allowed)} (or leave it empty)",
+        )
+
+
+def _service_groups(tickets: TicketLog, base: Scenario) -> list[tuple[str, str, np.ndarray]]:
+    """(level, group id, row mask) of the served tickets to fit counter times on."""
+    frame = tickets.frame
+    served = (
+        frame["outcome"].isin(SERVICE_OUTCOMES)
+        & frame["service_started"].notna()
+        & frame["service_ended"].notna()
+    ).to_numpy()
+    groups: list[tuple[str, str, np.ndarray]] = []
+    if tickets.has_procedure:
+        procedure = frame["procedure"].to_numpy()
+        for p in base.procedures:
+            groups.append(("procedure", p.id, served & (procedure == p.id)))
+        for purpose in VISIT_PURPOSES:
+            groups.append(("purpose", purpose, served & (procedure == purpose)))
+    else:
+        service = frame["service"].to_numpy()
+        for f in base.fields:
+            groups.append(("field", f.id, served & (service == f.id)))
+    return groups
+
+
+def _paths(level: str, group: str, base: Scenario) -> list[tuple[str, ...]]:
+    """Where a group's counter time goes in the scenario."""
+    if level == "procedure":
+        return [("procedures", group, "service_min")]
+    if level == "purpose":
+        return [("demand", "purposes", group, "service_min")]
+    return [("procedures", p.id, "service_min") for p in base.procedures if p.field == group]
+
+
+def _method(fit: DurationFit) -> str:
+    best = fit.best
+    censoring = []
+    if fit.n_interval:
+        censoring.append(f"{fit.n_interval:,} interval-censored")
+    if fit.n_right:
+        censoring.append(f"{fit.n_right:,} right-censored")
+    how = "empirical (no family passed the goodness-of-fit test)" if fit.empirical else ""
+    if not how and best is not None:
+        p = "" if np.isnan(best.gof_pvalue) else f", goodness-of-fit p = {best.gof_pvalue:.2f}"
+        how = f"{best.family} by AIC of {len(fit.candidates)} families{p}"
+    if fit.level == "field":
+        how += "; fitted per field: every procedure of the field gets it"
+    return "; ".join([how, *censoring]) if censoring else how
+
+
+def fit_service_times(
+    tickets: TicketLog, base: Scenario, *, seed: int = 0
+) -> tuple[list[DurationFit], list[FittedValue], list[str]]:
+    """Counter times per procedure / purpose (or per field when the log has no procedure)."""
+    frame, source = tickets.frame, tickets.source
+    fits: list[DurationFit] = []
+    values: list[FittedValue] = []
+    notes: list[str] = []
+    documents = {p.id for p in base.procedures if p.documents is not None}
+    for level, group, mask in _service_groups(tickets, base):
+        n = int(mask.sum())
+        if n == 0:
+            continue
+        if n < MIN_GROUP:
+            notes.append(f"{level} {group}: {n} served tickets, fewer than {MIN_GROUP}: estimate kept")
+            continue
+        obs = service_observations(
+            frame["service_started"].to_numpy()[mask],
+            frame["service_ended"].to_numpy()[mask],
+            (frame["outcome"].to_numpy()[mask] == CUT_AT_CLOSE),
+            source.time_resolution,
+        )
+        fit = fit_durations(obs, "service_min", group, level, seed=seed)
+        fits.append(fit)
+        for path in _paths(level, group, base):
+            values.append(FittedValue(path, fit.chosen, source.file, source.period, fit.n, _method(fit)))
+            pid = path[1] if path[0] == "procedures" else ""
+            if pid in documents:
+                # The log's counter time covers every document the visitor brought.
+                note = "the fitted counter time covers all documents"
+                one = {"dist": "deterministic", "value": 1.0}
+                values.append(
+                    FittedValue(("procedures", pid, "documents"), one, source.file, source.period, n, note)
+                )
+                values.append(
+                    FittedValue(
+                        ("procedures", pid, "extra_document_min"), 0.0, source.file, source.period, n, note
+                    )
+                )
+    return fits, values, notes
+
+
+def fit_walkouts(tickets: TicketLog, *, seed: int = 0) -> tuple[DurationFit, list[FittedValue]]:
+    """Patience from tickets never served (right- and interval-censored)."""
+    frame, source = tickets.frame, tickets.source
+    obs = patience_observations(
+        frame["issued_at"].to_numpy(),
+        frame["called_at"].to_numpy(),
+        frame["left_at"].to_numpy(),
+        frame["outcome"].to_numpy(),
+        source.time_resolution,
+    )
+    fit = fit_patience(obs, seed=seed)
+    if not fit.chosen:
+        return fit, []
+    value = FittedValue(
+        ("demand", "patience_min"), fit.chosen, source.file, source.period, fit.n, _method(fit)
+    )
+    return fit, [value]
+
+
+def fit(
+    request: FitRequest,
+    *,
+    execution: Execution | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Fitted:
+    """Read, fit, write the scenario's text, load it, and (unless asked not to) validate it."""
+    say = progress or (lambda _text: None)
+    tickets, dossiers, base = read_inputs(request)
+    seed = request.seed if request.seed is not None else base.run.seed
+    say("fitting arrivals and shares")
+    arrivals = fit_arrivals(tickets, base)
+    values = list(arrival_values(arrivals, tickets.source))
+    shares = ticket_shares(tickets)
+    values += share_values(shares, tickets, base, with_procedures=dossiers is None)
+    say("fitting counter times and patience")
+    service_fits, service_values, notes = fit_service_times(tickets, base, seed=seed)
+    values += service_values
+    patience, patience_values = fit_walkouts(tickets, seed=seed)
+    values += patience_values
+    presence = staff_presence(tickets, base) if tickets.has_staff else ()
+    values += staff_values(presence, tickets.source, base) if presence else []
+    register = summarise_register(dossiers, base) if dossiers is not None else None
+    if register is not None and dossiers is not None:
+        values += register_values(register, dossiers.source, base)
+    text = scenario_text(request.base, request.out, values)
+    scenario = _load_text(text, request)
+    result = FitResult(
+        tickets=tickets.source,
+        dossiers=dossiers.source if dossiers is not None else None,
+        arrivals=arrivals,
+        durations=(*service_fits, patience),
+        shares=shares,
+        staff=tuple(presence),
+        register=register,
+        values=tuple(values),
+        kept_estimates=kept_estimates(request.base, values, request.scenario_root),
+        notes=tuple(notes),
+    )
+    if request.validate:
+        say("running the fitted scenario against the data")
+        days = working_days(base, tickets.source.first_day, tickets.source.last_day)
+        result = replace(result, checks=_validation(tickets, dossiers, scenario, days, request, execution))
+    return Fitted(request, result, text, scenario)
+
+
+def _validation(
+    tickets: TicketLog,
+    dossiers: DossierRegister | None,
+    scenario: Scenario,
+    days: tuple[dt.date, ...],
+    request: FitRequest,
+    execution: Execution | None,
+) -> tuple:
+    threshold = scenario.targets.wait_threshold_min
+    data = validation.data_kpis(tickets, dossiers, days, threshold)
+    model = validation.model_kpis(
+        scenario,
+        days,
+        threshold,
+        with_register=dossiers is not None,
+        replications=request.replications,
+        seed=request.seed,
+        execution=execution,
+    )
+    return validation.checks(data, model)
+
+
+def _load_text(text: str, request: FitRequest) -> Scenario:
+    """Load the new scenario from a hidden file beside its destination (its `extends` is relative
+    to that folder), then remove it: the real file is written only after everything succeeded."""
+    out = request.out
+    probe = out.with_name(f".{out.stem}.checking.toml")
+    try:
+        probe.write_text(text, encoding="utf-8")
+        return load_scenario(probe, request.scenario_root)
+    except OSError as exc:
+        raise ScenarioError(str(out), "", f"cannot write beside it: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
