@@ -237,6 +237,7 @@ def fit_result(**changes: Any) -> FitResult:
         KpiCheck("wait_mean_min", 6.2, (5.6, 6.8), *wait_model),
         KpiCheck("on_time_rate", 0.966, (0.955, 0.975), 0.962, (0.950, 0.972)),
         KpiCheck("visitors_reneged", 72.0, (58.0, 86.0), 66.0, (55.0, 77.0)),
+        KpiCheck("walked_out_share", 0.03, (0.024, 0.038), 0.028, (0.022, 0.035)),
     )
     return FitResult(
         tickets=tickets,

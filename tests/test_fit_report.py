@@ -251,7 +251,25 @@ def test_a_disagreeing_check_is_named(pages, lang: str) -> None:
         assert "Mô hình và dữ liệu chưa khớp ở thời gian chờ trung bình (mô hình 9,8 phút" in disagree
     assert wait not in agree.split("Tóm tắt" if lang == "vi" else "In short")[1][:300].lower()
     html = pages[("disagree", lang)]
-    assert html.count('class="badge bad"') == 1 and html.count('class="badge good"') == 2
+    assert html.count('class="badge bad"') == 1 and html.count('class="badge good"') == 3
+    share = (
+        "Tỷ lệ người dân bỏ về trước khi được gọi"
+        if lang == "vi"
+        else "Share walking out before being called"
+    )
+    assert share in _Page(html).text and "walked_out_share" not in html
+    assert ("3,0%" if lang == "vi" else "3.0%") in _Page(html).text
+
+
+def test_patience_with_too_few_walk_outs_is_left_out(undrawn: None) -> None:
+    full = fit_result()
+    unfitted = dataclasses.replace(full.durations[-1], candidates=(), chosen={}, naive=None)
+    result = dataclasses.replace(full, durations=(*full.durations[:-1], unfitted))
+    html = _render(result, "en")
+    assert "Too few people walked out to fit their patience" in _Page(html).text
+    assert "patience before leaving" not in html.lower().split('<table class="gof">')[1]
+    assert "patience" not in fit_figures(dataclasses.replace(result, durations=(unfitted,)))
+    assert "Patience: too few walk-outs to fit; the base's estimate stays" in format_fit(result, "en")
 
 
 def test_kept_estimates_show_the_reports_labels(pages) -> None:

@@ -347,7 +347,7 @@ def fit_figures(result: FitResult, *, _: Translate = english, locale: str = "en"
     """Every figure of the fit report, by name, in the order the report shows them."""
     out = {ARRIVALS: arrival_figure(result, _=_, locale=locale)}
     for fit in result.durations:
-        if fit.values.size == 0:
+        if fit.values.size == 0 or not words.fitted(fit):
             continue
         if fit.quantity == words.PATIENCE:
             out[PATIENCE] = patience_figure(fit, _=_, locale=locale)

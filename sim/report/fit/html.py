@@ -140,7 +140,7 @@ def _gof_rows(fit: DurationFit, lang: str) -> list[dict[str, Any]]:
 def _patience(result: FitResult, lang: str) -> dict[str, Any] | None:
     _ = words.gettext(lang)
     for fit in result.durations:
-        if fit.quantity == words.PATIENCE and fit.values.size:
+        if fit.quantity == words.PATIENCE and fit.values.size and words.fitted(fit):
             return {
                 "figure": data_uri(patience_figure(fit, _=_, locale=lang)),
                 "chosen": words.chosen(fit, lang),
@@ -249,8 +249,10 @@ def context(result: FitResult, lang: str, scenario_text: str = "", scenario_file
         "fitted": words.fitted_count(result, lang),
         "disagreements": words.disagreements(result.checks, lang),
         "arrivals": _arrivals(result, lang),
-        "services": [_service(f, lang) for f in result.durations if f.quantity != words.PATIENCE],
-        "gof": [_gof_rows(f, lang) for f in result.durations],
+        "services": [
+            _service(f, lang) for f in result.durations if f.quantity != words.PATIENCE and words.fitted(f)
+        ],
+        "gof": [_gof_rows(f, lang) for f in result.durations if f.candidates and words.fitted(f)],
         "patience": _patience(result, lang),
         "shares": [_share(s, lang) for s in result.shares],
         "staff": _staff(result, lang),

@@ -47,6 +47,10 @@ def format_fit(result: FitResult, lang: str = "vi", written: Path | None = None)
     out += ["", _("FITTED")]
     out += _wrap(_("Arrivals: {visits}").format(visits=words.visits(result.arrivals, lang)))
     for fit in result.durations:
+        if not words.fitted(fit):
+            if fit.quantity == words.PATIENCE:
+                out += _wrap(_("Patience: too few walk-outs to fit; the base's estimate stays"))
+            continue
         line = _("{group} (n = {n}): {chosen}").format(
             group=words.group(fit, lang), n=fmt.number(fit.n, lang), chosen=words.chosen(fit, lang)
         )

@@ -249,19 +249,50 @@ def visits(arrivals: ArrivalFit, lang: str) -> str:
 # ----- the validation step ----------------------------------------------------------------------
 
 
+DATA_KPIS: dict[str, tuple[str, str]] = {
+    "tickets_per_day": (N_("Tickets per working day"), "number"),
+    "service_mean_min": (N_("Mean service time at the counter"), "minutes"),
+    "walked_out_share": (N_("Share walking out before being called"), "share"),
+    "dossiers_per_day": (N_("Dossiers received per working day"), "number"),
+}
+"""The validation's KPIs that the model's registry does not have (`sim.fitting.kpis`): their
+name (msgid) and how their values read."""
+
+
 def kpi_label(key: str, lang: str) -> str:
-    """The KPI's name in the reports; a key the registry does not know is shown as it is."""
+    """The KPI's name in the reports; a key neither the registry nor `DATA_KPIS` knows is shown as it is."""
+    if key in DATA_KPIS:
+        return gettext(lang)(DATA_KPIS[key][0])
     return kpi_name(key, lang) if get_kpi(key.partition(".")[0]) is not None else key
 
 
+def _data_number(kind: str, x: float, lang: str) -> str:
+    if kind == "minutes":
+        return minutes(x, lang)
+    if kind == "share":
+        return fmt.percent(x, lang)
+    return fmt.number(x, lang, 1)
+
+
 def kpi_value(key: str, x: float, lang: str) -> str:
+    if key in DATA_KPIS:
+        return _data_number(DATA_KPIS[key][1], x, lang)
     return fmt_kpi(key, x, lang) if get_kpi(key.partition(".")[0]) is not None else fmt.plain(x, lang)
 
 
 def kpi_interval(key: str, ci: tuple[float, float], lang: str) -> str:
+    """ "[5,6; 6,8]": the interval without its unit (the value beside it has it)."""
+    if key in DATA_KPIS:
+        kind = DATA_KPIS[key][1]
+        return percent_interval(ci, lang) if kind == "share" else interval(ci, lang)
     if get_kpi(key.partition(".")[0]) is not None:
         return fmt_ci(key, ci[0], ci[1], lang)
     return gettext(lang)("[{low}, {high}]").format(low=fmt.plain(ci[0], lang), high=fmt.plain(ci[1], lang))
+
+
+def fitted(fit: DurationFit) -> bool:
+    """True when the fit wrote a distribution (too few observations leave the base's estimate)."""
+    return bool(fit.chosen)
 
 
 def disagreements(checks: Sequence[KpiCheck], lang: str) -> str:
@@ -299,6 +330,7 @@ def fitted_count(result: FitResult, lang: str) -> str:
 __all__ = [
     "CHANNELS",
     "DATASETS",
+    "DATA_KPIS",
     "FAMILIES",
     "LEVELS",
     "PATIENCE",
@@ -311,6 +343,7 @@ __all__ = [
     "disagreements",
     "dropped",
     "family",
+    "fitted",
     "fitted_count",
     "gettext",
     "group",
