@@ -239,7 +239,7 @@ def context(result: FitResult, lang: str, scenario_text: str = "", scenario_file
     _ = words.gettext(lang)
     return {
         "lang": lang,
-        "title": _("Fit report: {file}").format(file=result.tickets.file),
+        "title": _("Fit report: {file}").format(file=Path(result.tickets.file).name),
         "prepared": _("Prepared on {date} with centre-sim {version}").format(
             date=fmt.date(dt.date.today(), lang), version=package_version()
         ),
