@@ -248,7 +248,7 @@ def fit_arrivals(tickets: TicketLog, base: Scenario, *, confidence: float = CONF
     profiles = {
         keys[season]: _profile(slot_counts[(day_season == season).to_numpy()], confidence) for season in keys
     }
-    per_day, per_day_ci = mean_interval(daily.to_numpy(), confidence)
+    per_day, per_day_ci = _count_interval(daily.to_numpy(), confidence)
     tpv = tickets_per_visit(base)
     factors, factor_ci = weekday_factors(daily, regular_weekdays(base), confidence)
     weekday = pd.Series([d.weekday() for d in days])
@@ -264,7 +264,20 @@ def fit_arrivals(tickets: TicketLog, base: Scenario, *, confidence: float = CONF
         profiles=profiles,
         weekday_profiles_differ_p=weekday_profiles_differ(slot_counts.reset_index(drop=True), weekday),
         daily_counts=daily.to_numpy(),
+        profile_seasons={key: season for season, key in keys.items()},
     )
+
+
+def _count_interval(daily: np.ndarray, confidence: float) -> tuple[float, Interval]:
+    """Mean tickets per day with the wider of the t interval over days and the exact Poisson
+    interval of the total: a few days that happen to have equal counts must not give an interval
+    of zero width."""
+    mean, (lo, hi) = mean_interval(daily, confidence)
+    total, days = float(daily.sum()), len(daily)
+    tail = (1.0 - confidence) / 2.0
+    p_lo = stats.chi2.ppf(tail, 2.0 * total) / 2.0 / days if total > 0 else 0.0
+    p_hi = stats.chi2.ppf(1.0 - tail, 2.0 * total + 2.0) / 2.0 / days
+    return mean, (min(lo, float(p_lo)), max(hi, float(p_hi)))
 
 
 # --- the values written -----------------------------------------------------------------------

@@ -21,7 +21,13 @@ import pandas as pd
 
 from sim.experiment.runner import Execution
 from sim.fitting import validate as validation
-from sim.fitting.arrivals import arrival_values, calendar_days, fit_arrivals, working_days
+from sim.fitting.arrivals import (
+    arrival_values,
+    calendar_days,
+    fit_arrivals,
+    regular_weekdays,
+    working_days,
+)
 from sim.fitting.durations import fit_durations
 from sim.fitting.estimates import kept_estimates
 from sim.fitting.observations import patience_observations, service_observations
@@ -241,6 +247,24 @@ def fit_walkouts(
     return fit, [value]
 
 
+MIN_WEEKDAYS = 4
+"""Fewest days of each weekday the centre opens before weekday factors are fitted (a month)."""
+
+
+def _enough_weeks(
+    values: list[FittedValue], tickets: TicketLog, base: Scenario
+) -> tuple[list[FittedValue], list[str]]:
+    """Weekday factors only from data with `MIN_WEEKDAYS` of every weekday the base opens: a
+    factor left out would keep the base's, against fitted ones that average 1 without it."""
+    days = working_days(base, tickets.source.first_day, tickets.source.last_day)
+    counts = [sum(d.weekday() == w for d in days) for w in regular_weekdays(base)]
+    if min(counts, default=0) >= MIN_WEEKDAYS:
+        return values, []
+    kept = [v for v in values if v.path != ("demand", "weekday_factors")]
+    note = f"weekday factors: fewer than {MIN_WEEKDAYS} days of some weekday in the data: estimate kept"
+    return kept, [note]
+
+
 def fit(
     request: FitRequest,
     *,
@@ -253,11 +277,12 @@ def fit(
     seed = request.seed if request.seed is not None else base.run.seed
     say("fitting arrivals and shares")
     arrivals = fit_arrivals(tickets, base)
-    values = list(arrival_values(arrivals, tickets.source))
+    values, notes = _enough_weeks(arrival_values(arrivals, tickets.source), tickets, base)
     shares = ticket_shares(tickets)
     values += share_values(shares, tickets, base, with_procedures=dossiers is None)
     say("fitting counter times and patience")
-    service_fits, service_values, notes = fit_service_times(tickets, base, seed=seed)
+    service_fits, service_values, service_notes = fit_service_times(tickets, base, seed=seed)
+    notes += service_notes
     values += service_values
     patience, patience_values = fit_walkouts(tickets, base, seed=seed)
     values += patience_values

@@ -168,6 +168,9 @@ class ArrivalFit:
     """p-value of a chi-square test that the hour-of-day profile is the same on every weekday."""
     daily_counts: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Tickets on each working day of the data, in date order."""
+    profile_seasons: dict[str, str] = field(default_factory=dict)
+    """Profile key → the base's season it covers (the "" profile is a season's too when the base
+    has seasons: the one its `hourly_profile` serves)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,7 +163,8 @@ def arrival_figure(result: FitResult, *, _: Translate = english, locale: str = "
                 capsize=2,
                 label=_("95% confidence interval"),
             )
-        ax.set_title(words.name(season, lang) if season else _("every working day"), fontsize=9, loc="left")
+        name = result.arrivals.profile_seasons.get(season, season)
+        ax.set_title(words.name(name, lang) if name else _("every working day"), fontsize=9, loc="left")
         ax.set_ylabel(_("tickets per slot"), fontsize=8)
         ax.grid(True, axis="y", linewidth=0.4, alpha=0.4)
         ax.xaxis.set_major_formatter(FuncFormatter(_hhmm))
