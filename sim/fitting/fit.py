@@ -36,7 +36,7 @@ from sim.fitting.register import register_values, summarise_register
 from sim.fitting.results import DurationFit, FitResult, FittedValue
 from sim.fitting.shares import share_values, ticket_shares
 from sim.fitting.staff import staff_presence, staff_values
-from sim.fitting.writer import scenario_text
+from sim.fitting.writer import extends_path, scenario_text
 from sim.logs.formats import CUT_AT_CLOSE, SERVICE_OUTCOMES, VISIT_PURPOSES, DossierRegister, TicketLog
 from sim.logs.mapping import load_mapping
 from sim.logs.read import read_dossiers, read_tickets
@@ -339,9 +339,10 @@ def _load_text(text: str, request: FitRequest) -> Scenario:
     to that folder), then remove it: the real file is written only after everything succeeded."""
     out = request.out
     probe = out.with_name(f".{out.stem}.checking.toml")
+    root = request.scenario_root or extends_path(request.base, out)[1]
     try:
         probe.write_text(text, encoding="utf-8")
-        return load_scenario(probe, request.scenario_root)
+        return load_scenario(probe, root)
     except OSError as exc:
         raise ScenarioError(str(out), "", f"cannot write beside it: {exc.strerror or exc}") from None
     finally:
