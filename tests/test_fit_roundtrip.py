@@ -162,7 +162,10 @@ def test_counter_time_means_and_shapes_are_recovered(year: Trip) -> None:
         assert d.chosen["dist"] == "lognormal", d.group
         rows = log[(log["procedure"] == d.group) & (log["outcome"] == "served")]
         obs = service_observations(
-            rows["service_started"].to_numpy(), rows["service_ended"].to_numpy(), np.zeros(len(rows), bool), "second"
+            rows["service_started"].to_numpy(),
+            rows["service_ended"].to_numpy(),
+            np.zeros(len(rows), bool),
+            "second",
         )
         checked += 1
         misses += not _covers(fit_family(obs, "lognormal").cv_ci(), cv)
@@ -203,7 +206,7 @@ def test_the_register_gives_back_the_procedure_mix_and_missing_papers(year: Trip
 
 
 def test_patience_is_recovered_from_the_walk_outs(busy: Trip) -> None:
-    patience = [d for d in busy.fitted.result.durations if d.quantity == "patience_min"][0]
+    patience = next(d for d in busy.fitted.result.durations if d.quantity == "patience_min")
     true = busy.truth.demand.patience_min
     assert true is not None
     walked = {s.name: s for s in busy.fitted.result.shares}["walked_out"]
