@@ -254,7 +254,12 @@ def fit_result(**changes: Any) -> FitResult:
             "policies.lunch_rule",
         ),
         checks=validation if checks else (),
-        notes=("Procedure marriage_registration: 12 tickets, too few to fit; the base's estimate stays.",),
+        notes=(
+            (
+                "Procedure {group}: {n} served tickets, fewer than {least}; the estimate stays.",
+                {"group": "marriage_registration", "n": 12, "least": 30},
+            ),
+        ),
     )
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,16 @@ from sim.logs.formats import CUT_AT_CLOSE, SERVICE_OUTCOMES, VISIT_PURPOSES, Dos
 from sim.logs.mapping import load_mapping
 from sim.logs.read import read_dossiers, read_tickets
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario.kpis import N_
+
+Note = tuple[str, dict[str, Any]]
+"""A sentence for the report: an English msgid and the values of its placeholders."""
+
+TOO_FEW_SERVED = {
+    "procedure": N_("Procedure {group}: {n} served tickets, fewer than {least}; the estimate stays."),
+    "purpose": N_("Visits to {group}: {n} served tickets, fewer than {least}; the estimate stays."),
+    "field": N_("Field {group}: {n} served tickets, fewer than {least}; the estimate stays."),
+}
 
 MIN_GROUP = 30
 """Fewest served tickets a procedure, purpose or field needs before its counter time is fitted;
@@ -168,19 +179,20 @@ def _method(fit: DurationFit) -> str:
 
 def fit_service_times(
     tickets: TicketLog, base: Scenario, *, seed: int = 0
-) -> tuple[list[DurationFit], list[FittedValue], list[str]]:
+) -> tuple[list[DurationFit], list[FittedValue], list[Note]]:
     """Counter times per procedure / purpose (or per field when the log has no procedure)."""
     frame, source = tickets.frame, tickets.source
     fits: list[DurationFit] = []
     values: list[FittedValue] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     documents = {p.id for p in base.procedures if p.documents is not None}
     for level, group, mask in _service_groups(tickets, base):
         n = int(mask.sum())
         if n == 0:
             continue
         if n < MIN_GROUP:
-            notes.append(f"{level} {group}: {n} served tickets, fewer than {MIN_GROUP}: estimate kept")
+            msgid = TOO_FEW_SERVED[level]
+            notes.append((msgid, {"group": group, "n": n, "least": MIN_GROUP}))
             continue
         obs = service_observations(
             frame["service_started"].to_numpy()[mask],
@@ -253,7 +265,7 @@ MIN_WEEKDAYS = 4
 
 def _enough_weeks(
     values: list[FittedValue], tickets: TicketLog, base: Scenario
-) -> tuple[list[FittedValue], list[str]]:
+) -> tuple[list[FittedValue], list[Note]]:
     """Weekday factors only from data with `MIN_WEEKDAYS` of every weekday the base opens: a
     factor left out would keep the base's, against fitted ones that average 1 without it."""
     days = working_days(base, tickets.source.first_day, tickets.source.last_day)
@@ -261,8 +273,8 @@ def _enough_weeks(
     if min(counts, default=0) >= MIN_WEEKDAYS:
         return values, []
     kept = [v for v in values if v.path != ("demand", "weekday_factors")]
-    note = f"weekday factors: fewer than {MIN_WEEKDAYS} days of some weekday in the data: estimate kept"
-    return kept, [note]
+    msgid = N_("Weekday factors: the data has fewer than {least} days of some weekday; the estimate stays.")
+    return kept, [(msgid, {"least": MIN_WEEKDAYS})]
 
 
 def fit(

@@ -254,5 +254,6 @@ class FitResult:
     """Key paths of the base's ESTIMATE values the data could not replace."""
     checks: tuple[KpiCheck, ...] = ()
     """The validation step (empty when it was not run)."""
-    notes: tuple[str, ...] = ()
-    """Plain sentences for the reader: a group too small to fit, a family rejected, ..."""
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """Sentences for the reader (a group too small to fit, too few weeks for weekday factors), each
+    an English msgid with `{placeholders}` and their values, so the report can translate it."""
