@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.extract import extract, extract_from_file
@@ -50,3 +51,34 @@ def english_words(messages: Iterable[str], allowed: set[str]) -> set[str]:
 def english_leaks(texts: Iterable[str], english: set[str]) -> list[str]:
     """The English words found in `texts`, sorted."""
     return sorted({w for t in texts for w in _WORD.findall(words_only(t)) if w.lower() in english})
+
+
+class Page(HTMLParser):
+    """The words a reader sees: text outside <style>, <pre> and <code>, and image alt texts."""
+
+    SKIP = frozenset({"style", "pre", "code", "script"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.prose: list[str] = []
+        self._skip = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skip += 1
+        if tag == "img":
+            self.prose += [v or "" for k, v in attrs if k == "alt"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.prose.append(data.strip())
+
+    @property
+    def text(self) -> str:
+        """The prose as one string (no-break spaces as spaces)."""
+        return " ".join(self.prose).replace("\u00a0", " ")

@@ -13,12 +13,11 @@ import dataclasses
 import math
 import warnings
 from collections.abc import Mapping
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
-from english_words import english_leaks, english_words, msgids
+from english_words import Page, english_leaks, english_words, msgids
 from helpers import DAO_XA, ROOT
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -429,32 +428,6 @@ def test_the_figure_is_byte_identical_when_drawn_twice(machine: BusinessCase, tm
 # ----- the pages -----------------------------------------------------------------------------------
 
 
-class _Page(HTMLParser):
-    """The words a reader sees: text outside <style>, <pre> and <code>, and image alt texts."""
-
-    SKIP = frozenset({"style", "pre", "code", "script"})
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.prose: list[str] = []
-        self._skip = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skip += 1
-        if tag == "img":
-            self.prose += [v or "" for k, v in attrs if k == "alt"]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
-            self.prose.append(data.strip())
-
-
 _SOURCES = (
     "sim/report/business/words.py",
     "sim/report/business/terminal.py",
@@ -489,7 +462,7 @@ def test_the_vietnamese_pages_have_no_english_words(
         html = (
             render_leader_page(c, "vi", lab) if render == "leader" else render_business_report(c, "vi", lab)
         )
-        prose = _Page(html).prose
+        prose = Page(html).prose
         assert _english_leaks(prose) == []
         assert any("đồng" in t for t in prose)
 
@@ -498,7 +471,7 @@ def test_the_leader_page_holds_the_answer_the_numbers_and_what_decides_it(
     machine: BusinessCase, labels: Labels
 ) -> None:
     html = render_leader_page(machine, "vi", labels)
-    text = " ".join(_Page(html).prose)
+    text = " ".join(Page(html).prose)
     assert words.recommendation(machine, "vi") in text
     for f in words.three_numbers(machine, "vi"):
         assert f.label in text and f.value in text and f.note in text
@@ -513,7 +486,7 @@ def test_the_report_has_every_table(machine: BusinessCase, labels: Labels) -> No
     html = render_business_report(machine, "en", labels, command="python -m sim business-case a.toml b.toml")
     for section in ("answer", "benefits", "costs", "switching", "quality", "method", "reproducibility"):
         assert f'id="{section}"' in html
-    text = " ".join(_Page(html).prose)
+    text = " ".join(Page(html).prose)
     assert "citizens' waiting hours" in text and "wasted trips" in text and "staff overtime hours" in text
     assert "VND 15–80 million (most likely VND 30 million)" in text.replace("\u00a0", " ")
     assert "ESTIMATE" in text
@@ -593,7 +566,7 @@ def test_the_report_shows_the_sweep_without_english_in_vietnamese(machine: Busin
     flipped = _swept(machine, flip=True)
     vi = render_business_report(flipped, "vi")
     assert 'id="sensitivity"' in vi and vi.count("data:image/png;base64,") == 2
-    assert _english_leaks(_Page(vi).prose) == []
+    assert _english_leaks(Page(vi).prose) == []
     assert "more pick-ups" in render_business_report(flipped, "en")  # the reason, typed in English
     assert 'id="sensitivity"' not in render_business_report(machine, "en")
     assert "estimates with a plausible range" in words.method_note(flipped, "en")

@@ -105,5 +105,5 @@ def test_an_unknown_procedure_is_refused_with_its_row(base: Scenario) -> None:
     rows = [*ROWS[:2], ("land_survey", "counter", "2025-07-02 08:00", None, "in_progress", 0)]
     with pytest.raises(ScenarioError) as err:
         summarise_register(register(rows), base)
-    assert (err.value.source, err.value.key) == ("register.csv", "row 4, column procedure")
+    assert (err.value.source, err.value.key) == ("register.csv", "row 4, column 'procedure'")
     assert "'land_survey'" in err.value.message and "certified_copy" in err.value.message

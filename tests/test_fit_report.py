@@ -7,12 +7,11 @@ import dataclasses
 import math
 import re
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
-from english_words import english_leaks, english_words, msgids
+from english_words import Page, english_leaks, english_words, msgids
 from fit_result_fixture import SCENARIO_TEXT, duration, fit_result
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -53,36 +52,6 @@ _SOURCES = tuple(f"sim/report/fit/{m}.py" for m in ("words", "figures", "html", 
 _TEMPLATES = ("fit_report.html.j2",)
 _ALLOWED_IN_VI = {"gamma", "weibull", "kaplan", "meier"}
 """Names a Vietnamese page keeps: two families and the Kaplan–Meier estimate."""
-
-
-class _Page(HTMLParser):
-    """The words a reader sees: text outside <style>, <pre> and <code>, and image alt texts."""
-
-    SKIP = frozenset({"style", "pre", "code", "script"})
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.prose: list[str] = []
-        self._skip = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skip += 1
-        if tag == "img":
-            self.prose += [v or "" for k, v in attrs if k == "alt"]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
-            self.prose.append(data.strip())
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.prose).replace("\u00a0", " ")
 
 
 def _english() -> set[str]:
@@ -161,12 +130,12 @@ def test_the_english_word_list_can_catch_a_leak() -> None:
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_the_vietnamese_page_has_no_english_words(pages, name: str) -> None:
-    prose = _Page(pages[(name, "vi")]).prose
+    prose = Page(pages[(name, "vi")]).prose
     assert english_leaks(prose, _english()) == []
 
 
 def test_the_vietnamese_page_speaks_as_a_public_office(pages) -> None:
-    text = _Page(pages[("full", "vi")]).text.lower()
+    text = Page(pages[("full", "vi")]).text.lower()
     for word in ("người dân", "số thứ tự", "hồ sơ", "thủ tục", "quầy", "cán bộ", "ước tính", "từ dữ liệu"):
         assert word in text, word
     assert "khách" not in text
@@ -175,7 +144,7 @@ def test_the_vietnamese_page_speaks_as_a_public_office(pages) -> None:
 
 
 def test_numbers_go_through_the_one_formatter(pages) -> None:
-    vi, en = _Page(pages[("full", "vi")]).text, _Page(pages[("full", "en")]).text
+    vi, en = Page(pages[("full", "vi")]).text, Page(pages[("full", "en")]).text
     assert "đọc 2.400 dòng, giữ lại tất cả" in vi and "2,400 rows read, all kept" in en
     assert "64,5 lượt người dân mỗi ngày làm việc [61,5; 67,5]" in vi
     assert "64.5 visits per working day [61.5, 67.5]" in en
@@ -186,13 +155,13 @@ def test_numbers_go_through_the_one_formatter(pages) -> None:
 
 def test_the_data_section_counts_dropped_rows_by_column_and_says_the_resolution(pages) -> None:
     html = pages[("dropped_minute", "en")]
-    text = _Page(html).text
+    text = Page(html).text
     assert "2,400 rows read, 2,396 kept, 4 dropped" in text
     section = html[html.index('<section id="data">') : html.index('<section id="arrivals">')]
     assert '<code>called_at</code></td><td class="num">4</td><td class="num">10</td>' in section
     assert "called before issued_at" in section
     assert "to the minute" in text and "utf-16" in html
-    assert "dropped" not in _Page(pages[("full", "en")]).text.split("Rows")[1][:40]
+    assert "dropped" not in Page(pages[("full", "en")]).text.split("Rows")[1][:40]
 
 
 def _gof(html: str, first: str = "", last: str = "") -> tuple[str, list[tuple[str, str]]]:
@@ -225,24 +194,24 @@ def test_an_empirical_fit_says_no_family_fits(pages) -> None:
     assert len(rows) == 5
     assert rows[-1] == ("empirical (no family fits)", "✓")
     assert all(mark == "" for _family, mark in rows[:-1])
-    assert "empirical, mean" in _Page(html).text and "(no family fits)" in _Page(html).text
+    assert "empirical, mean" in Page(html).text and "(no family fits)" in Page(html).text
 
 
 def test_a_result_without_register_staff_or_patience_says_what_stays(pages) -> None:
-    assert "No dossier register was given" in _Page(pages[("no_register", "en")]).text
+    assert "No dossier register was given" in Page(pages[("no_register", "en")]).text
     assert '<table class="procedures">' not in pages[("no_register", "en")]
-    assert "names no member of staff" in _Page(pages[("no_staff", "en")]).text
+    assert "names no member of staff" in Page(pages[("no_staff", "en")]).text
     assert '<table class="staff">' not in pages[("no_staff", "en")]
     no_patience = pages[("no_patience", "en")]
-    assert "Too few people walked out to fit their patience" in _Page(no_patience).text
+    assert "Too few people walked out to fit their patience" in Page(no_patience).text
     assert no_patience.count("data:image/png;base64,") == 4
-    assert "The validation step was not run" in _Page(pages[("no_checks", "en")]).text
+    assert "The validation step was not run" in Page(pages[("no_checks", "en")]).text
     assert '<table class="checks">' not in pages[("no_checks", "en")]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_a_disagreeing_check_is_named(pages, lang: str) -> None:
-    agree, disagree = _Page(pages[("full", lang)]).text, _Page(pages[("disagree", lang)]).text
+    agree, disagree = Page(pages[("full", lang)]).text, Page(pages[("disagree", lang)]).text
     wait = "thời gian chờ trung bình" if lang == "vi" else "mean waiting time"
     if lang == "en":
         assert "Model and data agree on every indicator checked" in agree
@@ -257,8 +226,8 @@ def test_a_disagreeing_check_is_named(pages, lang: str) -> None:
         if lang == "vi"
         else "Share walking out before being called"
     )
-    assert share in _Page(html).text and "walked_out_share" not in html
-    assert ("3,0%" if lang == "vi" else "3.0%") in _Page(html).text
+    assert share in Page(html).text and "walked_out_share" not in html
+    assert ("3,0%" if lang == "vi" else "3.0%") in Page(html).text
 
 
 def test_patience_with_too_few_walk_outs_is_left_out(undrawn: None) -> None:
@@ -266,7 +235,7 @@ def test_patience_with_too_few_walk_outs_is_left_out(undrawn: None) -> None:
     unfitted = dataclasses.replace(full.durations[-1], candidates=(), chosen={}, naive=None)
     result = dataclasses.replace(full, durations=(*full.durations[:-1], unfitted))
     html = _render(result, "en")
-    assert "Too few people walked out to fit their patience" in _Page(html).text
+    assert "Too few people walked out to fit their patience" in Page(html).text
     assert "patience before leaving" not in html.lower().split('<table class="gof">')[1]
     assert "patience" not in fit_figures(dataclasses.replace(result, durations=(unfitted,)))
     assert "Patience: too few walk-outs to fit; the base's estimate stays" in format_fit(result, "en")
@@ -291,7 +260,7 @@ def test_notes_are_shown_in_the_summary(result: FitResult, undrawn: None) -> Non
     html = _render(result, "en")
     summary = html[html.index('<section id="summary"') : html.index('<section id="data">')]
     assert "Procedure marriage_registration: 12 served tickets, fewer than 30; the estimate stays." in (
-        _Page(summary).text
+        Page(summary).text
     )
     vi = _render(result, "vi")
     assert "marriage_registration" in vi and "fewer than" not in vi

@@ -132,7 +132,7 @@ def test_an_unknown_procedure_is_refused_with_its_row(base: Scenario) -> None:
     with pytest.raises(ScenarioError) as err:
         share_values(ticket_shares(log), log, base)
     assert err.value.source == "log.csv"
-    assert err.value.key == "row 3, column procedure"
+    assert err.value.key == "row 3, column 'procedure'"
     assert "'land_survey'" in err.value.message and "land_intake" in err.value.message
 
 

@@ -29,6 +29,7 @@ from sim.fitting.arrivals import (
     regular_weekdays,
     working_days,
 )
+from sim.fitting.checks import refuse_unknown
 from sim.fitting.durations import fit_durations
 from sim.fitting.estimates import kept_estimates
 from sim.fitting.observations import patience_observations, service_observations
@@ -99,35 +100,16 @@ def read_inputs(request: FitRequest) -> tuple[TicketLog, DossierRegister | None,
     return tickets, dossiers, base
 
 
-def _row_of(frame: pd.DataFrame, mask: np.ndarray) -> str:
-    """The first offending row's number as the file shows it (the reader keeps it as the index)."""
-    index = frame.index[mask]
-    return f"row {int(index[0])}" if len(index) else ""
-
-
 def _check_known(tickets: TicketLog, base: Scenario) -> None:
-    """Services must be the base's fields, procedures its procedures or a visit purpose."""
-    frame = tickets.frame
-    fields = [f.id for f in base.fields]
-    bad = ~frame["service"].isin(fields).to_numpy()
-    if bad.any():
-        value = frame["service"].to_numpy()[bad][0]
-        raise ScenarioError(
-            tickets.source.file,
-            f"{_row_of(frame, bad)}, column 'service'",
-            f"{value!r} is not a field of the base scenario; allowed: {', '.join(fields)} "
-            "(a mapping file's [tickets.values.service] turns the system's queue names into field ids)",
-        )
-    allowed = [p.id for p in base.procedures] + list(VISIT_PURPOSES)
-    given = frame["procedure"].to_numpy()
-    bad = (given != "") & ~np.isin(given, allowed)
-    if bad.any():
-        raise ScenarioError(
-            tickets.source.file,
-            f"{_row_of(frame, bad)}, column 'procedure'",
-            f"{given[bad][0]!r} is not a procedure of the base scenario nor a visit purpose; "
-            f"allowed: {', '.join(allowed)} (or leave it empty)",
-        )
+    """Services must be the base's fields (procedures are checked with the shares)."""
+    refuse_unknown(
+        tickets.frame,
+        tickets.source.file,
+        "service",
+        [f.id for f in base.fields],
+        "a field of the base scenario",
+        " (a mapping file's [tickets.values.service] turns the system's queue names into field ids)",
+    )
 
 
 def _service_groups(tickets: TicketLog, base: Scenario) -> list[tuple[str, str, np.ndarray]]:

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from sim.fitting.arrivals import working_days
+from sim.fitting.checks import refuse_unknown
 from sim.fitting.intervals import mean_interval, share
 from sim.fitting.results import CONFIDENCE, FittedValue, Interval, RegisterSummary, Share
-from sim.fitting.shares import DIGITS, UNSEEN_WEIGHT, procedure_weights, row_label
+from sim.fitting.shares import DIGITS, UNSEEN_WEIGHT, procedure_weights
 from sim.logs.formats import (
     COUNTER_CHANNEL,
     EARLY,
@@ -30,7 +31,6 @@ from sim.logs.formats import (
     DossierRegister,
     Provenance,
 )
-from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 IN_PERSON: tuple[str, ...] = (COUNTER_CHANNEL, ONLINE_SUPPORT_CHANNEL)
@@ -42,15 +42,9 @@ ON_TIME_STATUSES: frozenset[str] = frozenset({EARLY, ON_TIME, IN_PROGRESS})
 def _check_procedures(register: DossierRegister, base: Scenario) -> None:
     """Refuse a procedure the base does not know, naming the row and the ids allowed."""
     allowed = [p.id for p in base.procedures]
-    bad = ~register.frame["procedure"].isin(allowed)
-    if bad.any():
-        pos = int(bad.to_numpy().nonzero()[0][0])
-        value = str(register.frame["procedure"].iloc[pos])
-        raise ScenarioError(
-            register.source.file,
-            f"{row_label(register.frame, pos)}, column procedure",
-            f"{value!r} is not a procedure of the base scenario; allowed: {', '.join(allowed)}",
-        )
+    refuse_unknown(
+        register.frame, register.source.file, "procedure", allowed, "a procedure of the base scenario"
+    )
 
 
 def _processing_days(frame: pd.DataFrame, confidence: float) -> tuple[float, Interval, int]:

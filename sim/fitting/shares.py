@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from sim.fitting.arrivals import ticket_probabilities
+from sim.fitting.checks import refuse_unknown
 from sim.fitting.intervals import share
 from sim.fitting.results import CONFIDENCE, FittedValue, Share
 from sim.logs.formats import (
@@ -28,7 +29,6 @@ from sim.logs.formats import (
     TicketLog,
 )
 from sim.model.visitor import PURPOSE_NAMES
-from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 SHARE_OUTCOMES: tuple[str, ...] = (ABSENT, WALKED_OUT, SENT_BACK, NOT_SERVED, CUT_AT_CLOSE)
@@ -49,28 +49,11 @@ def ticket_shares(tickets: TicketLog, *, confidence: float = CONFIDENCE) -> tupl
     return tuple(out)
 
 
-def row_label(frame: pd.DataFrame, position: int) -> str:
-    """Where a row is, as a spreadsheet shows it: the frame's `row` index when the reader keeps
-    one, else its position after the header."""
-    if frame.index.name == "row":
-        return f"row {frame.index[position]}"
-    return f"row {position + 2}"
-
-
 def _check_procedures(tickets: TicketLog, base: Scenario) -> None:
     """Refuse a procedure id the base does not know (naming the row and the ids allowed)."""
-    allowed = [p.id for p in base.procedures]
-    words = set(allowed) | set(VISIT_PURPOSES) | {""}
-    bad = ~tickets.frame["procedure"].isin(words)
-    if bad.any():
-        pos = int(bad.to_numpy().nonzero()[0][0])
-        value = str(tickets.frame["procedure"].iloc[pos])
-        raise ScenarioError(
-            tickets.source.file,
-            f"{row_label(tickets.frame, pos)}, column procedure",
-            f"{value!r} is neither a procedure of the base scenario nor a visit purpose; allowed: "
-            f"{', '.join(allowed + list(VISIT_PURPOSES))}",
-        )
+    allowed = [p.id for p in base.procedures] + list(VISIT_PURPOSES)
+    what = "a procedure of the base scenario nor a visit purpose (or empty)"
+    refuse_unknown(tickets.frame, tickets.source.file, "procedure", [*allowed, ""], what)
 
 
 def purpose_mix(tickets: TicketLog, base: Scenario) -> dict[str, float]:
