@@ -30,7 +30,7 @@ from sim.model.inputs import compile_inputs
 from sim.model.schedules import support_shifts
 from sim.model.visitor import LOOKUP, ONLINE_HELP, SUBMIT
 from sim.scenario import calendar as scenario_calendar
-from sim.scenario.calendar import WEEKDAY_NAMES, WorkDay, season_for
+from sim.scenario.calendar import WEEKDAY_NAMES, WorkDay, parse_hhmm, season_for
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
@@ -220,12 +220,60 @@ def weekday_profiles_differ(slot_counts: pd.DataFrame, weekdays: pd.Series) -> f
     return float(stats.chi2_contingency(table.to_numpy()).pvalue)
 
 
+EARLY_BLOCK_MIN = 15.0
+"""ESTIMATE: how long before opening the early visitors come (the model's default profile has a
+15-minute block before the doors open). A ticket log cannot say: their tickets are all issued in
+the first minutes after opening."""
+BURST_MIN = 5
+"""The first minutes after opening in which the tickets of those who came early are issued."""
+
+
+def _early_arrivals(
+    minute: pd.Series, date: pd.Series, days: Sequence[WorkDay], confidence: float
+) -> tuple[str, float, Interval] | None:
+    """(opening "HH:MM", early visitors per day, interval) from the burst of tickets at opening:
+    per day, tickets in the first `BURST_MIN` minutes less what the rest of the first slot's rate
+    gives in as long; None when the days open at different times or no burst stands out."""
+    opens = {round(d.sessions[0][0] - d.midnight) for d in days}
+    if len(opens) != 1 or len(days) < 2:
+        return None
+    start = opens.pop()
+    first = minute[(minute >= start) & (minute < start + SLOT_MIN)]
+    per_day = pd.crosstab(date[first.index], first < start + BURST_MIN)
+    per_day = per_day.reindex([d.date for d in days], fill_value=0)
+    burst = per_day.get(True, pd.Series(0, index=per_day.index)).to_numpy(dtype=float)
+    rest = per_day.get(False, pd.Series(0, index=per_day.index)).to_numpy(dtype=float)
+    excess = burst - rest * BURST_MIN / (SLOT_MIN - BURST_MIN)
+    mean, ci = mean_interval(excess, confidence)
+    if not ci[0] > 0:
+        return None
+    return _hhmm(start), mean, ci
+
+
+def _with_early(
+    slots: tuple[ProfileSlot, ...], early: tuple[str, float, Interval] | None
+) -> tuple[ProfileSlot, ...]:
+    """The profile with a block of early visitors before opening (their tickets taken out of the
+    first slot), weighted per minute like the others."""
+    if early is None or not slots or slots[0].start != early[0]:
+        return slots
+    opening, mean, ci = early
+    head = slots[0]
+    level = head.rate_per_day / head.weight if head.weight > 0 else 1.0
+    start = _hhmm(int(parse_hhmm(opening)) - int(EARLY_BLOCK_MIN))
+    rest = head.rate_per_day - mean
+    before = ProfileSlot(start, opening, mean, ci, mean / EARLY_BLOCK_MIN * SLOT_MIN / level)
+    after = ProfileSlot(head.start, head.end, rest, (head.ci[0] - mean, head.ci[1] - mean), rest / level)
+    return (before, after, *slots[1:])
+
+
 def fit_arrivals(tickets: TicketLog, base: Scenario, *, confidence: float = CONFIDENCE) -> ArrivalFit:
     """Visits per working day, weekday factors and the seasons' profiles from the tickets issued.
 
     Tickets issued on a day the base keeps closed are left out (the model has no such day)."""
     src = tickets.source
-    days = working_days(base, src.first_day, src.last_day)
+    opened = [d for d in calendar_days(base, src.first_day, src.last_day) if d.sessions]
+    days = tuple(d.date for d in opened)
     if not days:
         raise ScenarioError(
             src.file,
@@ -246,9 +294,13 @@ def fit_arrivals(tickets: TicketLog, base: Scenario, *, confidence: float = CONF
     order = [s.name for s in base.calendar.seasons]
     keys = profile_keys(base, [name for name in order if name in set(day_season)])
     profiles = {
-        keys[season]: _profile(slot_counts[(day_season == season).to_numpy()], confidence) for season in keys
+        keys[season]: _with_early(
+            _profile(slot_counts[(day_season == season).to_numpy()], confidence),
+            _early_arrivals(minute, date, [d for d in opened if day_season[d.date] == season], confidence),
+        )
+        for season in keys
     }
-    per_day, per_day_ci = mean_interval(daily.to_numpy(), confidence)
+    per_day, per_day_ci = _count_interval(daily.to_numpy(), confidence)
     tpv = tickets_per_visit(base)
     factors, factor_ci = weekday_factors(daily, regular_weekdays(base), confidence)
     weekday = pd.Series([d.weekday() for d in days])
@@ -264,7 +316,20 @@ def fit_arrivals(tickets: TicketLog, base: Scenario, *, confidence: float = CONF
         profiles=profiles,
         weekday_profiles_differ_p=weekday_profiles_differ(slot_counts.reset_index(drop=True), weekday),
         daily_counts=daily.to_numpy(),
+        profile_seasons={key: season for season, key in keys.items()},
     )
+
+
+def _count_interval(daily: np.ndarray, confidence: float) -> tuple[float, Interval]:
+    """Mean tickets per day with the wider of the t interval over days and the exact Poisson
+    interval of the total: a few days that happen to have equal counts must not give an interval
+    of zero width."""
+    mean, (lo, hi) = mean_interval(daily, confidence)
+    total, days = float(daily.sum()), len(daily)
+    tail = (1.0 - confidence) / 2.0
+    p_lo = stats.chi2.ppf(tail, 2.0 * total) / 2.0 / days if total > 0 else 0.0
+    p_hi = stats.chi2.ppf(1.0 - tail, 2.0 * total + 2.0) / 2.0 / days
+    return mean, (min(lo, float(p_lo)), max(hi, float(p_hi)))
 
 
 # --- the values written -----------------------------------------------------------------------

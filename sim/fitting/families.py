@@ -189,13 +189,15 @@ class Weibull(Family):
 
     def _u(self, x: np.ndarray, m: np.ndarray, k: np.ndarray) -> np.ndarray:
         """(x/λ)^k."""
-        with np.errstate(divide="ignore"):
+        # Far in the tail (x/λ)^k overflows to inf: its survival is then exactly 0, as it should be.
+        with np.errstate(divide="ignore", over="ignore"):
             return np.exp(k * (np.log(x) - np.log(m) + gammaln(1 + 1 / k)))
 
     def logpdf(self, x: np.ndarray, m: np.ndarray, k: np.ndarray) -> np.ndarray:
         log_scale = np.log(m) - gammaln(1 + 1 / k)
         t = np.log(x) - log_scale
-        return np.log(k) - log_scale + (k - 1) * t - np.exp(k * t)
+        with np.errstate(over="ignore"):  # an overflow is a density of exactly 0 (log −inf)
+            return np.log(k) - log_scale + (k - 1) * t - np.exp(k * t)
 
     def cdf(self, x: np.ndarray, m: np.ndarray, k: np.ndarray) -> np.ndarray:
         return -np.expm1(-self._u(x, m, k))

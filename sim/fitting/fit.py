@@ -15,13 +15,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.experiment.runner import Execution
 from sim.fitting import validate as validation
-from sim.fitting.arrivals import arrival_values, fit_arrivals, working_days
+from sim.fitting.arrivals import (
+    arrival_values,
+    calendar_days,
+    fit_arrivals,
+    regular_weekdays,
+    working_days,
+)
 from sim.fitting.durations import fit_durations
 from sim.fitting.estimates import kept_estimates
 from sim.fitting.observations import patience_observations, service_observations
@@ -30,11 +37,21 @@ from sim.fitting.register import register_values, summarise_register
 from sim.fitting.results import DurationFit, FitResult, FittedValue
 from sim.fitting.shares import share_values, ticket_shares
 from sim.fitting.staff import staff_presence, staff_values
-from sim.fitting.writer import scenario_text
+from sim.fitting.writer import extends_path, scenario_text
 from sim.logs.formats import CUT_AT_CLOSE, SERVICE_OUTCOMES, VISIT_PURPOSES, DossierRegister, TicketLog
 from sim.logs.mapping import load_mapping
 from sim.logs.read import read_dossiers, read_tickets
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario.kpis import N_
+
+Note = tuple[str, dict[str, Any]]
+"""A sentence for the report: an English msgid and the values of its placeholders."""
+
+TOO_FEW_SERVED = {
+    "procedure": N_("Procedure {group}: {n} served tickets, fewer than {least}; the estimate stays."),
+    "purpose": N_("Visits to {group}: {n} served tickets, fewer than {least}; the estimate stays."),
+    "field": N_("Field {group}: {n} served tickets, fewer than {least}; the estimate stays."),
+}
 
 MIN_GROUP = 30
 """Fewest served tickets a procedure, purpose or field needs before its counter time is fitted;
@@ -162,19 +179,20 @@ def _method(fit: DurationFit) -> str:
 
 def fit_service_times(
     tickets: TicketLog, base: Scenario, *, seed: int = 0
-) -> tuple[list[DurationFit], list[FittedValue], list[str]]:
+) -> tuple[list[DurationFit], list[FittedValue], list[Note]]:
     """Counter times per procedure / purpose (or per field when the log has no procedure)."""
     frame, source = tickets.frame, tickets.source
     fits: list[DurationFit] = []
     values: list[FittedValue] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     documents = {p.id for p in base.procedures if p.documents is not None}
     for level, group, mask in _service_groups(tickets, base):
         n = int(mask.sum())
         if n == 0:
             continue
         if n < MIN_GROUP:
-            notes.append(f"{level} {group}: {n} served tickets, fewer than {MIN_GROUP}: estimate kept")
+            msgid = TOO_FEW_SERVED[level]
+            notes.append((msgid, {"group": group, "n": n, "least": MIN_GROUP}))
             continue
         obs = service_observations(
             frame["service_started"].to_numpy()[mask],
@@ -202,23 +220,61 @@ def fit_service_times(
     return fits, values, notes
 
 
-def fit_walkouts(tickets: TicketLog, *, seed: int = 0) -> tuple[DurationFit, list[FittedValue]]:
-    """Patience from tickets never served (right- and interval-censored)."""
+OPENING_BURST_MIN = 5.0
+"""Tickets issued this soon after the day opens are left out of the patience fit: their holders
+may have waited outside before the doors opened, and a ticket log cannot say for how long (their
+waiting, and their patience, began before the ticket). Tested on a known truth: with them the
+fitted mean patience was 35 min for a true 20; without them, 20.3."""
+
+
+def opening_burst(issued: pd.Series, base: Scenario, first: dt.date, last: dt.date) -> np.ndarray:
+    """True for tickets issued within `OPENING_BURST_MIN` of their day's opening."""
+    opens = {d.date: d.sessions[0][0] - d.midnight for d in calendar_days(base, first, last) if d.sessions}
+    day = issued.dt.date
+    minute = (issued - issued.dt.normalize()).dt.total_seconds().to_numpy() / 60.0
+    opening = day.map(opens).to_numpy(dtype=float, na_value=np.nan)
+    return (minute >= opening) & (minute < opening + OPENING_BURST_MIN)
+
+
+def fit_walkouts(
+    tickets: TicketLog, base: Scenario, *, seed: int = 0
+) -> tuple[DurationFit, list[FittedValue]]:
+    """Patience from tickets never served (right- and interval-censored), leaving out the opening
+    burst (`OPENING_BURST_MIN`)."""
     frame, source = tickets.frame, tickets.source
+    keep = ~opening_burst(frame["issued_at"], base, source.first_day, source.last_day)
     obs = patience_observations(
-        frame["issued_at"].to_numpy(),
-        frame["called_at"].to_numpy(),
-        frame["left_at"].to_numpy(),
-        frame["outcome"].to_numpy(),
+        frame["issued_at"].to_numpy()[keep],
+        frame["called_at"].to_numpy()[keep],
+        frame["left_at"].to_numpy()[keep],
+        frame["outcome"].to_numpy()[keep],
         source.time_resolution,
     )
     fit = fit_patience(obs, seed=seed)
     if not fit.chosen:
         return fit, []
-    value = FittedValue(
-        ("demand", "patience_min"), fit.chosen, source.file, source.period, fit.n, _method(fit)
-    )
+    burst = int((~keep).sum())
+    method = f"{_method(fit)}; {burst:,} tickets of the first {OPENING_BURST_MIN:g} min after opening unused"
+    value = FittedValue(("demand", "patience_min"), fit.chosen, source.file, source.period, fit.n, method)
     return fit, [value]
+
+
+MIN_WEEKDAYS = 4
+"""Fewest days of each weekday the centre opens before weekday factors are fitted (a month)."""
+
+
+def _enough_weeks(
+    values: list[FittedValue], tickets: TicketLog, base: Scenario
+) -> tuple[list[FittedValue], list[Note]]:
+    """Weekday factors only from data with `MIN_WEEKDAYS` of every weekday the base opens: a
+    factor left out would keep the base's, against fitted ones that average 1 without it."""
+    days = working_days(base, tickets.source.first_day, tickets.source.last_day)
+    counts = [sum(d.weekday() == w for d in days) for w in regular_weekdays(base)]
+    if min(counts, default=0) >= MIN_WEEKDAYS:
+        return values, []
+    kept = [v for v in values if v.path != ("demand", "weekday_factors")]
+    msgid = N_("Weekday factors: the data has fewer than {least} days of some weekday; the estimate stays.")
+    return kept, [(msgid, {"least": MIN_WEEKDAYS})]
 
 
 def fit(
@@ -233,13 +289,14 @@ def fit(
     seed = request.seed if request.seed is not None else base.run.seed
     say("fitting arrivals and shares")
     arrivals = fit_arrivals(tickets, base)
-    values = list(arrival_values(arrivals, tickets.source))
+    values, notes = _enough_weeks(arrival_values(arrivals, tickets.source), tickets, base)
     shares = ticket_shares(tickets)
     values += share_values(shares, tickets, base, with_procedures=dossiers is None)
     say("fitting counter times and patience")
-    service_fits, service_values, notes = fit_service_times(tickets, base, seed=seed)
+    service_fits, service_values, service_notes = fit_service_times(tickets, base, seed=seed)
+    notes += service_notes
     values += service_values
-    patience, patience_values = fit_walkouts(tickets, seed=seed)
+    patience, patience_values = fit_walkouts(tickets, base, seed=seed)
     values += patience_values
     presence = staff_presence(tickets, base) if tickets.has_staff else ()
     values += staff_values(presence, tickets.source, base) if presence else []
@@ -294,9 +351,10 @@ def _load_text(text: str, request: FitRequest) -> Scenario:
     to that folder), then remove it: the real file is written only after everything succeeded."""
     out = request.out
     probe = out.with_name(f".{out.stem}.checking.toml")
+    root = request.scenario_root or extends_path(request.base, out)[1]
     try:
         probe.write_text(text, encoding="utf-8")
-        return load_scenario(probe, request.scenario_root)
+        return load_scenario(probe, root)
     except OSError as exc:
         raise ScenarioError(str(out), "", f"cannot write beside it: {exc.strerror or exc}") from None
     finally:

@@ -134,7 +134,11 @@ def _join(*parts: dict[str, np.ndarray], dropped: int = 0) -> Observations:
     def cat(name: str) -> np.ndarray:
         return np.concatenate([p[name] for p in parts if name in p] or [_empty()])
 
-    return Observations(cat("exact"), cat("low"), cat("high"), cat("right"), cat("rounded"), dropped)
+    right = cat("right")
+    # Censored at 0 (called at once, or cut as it began) says nothing about the duration, and a
+    # zero breaks the lognormal's log-likelihood (log 0): such observations are left out.
+    right = right[right > 0]
+    return Observations(cat("exact"), cat("low"), cat("high"), right, cat("rounded"), dropped)
 
 
 def service_observations(

@@ -168,6 +168,9 @@ class ArrivalFit:
     """p-value of a chi-square test that the hour-of-day profile is the same on every weekday."""
     daily_counts: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Tickets on each working day of the data, in date order."""
+    profile_seasons: dict[str, str] = field(default_factory=dict)
+    """Profile key → the base's season it covers (the "" profile is a season's too when the base
+    has seasons: the one its `hourly_profile` serves)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,5 +254,6 @@ class FitResult:
     """Key paths of the base's ESTIMATE values the data could not replace."""
     checks: tuple[KpiCheck, ...] = ()
     """The validation step (empty when it was not run)."""
-    notes: tuple[str, ...] = ()
-    """Plain sentences for the reader: a group too small to fit, a family rejected, ..."""
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """Sentences for the reader (a group too small to fit, too few weeks for weekday factors), each
+    an English msgid with `{placeholders}` and their values, so the report can translate it."""
