@@ -25,6 +25,9 @@ NOT_FIGURES = frozenset({"scenario", "fields", "run", "targets", "estimate_range
 """Sections that are no figures about the centre its data could replace: names, the list of
 fields, run settings and the planner's targets."""
 
+NOT_FIGURES_KEYS = frozenset({("calendar", "start"), ("calendar", "end")})
+"""The window to simulate: a choice of the run, not a figure the data could replace."""
+
 IDENTITY = frozenset({"name", "name_vi", "field", "role", "counter"})
 """Parts of an entry that say what it is (a procedure's field, a member's role and counter number),
 as the run report's list of estimates leaves them out."""
@@ -62,7 +65,9 @@ def kept_estimates(
     fitted = [note_key(v.path) for v in values]
     out: list[str] = []
     for key, _value in parameter_keys(scenario):
-        if key[0] in NOT_FIGURES or key[-1] in IDENTITY or any(_overlap(key, f) for f in fitted):
+        if key[0] in NOT_FIGURES or key in NOT_FIGURES_KEYS or key[-1] in IDENTITY:
+            continue
+        if any(_overlap(key, f) for f in fitted):
             continue
         if note_for(key, files).kind in kinds:
             out.append(key_text(key))

@@ -35,7 +35,7 @@ from sim.fitting.estimates import kept_estimates
 from sim.fitting.observations import patience_observations, service_observations
 from sim.fitting.patience import fit_patience
 from sim.fitting.register import register_values, summarise_register
-from sim.fitting.results import DurationFit, FitResult, FittedValue
+from sim.fitting.results import Candidate, DurationFit, FitResult, FittedValue
 from sim.fitting.shares import share_values, ticket_shares
 from sim.fitting.staff import staff_presence, staff_values
 from sim.fitting.writer import extends_path, scenario_text
@@ -143,8 +143,15 @@ def _paths(level: str, group: str, base: Scenario) -> list[tuple[str, ...]]:
     return [("procedures", p.id, "service_min") for p in base.procedures if p.field == group]
 
 
+def written_candidate(fit: DurationFit) -> Candidate | None:
+    """The family the scenario gets: the first by AIC that passed the goodness-of-fit test (None
+    for an empirical table or no fit)."""
+    family = fit.chosen.get("dist")
+    return next((c for c in fit.candidates if c.family == family), None)
+
+
 def _method(fit: DurationFit) -> str:
-    best = fit.best
+    best = written_candidate(fit)
     censoring = []
     if fit.n_interval:
         censoring.append(f"{fit.n_interval:,} interval-censored")
@@ -153,7 +160,11 @@ def _method(fit: DurationFit) -> str:
     how = "empirical (no family passed the goodness-of-fit test)" if fit.empirical else ""
     if not how and best is not None:
         p = "" if np.isnan(best.gof_pvalue) else f", goodness-of-fit p = {best.gof_pvalue:.2f}"
-        how = f"{best.family} by AIC of {len(fit.candidates)} families{p}"
+        k = len(fit.candidates)
+        if best is fit.candidates[0]:
+            how = f"{best.family}, best by AIC of {k} families{p}"
+        else:
+            how = f"{best.family}, the first by AIC of {k} families to pass the goodness-of-fit test{p}"
     if fit.level == "field":
         how += "; fitted per field: every procedure of the field gets it"
     return "; ".join([how, *censoring]) if censoring else how

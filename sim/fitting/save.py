@@ -26,7 +26,7 @@ from typing import Any
 
 from sim.experiment.folders import save_with_writers
 from sim.experiment.results import library_versions, package_version, write_json
-from sim.fitting.fit import Fitted
+from sim.fitting.fit import Fitted, written_candidate
 from sim.scenario import ScenarioError
 
 
@@ -47,9 +47,9 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
 def fit_rows(fitted: Fitted) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for d in fitted.result.durations:
-        best = d.best
+        best, written = d.best, written_candidate(d)
         for c in d.candidates:
-            chosen = not d.empirical and best is not None and c.family == best.family and bool(d.chosen)
+            chosen = written is not None and c.family == written.family
             delta = c.aic - best.aic if best is not None else math.nan
             rows.append(
                 (d.quantity, d.level, d.group, d.n, d.n_interval, d.n_right, c.family, c.mean, c.cv,

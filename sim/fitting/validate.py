@@ -10,6 +10,7 @@ the report names.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -34,6 +35,8 @@ from sim.logs.formats import DossierRegister, TicketLog
 from sim.scenario import Scenario
 
 VALIDATION_REPLICATIONS = 10
+SHARES = frozenset({"wait_within_target", "walked_out_share", "on_time_rate"})
+"""KPIs that are shares: their intervals stay within [0, 1] (the others within [0, ∞))."""
 
 
 def over_period(scenario: Scenario, first: dt.date, last: dt.date) -> Scenario:
@@ -87,7 +90,7 @@ def model_kpis(
     out: dict[str, tuple[float, float, float]] = {}
     for k, values in per_rep.items():
         if values:
-            s = summarise(values)
+            s = summarise(values, bounds=(0.0, 1.0) if k in SHARES else (0.0, math.inf))
             out[k] = (s["mean"], s["ci_low"], s["ci_high"])
     return out
 
