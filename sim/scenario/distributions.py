@@ -13,8 +13,6 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import AfterValidator, Field, model_validator
-from scipy.optimize import brentq
-from scipy.special import gammaln
 
 from sim.scenario.base import Strict, SubKeyError, at_least, at_most, number_text
 
@@ -114,8 +112,10 @@ def weibull_shape(cv: float) -> float:
     since `sample` may be called for one draw at a time.
     """
 
+    from scipy.optimize import brentq  # here: the scenario layer loads without scipy (a fast CLI start)
+
     def excess(k: float) -> float:
-        return math.expm1(gammaln(1 + 2 / k) - 2 * gammaln(1 + 1 / k)) - cv**2
+        return math.expm1(math.lgamma(1 + 2 / k) - 2 * math.lgamma(1 + 1 / k)) - cv**2
 
     return float(brentq(excess, 0.05, 500.0, xtol=1e-12, rtol=1e-12))
 
@@ -136,7 +136,7 @@ class Weibull(Strict):
     @property
     def scale(self) -> float:
         """λ = mean / Γ(1 + 1/k)."""
-        return self.mean / math.exp(gammaln(1 + 1 / self.shape))
+        return self.mean / math.exp(math.lgamma(1 + 1 / self.shape))
 
     @property
     def expected(self) -> float:
