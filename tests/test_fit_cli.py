@@ -152,3 +152,19 @@ def test_drop_bad_rows_fits_the_rest_and_says_how_many_and_why(
     before = (tmp_path / "new.toml").read_bytes()
     assert _fit(tmp_path, bad, "--drop-bad-rows", "--no-validate") == 2
     assert (tmp_path / "new.toml").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_the_fit_is_the_same_whatever_runs_the_validation(logs: Path, tmp_path: Path) -> None:
+    """Same data and seed: the same scenario text, fits and checks in this process and on 2 workers."""
+    import sim
+
+    def fitted(workers: int) -> tuple[str, object, object]:
+        f = sim.fit(
+            logs / "ticket_log.csv", base=BASE, out=tmp_path / "new.toml", replications=4, workers=workers
+        )
+        return f.text, f.result.checks, [d.chosen for d in f.result.durations]
+
+    serial, pool = fitted(1), fitted(2)
+    assert serial == pool
+    assert len(serial[1]) == 6  # type: ignore[arg-type]  # the ticket KPIs (no register given)
