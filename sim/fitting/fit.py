@@ -50,9 +50,14 @@ Note = tuple[str, dict[str, Any]]
 
 TOO_FEW_SERVED = {
     "procedure": N_("Procedure {group}: {n} served tickets, fewer than {least}; the estimate stays."),
-    "purpose": N_("Visits to {group}: {n} served tickets, fewer than {least}; the estimate stays."),
     "field": N_("Field {group}: {n} served tickets, fewer than {least}; the estimate stays."),
+    "collect": N_("Visits to collect a result: {n} served tickets, fewer than {least}; the estimate stays."),
+    "enquiry": N_("Enquiries: {n} served tickets, fewer than {least}; the estimate stays."),
+    "online_help": N_(
+        "Visits for help to file online: {n} served tickets, fewer than {least}; the estimate stays."
+    ),
 }
+"""Per level, or per visit purpose (a purpose is named in words, not by its id)."""
 
 MIN_GROUP = 30
 """Fewest served tickets a procedure, purpose or field needs before its counter time is fitted;
@@ -184,7 +189,7 @@ def fit_service_times(
         if n == 0:
             continue
         if n < MIN_GROUP:
-            msgid = TOO_FEW_SERVED[level]
+            msgid = TOO_FEW_SERVED[group if level == "purpose" else level]
             notes.append((msgid, {"group": group, "n": n, "least": MIN_GROUP}))
             continue
         obs = service_observations(
@@ -252,6 +257,14 @@ def fit_walkouts(
     return fit, [value]
 
 
+FEW_DAYS = 20
+"""Below this many working days (a month) the fit still runs, but the report says its figures are
+weak: a day's or a week's export is easily taken for a centre's normal load."""
+FEW_DAYS_NOTE = N_(
+    "The data cover only {days} working days (fewer than {least}): the fitted figures rest on little "
+    "data; read their intervals before using them."
+)
+
 MIN_WEEKDAYS = 4
 """Fewest days of each weekday the centre opens before weekday factors are fitted (a month)."""
 
@@ -283,6 +296,8 @@ def fit(
     say("fitting arrivals and shares")
     arrivals = fit_arrivals(tickets, base)
     values, notes = _enough_weeks(arrival_values(arrivals, tickets.source), tickets, base)
+    if arrivals.working_days < FEW_DAYS:
+        notes.insert(0, (FEW_DAYS_NOTE, {"days": arrivals.working_days, "least": FEW_DAYS}))
     shares = ticket_shares(tickets)
     values += share_values(shares, tickets, base, with_procedures=dossiers is None)
     say("fitting counter times and patience")

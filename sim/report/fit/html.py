@@ -259,7 +259,7 @@ def context(result: FitResult, lang: str, scenario_text: str = "", scenario_file
         "register": _register(result, lang),
         "checks": _checks(result, lang),
         "estimates": _estimates(result, lang),
-        "notes": [_(msgid).format(**_note_values(values, lang)) for msgid, values in result.notes],
+        "notes": words.notes(result, lang),
         "scenario_text": scenario_text,
         "scenario_file": scenario_file,
         "fitted_tag": Markup("<code>FITTED</code>"),
@@ -289,8 +289,3 @@ def write_fit_report(
 
 
 __all__ = ["REPORT_FILE", "context", "render_fit_report", "write_fit_report"]
-
-
-def _note_values(values: dict[str, Any], lang: str) -> dict[str, str]:
-    """A note's values as the page shows them (whole numbers in the language's format)."""
-    return {k: fmt.number(v, lang) if isinstance(v, int) else str(v) for k, v in values.items()}

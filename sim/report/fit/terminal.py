@@ -62,6 +62,8 @@ def format_fit(result: FitResult, lang: str = "vi", written: Path | None = None)
             )
         )
     out += _wrap(words.fitted_count(result, lang))
+    for note in words.notes(result, lang):
+        out += _wrap(note)
     out += ["", _("CHECKS")]
     out += _wrap(words.disagreements(result.checks, lang))
     if written is not None:

@@ -80,6 +80,16 @@ def gettext(lang: str) -> Gettext:
     return translator(lang).gettext
 
 
+def notes(result: FitResult, lang: str) -> list[str]:
+    """The fit's notes (msgids with values) in the language, whole numbers formatted."""
+    _ = gettext(lang)
+
+    def shown(v: Any) -> str:
+        return fmt.number(v, lang) if isinstance(v, int) else str(v)
+
+    return [_(msgid).format(**{k: shown(v) for k, v in values.items()}) for msgid, values in result.notes]
+
+
 def name(text: str, lang: str) -> str:
     """A season or weekday name of the scenario: translated when it is one of the bundled ones."""
     return gettext(lang)(text) if text in NAMES else text
