@@ -168,3 +168,20 @@ def test_the_fit_is_the_same_whatever_runs_the_validation(logs: Path, tmp_path: 
     serial, pool = fitted(1), fitted(2)
     assert serial == pool
     assert len(serial[1]) == 6  # type: ignore[arg-type]  # the ticket KPIs (no register given)
+
+
+def test_a_fit_of_a_few_days_says_its_figures_rest_on_little_data(logs: Path, tmp_path: Path) -> None:
+    import sim
+    from sim.fitting.fit import FEW_DAYS, FEW_DAYS_NOTE, MIN_WEEKDAYS
+
+    rows = _rows(logs / "ticket_log.csv")
+    first_day = rows[0]["issued_at"][:10]
+    short = _write(tmp_path / "day.csv", [r for r in rows if r["issued_at"].startswith(first_day)])
+    result = sim.fit(short, base=BASE, out=tmp_path / "new.toml", validate=False).result
+    assert result.arrivals.working_days == 1 < FEW_DAYS
+    assert result.notes[0] == (FEW_DAYS_NOTE, {"days": 1, "least": FEW_DAYS})
+    assert ("demand", "weekday_factors") not in [v.path for v in result.values]  # < MIN_WEEKDAYS of each
+    assert MIN_WEEKDAYS > 1
+    whole = sim.fit(logs / "ticket_log.csv", base=BASE, out=tmp_path / "new.toml", validate=False).result
+    assert whole.arrivals.working_days >= FEW_DAYS and FEW_DAYS_NOTE not in [m for m, _ in whole.notes]
+    assert ("demand", "weekday_factors") in [v.path for v in whole.values]
