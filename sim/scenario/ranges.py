@@ -95,9 +95,10 @@ def _is_id_list(value: Any) -> bool:
     )
 
 
-def _label(items: list[Any], i: int) -> str:
-    """How entry i of an array is named in a key path: its id, or its position."""
-    return str(items[i]["id"]) if _is_id_list(items) else str(i)
+def _labels(items: list[Any]) -> list[str]:
+    """How the entries of an array are named in a key path: their ids, or their positions (one
+    look at the whole array, so a long one costs linear time)."""
+    return [str(x["id"]) for x in items] if _is_id_list(items) else [str(i) for i in range(len(items))]
 
 
 def _parts(key: str) -> list[tuple[str, bool]]:
@@ -124,7 +125,7 @@ def _locate(doc: Any, key: str) -> tuple[Any, str | int, str]:
         if bracket:
             if not isinstance(node, list):
                 raise KeyError(key)
-            ids = [i for i in range(len(node)) if _label(node, i) == name]
+            ids = [i for i, label in enumerate(_labels(node)) if label == name]
             if not ids:
                 raise KeyError(key)
             index: str | int = ids[0]
@@ -175,8 +176,8 @@ def _walk(node: Any, key: str, pos: str) -> Iterator[tuple[dict[str, Any], str, 
         for k, v in node.items():
             yield from _walk(v, f"{key}.{k}" if key else str(k), f"{pos}.{k}" if pos else str(k))
     elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _walk(v, f"{key}[{_label(node, i)}]", f"{pos}[{i}]")
+        for i, (v, label) in enumerate(zip(node, _labels(node), strict=True)):
+            yield from _walk(v, f"{key}[{label}]", f"{pos}[{i}]")
 
 
 def _strip(doc: dict[str, Any]) -> list[_Found]:
