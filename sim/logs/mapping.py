@@ -10,7 +10,6 @@ See docs/data_formats.md for every key and scenarios/mappings/ for examples.
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 import unicodedata
 import zoneinfo
@@ -20,7 +19,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from sim.logs import formats as f
-from sim.scenario.base import Strict, SubKeyError
+from sim.scenario.base import Strict, SubKeyError, did_you_mean
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import read_toml, validation_problem
 
@@ -82,8 +81,7 @@ class TableMapping(Strict):
         allowed = (*self.COLUMNS, *self.DURATIONS)
         for name, value in self.columns.items():
             if name not in allowed:
-                close = difflib.get_close_matches(name, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(name, allowed)
                 raise SubKeyError(
                     f"columns.{name}",
                     f"{name!r} is not a column of the {self.TABLE}{hint}; allowed: {', '.join(allowed)}",
@@ -130,8 +128,7 @@ class TableMapping(Strict):
         allowed = (*self.WORDS, *self.FREE_VALUES)
         for column, table in self.values.items():
             if column not in allowed:
-                close = difflib.get_close_matches(column, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(column, allowed)
                 raise SubKeyError(
                     f"values.{column}",
                     f"{column!r} has no words to translate{hint}; allowed: {', '.join(allowed)}",

@@ -8,6 +8,7 @@ default.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
@@ -43,10 +44,16 @@ class Strict(BaseModel):
             unknown = [k for k in data if k not in allowed]
             if unknown:
                 key = str(unknown[0])
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(key, allowed)
                 raise SubKeyError(key, f"unknown key {key!r}{hint}; allowed keys here: {', '.join(allowed)}")
         return data
+
+
+def did_you_mean(word: str, allowed: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' for the allowed word nearest a mistyped one, or '' when none is near:
+    every refusal of an unknown name offers the same hint."""
+    close = difflib.get_close_matches(word, list(allowed), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def number_text(x: float) -> str:
